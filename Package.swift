@@ -1,0 +1,107 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "uade",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "uade", targets: ["uade"]),
+    ],
+    dependencies: [
+        // HTTP server, routing, request contexts, test client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        // Sessions, bearer/basic authenticators and bcrypt.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // Server-rendered pages and printable reports.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // PostgreSQL wire protocol, connection pool, COPY, LISTEN.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Already in the graph through postgres-nio: SHA-256 for checksums, fingerprints, token hashes.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        // Already in the graph through postgres-nio: TLS settings for DATABASE_URL's sslmode.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain types and rules; no I/O, no server packages.
+        .target(
+            name: "UadeDomain",
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL: configuration, migrations, embedded cluster, repositories, demo data.
+        .target(
+            name: "UadeStorage",
+            dependencies: [
+                "UadeDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP application: configuration, context, middleware, routes.
+        .target(
+            name: "UadeHTTP",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "uade",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeDomainTests",
+            dependencies: ["UadeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeStorageTests",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeHTTPTests",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

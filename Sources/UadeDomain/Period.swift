@@ -1,0 +1,123 @@
+/// How often an indicator has a target and expects a value.
+public enum Periodicity: String, Sendable, Codable, CaseIterable {
+    case quarterly
+    case yearly
+}
+
+/// A reporting period: a calendar quarter or a calendar year.
+///
+/// Written `2024-Q3` or `2024` in the API and in CSV files; stored as its first day.
+public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int
+    /// 1...4 for a quarter, nil for a whole year.
+    public let quarter: Int?
+
+    public init?(year: Int, quarter: Int? = nil) {
+        guard (1900...2999).contains(year) else { return nil }
+        if let q = quarter, !(1...4).contains(q) { return nil }
+        self.year = year
+        self.quarter = quarter
+    }
+
+    /// Accepts `2024`, `2024-Q3`, `2024Q3` and `2024-q3`.
+    public init?(code: String) {
+        let text = code.trimmingWhitespace().uppercased()
+        if text.count == 4, let y = Int(text) {
+            self.init(year: y)
+            return
+        }
+        let compact = text.replacingDash()
+        guard compact.count == 6, let y = Int(compact.prefix(4)),
+              compact.dropFirst(4).first == "Q", let q = Int(String(compact.suffix(1)))
+        else { return nil }
+        self.init(year: y, quarter: q)
+    }
+
+    /// The period that starts on `start`, for an indicator of the given periodicity.
+    public init?(start: Day, periodicity: Periodicity) {
+        guard start.day == 1 else { return nil }
+        switch periodicity {
+        case .yearly:
+            guard start.month == 1 else { return nil }
+            self.init(year: start.year)
+        case .quarterly:
+            guard [1, 4, 7, 10].contains(start.month) else { return nil }
+            self.init(year: start.year, quarter: (start.month - 1) / 3 + 1)
+        }
+    }
+
+    public var periodicity: Periodicity { quarter == nil ? .yearly : .quarterly }
+
+    public var code: String {
+        if let q = quarter { return "\(year)-Q\(q)" }
+        return String(year)
+    }
+
+    public var description: String { code }
+
+    public var start: Day {
+        Day(year: year, month: quarter.map { ($0 - 1) * 3 + 1 } ?? 1, day: 1)!
+    }
+
+    /// The last day of the period: the day a value for it falls due.
+    public var end: Day {
+        if let q = quarter {
+            let month = q * 3
+            return Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
+        }
+        return Day(year: year, month: 12, day: 31)!
+    }
+
+    public func next() -> Period {
+        if let q = quarter {
+            return q == 4 ? Period(year: year + 1, quarter: 1)! : Period(year: year, quarter: q + 1)!
+        }
+        return Period(year: year + 1)!
+    }
+
+    /// Every period of the given periodicity that lies wholly inside `first...last`.
+    public static func all(_ periodicity: Periodicity, from first: Day, through last: Day) -> [Period] {
+        var result: [Period] = []
+        var current: Period
+        switch periodicity {
+        case .yearly: current = Period(year: first.year)!
+        case .quarterly: current = Period(year: first.year, quarter: (first.month - 1) / 3 + 1)!
+        }
+        while current.start <= last {
+            if current.start >= first && current.end <= last { result.append(current) }
+            current = current.next()
+        }
+        return result
+    }
+
+    public static func < (lhs: Period, rhs: Period) -> Bool {
+        (lhs.start, lhs.end) < (rhs.start, rhs.end)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Period(code: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a period as YYYY or YYYY-Qn")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    fileprivate func replacingDash() -> String {
+        String(filter { $0 != "-" })
+    }
+}

@@ -1,0 +1,120 @@
+/// The level of an administrative-territorial unit, as in the KATO classifier.
+public enum TerritoryKind: String, Sendable, Codable, CaseIterable {
+    case republic
+    case region
+    case cityRepublican = "city_republican"
+    case city
+    case district
+    case cityDistrict = "city_district"
+
+    /// Kinds allowed directly below this one.
+    public var allowedChildren: Set<TerritoryKind> {
+        switch self {
+        case .republic: [.region, .cityRepublican]
+        case .region: [.city, .district]
+        case .cityRepublican: [.cityDistrict]
+        case .city: [.cityDistrict]
+        case .district, .cityDistrict: []
+        }
+    }
+}
+
+/// A KATO code: nine digits. A region's code is its two digits followed by zeros.
+public struct KATOCode: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let value: String
+
+    public init?(_ text: String) {
+        let trimmed = text.trimmingWhitespace()
+        guard trimmed.count == 9, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        value = trimmed
+    }
+
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let code = KATOCode(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a KATO code has nine digits")
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+public struct Territory: Sendable, Hashable, Identifiable {
+    public typealias ID = Int64
+    public let id: ID
+    public let kato: KATOCode?
+    public let kind: TerritoryKind
+    public let parentID: ID?
+    public let name: LocalizedText
+    public let validFrom: Day
+    public let validTo: Day?
+
+    public init(id: ID, kato: KATOCode?, kind: TerritoryKind, parentID: ID?, name: LocalizedText, validFrom: Day, validTo: Day?) {
+        self.id = id
+        self.kato = kato
+        self.kind = kind
+        self.parentID = parentID
+        self.name = name
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    /// Whether the territory existed on `day` (boundaries change: `validTo` is exclusive).
+    public func isValid(on day: Day) -> Bool {
+        validFrom <= day && (validTo.map { day < $0 } ?? true)
+    }
+}
+
+/// The territories as a tree, for "this territory and everything below it".
+public struct TerritoryTree: Sendable {
+    public let byID: [Territory.ID: Territory]
+    public let children: [Territory.ID: [Territory.ID]]
+
+    public init(_ territories: [Territory]) {
+        var byID: [Territory.ID: Territory] = [:]
+        var children: [Territory.ID: [Territory.ID]] = [:]
+        for territory in territories {
+            byID[territory.id] = territory
+            if let parent = territory.parentID { children[parent, default: []].append(territory.id) }
+        }
+        self.byID = byID
+        self.children = children.mapValues { $0.sorted() }
+    }
+
+    public var roots: [Territory] {
+        byID.values.filter { $0.parentID == nil }.sorted { $0.id < $1.id }
+    }
+
+    /// The territory itself and all territories below it.
+    public func subtree(of id: Territory.ID) -> Set<Territory.ID> {
+        var result: Set<Territory.ID> = []
+        var stack = [id]
+        while let next = stack.popLast() {
+            guard result.insert(next).inserted else { continue }
+            stack.append(contentsOf: children[next] ?? [])
+        }
+        return result
+    }
+
+    /// The chain from the territory up to the root, the territory first.
+    public func ancestry(of id: Territory.ID) -> [Territory.ID] {
+        var result: [Territory.ID] = []
+        var current: Territory.ID? = id
+        while let c = current, !result.contains(c) {
+            result.append(c)
+            current = byID[c]?.parentID
+        }
+        return result
+    }
+
+    public func contains(_ descendant: Territory.ID, within ancestor: Territory.ID) -> Bool {
+        ancestry(of: descendant).contains(ancestor)
+    }
+}

@@ -1,0 +1,55 @@
+import Hummingbird
+import UadeDomain
+
+/// Reads and validates query parameters, answering 400 with the parameter's name on bad input.
+struct QueryParameters {
+    let request: Request
+
+    func string(_ name: String) -> String? {
+        guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ name: String) throws(APIError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text) else { throw .invalidParameter("query.\(name)", "must be a whole number, not '\(text)'") }
+        return value
+    }
+
+    /// `?lang=` first, then the first language of `Accept-Language` we know, then Kazakh.
+    func language() throws(APIError) -> Language {
+        if let tag = string("lang") {
+            guard let language = Language(tag: tag) else { throw .invalidParameter("query.lang", "must be one of kk, ru, en, not '\(tag)'") }
+            return language
+        }
+        if let header = request.headers[.acceptLanguage] {
+            for part in header.split(separator: ",") {
+                let tag = part.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+                if let language = Language(tag: tag) { return language }
+            }
+        }
+        return .kk
+    }
+
+    func page() throws(APIError) -> PageRequest {
+        let limit = try int("limit"), offset = try int("offset")
+        do {
+            return try PageRequest.validated(limit: limit, offset: offset)
+        } catch {
+            switch error {
+            case .limitOutOfRange(let limit):
+                throw .invalidParameter("query.limit", "must be from 1 to \(PageRequest.maximumLimit), not \(limit)")
+            case .negativeOffset(let offset):
+                throw .invalidParameter("query.offset", "must not be negative, not \(offset)")
+            }
+        }
+    }
+
+    func period(_ name: String) throws(APIError) -> Period? {
+        guard let text = string(name) else { return nil }
+        guard let period = Period(code: text) else { throw .invalidParameter("query.\(name)", "must be a year (2024) or a quarter (2024-Q3), not '\(text)'") }
+        return period
+    }
+}
+
+import Foundation
