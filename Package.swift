@@ -75,6 +75,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support: a throwaway PostgreSQL cluster and per-test databases cloned from a template.
+        .target(
+            name: "UadeTestSupport",
+            dependencies: [
+                "UadeStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/UadeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "UadeDomainTests",
             dependencies: ["UadeDomain"],
@@ -85,6 +96,7 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,6 +108,7 @@ let package = Package(
                 "UadeDomain",
                 "UadeStorage",
                 "UadeHTTP",
+                "UadeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

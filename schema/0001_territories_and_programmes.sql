@@ -122,20 +122,24 @@ BEGIN
             USING ERRCODE = 'check_violation', CONSTRAINT = 'targets_within_term';
     END IF;
 
+    -- One walk down from each programme's territory per statement, then an anti-join.
+    WITH RECURSIVE involved AS (
+        SELECT DISTINCT p.id AS programme_id, p.territory_id
+          FROM new_rows n
+          JOIN indicators i ON i.id = n.indicator_id
+          JOIN sections s ON s.id = i.section_id
+          JOIN programmes p ON p.id = s.programme_id
+    ), within(programme_id, territory_id) AS (
+        SELECT programme_id, territory_id FROM involved
+        UNION
+        SELECT w.programme_id, t.id FROM territories t JOIN within w ON t.parent_id = w.territory_id
+    )
     SELECT n.indicator_id, n.territory_id, i.code AS indicator_code
       INTO bad
       FROM new_rows n
       JOIN indicators i ON i.id = n.indicator_id
       JOIN sections s ON s.id = i.section_id
-      JOIN programmes p ON p.id = s.programme_id
-     WHERE n.territory_id <> p.territory_id
-       AND NOT EXISTS (
-            WITH RECURSIVE up(id) AS (
-                SELECT t.parent_id FROM territories t WHERE t.id = n.territory_id
-                UNION
-                SELECT t.parent_id FROM territories t JOIN up ON t.id = up.id WHERE t.parent_id IS NOT NULL
-            )
-            SELECT 1 FROM up WHERE up.id = p.territory_id)
+     WHERE NOT EXISTS (SELECT 1 FROM within w WHERE w.programme_id = s.programme_id AND w.territory_id = n.territory_id)
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'target of indicator % is set for territory % outside its programme''s territory',

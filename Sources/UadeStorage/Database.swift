@@ -15,6 +15,8 @@ public enum Database {
                 await client.run()
                 return nil
             }
+            // Let the client's run loop start before the first lease, which it would warn about.
+            await Task.yield()
             defer { group.cancelAll() }
             return try await body(client)
         }

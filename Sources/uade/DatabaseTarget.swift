@@ -52,3 +52,8 @@ func makeLogger(_ label: String = "uade") -> Logger {
     logger.logLevel = level ?? .info
     return logger
 }
+
+/// Prints a line at once, also when output goes to a file or a pipe (progress must show as it happens).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         if stop {
             let cluster = try DatabaseTarget.embeddedCluster(logger: logger)
             try cluster.stop()
-            print("Stopped the embedded PostgreSQL cluster in \(cluster.settings.directory.path).")
+            say("Stopped the embedded PostgreSQL cluster in \(cluster.settings.directory.path).")
             return
         }
         let databaseName = scale == .national ? "uade_national" : "uade"
@@ -52,32 +52,32 @@ struct DemoCommand: AsyncParsableCommand {
         let scale = self.scale
         try await Database.withClient(url, logger: logger) { client in
             let applied = try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
-            if !applied.isEmpty { print("Applied migrations: \(applied.joined(separator: ", "))") }
+            if !applied.isEmpty { say("Applied migrations: \(applied.joined(separator: ", "))") }
             switch scale {
             case .demo:
                 if let summary = try await DemoDataLoader(client: client, logger: logger).loadIfMissing() {
-                    print("Loaded demo data: \(summary)")
+                    say("Loaded demo data: \(summary)")
                 } else {
-                    print("Demo data already loaded.")
+                    say("Demo data already loaded.")
                 }
             case .national:
                 let generator = NationalScaleGenerator(client: client, logger: logger)
-                if let summary = try await generator.loadIfMissing(progress: { print($0) }) {
-                    print("Loaded national-scale data: \(summary)")
+                if let summary = try await generator.loadIfMissing(progress: { say($0) }) {
+                    say("Loaded national-scale data: \(summary)")
                 } else {
-                    print("National-scale data already loaded: \(try await generator.counts())")
+                    say("National-scale data already loaded: \(try await generator.counts())")
                 }
             }
         }
 
         if ProcessInfo.processInfo.environment["DATABASE_URL"]?.isEmpty == false {
-            print("Database: \(url)")
+            say("Database: \(url)")
         } else {
-            print("Database: embedded PostgreSQL, data in \(DatabaseTarget.embeddedDirectory.path)/pgdata (stop it with `uade demo --stop`)")
-            print("          connect with: psql \"host=\(urlSocketDirectory(url)) dbname=\(url.database) user=\(url.username)\"")
+            say("Database: embedded PostgreSQL, data in \(DatabaseTarget.embeddedDirectory.path)/pgdata (stop it with `uade demo --stop`)")
+            say("          connect with: psql \"host=\(urlSocketDirectory(url)) dbname=\(url.database) user=\(url.username)\"")
         }
         guard !noServe else { return }
-        print("Serving on http://\(host):\(port)/  (health: /health, API: /api/v1/, OpenAPI: /api/v1/openapi.yaml)")
+        say("Serving on http://\(host):\(port)/  (health: /health, API: /api/v1/, OpenAPI: /api/v1/openapi.yaml)")
 
         var config = try AppConfiguration.fromEnvironment(database: url)
         config.host = host

@@ -21,14 +21,14 @@ struct MigrateCommand: AsyncParsableCommand {
             if dryRun {
                 let plan = try await runner.plan()
                 if plan.pending.isEmpty {
-                    print("Nothing is pending: \(plan.applied.count) migrations applied to \(url).")
+                    say("Nothing is pending: \(plan.applied.count) migrations applied to \(url).")
                 } else {
-                    print("Would apply to \(url):")
-                    for name in plan.pending { print("  \(name)") }
+                    say("Would apply to \(url):")
+                    for name in plan.pending { say("  \(name)") }
                 }
             } else {
                 let applied = try await runner.apply()
-                print(applied.isEmpty ? "Nothing to apply: \(url) is up to date." : "Applied \(applied.joined(separator: ", ")) to \(url).")
+                say(applied.isEmpty ? "Nothing to apply: \(url) is up to date." : "Applied \(applied.joined(separator: ", ")) to \(url).")
             }
         }
     }

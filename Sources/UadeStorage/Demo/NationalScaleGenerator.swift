@@ -14,7 +14,8 @@ public struct NationalScaleGenerator: Sendable {
     public static let indicatorCount = 2_000
     public static let sectionCount = 20
     public static let reportedQuarters = 14
-    public static let syntheticDistrictsPerRegion = 10
+    /// Synthetic districts fill the real classifier up to this many territories.
+    public static let territoryTotal = 220
 
     let client: PostgresClient
     let logger: Logger
@@ -88,8 +89,10 @@ public struct NationalScaleGenerator: Sendable {
                 }
             }
             var syntheticNumber = 0
-            for region in regionsWithoutDistricts {
-                for _ in 0..<Self.syntheticDistrictsPerRegion {
+            let synthetic = max(0, Self.territoryTotal - territoryIDs.count)
+            for (regionIndex, region) in regionsWithoutDistricts.enumerated() {
+                let share = synthetic / regionsWithoutDistricts.count + (regionIndex < synthetic % regionsWithoutDistricts.count ? 1 : 0)
+                for _ in 0..<share {
                     syntheticNumber += 1
                     let rows = try await connection.query("""
                         INSERT INTO territories (kind, parent_id, name_kk, name_ru, name_en)
@@ -136,53 +139,57 @@ public struct NationalScaleGenerator: Sendable {
             let periodText = periods.map { Array("\($0.start.iso)".utf8) }
             let reportedText = periods.map { Array("\($0.end.adding(days: 10).iso) 11:00:00+05".utf8) }
 
-            // Targets and progress, one COPY per territory so each statement's checks stay small.
-            var random = SeededGenerator(seed: 8_800_000)
+            // Targets first, one COPY per territory so each statement's checks stay small; then the
+            // progress entries, after ANALYZE, so their foreign-key checks are planned on real sizes.
             var targetRows = 0
             var entryRows = 0
-            var nextReport = 1_000_000
-            for (index, territory) in territoryIDs.enumerated() {
-                var targets = ByteBuffer()
-                var entries = ByteBuffer()
-                targets.reserveCapacity(4 << 20)
-                entries.reserveCapacity(3 << 20)
-                let territoryText = Array(String(territory).utf8)
-                for indicator in indicators {
-                    let cumulative = indicator.n % 5 == 0 || indicator.n % 5 == 2
-                    let percent = indicator.n % 5 == 1
-                    let base = percent ? 40 + indicator.n % 50 : 100 + (indicator.n * 37 + index * 11) % 900
-                    let performance = random.uniform(0.6...1.2)
-                    let indicatorText = Array(String(indicator.id).utf8)
-                    for (p, period) in periodText.enumerated() {
-                        let target = cumulative ? base * (p + 1) / 4 : (percent ? min(100, base + p) : base + p * 3)
-                        targets.writeBytes(indicatorText); targets.writeInteger(UInt8(ascii: "\t"))
-                        targets.writeBytes(territoryText); targets.writeInteger(UInt8(ascii: "\t"))
-                        targets.writeBytes(period); targets.writeInteger(UInt8(ascii: "\t"))
-                        Self.writeInt(target, to: &targets); targets.writeInteger(UInt8(ascii: "\n"))
-                        targetRows += 1
-                        if p < Self.reportedQuarters {
-                            let raw = cumulative ? Double(base) / 4 * performance : Double(target) * performance
-                            let value = percent ? min(100, Int(raw)) : Int(raw)
-                            entries.writeBytes(indicatorText); entries.writeInteger(UInt8(ascii: "\t"))
-                            entries.writeBytes(territoryText); entries.writeInteger(UInt8(ascii: "\t"))
-                            entries.writeBytes(period); entries.writeInteger(UInt8(ascii: "\t"))
-                            Self.writeInt(value, to: &entries); entries.writeInteger(UInt8(ascii: "\t"))
-                            entries.writeBytes(reportedText[p]); entries.writeInteger(UInt8(ascii: "\n"))
-                            entryRows += 1
+            for phase in ["targets", "progress_entries"] {
+                var random = SeededGenerator(seed: 8_800_000)
+                var nextReport = 1_000_000
+                for (index, territory) in territoryIDs.enumerated() {
+                    var buffer = ByteBuffer()
+                    buffer.reserveCapacity(4 << 20)
+                    let territoryText = Array(String(territory).utf8)
+                    for indicator in indicators {
+                        let cumulative = indicator.n % 5 == 0 || indicator.n % 5 == 2
+                        let percent = indicator.n % 5 == 1
+                        let base = percent ? 40 + indicator.n % 50 : 100 + (indicator.n * 37 + index * 11) % 900
+                        let performance = random.uniform(0.6...1.2)
+                        let indicatorText = Array(String(indicator.id).utf8)
+                        for (p, period) in periodText.enumerated() {
+                            let target = cumulative ? base * (p + 1) / 4 : (percent ? min(100, base + p) : base + p * 3)
+                            if phase == "targets" {
+                                buffer.writeBytes(indicatorText); buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(territoryText); buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(period); buffer.writeInteger(UInt8(ascii: "\t"))
+                                Self.writeInt(target, to: &buffer); buffer.writeInteger(UInt8(ascii: "\n"))
+                                targetRows += 1
+                            } else if p < Self.reportedQuarters {
+                                let raw = cumulative ? Double(base) / 4 * performance : Double(target) * performance
+                                let value = percent ? min(100, Int(raw)) : Int(raw)
+                                buffer.writeBytes(indicatorText); buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(territoryText); buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(period); buffer.writeInteger(UInt8(ascii: "\t"))
+                                Self.writeInt(value, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(reportedText[p]); buffer.writeInteger(UInt8(ascii: "\n"))
+                                entryRows += 1
+                            }
                         }
                     }
+                    let rows = buffer
+                    let columns = phase == "targets"
+                        ? ["indicator_id", "territory_id", "period_start", "value"]
+                        : ["indicator_id", "territory_id", "period_start", "value", "entered_at"]
+                    try await connection.copyFrom(table: phase, columns: columns, logger: logger) { writer in
+                        try await writer.write(rows)
+                    }
+                    let count = phase == "targets" ? targetRows : entryRows
+                    if count >= nextReport || index == territoryIDs.count - 1 {
+                        progress("national: \(phase) \(count) (\(index + 1)/\(territoryIDs.count) territories, \(elapsed()))")
+                        nextReport = count + 1_000_000
+                    }
                 }
-                let t = targets, e = entries
-                try await connection.copyFrom(table: "targets", columns: ["indicator_id", "territory_id", "period_start", "value"], logger: logger) { writer in
-                    try await writer.write(t)
-                }
-                try await connection.copyFrom(table: "progress_entries", columns: ["indicator_id", "territory_id", "period_start", "value", "entered_at"], logger: logger) { writer in
-                    try await writer.write(e)
-                }
-                if targetRows >= nextReport || index == territoryIDs.count - 1 {
-                    progress("national: \(index + 1)/\(territoryIDs.count) territories, \(targetRows) targets, \(entryRows) progress entries (\(elapsed()))")
-                    nextReport = targetRows + 1_000_000
-                }
+                try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(phase)"), logger: logger)
             }
 
             // One Political Council member per territory owns its indicators there; every tenth is left unowned.

@@ -105,7 +105,17 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func apply() async throws -> [String] {
         try await ensureLedger()
-        return try await client.withTransaction(logger: logger) { connection in
+        do {
+            return try await applyPending()
+        } catch let error as PostgresTransactionError {
+            // Report what went wrong inside, not the transaction wrapper around it.
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
+    }
+
+    private func applyPending() async throws -> [String] {
+        try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             let recorded = try await recordedChecksums(on: connection)
             let plan = try compare(recorded)

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PostgresNIO
+import UadeStorage
+
+/// The test suite's own PostgreSQL: a throwaway cluster started on first use (in
+/// `.build/test-cluster`, or `UADE_TEST_CLUSTER_DIR`), a migrated template database and one
+/// with the demo data, and a fresh clone of either for every test.
+public actor TestDatabase {
+    public static let shared = TestDatabase()
+
+    public enum Template: String, Sendable {
+        /// Migrated, empty.
+        case migrated = "uade_template"
+        /// Migrated with the demo data loaded.
+        case demo = "uade_demo_template"
+    }
+
+    public nonisolated static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    public nonisolated static var schemaDirectory: URL { packageRoot.appendingPathComponent("schema") }
+
+    public nonisolated static var logger: Logger {
+        var logger = Logger(label: "uade-tests")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    private var cluster: EmbeddedCluster?
+    private var templates: [Template: Task<Void, any Error>] = [:]
+    private var counter = 0
+
+    public func migrations() throws -> [Migration] {
+        try Migration.load(from: Self.schemaDirectory)
+    }
+
+    private func startedCluster() throws -> EmbeddedCluster {
+        if let cluster { return cluster }
+        let env = ProcessInfo.processInfo.environment
+        let directory = env["UADE_TEST_CLUSTER_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? Self.packageRoot.appendingPathComponent(".build/test-cluster")
+        let started = try EmbeddedCluster(settings: .init(directory: directory, port: 5439, unsafeFastWrites: true), logger: Self.logger)
+        try started.start()
+        cluster = started
+        return started
+    }
+
+    /// A server-level URL (database `postgres`) for tests that create databases themselves.
+    public func serverURL() throws -> DatabaseURL {
+        try startedCluster().databaseURL(database: "postgres")
+    }
+
+    private func ensureTemplate(_ template: Template) async throws {
+        if let existing = templates[template] { return try await existing.value }
+        let cluster = try startedCluster()
+        let migrations = try self.migrations()
+        let task = Task {
+            let logger = Self.logger
+            let admin = cluster.databaseURL(database: "postgres")
+            try await Database.withClient(admin, logger: logger) { client in
+                try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(template.rawValue) WITH (FORCE)"), logger: logger)
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(template.rawValue)"), logger: logger)
+            }
+            try await Database.withClient(cluster.databaseURL(database: template.rawValue), logger: logger) { client in
+                try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
+                if template == .demo {
+                    _ = try await DemoDataLoader(client: client, logger: logger).load()
+                }
+            }
+        }
+        templates[template] = task
+        try await task.value
+    }
+
+    /// A new database cloned from `template`, unique to the caller.
+    public func freshDatabase(from template: Template = .migrated) async throws -> DatabaseURL {
+        try await ensureTemplate(template)
+        counter += 1
+        let name = "t_\(getpid())_\(counter)"
+        let cluster = try startedCluster()
+        let logger = Self.logger
+        try await Database.withClient(cluster.databaseURL(database: "postgres"), logger: logger) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template.rawValue)"), logger: logger)
+        }
+        return cluster.databaseURL(database: name)
+    }
+
+    public func drop(_ url: DatabaseURL) async throws {
+        let cluster = try startedCluster()
+        let logger = Self.logger
+        try await Database.withClient(cluster.databaseURL(database: "postgres"), logger: logger) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"), logger: logger)
+        }
+    }
+}
+
+/// Runs `body` with a client on a fresh database cloned from `template`, then drops it.
+public func withTestDatabase<Result: Sendable>(
+    _ template: TestDatabase.Template = .migrated,
+    _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> Result
+) async throws -> Result {
+    let url = try await TestDatabase.shared.freshDatabase(from: template)
+    do {
+        let result = try await Database.withClient(url, logger: TestDatabase.logger) { client in
+            try await body(client, url)
+        }
+        try await TestDatabase.shared.drop(url)
+        return result
+    } catch {
+        try? await TestDatabase.shared.drop(url)
+        throw error
+    }
+}
