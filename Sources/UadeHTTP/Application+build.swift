@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import UadeDomain
 import UadeStorage
 
 /// Builds the whole application: the database client as a service, and the router.
@@ -10,7 +11,7 @@ public func buildApplication(_ config: AppConfiguration, logger baseLogger: Logg
     var logger = baseLogger ?? Logger(label: "uade")
     logger.logLevel = config.logLevel
     let client = PostgresClient(configuration: config.database.clientConfiguration, backgroundLogger: logger)
-    let router = buildRouter(client: client, logger: logger)
+    let router = buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
@@ -20,11 +21,35 @@ public func buildApplication(_ config: AppConfiguration, logger baseLogger: Logg
     return app
 }
 
+/// Settings of the router that are not the database.
+public struct RouterOptions: Sendable {
+    public var secureCookies: Bool
+    public var bcryptCost: UInt8
+    /// Today in Kazakhstan (UTC+5): what "due now" and ownership "valid today" mean.
+    public var today: @Sendable () -> Day
+
+    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, today: @escaping @Sendable () -> Day = RouterOptions.todayInKazakhstan) {
+        self.secureCookies = secureCookies
+        self.bcryptCost = bcryptCost
+        self.today = today
+    }
+
+    public static let todayInKazakhstan: @Sendable () -> Day = {
+        let seconds = Int(Date().timeIntervalSince1970) + 5 * 3600
+        return Day(daysSinceEpoch: seconds / 86_400)
+    }
+}
+
 /// The routes of the service, over a database client that someone else runs.
-public func buildRouter(client: PostgresClient, logger: Logger) -> Router<AppRequestContext> {
+public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init()) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let territories = TerritoryRepository(client: client, logger: logger)
+    let accounts = AccountRepository(client: client, logger: logger)
+    let authorizer = Authorizer(territories: territories)
+    let hasher = PasswordHasher(cost: options.bcryptCost)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts, today: options.today))
 
     router.get("/health") { _, _ -> Response in
         let healthy: Bool
@@ -55,8 +80,14 @@ public func buildRouter(client: PostgresClient, logger: Logger) -> Router<AppReq
         return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
     }
     CatalogueController<AppRequestContext>(
-        territories: TerritoryRepository(client: client, logger: logger),
+        territories: territories,
         programmes: ProgrammeRepository(client: client, logger: logger)
     ).addRoutes(to: api)
+    SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today).addRoutes(to: api)
+    AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher)
+        .addRoutes(to: api)
+    ProgressController(progress: ProgressRepository(client: client, logger: logger), authorizer: authorizer, today: options.today)
+        .addRoutes(to: api)
+    MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
     return router
 }

@@ -37,7 +37,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let tree = try await territories.tree()
         var parentID: Territory.ID?
         if let parent = query.string("parent") {
-            parentID = try resolve(parent, in: tree, field: "query.parent").id
+            parentID = try Self.resolve(parent, in: tree, field: "query.parent").id
         }
         let items = try await territories.all()
             .filter { kind == nil || $0.kind == kind }
@@ -61,13 +61,13 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let language = try QueryParameters(request: request).language()
         let tree = try await territories.tree()
         let ref = context.parameters.get("ref") ?? ""
-        let found = try resolve(ref, in: tree, field: "path.ref", notFoundIsNotFound: true)
+        let found = try Self.resolve(ref, in: tree, field: "path.ref", notFoundIsNotFound: true)
         let kids = (tree.children[found.id] ?? []).compactMap { tree.byID[$0] }.map { TerritoryDTO($0, tree: tree, language: language) }
         return TerritoryDTO(found, tree: tree, language: language, children: kids)
     }
 
     /// A territory named by KATO code (nine digits) or id.
-    func resolve(_ ref: String, in tree: TerritoryTree, field: String, notFoundIsNotFound: Bool = false) throws -> Territory {
+    static func resolve(_ ref: String, in tree: TerritoryTree, field: String, notFoundIsNotFound: Bool = false) throws -> Territory {
         let found: Territory?
         if let kato = KATOCode(ref) {
             found = tree.byID.values.first { $0.kato == kato }
@@ -197,7 +197,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let tree = try await territories.tree()
         var filter = base
         if let ref = query.string("territory") {
-            filter.territoryID = try resolve(ref, in: tree, field: "query.territory").id
+            filter.territoryID = try Self.resolve(ref, in: tree, field: "query.territory").id
         }
         filter.period = try query.period("period")
         let (rows, total) = try await programmes.targets(filter, page: page)

@@ -38,6 +38,18 @@ public struct DemoDataLoader: Sendable {
     static let termStart = Day(year: 2022, month: 1, day: 1)!
     static let termEnd = Day(year: 2026, month: 12, day: 31)!
     static let factKey = "demo_data"
+    /// The demo accounts' password, documented in the README and printed by `uade demo`.
+    public static let demoPassword = "demo-password"
+    /// bcrypt (cost 12) of ``demoPassword``: a public demo password, so its hash is no secret.
+    static let demoPasswordHash = "$2b$12$MrD3F95g8X3zCMe5M3yAjeo8Yg3414KUV.EEOv1JG2uUNE7rK19Ma"
+    public static let demoAccounts: [(username: String, role: String)] = [
+        ("admin", "administrator"),
+        ("coord-kyzylorda", "coordinator of Kyzylorda Region"),
+        ("coord-akzhar", "coordinator of Akzhar District"),
+        ("bureau-social", "Bureau member owning the socially sensitive sections"),
+        ("pc-kyzylorda", "Political Council member of Kyzylorda Region"),
+        ("faction-mazhilis", "faction staff, whole republic"),
+    ]
 
     let client: PostgresClient
     let logger: Logger
@@ -107,6 +119,8 @@ private struct DemoWriter {
     var indicatorIDs: [String: Int64] = [:]
     /// Target per indicator code × territory × period.
     var targets: [String: [Int64: [Period: Double]]] = [:]
+    /// The person behind each demo account.
+    var demoPeople: [String: Int64] = [:]
 
     init(connection: PostgresConnection, logger: Logger, catalogue: DemoCatalogue) {
         self.connection = connection
@@ -119,8 +133,8 @@ private struct DemoWriter {
         try await writeProgramme()
         try await writeTargets()
         try await writeMeasures()
-        let people = try await writePeopleAndOwnership()
-        _ = people
+        _ = try await writePeopleAndOwnership()
+        try await writeAccounts()
         try await writeProgress()
     }
 
@@ -366,25 +380,25 @@ private struct DemoWriter {
             return 0
         }
 
-        // Bureau members: each socially sensitive section has one, housing changed hands in 2024.
+        // Bureau members: one owns every socially sensitive section (housing since its handover on
+        // 2024-07-01), another the business section; the rest of the sections have no owner.
         let bureau = LocalizedText(kk: "Саяси кеңес Бюросының мүшесі", ru: "Член Бюро Политического совета", en: "Member of the Political Council Bureau")
-        let sectionOrder = ["HOUSING", "FAMILY", "YOUTH", "HEALTH", "EDUCATION", "BUSINESS"]
-        var bureauMembers: [String: Int64] = [:]
-        for code in sectionOrder {
-            bureauMembers[code] = try await insertPerson(nextName(), position: bureau, territory: republicID)
-        }
+        let socialOwner = try await insertPerson(nextName(), position: bureau, territory: republicID)
+        let businessOwner = try await insertPerson(nextName(), position: bureau, territory: republicID)
         let housingBefore = try await insertPerson(nextName(), position: bureau, territory: republicID)
         let handover = Day(year: 2024, month: 7, day: 1)!
         try await connection.query("""
             INSERT INTO section_owners (section_id, person_id, valid_from, valid_to)
             VALUES (\(sectionIDs["HOUSING"]!), \(housingBefore), \(DemoDataLoader.termStart), \(handover))
             """, logger: logger)
-        for code in sectionOrder {
-            let from = code == "HOUSING" ? handover : DemoDataLoader.termStart
+        for section in catalogue.sections where section.sociallySensitive || section.code == "BUSINESS" {
+            let owner = section.sociallySensitive ? socialOwner : businessOwner
+            let from = section.code == "HOUSING" ? handover : DemoDataLoader.termStart
             try await connection.query("""
-                INSERT INTO section_owners (section_id, person_id, valid_from) VALUES (\(sectionIDs[code]!), \(bureauMembers[code]!), \(from))
+                INSERT INTO section_owners (section_id, person_id, valid_from) VALUES (\(sectionIDs[section.code]!), \(owner), \(from))
                 """, logger: logger)
         }
+        demoPeople["bureau-social"] = socialOwner
 
         // Political Council members: three for the republic, two per region or city, one per district.
         let council = LocalizedText(kk: "Саяси кеңес мүшесі", ru: "Член Политического совета", en: "Member of the Political Council")
@@ -399,6 +413,17 @@ private struct DemoWriter {
                 members[territory.id, default: []].append(try await insertPerson(nextName(), position: council, territory: territory.id))
             }
         }
+        let kyzylorda = territories.first { $0.row.kato == "430000000" }!.id
+        demoPeople["pc-kyzylorda"] = members[kyzylorda]!.first!
+
+        // Coordinators and faction staff with accounts.
+        let coordinator = LocalizedText(kk: "Өңірлік үйлестіруші", ru: "Региональный координатор", en: "Regional coordinator")
+        let faction = LocalizedText(kk: "Фракция аппаратының қызметкері", ru: "Сотрудник аппарата фракции", en: "Faction staff")
+        let administrator = LocalizedText(kk: "Жүйе әкімшісі", ru: "Администратор системы", en: "System administrator")
+        demoPeople["coord-kyzylorda"] = try await insertPerson(nextName(), position: coordinator, territory: kyzylorda)
+        demoPeople["coord-akzhar"] = try await insertPerson(nextName(), position: coordinator, territory: territoryID(named: "Akzhar District"))
+        demoPeople["faction-mazhilis"] = try await insertPerson(nextName(), position: faction, territory: republicID)
+        demoPeople["admin"] = try await insertPerson(nextName(), position: administrator, territory: republicID)
 
         // Most indicator × territory pairs have an owner; some gaps are left on purpose, and all
         // of "public reception offices" in Aral District is unowned.
@@ -420,6 +445,31 @@ private struct DemoWriter {
             SELECT i, t, p, \(DemoDataLoader.termStart) FROM unnest(\(indicatorColumn)::bigint[], \(territoryColumn)::bigint[], \(personColumn)::bigint[]) AS u(i, t, p)
             """, logger: logger)
         return personNumber
+    }
+
+    // MARK: Accounts
+
+    /// One account per role, all with the password `demo-password` (demo mode only).
+    mutating func writeAccounts() async throws {
+        let kyzylorda = territories.first { $0.row.kato == "430000000" }!.id
+        let accounts: [(String, Role, Int64?)] = [
+            ("admin", .administrator, nil),
+            ("coord-kyzylorda", .coordinator, kyzylorda),
+            ("coord-akzhar", .coordinator, territoryID(named: "Akzhar District")),
+            ("bureau-social", .bureauMember, nil),
+            ("pc-kyzylorda", .councilMember, kyzylorda),
+            ("faction-mazhilis", .factionStaff, republicID),
+        ]
+        for (username, role, territory) in accounts {
+            var accountID: Int64 = 0
+            for try await id in try await connection.query("""
+                INSERT INTO accounts (username, password_hash, person_id, preferred_lang)
+                VALUES (\(username), \(DemoDataLoader.demoPasswordHash), \(demoPeople[username]), 'ru') RETURNING id
+                """, logger: logger).decode(Int64.self) { accountID = id }
+            try await connection.query("""
+                INSERT INTO account_roles (account_id, role, territory_id) VALUES (\(accountID), \(role.rawValue), \(territory))
+                """, logger: logger)
+        }
     }
 
     // MARK: Progress

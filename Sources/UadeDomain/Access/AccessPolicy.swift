@@ -1,0 +1,110 @@
+/// What someone wants to do.
+public enum Action: String, Sendable, Hashable, CaseIterable {
+    /// Territories, programmes, sections, indicators, targets: the plan itself.
+    case readCatalogue
+    /// Progress values, their history, measures and their statuses.
+    case readProgress
+    /// Enter or correct a value, update a measure's status.
+    case writeProgress
+    /// Accounts, roles, API tokens.
+    case manageAccounts
+    case readAudit
+    case runEvaluation
+    case readEvaluation
+    /// Create and edit hearings, download their reports.
+    case prepareHearing
+    /// Write a coordinator's explanation on a flag.
+    case explainFlag
+}
+
+/// The thing an action is about; nil parts mean "not specific".
+public struct Resource: Sendable, Hashable {
+    public var territoryID: Territory.ID?
+    public var sectionID: Section.ID?
+    public var indicatorID: Indicator.ID?
+
+    public init(territoryID: Territory.ID? = nil, sectionID: Section.ID? = nil, indicatorID: Indicator.ID? = nil) {
+        self.territoryID = territoryID
+        self.sectionID = sectionID
+        self.indicatorID = indicatorID
+    }
+
+    public static let anything = Resource()
+}
+
+public enum Decision: Sendable, Equatable {
+    case allow
+    /// Denied, with the reason shown to the caller.
+    case deny(String)
+
+    public var isAllowed: Bool { self == .allow }
+}
+
+/// The one place that decides every request from (caller, action, resource). Routes ask it;
+/// none of them checks roles on its own.
+public struct AccessPolicy: Sendable {
+    public let tree: TerritoryTree
+
+    public init(tree: TerritoryTree) {
+        self.tree = tree
+    }
+
+    public func decide(_ caller: Caller, _ action: Action, _ resource: Resource = .anything) -> Decision {
+        if caller.isAdministrator { return .allow }
+        if caller.grants.isEmpty { return .deny("this account holds no role") }
+        switch action {
+        case .readCatalogue:
+            return .allow
+        case .manageAccounts, .readAudit, .runEvaluation:
+            return .deny("only administrators may do this")
+        case .readProgress, .readEvaluation:
+            return readDecision(caller, resource)
+        case .writeProgress, .explainFlag:
+            return covers(caller, roles: [.coordinator], resource.territoryID)
+                ? .allow : .deny("writes are for coordinators of this territory or a territory above it")
+        case .prepareHearing:
+            return covers(caller, roles: [.factionStaff], resource.territoryID)
+                ? .allow : .deny("hearings are prepared by faction staff of this territory or a territory above it")
+        }
+    }
+
+    /// Whether one of `roles` is held for `territory` or a territory above it. A nil territory
+    /// asks "anywhere at all" (for listings that are then filtered by ``visibleTerritories``).
+    func covers(_ caller: Caller, roles: Set<Role>, _ territory: Territory.ID?) -> Bool {
+        let scopes = caller.grants.filter { roles.contains($0.role) }.compactMap(\.territoryID)
+        guard let territory else { return !scopes.isEmpty }
+        let ancestry = tree.ancestry(of: territory)
+        return scopes.contains { ancestry.contains($0) }
+    }
+
+    private func readDecision(_ caller: Caller, _ resource: Resource) -> Decision {
+        if covers(caller, roles: [.coordinator, .factionStaff, .observer], resource.territoryID) { return .allow }
+        if caller.holds(.bureauMember) {
+            if let section = resource.sectionID {
+                if caller.ownedSections.contains(section) { return .allow }
+            } else if !caller.ownedSections.isEmpty, resource.indicatorID == nil {
+                return .allow // a listing, filtered to the owned sections
+            }
+        }
+        if caller.holds(.councilMember) {
+            if let indicator = resource.indicatorID, let territory = resource.territoryID {
+                if caller.ownedIndicators.contains(IndicatorInTerritory(indicatorID: indicator, territoryID: territory)) { return .allow }
+            } else if resource.indicatorID == nil, !caller.ownedIndicators.isEmpty,
+                      resource.territoryID.map({ t in caller.ownedIndicators.contains { $0.territoryID == t } }) ?? true {
+                return .allow // a listing, filtered to the owned pairs
+            }
+        }
+        return .deny("outside the territories, sections or indicators this account answers for")
+    }
+
+    /// The territories whose data the caller may read through a territorial role, as a set;
+    /// nil means all of them (administrators).
+    public func visibleTerritories(_ caller: Caller, roles: Set<Role> = [.coordinator, .factionStaff, .observer]) -> Set<Territory.ID>? {
+        if caller.isAdministrator { return nil }
+        var result: Set<Territory.ID> = []
+        for grant in caller.grants where roles.contains(grant.role) {
+            if let territory = grant.territoryID { result.formUnion(tree.subtree(of: territory)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,74 @@
+/// A problem with one field of a submitted value, for a field-level answer.
+public struct FieldProblem: Sendable, Hashable, Codable, Error {
+    public let field: String
+    public let reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+}
+
+/// What makes a reported value acceptable, independent of who sends it and how.
+public enum ProgressRules {
+    /// The indicator's unit bounds its values: percentages 0–100, counts not negative.
+    public static func check(value: Double, unit: MeasurementUnit, field: String = "value") -> FieldProblem? {
+        guard value.isFinite else { return FieldProblem(field: field, reason: "must be a finite number") }
+        if let minimum = unit.minimum, value < minimum {
+            let what = unit.code == "percent" ? "a percentage" : "a value in \(unit.name.resolved(.en))"
+            return FieldProblem(field: field, reason: "\(what) cannot be below \(format(minimum))")
+        }
+        if let maximum = unit.maximum, value > maximum {
+            let what = unit.code == "percent" ? "a percentage" : "a value in \(unit.name.resolved(.en))"
+            return FieldProblem(field: field, reason: "\(what) cannot be above \(format(maximum))")
+        }
+        return nil
+    }
+
+    /// The period must match the indicator's periodicity and lie inside the programme's term.
+    public static func check(period: Period, indicator: Indicator, programme: Programme, field: String = "period") -> FieldProblem? {
+        guard period.periodicity == indicator.periodicity else {
+            let expected = indicator.periodicity == .quarterly ? "a quarter such as 2024-Q3" : "a year such as 2024"
+            return FieldProblem(field: field, reason: "indicator \(indicator.code) is reported \(indicator.periodicity.rawValue): give \(expected)")
+        }
+        guard programme.covers(period) else {
+            return FieldProblem(field: field, reason: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)")
+        }
+        return nil
+    }
+
+    /// Reads a number as people type it: `12.5`, `12,5`, ` 1 234,5 ` (spaces as thousands).
+    public static func parseNumber(_ text: String) -> Double? {
+        var cleaned = text.trimmingWhitespace()
+        cleaned = String(cleaned.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" })
+        guard !cleaned.isEmpty else { return nil }
+        if cleaned.contains(",") {
+            guard !cleaned.contains(".") , cleaned.filter({ $0 == "," }).count == 1 else { return nil }
+            cleaned = cleaned.replacingOccurrences(of: ",", with: ".")
+        }
+        guard cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") }),
+              let value = Double(cleaned), value.isFinite
+        else { return nil }
+        return value
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+/// Why a status update of a measure is refused.
+public enum MeasureRules {
+    public static func check(status: MeasureStatus, reason: String?) -> FieldProblem? {
+        if status == .cancelled, (reason ?? "").trimmingWhitespace().isEmpty {
+            return FieldProblem(field: "reason", reason: "a cancelled measure needs a reason")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import UadeDomain
+
+/// A JSON request body read field by field, so that every problem names its field.
+struct JSONBody: Sendable {
+    let object: [String: JSONValue]
+    let raw: ByteBuffer
+
+    enum JSONValue: Sendable, Decodable {
+        case string(String)
+        case number(Double)
+        case bool(Bool)
+        case null
+        case other
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let b = try? container.decode(Bool.self) { self = .bool(b) }
+            else if let n = try? container.decode(Double.self) { self = .number(n) }
+            else if let s = try? container.decode(String.self) { self = .string(s) }
+            else { self = .other }
+        }
+    }
+
+    static func read(_ request: Request, context: AppRequestContext, limit: Int = 1 << 20) async throws -> JSONBody {
+        let buffer = try await request.body.collect(upTo: limit)
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)) else {
+            throw APIError(.badRequest, kind: "malformed-body", detail: "the body must be a JSON object",
+                           fields: [.init(field: "body", reason: "not a JSON object")])
+        }
+        return JSONBody(object: object, raw: buffer)
+    }
+
+    /// A text field; numbers are accepted as their text (ids, KATO codes).
+    func string(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> String? {
+        switch object[key] {
+        case .string(let s) where !s.trimmingCharacters(in: .whitespaces).isEmpty:
+            return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .number(let n) where n == n.rounded() && abs(n) < 1e15:
+            return String(Int64(n))
+        case nil, .null, .string:
+            if required { problems.append(FieldProblem(field: "body.\(key)", reason: "is required")) }
+            return nil
+        default:
+            problems.append(FieldProblem(field: "body.\(key)", reason: "must be text"))
+            return nil
+        }
+    }
+
+    /// A number; text with a decimal comma is accepted too.
+    func number(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> Double? {
+        switch object[key] {
+        case .number(let n):
+            return n
+        case .string(let s):
+            if let n = ProgressRules.parseNumber(s) { return n }
+            problems.append(FieldProblem(field: "body.\(key)", reason: "must be a number, not '\(s)'"))
+            return nil
+        case nil, .null:
+            if required { problems.append(FieldProblem(field: "body.\(key)", reason: "is required")) }
+            return nil
+        default:
+            problems.append(FieldProblem(field: "body.\(key)", reason: "must be a number"))
+            return nil
+        }
+    }
+
+    var hash: String {
+        Secrets.sha256Hex(String(decoding: raw.readableBytesView, as: UTF8.self))
+    }
+}
+
+import UadeStorage
+
+/// Answers 422 listing every problem found, when there is one.
+func throwIfProblems(_ problems: [FieldProblem], status: HTTPResponse.Status = .unprocessableContent) throws {
+    guard !problems.isEmpty else { return }
+    throw APIError(status, kind: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
+                   fields: problems.map { APIError.FieldProblem(field: $0.field, reason: $0.reason) })
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import UadeDomain
+import UadeStorage
+
+/// The roadmap's measures: listing, history, and status updates by coordinators.
+struct MeasuresController: Sendable {
+    let measures: MeasureRepository
+    let authorizer: Authorizer
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("measures", use: list)
+        group.get("measures/:code", use: measure)
+        group.get("measures/:code/history", use: history)
+        group.post("measures/:code/status", use: updateStatus)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<MeasureView> {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        let language = try query.language()
+        let page = try query.page()
+        let policy = try await authorizer.policy()
+        var territories = policy.visibleTerritories(caller)
+        var sections: [Section.ID]?
+        if territories?.isEmpty == true {
+            // Bureau members see the measures of the sections they own, everywhere.
+            guard !caller.ownedSections.isEmpty else {
+                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories or sections this account answers for")
+            }
+            territories = nil
+            sections = Array(caller.ownedSections)
+        }
+        if let ref = query.string("territory") {
+            let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory")
+            try await authorizer.require(context, .readProgress, Resource(territoryID: territory.id), policy: policy)
+            territories = policy.tree.subtree(of: territory.id)
+        }
+        var status: MeasureStatus?
+        if let text = query.string("status") {
+            guard let value = MeasureStatus(rawValue: text) else {
+                throw APIError.invalidParameter("query.status", "must be one of \(MeasureStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = value
+        }
+        let (items, total) = try await measures.list(territories: territories.map { Array($0) }, sections: sections, status: status,
+                                                     language: language, page: page)
+        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+    }
+
+    func find(_ context: AppRequestContext, language: Language = .ru) async throws -> MeasureView {
+        let code = context.parameters.get("code") ?? ""
+        guard let measure = try await measures.find(code: code, language: language) else { throw APIError.notFound("no measure \(code)") }
+        return measure
+    }
+
+    @Sendable func measure(_ request: Request, context: AppRequestContext) async throws -> MeasureView {
+        _ = try context.requireCaller()
+        let measure = try await find(context, language: try QueryParameters(request: request).language())
+        try await authorizer.require(context, .readProgress, Resource(territoryID: measure.territoryId, sectionID: measure.sectionId))
+        return measure
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> ListDTO<MeasureStatusView> {
+        _ = try context.requireCaller()
+        let measure = try await find(context)
+        try await authorizer.require(context, .readProgress, Resource(territoryID: measure.territoryId, sectionID: measure.sectionId))
+        let items = try await measures.history(measureID: measure.id)
+        return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
+    }
+
+    @Sendable func updateStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
+        let measure = try await find(context)
+        let caller = try await authorizer.require(context, .writeProgress, Resource(territoryID: measure.territoryId, sectionID: measure.sectionId))
+        var key: String?
+        if let header = request.headers[.idempotencyKey] {
+            guard (1...200).contains(header.count) else { throw APIError.invalidParameter("header.Idempotency-Key", "must be 1 to 200 characters") }
+            key = header
+        }
+        let body = try await JSONBody.read(request, context: context)
+        var problems: [FieldProblem] = []
+        let statusText = body.string("status", required: true, problems: &problems)
+        let reason = body.string("reason", problems: &problems)
+        let comment = body.string("comment", problems: &problems)
+        let evidence = body.string("evidence", problems: &problems)
+        let status = statusText.flatMap(MeasureStatus.init(rawValue:))
+        if statusText != nil && status == nil {
+            problems.append(FieldProblem(field: "body.status", reason: "must be one of \(MeasureStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        if let status, let problem = MeasureRules.check(status: status, reason: reason) {
+            problems.append(FieldProblem(field: "body.\(problem.field)", reason: problem.reason))
+        }
+        try throwIfProblems(problems)
+        do {
+            let stored = try await measures.updateStatus(
+                measureID: measure.id, status: status!, reason: reason, comment: comment, evidence: evidence, by: caller.accountID,
+                requestID: context.id, idempotencyKey: key, requestHash: "measure:\(measure.id):" + body.hash,
+                render: { String(decoding: try AppRequestContext.encoder.encode($0), as: UTF8.self) })
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if stored.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: .init(string: stored.body)))
+        } catch let conflict as IdempotencyConflict {
+            throw APIError(.conflict, kind: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+                           fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
+        }
+    }
+}
+
+extension MeasureView: ResponseEncodable {}

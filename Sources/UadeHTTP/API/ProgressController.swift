@@ -1,0 +1,249 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import UadeDomain
+import UadeStorage
+
+/// Reporting values, correcting them, reading their history, and "what is due from me".
+struct ProgressController: Sendable {
+    let progress: ProgressRepository
+    let authorizer: Authorizer
+    let today: @Sendable () -> Day
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("progress", use: report)
+        group.get("progress/history", use: history)
+        group.get("progress/:id", use: entry)
+        group.post("progress/:id/corrections", use: correct)
+        group.get("due", use: due)
+        group.get("owned", use: owned)
+    }
+
+    /// The indicator, territory and period named in a request, each checked.
+    struct Cell {
+        let context: IndicatorContext
+        let territory: Territory
+        let period: Period
+        var resource: Resource {
+            Resource(territoryID: territory.id, sectionID: context.sectionID, indicatorID: context.indicator.id)
+        }
+    }
+
+    func resolveCell(indicator code: String?, territory ref: String?, period text: String?, tree: TerritoryTree,
+                     prefix: String, problems: inout [FieldProblem]) async throws -> Cell? {
+        var context: IndicatorContext?
+        if let code {
+            context = try await progress.indicatorContext(code: code)
+            if context == nil { problems.append(FieldProblem(field: "\(prefix)indicator", reason: "no indicator with code '\(code)'")) }
+        }
+        var territory: Territory?
+        if let ref {
+            if let kato = KATOCode(ref) { territory = tree.byID.values.first { $0.kato == kato } }
+            else if let id = Int64(ref) { territory = tree.byID[id] }
+            if territory == nil { problems.append(FieldProblem(field: "\(prefix)territory", reason: "no territory with KATO code or id '\(ref)'")) }
+        }
+        var period: Period?
+        if let text {
+            period = Period(code: text)
+            if period == nil { problems.append(FieldProblem(field: "\(prefix)period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(text)'")) }
+        }
+        guard let context, let territory, let period else { return nil }
+        return Cell(context: context, territory: territory, period: period)
+    }
+
+    func render(_ view: ProgressEntryView) throws -> String {
+        String(decoding: try AppRequestContext.encoder.encode(view), as: UTF8.self)
+    }
+
+    func respond(_ stored: StoredResponse) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if stored.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: .init(string: stored.body)))
+    }
+
+    func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard (1...200).contains(key.count) else { throw APIError.invalidParameter("header.Idempotency-Key", "must be 1 to 200 characters") }
+        return key
+    }
+
+    func translate(_ error: any Error) -> any Error {
+        switch error {
+        case ProgressWriteError.noTarget:
+            return APIError(.unprocessableContent, kind: "no-target", detail: "this indicator has no target in this territory for this period",
+                            fields: [.init(field: "body.territory", reason: "no target for this indicator, territory and period")])
+        case ProgressWriteError.valueExists(let current):
+            return APIError(.conflict, kind: "value-exists",
+                            detail: "a value is already recorded (entry \(current)); correct it with POST /api/v1/progress/\(current)/corrections")
+        case ProgressWriteError.notCurrent(let current):
+            return APIError(.conflict, kind: "not-current",
+                            detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
+        case let conflict as IdempotencyConflict:
+            return APIError(.conflict, kind: "idempotency-key-reused",
+                            detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+                            fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
+        default:
+            return error
+        }
+    }
+
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let key = try idempotencyKey(request)
+        let body = try await JSONBody.read(request, context: context)
+        var problems: [FieldProblem] = []
+        let indicator = body.string("indicator", required: true, problems: &problems)
+        let territory = body.string("territory", required: true, problems: &problems)
+        let periodText = body.string("period", required: true, problems: &problems)
+        let value = body.number("value", required: true, problems: &problems)
+        let comment = body.string("comment", problems: &problems)
+        let evidence = body.string("evidence", problems: &problems)
+        let policy = try await authorizer.policy()
+        let cell = try await resolveCell(indicator: indicator, territory: territory, period: periodText, tree: policy.tree, prefix: "body.", problems: &problems)
+        try throwIfProblems(problems)
+        guard let cell, let value else { throw APIError(.unprocessableContent, kind: "invalid-fields", detail: "incomplete request") }
+
+        try await authorizer.require(context, .writeProgress, cell.resource, policy: policy)
+        if let problem = ProgressRules.check(period: cell.period, indicator: cell.context.indicator, programme: cell.context.programme, field: "body.period") {
+            problems.append(problem)
+        }
+        if let problem = ProgressRules.check(value: value, unit: cell.context.unit, field: "body.value") { problems.append(problem) }
+        try throwIfProblems(problems)
+
+        let entry = NewProgressEntry(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
+                                     comment: comment, evidence: evidence)
+        do {
+            let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
+                                                   requestHash: "progress:" + body.hash, render: render)
+            return respond(stored)
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let key = try idempotencyKey(request)
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
+        guard let existing = try await progress.entry(id: id) else { throw APIError.notFound("no progress entry \(id)") }
+        guard let indicatorContext = try await progress.indicatorContext(code: existing.indicatorCode) else { throw APIError.notFound("no progress entry \(id)") }
+        try await authorizer.require(context, .writeProgress, Resource(territoryID: existing.territoryId, sectionID: indicatorContext.sectionID,
+                                                                        indicatorID: indicatorContext.indicator.id))
+        let body = try await JSONBody.read(request, context: context)
+        var problems: [FieldProblem] = []
+        let value = body.number("value", required: true, problems: &problems)
+        let reason = body.string("reason", required: true, problems: &problems)
+        let comment = body.string("comment", problems: &problems)
+        let evidence = body.string("evidence", problems: &problems)
+        if let value, let problem = ProgressRules.check(value: value, unit: indicatorContext.unit, field: "body.value") { problems.append(problem) }
+        try throwIfProblems(problems)
+        guard let period = Period(code: existing.period) else { throw APIError.notFound("no progress entry \(id)") }
+        let entry = NewProgressEntry(indicatorID: indicatorContext.indicator.id, territoryID: existing.territoryId, period: period, value: value!,
+                                     comment: comment, evidence: evidence, supersedes: id, correctionReason: reason)
+        do {
+            let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
+                                                   requestHash: "correction:\(id):" + body.hash, render: render)
+            return respond(stored)
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> ProgressEntryView {
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
+        _ = try context.requireCaller()
+        guard let entry = try await progress.entry(id: id), let indicator = try await progress.indicatorContext(code: entry.indicatorCode) else {
+            throw APIError.notFound("no progress entry \(id)")
+        }
+        try await authorizer.require(context, .readProgress, Resource(territoryID: entry.territoryId, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id))
+        return entry
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ProgressEntryView> {
+        _ = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        var problems: [FieldProblem] = []
+        for name in ["indicator", "territory", "period"] where query.string(name) == nil {
+            problems.append(FieldProblem(field: "query.\(name)", reason: "is required"))
+        }
+        let policy = try await authorizer.policy()
+        let cell = try await resolveCell(indicator: query.string("indicator"), territory: query.string("territory"), period: query.string("period"),
+                                         tree: policy.tree, prefix: "query.", problems: &problems)
+        try throwIfProblems(problems, status: .badRequest)
+        guard let cell else { throw APIError(.badRequest, kind: "invalid-parameter", detail: "incomplete query") }
+        try await authorizer.require(context, .readProgress, cell.resource, policy: policy)
+        let items = try await progress.history(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period)
+        return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
+    }
+
+    /// The periods "due now": the last quarter and the last year that ended before today.
+    func defaultPeriods() -> [Period] {
+        let now = today()
+        let lastQuarter = Period.all(.quarterly, from: Day(year: now.year - 1, month: 1, day: 1)!, through: now.adding(days: -1)).last
+        return [lastQuarter, Period(year: now.year - 1)].compactMap { $0 }
+    }
+
+    func periods(_ query: QueryParameters) throws -> [Period] {
+        if let period = try query.period("period") { return [period] }
+        return defaultPeriods()
+    }
+
+    func status(_ query: QueryParameters) throws -> String? {
+        guard let status = query.string("status") else { return nil }
+        guard ["missing", "reported"].contains(status) else { throw APIError.invalidParameter("query.status", "must be missing or reported") }
+        return status
+    }
+
+    @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> ListDTO<DueItem> {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        let language = try query.language()
+        let page = try query.page()
+        let policy = try await authorizer.policy()
+        var territories = policy.visibleTerritories(caller, roles: [.coordinator])
+        if let ref = query.string("territory") {
+            guard let territory = try? CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory") else {
+                throw APIError.invalidParameter("query.territory", "no territory '\(ref)'")
+            }
+            try await authorizer.require(context, .writeProgress, Resource(territoryID: territory.id), policy: policy)
+            territories = policy.tree.subtree(of: territory.id)
+        } else if territories?.isEmpty == true {
+            throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators have values due; owners see theirs at /api/v1/owned")
+        }
+        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+                               periods: try periods(query), status: try status(query))
+        let (items, total) = try await progress.due(filter, language: language, page: page)
+        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+    }
+
+    @Sendable func owned(_ request: Request, context: AppRequestContext) async throws -> ListDTO<DueItem> {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        let language = try query.language()
+        let page = try query.page()
+        var filter = DueFilter(sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+                               periods: try periods(query), status: try status(query))
+        let asBureau: Bool
+        switch query.string("as") {
+        case "bureau": asBureau = true
+        case "council": asBureau = false
+        case nil: asBureau = !caller.ownedSections.isEmpty
+        default: throw APIError.invalidParameter("query.as", "must be bureau or council")
+        }
+        if asBureau {
+            guard caller.holds(.bureauMember) || caller.isAdministrator else {
+                throw APIError(.forbidden, kind: "forbidden", detail: "only Bureau members own sections")
+            }
+            filter.sections = Array(caller.ownedSections)
+        } else {
+            guard caller.holds(.councilMember) || caller.isAdministrator else {
+                throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
+            }
+            filter.pairs = Array(caller.ownedIndicators)
+        }
+        let (items, total) = try await progress.due(filter, language: language, page: page)
+        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+    }
+}
+
+extension ProgressEntryView: ResponseEncodable {}

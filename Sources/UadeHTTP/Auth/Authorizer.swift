@@ -1,0 +1,23 @@
+import Hummingbird
+import UadeDomain
+import UadeStorage
+
+/// Asks the access policy about a request and turns "no" into 401 or 403.
+struct Authorizer: Sendable {
+    let territories: TerritoryRepository
+
+    func policy() async throws -> AccessPolicy {
+        AccessPolicy(tree: try await territories.tree())
+    }
+
+    /// The caller, allowed to do `action` on `resource`; 401 without a caller, 403 when denied.
+    @discardableResult
+    func require(_ context: AppRequestContext, _ action: Action, _ resource: Resource = .anything, policy: AccessPolicy? = nil) async throws -> Caller {
+        let caller = try context.requireCaller()
+        let policy = if let policy { policy } else { try await self.policy() }
+        if case .deny(let reason) = policy.decide(caller, action, resource) {
+            throw APIError(.forbidden, kind: "forbidden", detail: reason)
+        }
+        return caller
+    }
+}

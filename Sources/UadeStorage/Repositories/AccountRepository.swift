@@ -1,0 +1,343 @@
+import Foundation
+import Logging
+import PostgresNIO
+import UadeDomain
+
+/// An account as the login check needs it.
+public struct AccountRecord: Sendable {
+    public let id: Int64
+    public let username: String
+    public let personID: Int64?
+    public let passwordHash: String
+    public let disabled: Bool
+    public let failedLogins: Int
+    public let lockedUntil: Date?
+    public let preferredLanguage: Language
+}
+
+public struct AccountSummary: Sendable, Codable {
+    public struct Grant: Sendable, Codable {
+        public let id: Int64
+        public let role: String
+        public let territoryId: Int64?
+        public let territoryKato: String?
+    }
+    public let id: Int64
+    public let username: String
+    public let personId: Int64?
+    public let personName: String?
+    public let disabled: Bool
+    public let preferredLang: String
+    public let roles: [Grant]
+}
+
+public enum AccountError: Error, Equatable, Sendable {
+    case usernameTaken(String)
+    case unknownAccount(String)
+    case unknownGrant(Int64)
+    case unknownToken(Int64)
+    case unknownPerson(Int64)
+    case grantExists
+}
+
+/// Accounts, roles, sessions and API tokens.
+public struct AccountRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    // MARK: Accounts
+
+    public func find(username: String) async throws -> AccountRecord? {
+        try await record(client.query("""
+            SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
+              FROM accounts WHERE username = \(username.lowercased())
+            """, logger: logger))
+    }
+
+    public func find(id: Int64) async throws -> AccountRecord? {
+        try await record(client.query("""
+            SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
+              FROM accounts WHERE id = \(id)
+            """, logger: logger))
+    }
+
+    private func record(_ rows: PostgresRowSequence) async throws -> AccountRecord? {
+        for try await r in rows.decode((Int64, String, Int64?, String, Bool, Int32, Date?, String).self) {
+            return AccountRecord(id: r.0, username: r.1, personID: r.2, passwordHash: r.3, disabled: r.4,
+                                 failedLogins: Int(r.5), lockedUntil: r.6, preferredLanguage: Language(rawValue: r.7) ?? .ru)
+        }
+        return nil
+    }
+
+    @discardableResult
+    public func create(username: String, passwordHash: String, personID: Int64?, language: Language = .ru,
+                       by actor: Int64?, requestID: String?) async throws -> Int64 {
+        let name = username.lowercased()
+        return try await client.withTransaction(logger: logger) { connection in
+            for try await _ in try await connection.query("SELECT 1 FROM accounts WHERE username = \(name)", logger: logger) {
+                throw AccountError.usernameTaken(name)
+            }
+            if let personID {
+                var found = false
+                for try await _ in try await connection.query("SELECT 1 FROM people WHERE id = \(personID)", logger: logger) { found = true }
+                if !found { throw AccountError.unknownPerson(personID) }
+            }
+            var id: Int64 = 0
+            for try await value in try await connection.query("""
+                INSERT INTO accounts (username, password_hash, person_id, preferred_lang) VALUES (\(name), \(passwordHash), \(personID), \(language.rawValue))
+                RETURNING id
+                """, logger: logger).decode(Int64.self) { id = value }
+            struct New: Encodable, Sendable { let username: String; let personId: Int64? }
+            try await AuditEvent(accountID: actor, action: "create", entity: "account", entityID: name,
+                                 new: New(username: name, personId: personID), requestID: requestID).write(on: connection, logger: logger)
+            return id
+        }
+    }
+
+    public func list() async throws -> [AccountSummary] {
+        let rows = try await client.query("""
+            SELECT a.id, a.username, a.person_id, p.name_ru, a.disabled_at IS NOT NULL, a.preferred_lang,
+                   coalesce(json_agg(json_build_object('id', r.id, 'role', r.role, 'territory_id', r.territory_id, 'territory_kato', t.kato)
+                            ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '[]')::text
+              FROM accounts a
+              LEFT JOIN people p ON p.id = a.person_id
+              LEFT JOIN account_roles r ON r.account_id = a.id AND r.revoked_at IS NULL
+              LEFT JOIN territories t ON t.id = r.territory_id
+             GROUP BY a.id, p.name_ru ORDER BY a.username
+            """, logger: logger)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        var result: [AccountSummary] = []
+        for try await r in rows.decode((Int64, String, Int64?, String?, Bool, String, String).self) {
+            let grants = (try? decoder.decode([AccountSummary.Grant].self, from: Data(r.6.utf8))) ?? []
+            result.append(AccountSummary(id: r.0, username: r.1, personId: r.2, personName: r.3, disabled: r.4, preferredLang: r.5, roles: grants))
+        }
+        return result
+    }
+
+    public func setPassword(accountID: Int64, passwordHash: String, by actor: Int64?, requestID: String?) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                UPDATE accounts SET password_hash = \(passwordHash), password_changed_at = now(), failed_logins = 0, locked_until = NULL
+                 WHERE id = \(accountID)
+                """, logger: logger)
+            // Other sessions of this account end: a changed password must lock out whoever had the old one.
+            try await connection.query("DELETE FROM sessions WHERE account_id = \(accountID)", logger: logger)
+            try await AuditEvent(accountID: actor, action: "change_password", entity: "account", entityID: String(accountID), requestID: requestID)
+                .write(on: connection, logger: logger)
+        }
+    }
+
+    public func setLanguage(accountID: Int64, language: Language) async throws {
+        try await client.query("UPDATE accounts SET preferred_lang = \(language.rawValue) WHERE id = \(accountID)", logger: logger)
+    }
+
+    public func disable(username: String, by actor: Int64?, requestID: String?) async throws {
+        let name = username.lowercased()
+        try await client.withTransaction(logger: logger) { connection in
+            var id: Int64?
+            for try await value in try await connection.query(
+                "UPDATE accounts SET disabled_at = coalesce(disabled_at, now()) WHERE username = \(name) RETURNING id", logger: logger
+            ).decode(Int64.self) { id = value }
+            guard let id else { throw AccountError.unknownAccount(name) }
+            try await connection.query("DELETE FROM sessions WHERE account_id = \(id)", logger: logger)
+            try await connection.query("UPDATE api_tokens SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL", logger: logger)
+            try await AuditEvent(accountID: actor, action: "disable", entity: "account", entityID: name, requestID: requestID)
+                .write(on: connection, logger: logger)
+        }
+    }
+
+    /// Counts a failed login; from the fifth in a row the account is locked for 15 minutes.
+    /// Returns the number of failures so far.
+    @discardableResult
+    public func recordFailedLogin(accountID: Int64) async throws -> Int {
+        let rows = try await client.query("""
+            UPDATE accounts SET failed_logins = failed_logins + 1,
+                   locked_until = CASE WHEN failed_logins + 1 >= 5 THEN now() + interval '15 minutes' ELSE locked_until END
+             WHERE id = \(accountID) RETURNING failed_logins
+            """, logger: logger)
+        for try await count in rows.decode(Int32.self) { return Int(count) }
+        return 0
+    }
+
+    public func recordSuccessfulLogin(accountID: Int64) async throws {
+        try await client.query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(accountID)", logger: logger)
+    }
+
+    // MARK: Roles
+
+    @discardableResult
+    public func grant(username: String, role: Role, territoryID: Territory.ID?, by actor: Int64?, requestID: String?) async throws -> Int64 {
+        let name = username.lowercased()
+        return try await client.withTransaction(logger: logger) { connection in
+            guard let account = try await id(of: name, on: connection) else { throw AccountError.unknownAccount(name) }
+            for try await _ in try await connection.query("""
+                SELECT 1 FROM account_roles WHERE account_id = \(account) AND role = \(role.rawValue)
+                   AND coalesce(territory_id, 0) = coalesce(\(territoryID)::bigint, 0) AND revoked_at IS NULL
+                """, logger: logger) { throw AccountError.grantExists }
+            var grantID: Int64 = 0
+            for try await value in try await connection.query("""
+                INSERT INTO account_roles (account_id, role, territory_id, granted_by) VALUES (\(account), \(role.rawValue), \(territoryID), \(actor))
+                RETURNING id
+                """, logger: logger).decode(Int64.self) { grantID = value }
+            try await AuditEvent(accountID: actor, action: "grant", entity: "account_role", entityID: String(grantID),
+                                 new: RoleGrant(role: role, territoryID: territoryID), requestID: requestID).write(on: connection, logger: logger)
+            return grantID
+        }
+    }
+
+    public func revoke(grantID: Int64, by actor: Int64?, requestID: String?) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            var found = false
+            for try await _ in try await connection.query(
+                "UPDATE account_roles SET revoked_at = now() WHERE id = \(grantID) AND revoked_at IS NULL RETURNING id", logger: logger
+            ) { found = true }
+            guard found else { throw AccountError.unknownGrant(grantID) }
+            try await AuditEvent(accountID: actor, action: "revoke", entity: "account_role", entityID: String(grantID), requestID: requestID)
+                .write(on: connection, logger: logger)
+        }
+    }
+
+    private func id(of username: String, on connection: PostgresConnection) async throws -> Int64? {
+        for try await value in try await connection.query("SELECT id FROM accounts WHERE username = \(username)", logger: logger).decode(Int64.self) {
+            return value
+        }
+        return nil
+    }
+
+    /// The caller behind an account: its roles and what its person owns on `day`.
+    public func caller(accountID: Int64, on day: Day) async throws -> Caller? {
+        guard let account = try await find(id: accountID), !account.disabled else { return nil }
+        var grants: [RoleGrant] = []
+        for try await (role, territory) in try await client.query(
+            "SELECT role, territory_id FROM account_roles WHERE account_id = \(accountID) AND revoked_at IS NULL", logger: logger
+        ).decode((String, Int64?).self) {
+            if let role = Role(rawValue: role) { grants.append(RoleGrant(role: role, territoryID: territory)) }
+        }
+        var sections: Set<Section.ID> = []
+        var indicators: Set<IndicatorInTerritory> = []
+        if let person = account.personID {
+            for try await id in try await client.query("""
+                SELECT section_id FROM section_owners WHERE person_id = \(person)
+                   AND valid_from <= \(day) AND (valid_to IS NULL OR valid_to > \(day))
+                """, logger: logger).decode(Int64.self) { sections.insert(id) }
+            for try await (indicator, territory) in try await client.query("""
+                SELECT indicator_id, territory_id FROM indicator_owners WHERE person_id = \(person)
+                   AND valid_from <= \(day) AND (valid_to IS NULL OR valid_to > \(day))
+                """, logger: logger).decode((Int64, Int64).self) {
+                indicators.insert(IndicatorInTerritory(indicatorID: indicator, territoryID: territory))
+            }
+        }
+        return Caller(accountID: account.id, username: account.username, personID: account.personID, grants: grants,
+                      ownedSections: sections, ownedIndicators: indicators)
+    }
+
+    // MARK: Sessions
+
+    public struct Session: Sendable {
+        public let token: String
+        public let accountID: Int64
+        public let csrfToken: String
+        public let expiresAt: Date
+    }
+
+    /// A new session with a new secret: a login never reuses an identifier it was given.
+    public func createSession(accountID: Int64, lifetime: Duration) async throws -> Session {
+        let token = Secrets.token()
+        let csrf = Secrets.token()
+        let seconds = Double(lifetime.components.seconds)
+        var expires = Date()
+        for try await value in try await client.query("""
+            INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at)
+            VALUES (\(Secrets.sha256Hex(token)), \(accountID), \(csrf), now() + make_interval(secs => \(seconds)))
+            RETURNING expires_at
+            """, logger: logger).decode(Date.self) { expires = value }
+        // Expired sessions are swept as new ones are made.
+        try await client.query("DELETE FROM sessions WHERE expires_at < now() - interval '1 day'", logger: logger)
+        return Session(token: token, accountID: accountID, csrfToken: csrf, expiresAt: expires)
+    }
+
+    /// The live session behind a cookie, if any; sliding expiry within its lifetime.
+    public func session(token: String) async throws -> Session? {
+        let rows = try await client.query("""
+            UPDATE sessions s SET last_seen_at = now()
+              FROM accounts a
+             WHERE s.token_hash = \(Secrets.sha256Hex(token)) AND s.expires_at > now() AND a.id = s.account_id AND a.disabled_at IS NULL
+            RETURNING s.account_id, s.csrf_token, s.expires_at
+            """, logger: logger)
+        for try await (account, csrf, expires) in rows.decode((Int64, String, Date).self) {
+            return Session(token: token, accountID: account, csrfToken: csrf, expiresAt: expires)
+        }
+        return nil
+    }
+
+    public func deleteSession(token: String) async throws {
+        try await client.query("DELETE FROM sessions WHERE token_hash = \(Secrets.sha256Hex(token))", logger: logger)
+    }
+
+    // MARK: API tokens
+
+    public struct TokenSummary: Sendable, Codable {
+        public let id: Int64
+        public let name: String
+        public let createdAt: Date
+        public let lastUsedAt: Date?
+        public let revoked: Bool
+    }
+
+    /// Creates a token and returns its secret, which is shown once and stored only as a hash.
+    public func createToken(username: String, name: String, by actor: Int64?, requestID: String?) async throws -> (id: Int64, secret: String) {
+        let account = username.lowercased()
+        let secret = "uade_" + Secrets.token()
+        return try await client.withTransaction(logger: logger) { connection in
+            guard let accountID = try await id(of: account, on: connection) else { throw AccountError.unknownAccount(account) }
+            var tokenID: Int64 = 0
+            for try await value in try await connection.query("""
+                INSERT INTO api_tokens (account_id, token_hash, name, created_by) VALUES (\(accountID), \(Secrets.sha256Hex(secret)), \(name), \(actor))
+                RETURNING id
+                """, logger: logger).decode(Int64.self) { tokenID = value }
+            try await AuditEvent(accountID: actor, action: "create_token", entity: "api_token", entityID: String(tokenID),
+                                 new: ["account": account, "name": name], requestID: requestID).write(on: connection, logger: logger)
+            return (tokenID, secret)
+        }
+    }
+
+    public func account(forToken secret: String) async throws -> Int64? {
+        let rows = try await client.query("""
+            UPDATE api_tokens t SET last_used_at = now() FROM accounts a
+             WHERE t.token_hash = \(Secrets.sha256Hex(secret)) AND t.revoked_at IS NULL AND a.id = t.account_id AND a.disabled_at IS NULL
+            RETURNING t.account_id
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { return id }
+        return nil
+    }
+
+    public func revokeToken(id tokenID: Int64, by actor: Int64?, requestID: String?) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            var found = false
+            for try await _ in try await connection.query(
+                "UPDATE api_tokens SET revoked_at = now() WHERE id = \(tokenID) AND revoked_at IS NULL RETURNING id", logger: logger
+            ) { found = true }
+            guard found else { throw AccountError.unknownToken(tokenID) }
+            try await AuditEvent(accountID: actor, action: "revoke_token", entity: "api_token", entityID: String(tokenID), requestID: requestID)
+                .write(on: connection, logger: logger)
+        }
+    }
+
+    public func tokens(username: String) async throws -> [TokenSummary] {
+        let rows = try await client.query("""
+            SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at IS NOT NULL
+              FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.username = \(username.lowercased()) ORDER BY t.id
+            """, logger: logger)
+        var result: [TokenSummary] = []
+        for try await r in rows.decode((Int64, String, Date, Date?, Bool).self) {
+            result.append(TokenSummary(id: r.0, name: r.1, createdAt: r.2, lastUsedAt: r.3, revoked: r.4))
+        }
+        return result
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import PostgresNIO
+import UadeDomain
+
+public struct MeasureView: Sendable, Codable {
+    public let id: Int64
+    public let code: String
+    public let sectionId: Int64
+    public let sectionCode: String
+    public let territoryId: Int64
+    public let territoryKato: String?
+    public let text: String
+    public let deadline: String
+    public let executor: String
+    public let status: String
+    public let statusSince: Date?
+}
+
+public struct MeasureStatusView: Sendable, Codable {
+    public let id: Int64
+    public let measureCode: String
+    public let status: String
+    public let reason: String?
+    public let comment: String?
+    public let evidence: String?
+    public let enteredBy: String?
+    public let enteredAt: Date
+}
+
+public struct MeasureRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    static func select(_ language: Language) -> String {
+        let text = switch language {
+        case .kk: "coalesce(nullif(m.text_kk, ''), m.text_ru, m.text_en)"
+        case .ru: "coalesce(nullif(m.text_ru, ''), m.text_kk, m.text_en)"
+        case .en: "coalesce(nullif(m.text_en, ''), m.text_ru, m.text_kk)"
+        }
+        return """
+            SELECT m.id, m.code, m.section_id, s.code, m.territory_id, t.kato, \(text), m.deadline, m.executor,
+                   coalesce(u.status, 'not_started'), u.entered_at, count(*) OVER ()
+              FROM measures m
+              JOIN sections s ON s.id = m.section_id
+              JOIN territories t ON t.id = m.territory_id
+              LEFT JOIN LATERAL (SELECT status, entered_at FROM measure_status_updates x WHERE x.measure_id = m.id
+                                  ORDER BY entered_at DESC, id DESC LIMIT 1) u ON true
+            """
+    }
+
+    static func measures(_ rows: PostgresRowSequence) async throws -> (items: [MeasureView], total: Int) {
+        var items: [MeasureView] = []
+        var total = 0
+        for try await r in rows.decode((Int64, String, Int64, String, Int64, String?, String, Day, String, String, Date?, Int).self) {
+            items.append(MeasureView(id: r.0, code: r.1, sectionId: r.2, sectionCode: r.3, territoryId: r.4, territoryKato: r.5, text: r.6,
+                                     deadline: r.7.iso, executor: r.8, status: r.9, statusSince: r.10))
+            total = r.11
+        }
+        return (items, total)
+    }
+
+    public func find(code: String, language: Language = .ru) async throws -> MeasureView? {
+        var binds = PostgresBindings()
+        binds.append(code)
+        return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + " WHERE m.code = $1", binds: binds), logger: logger)).items.first
+    }
+
+    public func list(territories: [Territory.ID]?, sections: [Section.ID]?, status: MeasureStatus?, language: Language,
+                     page: PageRequest) async throws -> (items: [MeasureView], total: Int) {
+        var binds = PostgresBindings()
+        binds.append(territories)
+        binds.append(sections)
+        binds.append(status?.rawValue)
+        binds.append(page.limit)
+        binds.append(page.offset)
+        return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + """
+             WHERE ($1::bigint[] IS NULL OR m.territory_id = ANY($1)) AND ($2::bigint[] IS NULL OR m.section_id = ANY($2))
+               AND ($3::text IS NULL OR coalesce(u.status, 'not_started') = $3)
+             ORDER BY m.deadline, m.code LIMIT $4 OFFSET $5
+            """, binds: binds), logger: logger))
+    }
+
+    public func history(measureID: Int64) async throws -> [MeasureStatusView] {
+        let rows = try await client.query("""
+            SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
+              FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
+             WHERE u.measure_id = \(measureID) ORDER BY u.entered_at, u.id
+            """, logger: logger)
+        var result: [MeasureStatusView] = []
+        for try await r in rows.decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
+            result.append(MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7))
+        }
+        return result
+    }
+
+    /// Records a status update with its audit row, once per idempotency key.
+    public func updateStatus(
+        measureID: Int64, status: MeasureStatus, reason: String?, comment: String?, evidence: String?, by accountID: Int64,
+        requestID: String?, idempotencyKey: String?, requestHash: String, render: @Sendable (MeasureStatusView) throws -> String
+    ) async throws -> StoredResponse {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
+                    for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
+                    var previous: (Int64, String)?
+                    for try await row in try await connection.query("""
+                        SELECT id, status FROM measure_status_updates WHERE measure_id = \(measureID) ORDER BY entered_at DESC, id DESC LIMIT 1
+                        """, logger: logger).decode((Int64, String).self) { previous = row }
+                    var id: Int64 = 0
+                    for try await value in try await connection.query("""
+                        INSERT INTO measure_status_updates (measure_id, status, reason, comment, evidence, entered_by, entered_at, request_id)
+                        VALUES (\(measureID), \(status.rawValue), \(reason), \(comment), \(evidence), \(accountID), clock_timestamp(), \(requestID))
+                        RETURNING id
+                        """, logger: logger).decode(Int64.self) { id = value }
+                    try await AuditEvent(accountID: accountID, action: "update_status", entity: "measure", entityID: String(measureID),
+                                         old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
+                                         requestID: requestID).write(on: connection, logger: logger)
+                    var view: MeasureStatusView?
+                    for try await r in try await connection.query("""
+                        SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
+                          FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
+                         WHERE u.id = \(id)
+                        """, logger: logger).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
+                        view = MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
+                    }
+                    return (201, try render(view!))
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import Logging
+import PostgresNIO
+import UadeDomain
+
+/// An indicator with what validating a value for it needs.
+public struct IndicatorContext: Sendable {
+    public let indicator: Indicator
+    public let sectionID: Section.ID
+    public let sectionCode: String
+    public let programme: Programme
+    public let unit: MeasurementUnit
+}
+
+/// A reported value as the API shows it.
+public struct ProgressEntryView: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let indicatorCode: String
+    public let territoryId: Int64
+    public let territoryKato: String?
+    public let period: String
+    public let value: Double
+    public let comment: String?
+    public let evidence: String?
+    public let enteredBy: String?
+    public let enteredAt: Date
+    public let supersedesId: Int64?
+    public let correctionReason: String?
+    /// Whether a later correction replaced this entry.
+    public let superseded: Bool
+}
+
+/// A value to record: a first value, or a correction of the current one.
+public struct NewProgressEntry: Sendable, Hashable, Codable {
+    public let indicatorID: Indicator.ID
+    public let territoryID: Territory.ID
+    public let period: Period
+    public let value: Double
+    public let comment: String?
+    public let evidence: String?
+    /// For a correction: the entry it replaces, which must be the current one.
+    public let supersedes: Int64?
+    public let correctionReason: String?
+
+    public init(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period, value: Double, comment: String?, evidence: String?,
+                supersedes: Int64? = nil, correctionReason: String? = nil) {
+        self.indicatorID = indicatorID
+        self.territoryID = territoryID
+        self.period = period
+        self.value = value
+        self.comment = comment
+        self.evidence = evidence
+        self.supersedes = supersedes
+        self.correctionReason = correctionReason
+    }
+}
+
+public enum ProgressWriteError: Error, Sendable, Equatable {
+    /// No target for this indicator, territory and period: nothing to report against.
+    case noTarget
+    /// A value exists already; send a correction of entry `current` instead.
+    case valueExists(current: Int64)
+    /// The entry to correct is not the current one (someone corrected it first).
+    case notCurrent(current: Int64?)
+    case unknownEntry(Int64)
+}
+
+/// One line of "what is due": an indicator × territory × period with its target and latest value.
+public struct DueItem: Sendable, Codable {
+    public let indicatorCode: String
+    public let indicatorName: String
+    public let sectionCode: String
+    public let unit: String
+    public let direction: String
+    /// `cumulative`: the target is the running total; the value is what this period added.
+    public let accumulation: String
+    public let territoryId: Int64
+    public let territoryKato: String?
+    public let territoryName: String
+    public let period: String
+    public let periodEnd: String
+    public let target: Double
+    public let latestValue: Double?
+    public let latestEntryId: Int64?
+    public let latestEnteredAt: Date?
+}
+
+public struct DueFilter: Sendable {
+    /// Territories the caller reports for (nil: any).
+    public var territories: [Territory.ID]?
+    /// Sections owned (Bureau): any territory within them.
+    public var sections: [Section.ID]?
+    /// Indicator × territory pairs owned (Political Council).
+    public var pairs: [IndicatorInTerritory]?
+    public var sectionCode: String?
+    public var indicatorCode: String?
+    public var periods: [Period]
+    /// `missing`, `reported` or nil for both.
+    public var status: String?
+
+    public init(territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, pairs: [IndicatorInTerritory]? = nil,
+                sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: String? = nil) {
+        self.territories = territories
+        self.sections = sections
+        self.pairs = pairs
+        self.sectionCode = sectionCode
+        self.indicatorCode = indicatorCode
+        self.periods = periods
+        self.status = status
+    }
+}
+
+public struct ProgressRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func indicatorContext(code: String) async throws -> IndicatorContext? {
+        let rows = try await client.query("""
+            SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction, i.aggregation, i.accumulation, i.periodicity,
+                   s.code, p.id, p.code, p.level, p.territory_id, p.name_kk, p.name_ru, p.name_en, p.term_start, p.term_end,
+                   u.name_kk, u.name_ru, u.name_en, u.min_value, u.max_value
+              FROM indicators i JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id JOIN units u ON u.code = i.unit
+             WHERE i.code = \(code)
+            """, logger: logger)
+        for try await r in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String,
+                                        String, Int64, String, String, Int64, String, String, String?, Day, Day,
+                                        String, String, String, Double?, Double?).self) {
+            let indicator = ProgrammeRepository.indicator(r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10)
+            let programme = Programme(id: r.12, code: r.13, level: ProgrammeLevel(rawValue: r.14) ?? .republic, territoryID: r.15,
+                                      name: LocalizedText(kk: r.16, ru: r.17, en: r.18), termStart: r.19, termEnd: r.20)
+            let unit = MeasurementUnit(code: r.6, name: LocalizedText(kk: r.21, ru: r.22, en: r.23), minimum: r.24, maximum: r.25)
+            return IndicatorContext(indicator: indicator, sectionID: r.1, sectionCode: r.11, programme: programme, unit: unit)
+        }
+        return nil
+    }
+
+    static let entrySelect = """
+        SELECT e.id, i.code, e.territory_id, t.kato, i.periodicity, e.period_start, e.value, e.comment, e.evidence, a.username,
+               e.entered_at, e.supersedes_id, e.correction_reason,
+               EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
+          FROM progress_entries e
+          JOIN indicators i ON i.id = e.indicator_id
+          JOIN territories t ON t.id = e.territory_id
+          LEFT JOIN accounts a ON a.id = e.entered_by
+        """
+
+    static func entries(_ rows: PostgresRowSequence) async throws -> [ProgressEntryView] {
+        var result: [ProgressEntryView] = []
+        for try await r in rows.decode((Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool).self) {
+            let period = Period(start: r.5, periodicity: Periodicity(rawValue: r.4) ?? .quarterly)
+            result.append(ProgressEntryView(id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
+                                            value: r.6, comment: r.7, evidence: r.8, enteredBy: r.9, enteredAt: r.10, supersedesId: r.11,
+                                            correctionReason: r.12, superseded: r.13))
+        }
+        return result
+    }
+
+    public func entry(id: Int64) async throws -> ProgressEntryView? {
+        try await Self.entries(client.query(PostgresQuery(unsafeSQL: Self.entrySelect + " WHERE e.id = $1", binds: {
+            var b = PostgresBindings(); b.append(id); return b
+        }()), logger: logger)).first
+    }
+
+    /// Every entry of one indicator × territory × period, oldest first.
+    public func history(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period) async throws -> [ProgressEntryView] {
+        var binds = PostgresBindings()
+        binds.append(indicatorID)
+        binds.append(territoryID)
+        binds.append(period.start)
+        return try await Self.entries(client.query(PostgresQuery(
+            unsafeSQL: Self.entrySelect + " WHERE e.indicator_id = $1 AND e.territory_id = $2 AND e.period_start = $3 ORDER BY e.entered_at, e.id",
+            binds: binds), logger: logger))
+    }
+
+    /// Records a value (or a correction) with its audit row in one transaction, once per
+    /// idempotency key. `render` turns the stored entry into the response body.
+    public func record(
+        _ entry: NewProgressEntry, by accountID: Int64, requestID: String?, idempotencyKey: String?, requestHash: String,
+        render: @Sendable (ProgressEntryView) throws -> String
+    ) async throws -> StoredResponse {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
+                    let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
+                    return (201, try render(view))
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
+    }
+
+    func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on connection: PostgresConnection) async throws -> ProgressEntryView {
+        // Lock the target: writes to one cell queue up, so "the current entry" has one answer.
+        var targetFound = false
+        for try await _ in try await connection.query("""
+            SELECT 1 FROM targets WHERE indicator_id = \(entry.indicatorID) AND territory_id = \(entry.territoryID)
+               AND period_start = \(entry.period.start) FOR UPDATE
+            """, logger: logger) { targetFound = true }
+        guard targetFound else { throw ProgressWriteError.noTarget }
+
+        var current: (id: Int64, value: Double)?
+        for try await row in try await connection.query("""
+            SELECT id, value FROM progress_entries
+             WHERE indicator_id = \(entry.indicatorID) AND territory_id = \(entry.territoryID) AND period_start = \(entry.period.start)
+             ORDER BY entered_at DESC, id DESC LIMIT 1
+            """, logger: logger).decode((Int64, Double).self) { current = (row.0, row.1) }
+
+        if let supersedes = entry.supersedes {
+            guard current?.id == supersedes else { throw ProgressWriteError.notCurrent(current: current?.id) }
+        } else if let current {
+            throw ProgressWriteError.valueExists(current: current.id)
+        }
+
+        var id: Int64 = 0
+        for try await value in try await connection.query("""
+            INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
+                                          supersedes_id, correction_reason, request_id)
+            VALUES (\(entry.indicatorID), \(entry.territoryID), \(entry.period.start), \(entry.value), \(entry.comment), \(entry.evidence),
+                    \(accountID), clock_timestamp(), \(entry.supersedes), \(entry.correctionReason), \(requestID))
+            RETURNING id
+            """, logger: logger).decode(Int64.self) { id = value }
+
+        struct Audited: Encodable, Sendable {
+            let value: Double
+            let period: String
+            let comment: String?
+            let evidence: String?
+            let correctionReason: String?
+        }
+        try await AuditEvent(
+            accountID: accountID, action: entry.supersedes == nil ? "report" : "correct", entity: "progress_entry", entityID: String(id),
+            old: current.map { ["entry": Double($0.id), "value": $0.value] },
+            new: Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence, correctionReason: entry.correctionReason),
+            requestID: requestID
+        ).write(on: connection, logger: logger)
+
+        var binds = PostgresBindings()
+        binds.append(id)
+        let views = try await Self.entries(connection.query(PostgresQuery(unsafeSQL: Self.entrySelect + " WHERE e.id = $1", binds: binds), logger: logger))
+        guard let view = views.first else { throw ProgressWriteError.unknownEntry(id) }
+        return view
+    }
+
+    /// What is due: targets in the filter's scope for the given periods, with their latest values.
+    public func due(_ filter: DueFilter, language: Language, page: PageRequest) async throws -> (items: [DueItem], total: Int) {
+        let pairIndicators = filter.pairs?.map(\.indicatorID)
+        let pairTerritories = filter.pairs?.map(\.territoryID)
+        let nameColumn = switch language {
+        case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
+        case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
+        case .en: "coalesce(nullif(%@.name_en, ''), %@.name_ru, %@.name_kk)"
+        }
+        let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
+        let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
+        var binds = PostgresBindings()
+        binds.append(filter.territories)
+        binds.append(filter.sections)
+        binds.append(pairIndicators)
+        binds.append(pairTerritories)
+        binds.append(filter.sectionCode)
+        binds.append(filter.indicatorCode)
+        binds.append(filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso))
+        binds.append(filter.status)
+        binds.append(page.limit)
+        binds.append(page.offset)
+        binds.append(filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso))
+        let sql = """
+            SELECT i.code, \(indicatorName), s.code, i.unit, i.direction, i.accumulation, g.territory_id, t.kato, \(territoryName), i.periodicity, g.period_start,
+                   g.value, e.value, e.id, e.entered_at, count(*) OVER ()
+              FROM targets g
+              JOIN indicators i ON i.id = g.indicator_id
+              JOIN sections s ON s.id = i.section_id
+              JOIN territories t ON t.id = g.territory_id
+              LEFT JOIN LATERAL (
+                   SELECT p.id, p.value, p.entered_at FROM progress_entries p
+                    WHERE p.indicator_id = g.indicator_id AND p.territory_id = g.territory_id AND p.period_start = g.period_start
+                    ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
+             WHERE ((i.periodicity = 'quarterly' AND g.period_start = ANY($7::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($11::date[])))
+               AND ($1::bigint[] IS NULL OR g.territory_id = ANY($1))
+               AND ($2::bigint[] IS NULL OR i.section_id = ANY($2))
+               AND ($3::bigint[] IS NULL OR (g.indicator_id, g.territory_id) IN (SELECT * FROM unnest($3::bigint[], $4::bigint[])))
+               AND ($5::text IS NULL OR s.code = $5)
+               AND ($6::text IS NULL OR i.code = $6)
+               AND ($8::text IS NULL OR ($8 = 'missing' AND e.id IS NULL) OR ($8 = 'reported' AND e.id IS NOT NULL))
+             ORDER BY s.position, i.position, t.id, g.period_start
+             LIMIT $9 OFFSET $10
+            """
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        var items: [DueItem] = []
+        var total = 0
+        for try await r in rows.decode((String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
+            let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
+            items.append(DueItem(indicatorCode: r.0, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5, territoryId: r.6,
+                                 territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
+                                 target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
+            total = r.15
+        }
+        return (items, total)
+    }
+}
