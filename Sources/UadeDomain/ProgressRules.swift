@@ -72,3 +72,8 @@ public enum MeasureRules {
         return nil
     }
 }
+
+extension ProgressRules {
+    /// A value as an operator reads it back in a message.
+    public static func display(_ value: Double) -> String { format(value) }
+}

@@ -7,11 +7,14 @@ import UadeStorage
 
 /// Builds the whole application: the database client as a service, and the router.
 /// Tests call this too, with a configuration pointing at their own database.
-public func buildApplication(_ config: AppConfiguration, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
+public func buildApplication(
+    _ config: AppConfiguration, logger baseLogger: Logger? = nil,
+    today: @escaping @Sendable () -> Day = RouterOptions.todayInKazakhstan
+) async throws -> some ApplicationProtocol {
     var logger = baseLogger ?? Logger(label: "uade")
     logger.logLevel = config.logLevel
     let client = PostgresClient(configuration: config.database.clientConfiguration, backgroundLogger: logger)
-    let router = buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies))
+    let router = buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies, today: today))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
@@ -86,7 +89,8 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today).addRoutes(to: api)
     AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher)
         .addRoutes(to: api)
-    ProgressController(progress: ProgressRepository(client: client, logger: logger), authorizer: authorizer, today: options.today)
+    ProgressController(progress: ProgressRepository(client: client, logger: logger), importer: ProgressImporter(client: client, logger: logger),
+                       authorizer: authorizer, today: options.today)
         .addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
     return router

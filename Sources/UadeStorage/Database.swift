@@ -38,3 +38,18 @@ public enum Database {
         }
     }
 }
+
+extension PostgresClient {
+    /// `withTransaction`, but a failure inside the closure is thrown as itself rather than
+    /// wrapped in `PostgresTransactionError`, so callers can match their own error types.
+    public func transaction<Result: Sendable>(
+        logger: Logger, _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        do {
+            return try await withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
+    }
+}

@@ -66,18 +66,11 @@ struct IndicatorBody: Decodable {
     let unit: String
 }
 
-/// Runs `body` against the application built as in production, on a fresh demo database.
-func withDemoApp(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    try await withTestDatabase(.demo) { _, url in
-        let app = try await buildApplication(AppConfiguration(database: url, logLevel: .warning), logger: TestDatabase.logger)
-        try await app.test(.router) { client in try await body(client) }
-    }
-}
-
 @Suite("Read API")
 struct ReadAPITests {
     @Test func healthReportsTheDatabase() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/health", method: .get) { response throws in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"database\":\"reachable\""))
@@ -97,7 +90,8 @@ struct ReadAPITests {
     }
 
     @Test func territoriesInKazakh() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/territories?lang=kk", method: .get) { response throws in
                 #expect(response.status == .ok)
                 let list = try decode(List<TerritoryBody>.self, response)
@@ -120,7 +114,8 @@ struct ReadAPITests {
     }
 
     @Test func territoryTreeAndLookup() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/territories/tree?lang=en", method: .get) { response throws in
                 let tree = try decode(List<TerritoryBody>.self, response)
                 #expect(tree.items.count == 1)
@@ -146,7 +141,8 @@ struct ReadAPITests {
     }
 
     @Test func languageComesFromTheQueryThenTheHeader() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/territories/710000000", method: .get, headers: [.acceptLanguage: "ru-RU,ru;q=0.9"]) { response throws in
                 #expect(try decode(TerritoryBody.self, response).name == "город Астана")
             }
@@ -163,7 +159,8 @@ struct ReadAPITests {
     }
 
     @Test func programmesSectionsAndIndicators() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/programmes?lang=kk", method: .get) { response throws in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains(DemoDataLoader.programmeCode))
@@ -207,7 +204,8 @@ struct ReadAPITests {
     }
 
     @Test func targetsFilteredByTerritoryAndPeriod() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/targets?territory=430000000&period=2024-Q3&lang=ru&limit=1000", method: .get) { response throws in
                 #expect(response.status == .ok)
                 let page = try decode(List<TargetBody>.self, response)
@@ -237,7 +235,8 @@ struct ReadAPITests {
     }
 
     @Test func unknownRoutesAndTheOpenAPIDocument() async throws {
-        try await withDemoApp { client in
+        try await withDemoApp { app in
+            let client = app.client
             try await client.execute(uri: "/api/v1/nothing-here", method: .get) { response throws in
                 #expect(response.status == .notFound)
                 let problem = try decode(Problem.self, response)

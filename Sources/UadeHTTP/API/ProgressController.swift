@@ -7,6 +7,7 @@ import UadeStorage
 /// Reporting values, correcting them, reading their history, and "what is due from me".
 struct ProgressController: Sendable {
     let progress: ProgressRepository
+    let importer: ProgressImporter
     let authorizer: Authorizer
     let today: @Sendable () -> Day
 
@@ -15,6 +16,8 @@ struct ProgressController: Sendable {
         group.get("progress/history", use: history)
         group.get("progress/:id", use: entry)
         group.post("progress/:id/corrections", use: correct)
+        group.get("progress/template", use: template)
+        group.post("progress/import", use: importFile)
         group.get("due", use: due)
         group.get("owned", use: owned)
     }
@@ -246,4 +249,63 @@ struct ProgressController: Sendable {
     }
 }
 
+extension ProgressController {
+    /// A file to fill in: what is due for a territory (and below) in a period, with targets and
+    /// current values. Semicolon-separated UTF-8 with a byte-order mark, as Excel in kk/ru expects.
+    @Sendable func template(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        let language = try query.language()
+        let policy = try await authorizer.policy()
+        var territories = policy.visibleTerritories(caller, roles: [.coordinator])
+        if let ref = query.string("territory") {
+            let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory")
+            try await authorizer.require(context, .writeProgress, Resource(territoryID: territory.id), policy: policy)
+            territories = policy.tree.subtree(of: territory.id)
+        } else if territories?.isEmpty == true {
+            throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators fill in progress")
+        }
+        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.string("section"),
+                               periods: try periods(query), status: try status(query))
+        let (items, _) = try await progress.due(filter, language: language, page: PageRequest(limit: 1_000_000, offset: 0))
+        var text = "\u{FEFF}" + CSVTable.line(["indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",
+                                                "period", "target", "current_value", "value", "comment", "evidence", "correction_reason"])
+        for item in items {
+            text += CSVTable.line([item.indicatorCode, item.indicatorName, item.unit, item.territoryKato ?? "", String(item.territoryId), item.territoryName,
+                                   item.period, ProgressRules.display(item.target), item.latestValue.map(ProgressRules.display) ?? "", "", "", "", ""])
+        }
+        let name = "progress-\(query.string("territory") ?? "all")-\(try periods(query).map(\.code).joined(separator: "_")).csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: .init(string: text)))
+    }
+
+    /// Validates a whole file; writes it in one transaction only when every row is good.
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        let dryRun = ["1", "true", "yes"].contains(query.string("dry_run")?.lowercased() ?? "")
+        let policy = try await authorizer.policy()
+        try await authorizer.require(context, .writeProgress, .anything, policy: policy)
+        let buffer = try await request.body.collect(upTo: 256 << 20)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw APIError(.unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
+                           fields: [.init(field: "csv", reason: "not UTF-8")])
+        }
+        let report = try await importer.run(csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
+                                            tree: policy.tree, dryRun: dryRun, requestID: context.id)
+        return try importResponse(report, request: request, context: context)
+    }
+
+    func importResponse(_ report: ImportReport, request: Request, context: AppRequestContext) throws -> Response {
+        if !report.problems.isEmpty {
+            let shown = report.problems.prefix(1000)
+            throw APIError(.unprocessableContent, kind: "invalid-file",
+                           detail: "\(report.problems.count) problem(s) in the file; nothing was written",
+                           fields: shown.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) })
+        }
+        return try report.response(from: request, context: context)
+    }
+}
+
 extension ProgressEntryView: ResponseEncodable {}
+extension ImportReport: ResponseEncodable {}

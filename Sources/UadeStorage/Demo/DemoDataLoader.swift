@@ -74,7 +74,7 @@ public struct DemoDataLoader: Sendable {
     public func load() async throws -> DemoSummary {
         let catalogue = try DemoCatalogue.load()
         let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             // Serialise concurrent first starts: the second waits, then sees the fact and stops.
             try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(0x7561_6465_6465_6d6f)))", logger: logger)
             for try await _ in try await connection.query("SELECT 1 FROM installation_facts WHERE key = \(Self.factKey)", logger: logger) {

@@ -115,7 +115,7 @@ public struct MigrationRunner: Sendable {
     }
 
     private func applyPending() async throws -> [String] {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             let recorded = try await recordedChecksums(on: connection)
             let plan = try compare(recorded)

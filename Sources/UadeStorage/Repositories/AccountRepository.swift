@@ -78,7 +78,7 @@ public struct AccountRepository: Sendable {
     public func create(username: String, passwordHash: String, personID: Int64?, language: Language = .ru,
                        by actor: Int64?, requestID: String?) async throws -> Int64 {
         let name = username.lowercased()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             for try await _ in try await connection.query("SELECT 1 FROM accounts WHERE username = \(name)", logger: logger) {
                 throw AccountError.usernameTaken(name)
             }
@@ -121,7 +121,7 @@ public struct AccountRepository: Sendable {
     }
 
     public func setPassword(accountID: Int64, passwordHash: String, by actor: Int64?, requestID: String?) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query("""
                 UPDATE accounts SET password_hash = \(passwordHash), password_changed_at = now(), failed_logins = 0, locked_until = NULL
                  WHERE id = \(accountID)
@@ -139,7 +139,7 @@ public struct AccountRepository: Sendable {
 
     public func disable(username: String, by actor: Int64?, requestID: String?) async throws {
         let name = username.lowercased()
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             var id: Int64?
             for try await value in try await connection.query(
                 "UPDATE accounts SET disabled_at = coalesce(disabled_at, now()) WHERE username = \(name) RETURNING id", logger: logger
@@ -174,7 +174,7 @@ public struct AccountRepository: Sendable {
     @discardableResult
     public func grant(username: String, role: Role, territoryID: Territory.ID?, by actor: Int64?, requestID: String?) async throws -> Int64 {
         let name = username.lowercased()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             guard let account = try await id(of: name, on: connection) else { throw AccountError.unknownAccount(name) }
             for try await _ in try await connection.query("""
                 SELECT 1 FROM account_roles WHERE account_id = \(account) AND role = \(role.rawValue)
@@ -192,7 +192,7 @@ public struct AccountRepository: Sendable {
     }
 
     public func revoke(grantID: Int64, by actor: Int64?, requestID: String?) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             var found = false
             for try await _ in try await connection.query(
                 "UPDATE account_roles SET revoked_at = now() WHERE id = \(grantID) AND revoked_at IS NULL RETURNING id", logger: logger
@@ -294,7 +294,7 @@ public struct AccountRepository: Sendable {
     public func createToken(username: String, name: String, by actor: Int64?, requestID: String?) async throws -> (id: Int64, secret: String) {
         let account = username.lowercased()
         let secret = "uade_" + Secrets.token()
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
             guard let accountID = try await id(of: account, on: connection) else { throw AccountError.unknownAccount(account) }
             var tokenID: Int64 = 0
             for try await value in try await connection.query("""
@@ -318,7 +318,7 @@ public struct AccountRepository: Sendable {
     }
 
     public func revokeToken(id tokenID: Int64, by actor: Int64?, requestID: String?) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             var found = false
             for try await _ in try await connection.query(
                 "UPDATE api_tokens SET revoked_at = now() WHERE id = \(tokenID) AND revoked_at IS NULL RETURNING id", logger: logger

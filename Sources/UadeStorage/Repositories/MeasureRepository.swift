@@ -104,8 +104,7 @@ public struct MeasureRepository: Sendable {
         measureID: Int64, status: MeasureStatus, reason: String?, comment: String?, evidence: String?, by accountID: Int64,
         requestID: String?, idempotencyKey: String?, requestHash: String, render: @Sendable (MeasureStatusView) throws -> String
     ) async throws -> StoredResponse {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
                 try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
                     for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
                     var previous: (Int64, String)?
@@ -132,9 +131,5 @@ public struct MeasureRepository: Sendable {
                     return (201, try render(view!))
                 }
             }
-        } catch let error as PostgresTransactionError {
-            if let inner = error.closureError { throw inner }
-            throw error
-        }
     }
 }

@@ -183,17 +183,12 @@ public struct ProgressRepository: Sendable {
         _ entry: NewProgressEntry, by accountID: Int64, requestID: String?, idempotencyKey: String?, requestHash: String,
         render: @Sendable (ProgressEntryView) throws -> String
     ) async throws -> StoredResponse {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
+        return try await client.transaction(logger: logger) { connection in
                 try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
                     let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
                     return (201, try render(view))
                 }
             }
-        } catch let error as PostgresTransactionError {
-            if let inner = error.closureError { throw inner }
-            throw error
-        }
     }
 
     func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on connection: PostgresConnection) async throws -> ProgressEntryView {

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import UadeDomain
+
+/// A problem with one cell of an uploaded file.
+public struct ImportProblem: Sendable, Codable, Equatable {
+    public let line: Int
+    public let column: String
+    public let reason: String
+
+    public init(line: Int, column: String, reason: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+}
+
+/// What an import did, or would do in a dry run.
+public struct ImportReport: Sendable, Codable, Equatable {
+    public var rows = 0
+    /// Rows with an empty value column: nothing to report.
+    public var blank = 0
+    /// Rows whose value equals the current one: re-uploading a file changes nothing.
+    public var unchanged = 0
+    public var newValues = 0
+    public var corrections = 0
+    public var problems: [ImportProblem] = []
+    public var dryRun = false
+    public var written = false
+
+    public init() {}
+}
+
+/// Imports progress from a CSV file: validated whole, then written in one transaction, or not at
+/// all. Rows are staged with COPY and checked set-based, so a million rows stay fast.
+public struct ProgressImporter: Sendable {
+    public static let columns = ["indicator_code", "territory_kato", "territory_id", "period", "value", "comment", "evidence", "correction_reason"]
+
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    struct Row {
+        let line: Int
+        let indicatorID: Int64
+        let territoryID: Int64
+        let period: Period
+        let value: Double
+        let comment: String?
+        let evidence: String?
+        let reason: String?
+    }
+
+    struct IndicatorFacts {
+        let id: Int64
+        let context: IndicatorContext
+    }
+
+    /// - Parameters:
+    ///   - allowedTerritories: where the caller may write; nil for anywhere (administrators).
+    ///   - progress: called now and then with a line for the operator.
+    public func run(
+        csv text: String, accountID: Int64, allowedTerritories: Set<Territory.ID>?, tree: TerritoryTree,
+        dryRun: Bool, requestID: String?, progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> ImportReport {
+        var report = ImportReport()
+        report.dryRun = dryRun
+        let table: CSVTable
+        do {
+            table = try CSVTable.parse(text)
+        } catch .empty {
+            report.problems.append(ImportProblem(line: 1, column: "", reason: "the file is empty"))
+            return report
+        } catch .unterminatedQuote(let line) {
+            report.problems.append(ImportProblem(line: line, column: "", reason: "a quoted field is not closed"))
+            return report
+        }
+        report.rows = table.records.count
+        guard let codeColumn = table.column("indicator_code"), let periodColumn = table.column("period"), let valueColumn = table.column("value"),
+              table.column("territory_kato") != nil || table.column("territory_id") != nil
+        else {
+            report.problems.append(ImportProblem(line: 1, column: "", reason: "the header must name indicator_code, territory_kato or territory_id, period and value"))
+            return report
+        }
+        let katoColumn = table.column("territory_kato"), idColumn = table.column("territory_id")
+        let commentColumn = table.column("comment"), evidenceColumn = table.column("evidence"), reasonColumn = table.column("correction_reason")
+
+        let indicators = try await indicatorFacts()
+        var katoIndex: [String: Int64] = [:]
+        for territory in tree.byID.values { if let kato = territory.kato { katoIndex[kato.value] = territory.id } }
+
+        var rows: [Row] = []
+        rows.reserveCapacity(table.records.count)
+        var seen: [String: Int] = [:]
+        for (number, record) in table.records.enumerated() {
+            if number > 0 && number % 200_000 == 0 { progress("checked \(number) of \(table.records.count) rows") }
+            let line = record.line
+            func field(_ index: Int?) -> String? {
+                guard let index, index < record.fields.count else { return nil }
+                let value = record.fields[index].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+            guard let valueText = field(valueColumn) else { report.blank += 1; continue }
+            var rowProblems: [ImportProblem] = []
+            let code = field(codeColumn) ?? ""
+            let facts = indicators[code]
+            if facts == nil { rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: code.isEmpty ? "is empty" : "no indicator '\(code)'")) }
+
+            var territoryID: Int64?
+            if let idText = field(idColumn) {
+                territoryID = Int64(idText).flatMap { tree.byID[$0] != nil ? $0 : nil }
+                if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_id", reason: "no territory \(idText)")) }
+            } else if let kato = field(katoColumn) {
+                territoryID = katoIndex[kato]
+                if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)")) }
+            } else {
+                rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "name the territory by territory_kato or territory_id"))
+            }
+            if let territoryID, let allowed = allowedTerritories, !allowed.contains(territoryID) {
+                rowProblems.append(ImportProblem(line: line, column: idColumn != nil && field(idColumn) != nil ? "territory_id" : "territory_kato",
+                                                 reason: "outside the territories this account reports for"))
+            }
+            let periodText = field(periodColumn) ?? ""
+            let period = Period(code: periodText)
+            if period == nil { rowProblems.append(ImportProblem(line: line, column: "period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'")) }
+            if let period, let facts, let problem = ProgressRules.check(period: period, indicator: facts.context.indicator, programme: facts.context.programme) {
+                rowProblems.append(ImportProblem(line: line, column: "period", reason: problem.reason))
+            }
+            let value = ProgressRules.parseNumber(valueText)
+            if value == nil { rowProblems.append(ImportProblem(line: line, column: "value", reason: "must be a number, not '\(valueText)'")) }
+            if let value, let facts, let problem = ProgressRules.check(value: value, unit: facts.context.unit) {
+                rowProblems.append(ImportProblem(line: line, column: "value", reason: problem.reason))
+            }
+            if let facts, let territoryID, let period {
+                let key = "\(facts.id):\(territoryID):\(period.code)"
+                if let earlier = seen[key] {
+                    rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: "the same indicator, territory and period as line \(earlier)"))
+                } else {
+                    seen[key] = line
+                }
+            }
+            if rowProblems.isEmpty, let facts, let territoryID, let period, let value {
+                rows.append(Row(line: line, indicatorID: facts.id, territoryID: territoryID, period: period, value: value,
+                                comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn)))
+            } else {
+                report.problems.append(contentsOf: rowProblems)
+            }
+        }
+        if report.problems.count > 0 && !dryRun {
+            // Still run the database checks below so that one upload reports everything.
+        }
+        progress("checked \(table.records.count) rows; staging \(rows.count) values")
+
+        let outcome: (ImportReport, Bool)
+        outcome = try await client.transaction(logger: logger) { connection in
+                var report = report
+                try await stage(rows, on: connection)
+                let checks = try await connection.query("""
+                    SELECT s.line,
+                           g.indicator_id IS NULL,
+                           e.id, e.value, s.value, s.reason
+                      FROM import_rows s
+                      LEFT JOIN targets g ON g.indicator_id = s.indicator_id AND g.territory_id = s.territory_id AND g.period_start = s.period_start
+                      LEFT JOIN LATERAL (SELECT p.id, p.value FROM progress_entries p
+                            WHERE p.indicator_id = s.indicator_id AND p.territory_id = s.territory_id AND p.period_start = s.period_start
+                            ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
+                     WHERE g.indicator_id IS NULL OR e.id IS NOT NULL
+                     ORDER BY s.line
+                    """, logger: logger)
+                var unchangedLines: [Int32] = []
+                var correctionLines: [Int32] = []
+                var correctionTargets: [Int64] = []
+                for try await (line, noTarget, current, currentValue, value, reason) in checks.decode((Int32, Bool, Int64?, Double?, Double, String?).self) {
+                    if noTarget {
+                        report.problems.append(ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period"))
+                    } else if let current, let currentValue {
+                        if currentValue == value {
+                            unchangedLines.append(line)
+                        } else if reason == nil {
+                            report.problems.append(ImportProblem(line: Int(line), column: "correction_reason",
+                                                                 reason: "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"))
+                        } else {
+                            correctionLines.append(line)
+                            correctionTargets.append(current)
+                        }
+                    }
+                }
+                report.unchanged = unchangedLines.count
+                report.corrections = correctionLines.count
+                report.newValues = rows.count - report.unchanged - report.corrections
+                report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+                guard report.problems.isEmpty, !dryRun else { return (report, false) }
+
+                try await connection.query("""
+                    UPDATE import_rows s SET supersedes_id = c.id FROM unnest(\(correctionLines)::int[], \(correctionTargets)::bigint[]) AS c(line, id)
+                     WHERE s.line = c.line
+                    """, logger: logger)
+                try await connection.query("DELETE FROM import_rows WHERE line = ANY(\(unchangedLines)::int[])", logger: logger)
+                try await connection.query("""
+                    INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
+                                                  supersedes_id, correction_reason, request_id)
+                    SELECT indicator_id, territory_id, period_start, value, comment, evidence, \(accountID), now(),
+                           supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID)
+                      FROM import_rows ORDER BY line
+                    """, logger: logger)
+                try await AuditEvent(accountID: accountID, action: "import", entity: "progress_import", entityID: requestID,
+                                     new: ["rows": report.rows, "new_values": report.newValues, "corrections": report.corrections,
+                                           "unchanged": report.unchanged, "blank": report.blank],
+                                     requestID: requestID).write(on: connection, logger: logger)
+                report.written = true
+                return (report, true)
+            }
+        return outcome.0
+    }
+
+    func indicatorFacts() async throws -> [String: IndicatorFacts] {
+        let repository = ProgressRepository(client: client, logger: logger)
+        var codes: [String] = []
+        for try await code in try await client.query("SELECT code FROM indicators", logger: logger).decode(String.self) { codes.append(code) }
+        var result: [String: IndicatorFacts] = [:]
+        // One query per indicator is fine for thousands; they are cached for the whole file.
+        for code in codes {
+            if let context = try await repository.indicatorContext(code: code) { result[code] = IndicatorFacts(id: context.indicator.id, context: context) }
+        }
+        return result
+    }
+
+    /// Streams the rows into a temporary table with COPY.
+    func stage(_ rows: [Row], on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            CREATE TEMPORARY TABLE import_rows (
+                line integer PRIMARY KEY, indicator_id bigint, territory_id bigint, period_start date, value double precision,
+                comment text, evidence text, reason text, supersedes_id bigint) ON COMMIT DROP
+            """, logger: logger)
+        var offset = 0
+        while offset < rows.count {
+            var buffer = ByteBuffer()
+            let end = min(rows.count, offset + 50_000)
+            for row in rows[offset..<end] {
+                buffer.writeString("\(row.line)\t\(row.indicatorID)\t\(row.territoryID)\t\(row.period.start.iso)\t\(row.value)\t")
+                buffer.writeString(Self.copyText(row.comment)); buffer.writeString("\t")
+                buffer.writeString(Self.copyText(row.evidence)); buffer.writeString("\t")
+                buffer.writeString(Self.copyText(row.reason)); buffer.writeString("\n")
+            }
+            let chunk = buffer
+            try await connection.copyFrom(table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
+                                          logger: logger) { writer in try await writer.write(chunk) }
+            offset = end
+        }
+        try await connection.query("ANALYZE import_rows", logger: logger)
+    }
+
+    /// COPY's text format: `\N` for NULL; backslash, tab and line ends escaped.
+    static func copyText(_ value: String?) -> String {
+        guard let value else { return "\\N" }
+        var out = ""
+        for c in value {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r", "\r\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import Testing
+import UadeDomain
+import UadeHTTP
+import UadeStorage
+import UadeTestSupport
+
+/// The day the tests live on: after the demo's history, inside the term.
+let testToday = Day(year: 2026, month: 11, day: 21)!
+
+/// A running application on a fresh demo database, with API tokens for the demo accounts.
+struct DemoApp: Sendable {
+    let client: any TestClientProtocol
+    let database: PostgresClient
+    let tokens: [String: String]
+
+    func bearer(_ username: String) -> HTTPFields {
+        [.authorization: "Bearer \(tokens[username]!)"]
+    }
+
+    func json(_ object: [String: Any]) -> ByteBuffer {
+        ByteBuffer(bytes: Array(try! JSONSerialization.data(withJSONObject: object)))
+    }
+
+    func count(_ sql: PostgresQuery) async throws -> Int {
+        for try await value in try await database.query(sql, logger: TestDatabase.logger).decode(Int.self) { return value }
+        return -1
+    }
+}
+
+let demoUsernames = ["admin", "coord-kyzylorda", "coord-akzhar", "bureau-social", "pc-kyzylorda", "faction-mazhilis"]
+
+/// Runs `body` against the application built as in production, on a fresh demo database.
+func withDemoApp(_ body: @Sendable (DemoApp) async throws -> Void) async throws {
+    try await withTestDatabase(.demo) { database, url in
+        let accounts = AccountRepository(client: database, logger: TestDatabase.logger)
+        var tokens: [String: String] = [:]
+        for username in demoUsernames + ["observer-kyzylorda", "nobody"] {
+            if username == "observer-kyzylorda" || username == "nobody" {
+                _ = try await accounts.create(username: username, passwordHash: "x", personID: nil, by: nil, requestID: "test")
+                if username == "observer-kyzylorda" {
+                    let kyzylorda = try await TerritoryRepository(client: database, logger: TestDatabase.logger).find("430000000")!.id
+                    try await accounts.grant(username: username, role: .observer, territoryID: kyzylorda, by: nil, requestID: "test")
+                }
+            }
+            tokens[username] = try await accounts.createToken(username: username, name: "tests", by: nil, requestID: "test").secret
+        }
+        let app = try await buildApplication(AppConfiguration(database: url, logLevel: .warning), logger: TestDatabase.logger, today: { testToday })
+        let allTokens = tokens
+        try await app.test(.router) { client in try await body(DemoApp(client: client, database: database, tokens: allTokens)) }
+    }
+}
+
+/// Logs in with a password and returns the session cookie and CSRF token.
+func login(_ app: DemoApp, _ username: String, _ password: String = "demo-password") async throws -> (cookie: String, csrf: String)? {
+    try await app.client.execute(uri: "/api/v1/session", method: .post, body: app.json(["username": username, "password": password])) { response in
+        guard response.status == .ok, let setCookie = response.headers[.setCookie] else { return nil }
+        let cookie = String(setCookie.split(separator: ";").first!)
+        let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as! [String: Any]
+        return (cookie, body["csrf_token"] as! String)
+    }
+}
+
+func object(_ response: TestResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+}
+
+func fieldNames(_ response: TestResponse) throws -> [String] {
+    ((try object(response))["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+}
