@@ -68,8 +68,19 @@ struct JSONBody: Sendable {
         }
     }
 
+    /// The same fields with the same values hash alike, whatever their order or spacing.
     var hash: String {
-        Secrets.sha256Hex(String(decoding: raw.readableBytesView, as: UTF8.self))
+        let canonical = object.keys.sorted().map { key -> String in
+            let value: String = switch object[key]! {
+            case .string(let s): "s:" + s
+            case .number(let n): "n:\(n)"
+            case .bool(let b): "b:\(b)"
+            case .null: "null"
+            case .other: "other"
+            }
+            return "\(key.count):\(key)=\(value.count):\(value)"
+        }.joined(separator: ";")
+        return Secrets.sha256Hex(canonical)
     }
 }
 
