@@ -79,22 +79,19 @@ public struct AccessPolicy: Sendable {
 
     private func readDecision(_ caller: Caller, _ resource: Resource) -> Decision {
         if covers(caller, roles: [.coordinator, .factionStaff, .observer], resource.territoryID) { return .allow }
-        if caller.holds(.bureauMember) {
-            if let section = resource.sectionID {
-                if caller.ownedSections.contains(section) { return .allow }
-            } else if !caller.ownedSections.isEmpty, resource.indicatorID == nil {
-                return .allow // a listing, filtered to the owned sections
-            }
-        }
-        if caller.holds(.councilMember) {
-            if let indicator = resource.indicatorID, let territory = resource.territoryID {
-                if caller.ownedIndicators.contains(IndicatorInTerritory(indicatorID: indicator, territoryID: territory)) { return .allow }
-            } else if resource.indicatorID == nil, !caller.ownedIndicators.isEmpty,
-                      resource.territoryID.map({ t in caller.ownedIndicators.contains { $0.territoryID == t } }) ?? true {
-                return .allow // a listing, filtered to the owned pairs
-            }
+        // A Bureau member reads the sections owned, in every territory.
+        if caller.holds(.bureauMember), let section = resource.sectionID, caller.ownedSections.contains(section) { return .allow }
+        // A Political Council member reads the indicators owned, in their territory.
+        if caller.holds(.councilMember), let indicator = resource.indicatorID, let territory = resource.territoryID,
+           caller.ownedIndicators.contains(IndicatorInTerritory(indicatorID: indicator, territoryID: territory)) {
+            return .allow
         }
         return .deny("outside the territories, sections or indicators this account answers for")
+    }
+
+    /// For listings: the sections a caller may read everywhere through Bureau ownership.
+    public func readableSections(_ caller: Caller) -> Set<Section.ID> {
+        caller.holds(.bureauMember) ? caller.ownedSections : []
     }
 
     /// The territories whose data the caller may read through a territorial role, as a set;

@@ -22,20 +22,27 @@ struct MeasuresController: Sendable {
         let language = try query.language()
         let page = try query.page()
         let policy = try await authorizer.policy()
+        // Territorial roles see every measure of their territories; Bureau members see the
+        // measures of the sections they own, in any territory.
         var territories = policy.visibleTerritories(caller)
         var sections: [Section.ID]?
-        if territories?.isEmpty == true {
-            // Bureau members see the measures of the sections they own, everywhere.
-            guard !caller.ownedSections.isEmpty else {
+        if let ref = query.string("territory") {
+            let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory")
+            let subtree = policy.tree.subtree(of: territory.id)
+            if policy.decide(caller, .readProgress, Resource(territoryID: territory.id)).isAllowed {
+                territories = subtree
+            } else if !policy.readableSections(caller).isEmpty {
+                territories = subtree
+                sections = Array(policy.readableSections(caller))
+            } else {
+                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories or sections this account answers for")
+            }
+        } else if territories?.isEmpty == true {
+            guard !policy.readableSections(caller).isEmpty else {
                 throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories or sections this account answers for")
             }
             territories = nil
-            sections = Array(caller.ownedSections)
-        }
-        if let ref = query.string("territory") {
-            let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory")
-            try await authorizer.require(context, .readProgress, Resource(territoryID: territory.id), policy: policy)
-            territories = policy.tree.subtree(of: territory.id)
+            sections = Array(policy.readableSections(caller))
         }
         var status: MeasureStatus?
         if let text = query.string("status") {

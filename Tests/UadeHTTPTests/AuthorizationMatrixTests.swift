@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import Testing
+import UadeHTTP
+import UadeStorage
+import UadeTestSupport
+
+/// Every role × every endpoint × own / foreign territory, from one table. A route the router
+/// knows but the table does not fails the test, so a new endpoint cannot be forgotten.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    enum Who: String, CaseIterable {
+        case anonymous, nobody
+        case admin, coordKyzylorda = "coord-kyzylorda", coordAkzhar = "coord-akzhar", bureau = "bureau-social"
+        case council = "pc-kyzylorda", faction = "faction-mazhilis", observer = "observer-kyzylorda"
+    }
+
+    struct Case {
+        let method: HTTPRequest.Method
+        /// The route as the router names it.
+        let route: String
+        /// The request, with {placeholders} filled from the fixture.
+        let uri: String
+        let body: String?
+        let allowed: Set<Who>
+    }
+
+    static let everyone = Set(Who.allCases)
+    static let anyAccount = everyone.subtracting([.anonymous])
+
+    /// Own territory: Kyzylorda Region (coordinator, council member, observer); foreign: Akzhar
+    /// District in North Kazakhstan. {indicator} is owned by pc-kyzylorda in Kyzylorda Region and
+    /// lies in a socially sensitive section (owned by bureau-social).
+    static let cases: [Case] = {
+        let admin: Set<Who> = [.admin]
+        let readOwn: Set<Who> = [.admin, .coordKyzylorda, .faction, .observer, .bureau, .council]
+        let readForeign: Set<Who> = [.admin, .coordAkzhar, .faction, .bureau]
+        var cases: [Case] = []
+        func add(_ method: HTTPRequest.Method, _ route: String, _ uri: String? = nil, body: String? = nil, allowed: Set<Who>) {
+            cases.append(Case(method: method, route: route, uri: uri ?? route, body: body, allowed: allowed))
+        }
+        // The public plan and the service itself.
+        add(.get, "/health", allowed: everyone)
+        add(.get, "/api/v1/openapi.yaml", allowed: everyone)
+        add(.get, "/api/v1/territories", allowed: everyone)
+        add(.get, "/api/v1/territories/tree", allowed: everyone)
+        add(.get, "/api/v1/territories/:ref", "/api/v1/territories/430000000", allowed: everyone)
+        add(.get, "/api/v1/programmes", allowed: everyone)
+        add(.get, "/api/v1/programmes/:code", "/api/v1/programmes/AMANAT-2022", allowed: everyone)
+        add(.get, "/api/v1/programmes/:code/sections", "/api/v1/programmes/AMANAT-2022/sections", allowed: everyone)
+        add(.get, "/api/v1/indicators", allowed: everyone)
+        add(.get, "/api/v1/indicators/:code", "/api/v1/indicators/HOU-01", allowed: everyone)
+        add(.get, "/api/v1/indicators/:code/targets", "/api/v1/indicators/HOU-01/targets", allowed: everyone)
+        add(.get, "/api/v1/targets", allowed: everyone)
+        // Sessions: logging in is for anyone with a password; logging out without a session does nothing.
+        add(.post, "/api/v1/session", body: #"{"username":"coord-akzhar","password":"demo-password"}"#, allowed: everyone)
+        add(.get, "/api/v1/session", allowed: anyAccount)
+        add(.delete, "/api/v1/session", allowed: everyone)
+        add(.post, "/api/v1/session/password", body: "{}", allowed: anyAccount)
+        // Administration.
+        add(.get, "/api/v1/accounts", allowed: admin)
+        add(.post, "/api/v1/accounts", body: "{}", allowed: admin)
+        add(.post, "/api/v1/accounts/:username/disable", "/api/v1/accounts/nobody/disable", allowed: admin)
+        add(.post, "/api/v1/accounts/:username/roles", "/api/v1/accounts/nobody/roles", body: "{}", allowed: admin)
+        add(.delete, "/api/v1/roles/:id", "/api/v1/roles/999999", allowed: admin)
+        add(.get, "/api/v1/accounts/:username/tokens", "/api/v1/accounts/nobody/tokens", allowed: admin)
+        add(.post, "/api/v1/accounts/:username/tokens", "/api/v1/accounts/nobody/tokens", body: "{}", allowed: admin)
+        add(.delete, "/api/v1/tokens/:id", "/api/v1/tokens/999999", allowed: admin)
+        add(.get, "/api/v1/audit", allowed: admin)
+        // Progress, own and foreign.
+        add(.post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"430000000","period":"2026-Q4","value":1}"#, allowed: [.admin, .coordKyzylorda])
+        add(.post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"{akzhar}","period":"2026-Q4","value":1}"#, allowed: [.admin, .coordAkzhar])
+        add(.get, "/api/v1/progress/history", "/api/v1/progress/history?indicator={indicator}&territory=430000000&period=2026-Q3", allowed: readOwn)
+        add(.get, "/api/v1/progress/history", "/api/v1/progress/history?indicator={indicator}&territory={akzhar}&period=2026-Q3", allowed: readForeign)
+        add(.get, "/api/v1/progress/:id", "/api/v1/progress/{ownEntry}", allowed: readOwn)
+        add(.get, "/api/v1/progress/:id", "/api/v1/progress/{foreignEntry}", allowed: readForeign)
+        add(.post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{ownEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#, allowed: [.admin, .coordKyzylorda])
+        add(.post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{foreignEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#, allowed: [.admin, .coordAkzhar])
+        add(.get, "/api/v1/progress/template", "/api/v1/progress/template?territory=430000000", allowed: [.admin, .coordKyzylorda])
+        add(.get, "/api/v1/progress/template", "/api/v1/progress/template?territory={akzhar}", allowed: [.admin, .coordAkzhar])
+        add(.post, "/api/v1/progress/import", body: "indicator_code;territory_kato;period;value\n", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
+        add(.get, "/api/v1/due", "/api/v1/due?territory=430000000", allowed: [.admin, .coordKyzylorda])
+        add(.get, "/api/v1/due", "/api/v1/due?territory={akzhar}", allowed: [.admin, .coordAkzhar])
+        add(.get, "/api/v1/owned", allowed: [.admin, .bureau, .council])
+        // Measures: {ownMeasure} is a housing measure of Kyzylorda Region, {foreignMeasure} one of North Kazakhstan Region.
+        add(.get, "/api/v1/measures", "/api/v1/measures?territory=430000000", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
+        add(.get, "/api/v1/measures", "/api/v1/measures?territory=590000000", allowed: [.admin, .faction, .bureau])
+        add(.get, "/api/v1/measures/:code", "/api/v1/measures/{ownMeasure}", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
+        add(.get, "/api/v1/measures/:code", "/api/v1/measures/{foreignMeasure}", allowed: [.admin, .faction, .bureau])
+        add(.get, "/api/v1/measures/:code/history", "/api/v1/measures/{ownMeasure}/history", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
+        add(.get, "/api/v1/measures/:code/history", "/api/v1/measures/{foreignMeasure}/history", allowed: [.admin, .faction, .bureau])
+        add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{ownMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin, .coordKyzylorda])
+        add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{foreignMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin])
+        return cases
+    }()
+
+    @Test func everyRouteIsInTheTable() async throws {
+        let url = try await TestDatabase.shared.serverURL()
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: TestDatabase.logger)
+        let router = buildRouter(client: client, logger: TestDatabase.logger)
+        // The router writes parameters as {name}; the table as :name.
+        let known = Set(Self.cases.map { testCase in
+            "\(testCase.method) " + testCase.route.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+        }.map { $0.replacingOccurrences(of: " api", with: " /api").replacingOccurrences(of: " health", with: " /health") })
+        for route in router.routes {
+            let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description
+            #expect(known.contains("\(route.method) \(path)"), "no authorization cases for \(route.method) \(path)")
+        }
+    }
+
+    func scalar(_ app: DemoApp, _ sql: PostgresQuery) async throws -> String {
+        for try await value in try await app.database.query(sql, logger: TestDatabase.logger).decode(String.self) { return value }
+        Issue.record("fixture query found nothing")
+        return ""
+    }
+
+    @Test func everyRoleOnEveryEndpoint() async throws {
+        try await withDemoApp { app in
+            let indicator = try await scalar(app, """
+                SELECT i.code FROM indicator_owners o JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
+                  JOIN accounts a ON a.person_id = o.person_id JOIN territories t ON t.id = o.territory_id
+                 WHERE a.username = 'pc-kyzylorda' AND t.kato = '430000000' AND s.socially_sensitive AND i.periodicity = 'quarterly'
+                   AND i.code IN ('HOU-01', 'YOU-02') -- values the region reports itself
+                 ORDER BY i.code LIMIT 1
+                """)
+            let akzhar = try await scalar(app, "SELECT id::text FROM territories WHERE name_en = 'Akzhar District'")
+            let fixture: [String: String] = [
+                "indicator": indicator,
+                "akzhar": akzhar,
+                "ownEntry": try await scalar(app, """
+                    SELECT e.id::text FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id JOIN territories t ON t.id = e.territory_id
+                     WHERE i.code = \(indicator) AND t.kato = '430000000' ORDER BY e.id LIMIT 1
+                    """),
+                "foreignEntry": try await scalar(app, """
+                    SELECT e.id::text FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id
+                     WHERE i.code = \(indicator) AND e.territory_id = \(Int64(akzhar)!) ORDER BY e.id LIMIT 1
+                    """),
+                "ownMeasure": try await scalar(app, """
+                    SELECT m.code FROM measures m JOIN sections s ON s.id = m.section_id JOIN territories t ON t.id = m.territory_id
+                     WHERE s.code = 'HOUSING' AND t.kato = '430000000' ORDER BY m.code LIMIT 1
+                    """),
+                "foreignMeasure": try await scalar(app, """
+                    SELECT m.code FROM measures m JOIN sections s ON s.id = m.section_id JOIN territories t ON t.id = m.territory_id
+                     WHERE s.code = 'HOUSING' AND t.kato = '590000000' ORDER BY m.code LIMIT 1
+                    """),
+            ]
+            func fill(_ text: String) -> String {
+                var result = text
+                for (key, value) in fixture { result = result.replacingOccurrences(of: "{\(key)}", with: value) }
+                return result
+            }
+            var failures: [String] = []
+            for testCase in Self.cases {
+                for who in Who.allCases {
+                    var headers: HTTPFields = [:]
+                    if who != .anonymous { headers = app.bearer(who.rawValue) }
+                    let uri = fill(testCase.uri)
+                    let status = try await app.client.execute(uri: uri, method: testCase.method, headers: headers,
+                                                              body: testCase.body.map { ByteBuffer(string: fill($0)) }) { $0.status }
+                    let denied = status == .unauthorized || status == .forbidden
+                    let expectedAllowed = testCase.allowed.contains(who)
+                    if status.code >= 500 { failures.append("\(who.rawValue) \(testCase.method) \(uri): \(status.code)") }
+                    if denied == expectedAllowed {
+                        failures.append("\(who.rawValue) \(testCase.method) \(uri): expected \(expectedAllowed ? "allowed" : "denied"), got \(status.code)")
+                    }
+                    if !expectedAllowed && who == .anonymous && status != .unauthorized && !testCase.allowed.isEmpty {
+                        failures.append("anonymous \(testCase.method) \(uri): expected 401, got \(status.code)")
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+}
