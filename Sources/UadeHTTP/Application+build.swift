@@ -52,6 +52,7 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let hasher = PasswordHasher(cost: options.bcryptCost)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: InputSanityMiddleware())
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, today: options.today))
 
     router.get("/health") { _, _ -> Response in

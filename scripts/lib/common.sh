@@ -71,3 +71,20 @@ stop_cluster() {
         "$(pg_bindir)/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
     fi
 }
+
+# A Python virtual environment in .build with the given PyPI packages; prints its bin directory.
+python_tools() {
+    local venv="$ROOT/.build/python-tools"
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        install_packages python3 python3-venv >&2
+    fi
+    if [ ! -x "$venv/bin/pip" ]; then
+        say "creating a Python environment for test tools in $venv" >&2
+        python3 -m venv "$venv" >&2
+    fi
+    if ! "$venv/bin/pip" show -q "${@%%=*}" >/dev/null 2>&1; then
+        say "installing from PyPI: $*" >&2
+        "$venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
+    fi
+    echo "$venv/bin"
+}

@@ -27,9 +27,11 @@ struct JSONBody: Sendable {
 
     static func read(_ request: Request, context: AppRequestContext, limit: Int = 1 << 20) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
-        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)) else {
-            throw APIError(.badRequest, kind: "malformed-body", detail: "the body must be a JSON object",
-                           fields: [.init(field: "body", reason: "not a JSON object")])
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)),
+              !object.values.contains(where: { if case .string(let s) = $0 { s.contains("\u{0}") } else { false } })
+        else {
+            throw APIError(.badRequest, kind: "malformed-body", detail: "the body must be a JSON object without NUL characters",
+                           fields: [.init(field: "body", reason: "not a JSON object, or a text with a NUL character")])
         }
         return JSONBody(object: object, raw: buffer)
     }

@@ -71,6 +71,10 @@ public struct ProgressImporter: Sendable {
     ) async throws -> ImportReport {
         var report = ImportReport()
         report.dryRun = dryRun
+        if text.contains("\u{0}") {
+            report.problems.append(ImportProblem(line: 1, column: "", reason: "the file contains NUL characters: save it as CSV UTF-8 text"))
+            return report
+        }
         let table: CSVTable
         do {
             table = try CSVTable.parse(text)

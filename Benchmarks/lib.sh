@@ -1,0 +1,39 @@
+# Shared by the benchmarks: a release build, the national-scale dataset, helpers.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+
+require_swift
+require_postgres
+install_packages wrk
+export UADE_DATA_DIR="${UADE_DATA_DIR:-$(cluster_home "$ROOT/.uade" demo)}"
+
+say "building uade (release)"
+swift build -c release --product uade >&2
+UADE="$(swift build -c release --show-bin-path)/uade"
+PG_BIN="$(pg_bindir)"
+
+# The national-scale dataset in the embedded cluster (loaded once, reused afterwards).
+prepare_national() {
+    say "preparing the national-scale dataset (the first time takes several minutes)"
+    "$UADE" demo --scale national --no-serve >&2
+    SOCKET_DIR="$("$UADE" demo --scale national --no-serve 2>/dev/null | sed -n 's/.*psql "host=\([^ ]*\) .*/\1/p' | head -n 1)"
+    # Each run works on a fresh copy, so that what it writes never changes the next run's data.
+    say "copying the dataset into uade_bench"
+    psql -X -q -v ON_ERROR_STOP=1 "host=$SOCKET_DIR port=5432 user=uade dbname=postgres" \
+        -c "DROP DATABASE IF EXISTS uade_bench WITH (FORCE)" -c "CREATE DATABASE uade_bench TEMPLATE uade_national"
+    export DATABASE_URL="postgres://uade@/uade_bench?host=$SOCKET_DIR&port=5432"
+    PSQL=(psql -X -q -v ON_ERROR_STOP=1 "host=$SOCKET_DIR port=5432 user=uade dbname=uade_bench")
+    BENCH_DB=uade_bench
+}
+
+# An account with a role, and an API token for it; prints the token.
+bench_account() {
+    local username="$1" role="$2" territory="${3:-}" person="${4:-}"
+    if ! "${PSQL[@]}" -Atc "SELECT 1 FROM accounts WHERE username = '$username'" | grep -q 1; then
+        UADE_PASSWORD="benchmark-password" "$UADE" user add "$username" ${person:+--person "$person"} >&2
+        "$UADE" user grant "$username" "$role" ${territory:+--territory "$territory"} >&2
+    fi
+    "$UADE" user token "$username" --name benchmark | tail -n 1
+}
+
+# Seconds since the epoch, with nanoseconds.
+now() { date +%s.%N; }
