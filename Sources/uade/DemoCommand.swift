@@ -76,6 +76,10 @@ struct DemoCommand: AsyncParsableCommand {
             say("Database: embedded PostgreSQL, data in \(DatabaseTarget.embeddedDirectory.path)/pgdata (stop it with `uade demo --stop`)")
             say("          connect with: psql \"host=\(urlSocketDirectory(url)) dbname=\(url.database) user=\(url.username)\"")
         }
+        if scale == .demo {
+            say("Demo accounts (password \(DemoDataLoader.demoPassword)):")
+            for account in DemoDataLoader.demoAccounts { say("  \(account.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(account.role)") }
+        }
         guard !noServe else { return }
         say("Serving on http://\(host):\(port)/  (health: /health, API: /api/v1/, OpenAPI: /api/v1/openapi.yaml)")
 
