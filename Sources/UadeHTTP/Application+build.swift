@@ -28,6 +28,8 @@ public func buildApplication(
 public struct RouterOptions: Sendable {
     public var secureCookies: Bool
     public var bcryptCost: UInt8
+    /// How long roles, ownership and the territory tree are cached per process.
+    public var cacheLifetime: Duration = .seconds(5)
     /// Today in Kazakhstan (UTC+5): what "due now" and ownership "valid today" mean.
     public var today: @Sendable () -> Day
 
@@ -48,12 +50,13 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let router = Router(context: AppRequestContext.self)
     let territories = TerritoryRepository(client: client, logger: logger)
     let accounts = AccountRepository(client: client, logger: logger)
-    let authorizer = Authorizer(territories: territories)
+    let authorizer = Authorizer(territories: territories, cacheLifetime: options.cacheLifetime)
+    let callers = CallerDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let hasher = PasswordHasher(cost: options.bcryptCost)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
-    router.add(middleware: AuthenticationMiddleware(accounts: accounts, today: options.today))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts, callers: callers, today: options.today))
 
     router.get("/health") { _, _ -> Response in
         let healthy: Bool

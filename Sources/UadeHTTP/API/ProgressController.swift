@@ -230,7 +230,7 @@ struct ProgressController: Sendable {
         switch query.string("as") {
         case "bureau": asBureau = true
         case "council": asBureau = false
-        case nil: asBureau = !caller.ownedSections.isEmpty
+        case nil: asBureau = caller.holds(.bureauMember) && !caller.ownedSections.isEmpty
         default: throw APIError.invalidParameter("query.as", "must be bureau or council")
         }
         if asBureau {

@@ -16,6 +16,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static let cookieName = "uade_session"
 
     let accounts: AccountRepository
+    let callers: CallerDirectory
     let today: @Sendable () -> Day
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -26,7 +27,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "Authorization must be 'Bearer <token>'")
             }
             guard let accountID = try await accounts.account(forToken: String(parts[1]).trimmingCharacters(in: .whitespaces)),
-                  let caller = try await accounts.caller(accountID: accountID, on: today())
+                  let caller = try await callers.caller(accountID: accountID, on: today())
             else {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "the API token is unknown, revoked, or its account is disabled")
             }
@@ -34,7 +35,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.authentication = .apiToken
         } else if let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty,
                   let session = try await accounts.session(token: cookie),
-                  let caller = try await accounts.caller(accountID: session.accountID, on: today()) {
+                  let caller = try await callers.caller(accountID: session.accountID, on: today()) {
             context.caller = caller
             context.authentication = .session(token: cookie, csrfToken: session.csrfToken)
         }

@@ -5,9 +5,16 @@ import UadeStorage
 /// Asks the access policy about a request and turns "no" into 401 or 403.
 struct Authorizer: Sendable {
     let territories: TerritoryRepository
+    let trees: ShortLivedCache<Int, TerritoryTree>
+
+    init(territories: TerritoryRepository, cacheLifetime: Duration = .seconds(30)) {
+        self.territories = territories
+        self.trees = ShortLivedCache(lifetime: cacheLifetime)
+    }
 
     func policy() async throws -> AccessPolicy {
-        AccessPolicy(tree: try await territories.tree())
+        let territories = self.territories
+        return AccessPolicy(tree: try await trees.value(for: 0) { try await territories.tree() })
     }
 
     /// The caller, allowed to do `action` on `resource`; 401 without a caller, 403 when denied.

@@ -262,15 +262,17 @@ public struct AccountRepository: Sendable {
         return Session(token: token, accountID: accountID, csrfToken: csrf, expiresAt: expires)
     }
 
-    /// The live session behind a cookie, if any; sliding expiry within its lifetime.
+    /// The live session behind a cookie, if any. `last_seen_at` is written at most once a
+    /// minute, so that reads do not turn into a write per request.
     public func session(token: String) async throws -> Session? {
+        let hash = Secrets.sha256Hex(token)
         let rows = try await client.query("""
-            UPDATE sessions s SET last_seen_at = now()
-              FROM accounts a
-             WHERE s.token_hash = \(Secrets.sha256Hex(token)) AND s.expires_at > now() AND a.id = s.account_id AND a.disabled_at IS NULL
-            RETURNING s.account_id, s.csrf_token, s.expires_at
+            SELECT s.account_id, s.csrf_token, s.expires_at, s.last_seen_at < now() - interval '1 minute'
+              FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.token_hash = \(hash) AND s.expires_at > now() AND a.disabled_at IS NULL
             """, logger: logger)
-        for try await (account, csrf, expires) in rows.decode((Int64, String, Date).self) {
+        for try await (account, csrf, expires, stale) in rows.decode((Int64, String, Date, Bool).self) {
+            if stale { try await client.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = \(hash)", logger: logger) }
             return Session(token: token, accountID: account, csrfToken: csrf, expiresAt: expires)
         }
         return nil
@@ -307,13 +309,18 @@ public struct AccountRepository: Sendable {
         }
     }
 
+    /// The account behind an API token; `last_used_at` is written at most once a minute.
     public func account(forToken secret: String) async throws -> Int64? {
+        let hash = Secrets.sha256Hex(secret)
         let rows = try await client.query("""
-            UPDATE api_tokens t SET last_used_at = now() FROM accounts a
-             WHERE t.token_hash = \(Secrets.sha256Hex(secret)) AND t.revoked_at IS NULL AND a.id = t.account_id AND a.disabled_at IS NULL
-            RETURNING t.account_id
+            SELECT t.account_id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'
+              FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND a.disabled_at IS NULL
             """, logger: logger)
-        for try await id in rows.decode(Int64.self) { return id }
+        for try await (id, stale) in rows.decode((Int64, Bool).self) {
+            if stale { try await client.query("UPDATE api_tokens SET last_used_at = now() WHERE token_hash = \(hash)", logger: logger) }
+            return id
+        }
         return nil
     }
 

@@ -244,9 +244,11 @@ public struct ProgressRepository: Sendable {
     }
 
     /// What is due: targets in the filter's scope for the given periods, with their latest values.
+    ///
+    /// The scope decides how the targets are reached — owned pairs by primary key, territories by
+    /// (territory, period), sections by indicator — so a small scope stays cheap on a large
+    /// database. Without a status filter the page is cut before the latest values are looked up.
     public func due(_ filter: DueFilter, language: Language, page: PageRequest) async throws -> (items: [DueItem], total: Int) {
-        let pairIndicators = filter.pairs?.map(\.indicatorID)
-        let pairTerritories = filter.pairs?.map(\.territoryID)
         let nameColumn = switch language {
         case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
         case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
@@ -254,39 +256,80 @@ public struct ProgressRepository: Sendable {
         }
         let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
         let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
+        let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
+        let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
+
         var binds = PostgresBindings()
-        binds.append(filter.territories)
-        binds.append(filter.sections)
-        binds.append(pairIndicators)
-        binds.append(pairTerritories)
-        binds.append(filter.sectionCode)
-        binds.append(filter.indicatorCode)
-        binds.append(filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso))
-        binds.append(filter.status)
-        binds.append(page.limit)
-        binds.append(page.offset)
-        binds.append(filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso))
-        let sql = """
-            SELECT i.code, \(indicatorName), s.code, i.unit, i.direction, i.accumulation, g.territory_id, t.kato, \(territoryName), i.periodicity, g.period_start,
-                   g.value, e.value, e.id, e.entered_at, count(*) OVER ()
-              FROM targets g
-              JOIN indicators i ON i.id = g.indicator_id
-              JOIN sections s ON s.id = i.section_id
-              JOIN territories t ON t.id = g.territory_id
-              LEFT JOIN LATERAL (
-                   SELECT p.id, p.value, p.entered_at FROM progress_entries p
-                    WHERE p.indicator_id = g.indicator_id AND p.territory_id = g.territory_id AND p.period_start = g.period_start
-                    ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
-             WHERE ((i.periodicity = 'quarterly' AND g.period_start = ANY($7::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($11::date[])))
-               AND ($1::bigint[] IS NULL OR g.territory_id = ANY($1))
-               AND ($2::bigint[] IS NULL OR i.section_id = ANY($2))
-               AND ($3::bigint[] IS NULL OR (g.indicator_id, g.territory_id) IN (SELECT * FROM unnest($3::bigint[], $4::bigint[])))
-               AND ($5::text IS NULL OR s.code = $5)
-               AND ($6::text IS NULL OR i.code = $6)
-               AND ($8::text IS NULL OR ($8 = 'missing' AND e.id IS NULL) OR ($8 = 'reported' AND e.id IS NOT NULL))
-             ORDER BY s.position, i.position, t.id, g.period_start
-             LIMIT $9 OFFSET $10
+        binds.append(quarterStarts + yearStarts)   // $1: every period start, for the index
+        binds.append(quarterStarts)                 // $2
+        binds.append(yearStarts)                    // $3
+        binds.append(filter.sectionCode)            // $4
+        binds.append(filter.indicatorCode)          // $5
+        // Every scope joins i (indicator), s (section), t (territory) and g (target).
+        let joins = "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
+        let scope: String
+        if let pairs = filter.pairs {
+            binds.append(pairs.map(\.indicatorID))   // $6
+            binds.append(pairs.map(\.territoryID))   // $7
+            scope = """
+                FROM unnest($6::bigint[], $7::bigint[]) AS o(indicator_id, territory_id)
+                JOIN targets g ON g.indicator_id = o.indicator_id AND g.territory_id = o.territory_id AND g.period_start = ANY($1::date[])
+                \(joins) WHERE true
+                """
+        } else if let sections = filter.sections {
+            binds.append(sections)                     // $6
+            binds.append(filter.territories)           // $7
+            scope = """
+                FROM indicators i0 JOIN targets g ON g.indicator_id = i0.id AND g.period_start = ANY($1::date[])
+                \(joins) WHERE i0.section_id = ANY($6::bigint[]) AND ($7::bigint[] IS NULL OR g.territory_id = ANY($7))
+                """
+        } else {
+            binds.append(filter.territories)           // $6
+            binds.append(Optional<[Int64]>.none)       // $7
+            scope = """
+                FROM targets g \(joins)
+                WHERE g.period_start = ANY($1::date[]) AND ($6::bigint[] IS NULL OR g.territory_id = ANY($6)) AND $7::bigint[] IS NULL
+                """
+        }
+        let matching = """
+            SELECT g.indicator_id, g.territory_id, g.period_start, g.value AS target, i.code, \(indicatorName) AS indicator_name,
+                   s.code AS section_code, i.unit, i.direction, i.accumulation, i.periodicity, s.position AS s_pos, i.position AS i_pos,
+                   t.kato, \(territoryName) AS territory_name
+              \(scope)
+               AND ((i.periodicity = 'quarterly' AND g.period_start = ANY($2::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($3::date[])))
+               AND ($4::text IS NULL OR s.code = $4)
+               AND ($5::text IS NULL OR i.code = $5)
             """
+        let latest = """
+            LEFT JOIN LATERAL (
+                 SELECT p.id, p.value, p.entered_at FROM progress_entries p
+                  WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
+                  ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
+            """
+        let select = "SELECT m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
+        binds.append(page.limit)   // $8
+        binds.append(page.offset)  // $9
+        let sql: String
+        let statusFilter: String? = switch filter.status {
+        case "missing": "e.id IS NULL"
+        case "reported": "e.id IS NOT NULL"
+        default: nil
+        }
+        if let statusFilter {
+            sql = """
+                WITH m AS (\(matching))
+                \(select), count(*) OVER () FROM m \(latest)
+                 WHERE \(statusFilter)
+                 ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start LIMIT $8 OFFSET $9
+                """
+        } else {
+            sql = """
+                WITH all_rows AS (\(matching)),
+                     m AS (SELECT *, count(*) OVER () AS total FROM all_rows ORDER BY s_pos, i_pos, territory_id, period_start LIMIT $8 OFFSET $9)
+                \(select), m.total FROM m \(latest)
+                 ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start
+                """
+        }
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         var items: [DueItem] = []
         var total = 0
@@ -296,6 +339,10 @@ public struct ProgressRepository: Sendable {
                                  territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
                                  target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
             total = r.15
+        }
+        if items.isEmpty && page.offset > 0 {
+            // Past the last page: the window function saw no rows, so count them apart.
+            return (items, try await due(filter, language: language, page: PageRequest(limit: 1, offset: 0)).total)
         }
         return (items, total)
     }
