@@ -49,12 +49,25 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // One evaluation run: facts from the repositories, the pure rules, a frozen snapshot.
+        .target(
+            name: "UadeEvaluator",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP application: configuration, context, middleware, routes.
         .target(
             name: "UadeHTTP",
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeEvaluator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -70,6 +83,7 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeEvaluator",
                 "UadeHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -99,6 +113,18 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeEvaluatorTests",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeEvaluator",
                 "UadeTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -30,7 +30,7 @@ local territories = {}
 for line in io.lines("/tmp/uade-bench-territories.txt") do territories[#territories + 1] = line end
 local periods = {"2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"}
 local counter = 0
-local thread_number = 0
+thread_number = 0
 local threads = 0
 function setup(thread)
   thread:set("thread_number", threads)

@@ -1,0 +1,268 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import UadeDomain
+import UadeStorage
+
+/// What to evaluate.
+public struct EvaluationRequest: Sendable {
+    public var programmeCode: String?
+    public var asOf: Day
+    /// Limit the run to a territory and everything below it (KATO code or id).
+    public var territory: String?
+    public var graceDays: Int
+    public var startedBy: Int64?
+
+    public init(programmeCode: String? = nil, asOf: Day, territory: String? = nil, graceDays: Int = 30, startedBy: Int64? = nil) {
+        self.programmeCode = programmeCode
+        self.asOf = asOf
+        self.territory = territory
+        self.graceDays = graceDays
+        self.startedBy = startedBy
+    }
+}
+
+public struct EvaluationSummary: Sendable, Codable, Equatable {
+    public let runId: Int64
+    public let programmeCode: String
+    public let asOf: String
+    public let counts: [String: Int]
+    public let measureCounts: [String: Int]
+    public let results: Int
+    public let seconds: Double
+    public let fingerprint: String
+}
+
+public enum EvaluationFailure: Error, Equatable, Sendable {
+    case unknownProgramme(String)
+    case noProgramme
+    case unknownTerritory(String)
+    /// Another evaluation of the programme holds the lock; the id of the run it recorded.
+    case alreadyRunning(runID: Int64?)
+}
+
+/// One evaluation run: reads the facts indicator by indicator, applies the pure rules
+/// (`EvaluationRules`, `RollUp`, `Outliers`, `MeasureVerdict`) and writes the results as a frozen
+/// snapshot — all in one transaction, under a per-programme advisory lock, so a run that fails or
+/// is cancelled leaves nothing visible and the next one simply starts again.
+public struct EvaluationRunner: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let repository: EvaluationRepository
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.repository = EvaluationRepository(client: client, logger: logger)
+    }
+
+    /// Where the day ends in Kazakhstan (UTC+5): entries entered before it count.
+    static func cutoff(for day: Day) -> Date {
+        Date(timeIntervalSince1970: TimeInterval((day.daysSinceEpoch + 1) * 86_400 - 5 * 3_600))
+    }
+
+    public func run(_ request: EvaluationRequest, progress: @Sendable (String) -> Void = { _ in }) async throws -> EvaluationSummary {
+        let started = ContinuousClock.now
+        let programmes = ProgrammeRepository(client: client, logger: logger)
+        let programme: Programme
+        if let code = request.programmeCode {
+            guard let found = try await programmes.programme(code: code) else { throw EvaluationFailure.unknownProgramme(code) }
+            programme = found
+        } else {
+            guard let first = try await programmes.programmes().first else { throw EvaluationFailure.noProgramme }
+            programme = first
+        }
+        let tree = try await TerritoryRepository(client: client, logger: logger).tree()
+        var scope: Set<Territory.ID>?
+        var scopeRoot: Territory.ID?
+        if let ref = request.territory {
+            let found: Territory?
+            if let kato = KATOCode(ref) { found = tree.byID.values.first { $0.kato == kato } }
+            else { found = Int64(ref).flatMap { tree.byID[$0] } }
+            guard let found else { throw EvaluationFailure.unknownTerritory(ref) }
+            scope = tree.subtree(of: found.id)
+            scopeRoot = found.id
+        }
+        let policy = EvaluationPolicy(asOf: request.asOf, graceDays: request.graceDays)
+
+        return try await client.withConnection { connection in
+            let (locked, running) = try await repository.tryLock(programmeID: programme.id, on: connection)
+            guard locked else { throw EvaluationFailure.alreadyRunning(runID: running) }
+            var runID: Int64?
+            do {
+                let id = try await repository.begin(programmeID: programme.id, territoryID: scopeRoot, policy: policy,
+                                                    startedBy: request.startedBy, on: connection)
+                runID = id
+                progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
+                try await connection.query("BEGIN", logger: logger)
+                let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
+                                                 connection: connection, progress: progress)
+                try await repository.updateFlags(runID: id, programmeID: programme.id, territories: scope.map { Array($0) }, on: connection)
+                try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
+                                              fingerprint: outcome.fingerprint, on: connection)
+                try await connection.query("COMMIT", logger: logger)
+                try await repository.unlock(programmeID: programme.id, on: connection)
+                let elapsed = ContinuousClock.now - started
+                return EvaluationSummary(
+                    runId: id, programmeCode: programme.code, asOf: policy.asOf.iso, counts: outcome.counts, measureCounts: outcome.measureCounts,
+                    results: outcome.results, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                    fingerprint: outcome.fingerprint)
+            } catch {
+                // Nothing of the run becomes visible: roll back, record why it failed, release the lock.
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                if let runID {
+                    let reason = error is CancellationError ? "cancelled" : String(describing: error)
+                    try? await repository.fail(runID: runID, reason: reason, on: connection)
+                }
+                try? await repository.unlock(programmeID: programme.id, on: connection)
+                throw error
+            }
+        }
+    }
+
+    struct Outcome {
+        var counts: [String: Int] = [:]
+        var measureCounts: [String: Int] = [:]
+        var results = 0
+        var fingerprint = ""
+    }
+
+    private func evaluate(runID: Int64, programme: Programme, policy: EvaluationPolicy, tree: TerritoryTree, scope: Set<Territory.ID>?,
+                          connection: PostgresConnection, progress: @Sendable (String) -> Void) async throws -> Outcome {
+        let indicators = try await repository.indicators(programmeID: programme.id)
+        let sectionOwners = try await repository.sectionOwners(programmeID: programme.id, on: policy.asOf)
+        let indicatorOwners = try await repository.indicatorOwners(programmeID: programme.id, on: policy.asOf)
+        let cutoff = Self.cutoff(for: policy.asOf)
+        let scopeList = scope.map { Array($0).sorted() }
+        let bottomUp = tree.byID.keys.sorted { depth(of: $0, in: tree) > depth(of: $1, in: tree) || (depth(of: $0, in: tree) == depth(of: $1, in: tree) && $0 < $1) }
+
+        var outcome = Outcome()
+        var hasher = SHA256()
+        var batch: [ResultRow] = []
+        batch.reserveCapacity(60_000)
+        var nextReport = 0
+
+        // Read the next indicator's facts while this one is judged.
+        let repository = self.repository
+        var pending: Task<[TargetFact], any Error>? = indicators.first.map { first in
+            Task { try await repository.facts(indicatorID: first.id, territories: scopeList, cutoff: cutoff) }
+        }
+        for (index, indicator) in indicators.enumerated() {
+            try Task.checkCancellation()
+            let facts = try await pending!.value
+            pending = index + 1 < indicators.count ? Task { [next = indicators[index + 1]] in
+                try await repository.facts(indicatorID: next.id, territories: scopeList, cutoff: cutoff)
+            } : nil
+
+            let rows = IndicatorEvaluation(indicator: indicator, facts: facts, tree: tree, bottomUp: bottomUp, policy: policy,
+                                           sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
+            for row in rows {
+                outcome.counts[row.judgement.status.rawValue, default: 0] += 1
+                let j = row.judgement
+                hasher.update(data: Data("\(row.indicatorID)|\(row.territoryID)|\(j.period.code)|\(j.status.rawValue)|\(j.target)|\(j.actual.map { "\($0)" } ?? "-")|\(j.projected.map { "\($0)" } ?? "-")|\(row.reconciliation)|\(row.outlier)|\(row.indicatorOwner ?? 0)\n".utf8))
+            }
+            outcome.results += rows.count
+            batch.append(contentsOf: rows)
+            if batch.count >= 50_000 {
+                try await repository.write(batch, runID: runID, on: connection)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if outcome.results >= nextReport {
+                progress("run \(runID): \(index + 1)/\(indicators.count) indicators, \(outcome.results) results")
+                nextReport = outcome.results + 500_000
+            }
+        }
+        try await repository.write(batch, runID: runID, on: connection)
+        progress("run \(runID): \(indicators.count)/\(indicators.count) indicators, \(outcome.results) results")
+
+        // Measures.
+        var measureRows: [(MeasureFact, MeasureVerdict, Int64?)] = []
+        for measure in try await repository.measures(programmeID: programme.id, territories: scopeList, cutoff: cutoff) {
+            let verdict = MeasureVerdict.judge(status: measure.status, deadline: measure.deadline, asOf: policy.asOf)
+            measureRows.append((measure, verdict, sectionOwners[measure.sectionID]))
+            outcome.measureCounts[verdict.rawValue, default: 0] += 1
+            hasher.update(data: Data("m\(measure.id)|\(verdict.rawValue)\n".utf8))
+        }
+        try await repository.writeMeasures(measureRows, runID: runID, on: connection)
+        outcome.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return outcome
+    }
+
+    private func depth(of id: Territory.ID, in tree: TerritoryTree) -> Int {
+        tree.ancestry(of: id).count
+    }
+}
+
+/// The judgement of one indicator in every territory of the run: roll-ups bottom-up, the rules,
+/// reconciliation and outlier checks, owners. Pure: facts in, rows out.
+struct IndicatorEvaluation {
+    let indicator: EvaluatedIndicator
+    let facts: [TargetFact]
+    let tree: TerritoryTree
+    let bottomUp: [Territory.ID]
+    let policy: EvaluationPolicy
+    let sectionOwner: Int64?
+    let owners: [IndicatorInTerritory: Int64]
+
+    func rows() -> [ResultRow] {
+        var byTerritory: [Territory.ID: [TargetFact]] = [:]
+        for fact in facts { byTerritory[fact.territoryID, default: []].append(fact) }
+        // The value each territory stands at per period: rolled up from below, or its own.
+        var effective: [Territory.ID: [Day: Double]] = [:]
+        var rows: [ResultRow] = []
+        rows.reserveCapacity(facts.count)
+
+        // Own values of siblings per period, for the peer outlier check.
+        var siblingsOwn: [Territory.ID: [Day: [Double]]] = [:]
+        for (territory, series) in byTerritory {
+            guard let parent = tree.byID[territory]?.parentID else { continue }
+            for fact in series { if let value = fact.value { siblingsOwn[parent, default: [:]][fact.periodStart, default: []].append(value) } }
+        }
+
+        for territory in bottomUp {
+            guard let series = byTerritory[territory] else { continue }
+            let children = (tree.children[territory] ?? []).filter { byTerritory[$0] != nil }
+            var points: [SeriesPoint] = []
+            var rolledFlags: [Day: (rolled: Bool, reconciliation: Bool)] = [:]
+            var values: [Day: Double] = [:]
+            for fact in series {
+                guard let period = Period(start: fact.periodStart, periodicity: indicator.periodicity) else { continue }
+                var rolled: Double?
+                if !children.isEmpty {
+                    rolled = RollUp.combine(children.map { effective[$0]?[fact.periodStart] }, by: indicator.traits.aggregation)
+                }
+                let value = rolled ?? fact.value
+                let disagrees = rolled.flatMap { r in fact.value.map { RollUp.disagrees(own: $0, rolledUp: r, tolerance: policy.reconciliationTolerance) } } ?? false
+                rolledFlags[fact.periodStart] = (rolled != nil, disagrees)
+                if let value { values[fact.periodStart] = value }
+                points.append(SeriesPoint(period: period, target: fact.target, value: value))
+            }
+            effective[territory] = values
+
+            let judgements = EvaluationRules.judge(points, traits: indicator.traits, policy: policy)
+            let ownByPeriod = Dictionary(uniqueKeysWithValues: series.map { ($0.periodStart, $0.value) })
+            let parent = tree.byID[territory]?.parentID
+            var history: [Double] = []
+            let owner = owners[IndicatorInTerritory(indicatorID: indicator.id, territoryID: territory)]
+            for judgement in judgements {
+                let start = judgement.period.start
+                let own = ownByPeriod[start] ?? nil
+                var outlier = false
+                if let own {
+                    let peers = parent.flatMap { siblingsOwn[$0]?[start] } ?? []
+                    outlier = Outliers.isOutlier(own, against: history, threshold: policy.outlierThreshold)
+                        || Outliers.isOutlier(own, against: peers, threshold: policy.outlierThreshold)
+                    history.append(own)
+                }
+                let flags = rolledFlags[start] ?? (false, false)
+                rows.append(ResultRow(indicatorID: indicator.id, territoryID: territory, judgement: judgement, rolledUp: flags.rolled, ownValue: own,
+                                      reconciliation: flags.reconciliation, outlier: outlier,
+                                      sectionOwner: sectionOwner, indicatorOwner: owner))
+            }
+        }
+        // The written order is stable: territory, then period.
+        rows.sort { ($0.territoryID, $0.judgement.period.start) < ($1.territoryID, $1.judgement.period.start) }
+        return rows
+    }
+}
