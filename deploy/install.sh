@@ -11,9 +11,9 @@ install -m 0755 "$BIN/uade" /usr/local/bin/uade
 cp -r "$BIN"/*.resources /usr/local/bin/ 2>/dev/null || true
 install -m 0644 schema/*.sql /usr/share/uade/schema/
 install -m 0644 docs/openapi.yaml /usr/share/uade/docs/
-install -m 0644 deploy/uade.service /etc/systemd/system/uade.service
+install -m 0644 deploy/uade.service deploy/uade-evaluate.service deploy/uade-evaluate.timer /etc/systemd/system/
 [ -f /etc/uade/uade.env ] || install -m 0640 deploy/uade.env.example /etc/uade/uade.env
 id uade >/dev/null 2>&1 || useradd --system --home /nonexistent --shell /usr/sbin/nologin uade
 chgrp uade /etc/uade/uade.env
 systemctl daemon-reload
-echo "Installed. Edit /etc/uade/uade.env, then: systemctl enable --now uade"
+echo "Installed. Edit /etc/uade/uade.env, then: systemctl enable --now uade uade-evaluate.timer"

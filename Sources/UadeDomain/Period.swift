@@ -48,6 +48,9 @@ public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     public var periodicity: Periodicity { quarter == nil ? .yearly : .quarterly }
 
+    /// A running count of periods of the same periodicity: consecutive quarters (or years) differ by one.
+    public var ordinal: Int { quarter.map { year * 4 + $0 - 1 } ?? year }
+
     public var code: String {
         if let q = quarter { return "\(year)-Q\(q)" }
         return String(year)

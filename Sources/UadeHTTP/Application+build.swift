@@ -97,5 +97,7 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
                        authorizer: authorizer, today: options.today)
         .addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
+    EvaluationsController(client: client, logger: logger, reads: EvaluationReadRepository(client: client, logger: logger), authorizer: authorizer)
+        .addRoutes(to: api)
     return router
 }

@@ -96,6 +96,15 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/measures/:code/history", "/api/v1/measures/{foreignMeasure}/history", allowed: [.admin, .faction, .bureau])
         add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{ownMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin, .coordKyzylorda])
         add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{foreignMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin])
+        // Evaluations: administrators start them; every role reads completed runs, narrowed to its scope.
+        let anyRole = anyAccount.subtracting([.nobody])
+        add(.post, "/api/v1/evaluations", body: #"{"as_of":"not a date"}"#, allowed: admin)
+        add(.get, "/api/v1/evaluations", allowed: anyRole)
+        add(.get, "/api/v1/evaluations/:id", "/api/v1/evaluations/999999", allowed: anyRole)
+        add(.get, "/api/v1/evaluations/:id/results", "/api/v1/evaluations/999999/results", allowed: anyRole)
+        add(.get, "/api/v1/evaluations/:id/diff", "/api/v1/evaluations/999999/diff?against=1", allowed: anyRole)
+        add(.get, "/api/v1/flags", allowed: anyRole)
+        add(.post, "/api/v1/flags/:id/explanation", "/api/v1/flags/999999/explanation", body: #"{"text":"x"}"#, allowed: anyAccount)
         return cases
     }()
 

@@ -57,7 +57,10 @@ public struct AccessPolicy: Sendable {
             return .allow
         case .manageAccounts, .readAudit, .runEvaluation:
             return .deny("only administrators may do this")
-        case .readProgress, .readEvaluation:
+        case .readEvaluation:
+            // Runs and their counts are aggregates; their results are narrowed to the caller's scope.
+            return .allow
+        case .readProgress:
             return readDecision(caller, resource)
         case .writeProgress, .explainFlag:
             return covers(caller, roles: [.coordinator], resource.territoryID)

@@ -141,16 +141,19 @@ public enum EvaluationRules {
     /// at the period's position. One known value projects its own pace: flat for a level,
     /// proportional for a running total.
     static func project(to index: Int, series: [SeriesPoint], compare: [Double?], cumulative: Bool, policy: EvaluationPolicy) -> Double? {
+        // Positions on the calendar, so that gaps between targets (or yearly periods) count.
+        func position(_ i: Int) -> Double { Double(series[i].period.ordinal - series[0].period.ordinal) }
         var xs: [Double] = [], ys: [Double] = []
         for i in stride(from: index - 1, through: 0, by: -1) where xs.count < policy.trendWindow {
             guard policy.isDue(series[i].period), let value = compare[i] else { continue }
-            xs.insert(Double(i), at: 0)
+            xs.insert(position(i), at: 0)
             ys.insert(value, at: 0)
         }
         guard let lastY = ys.last, let lastX = xs.last else { return nil }
+        let target = position(index)
         if xs.count == 1 {
             // A running total grows at its average pace so far; a level stays where it is.
-            return cumulative ? lastY / (lastX + 1) * Double(index + 1) : lastY
+            return cumulative ? lastY / (lastX + 1) * (target + 1) : lastY
         }
         let n = Double(xs.count)
         let meanX = xs.reduce(0, +) / n, meanY = ys.reduce(0, +) / n
@@ -160,7 +163,7 @@ public enum EvaluationRules {
             sxy += (x - meanX) * (y - meanY)
         }
         let slope = sxx == 0 ? 0 : sxy / sxx
-        return meanY + slope * (Double(index) - meanX)
+        return meanY + slope * (target - meanX)
     }
 
     /// How far `value` falls short of `target` in the indicator's direction, and as a percentage.

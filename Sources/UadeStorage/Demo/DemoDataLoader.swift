@@ -493,7 +493,7 @@ private struct DemoWriter {
                 guard let trajectory = byTerritory[territory] else { continue }
                 // How well this territory does on this indicator over the term.
                 let roll = random.uniform(0...1)
-                let performance = roll < 0.6 ? random.uniform(1.0...1.15) : roll < 0.85 ? random.uniform(0.88...1.0) : random.uniform(0.55...0.82)
+                let performance = roll < 0.65 ? random.uniform(1.04...1.15) : roll < 0.87 ? random.uniform(0.9...1.0) : random.uniform(0.55...0.82)
                 let lateStarter = random.chance(0.12)
                 var previousTarget = 0.0
                 for period in trajectory.keys.sorted() {
@@ -504,15 +504,15 @@ private struct DemoWriter {
                     if territory == silentDistrict && period.start >= Day(year: 2025, month: 10, day: 1)! { continue }
                     if lateStarter && period == Period(year: 2026, quarter: 3) { continue }
                     if random.chance(0.03) { continue }
-                    let noise = random.uniform(0.95...1.05)
+                    let noise = random.uniform(0.98...1.03)
                     var value: Double
                     switch (indicator.accumulation, indicator.direction) {
                     case (.cumulative, _):
                         value = max(0, (target - previousTarget) * performance * noise)
                     case (.level, .higherIsBetter):
-                        value = target * (performance * 0.5 + 0.5) * noise
+                        value = target * performance * noise
                     case (.level, .lowerIsBetter):
-                        value = target / (performance * 0.5 + 0.5) * noise
+                        value = target / performance * noise
                         if target == 0 { value = performance >= 1 ? 0 : Double(Int(random.uniform(1...3))) }
                     }
                     if unit == "percent" { value = min(100, value) }

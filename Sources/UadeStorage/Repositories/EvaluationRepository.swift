@@ -156,9 +156,13 @@ public struct EvaluationRepository: Sendable {
             "SELECT pg_try_advisory_lock(\(Self.lockClass), \(Int32(truncatingIfNeeded: programmeID)))", logger: logger
         ).decode(Bool.self) { locked = value }
         if locked { return (true, nil) }
-        for try await id in try await connection.query(
-            "SELECT id FROM evaluation_runs WHERE programme_id = \(programmeID) AND status = 'running' ORDER BY id DESC LIMIT 1", logger: logger
-        ).decode(Int64.self) { return (false, id) }
+        // The holder records its run right after taking the lock: give it a moment to appear.
+        for _ in 0..<20 {
+            for try await id in try await connection.query(
+                "SELECT id FROM evaluation_runs WHERE programme_id = \(programmeID) AND status = 'running' ORDER BY id DESC LIMIT 1", logger: logger
+            ).decode(Int64.self) { return (false, id) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         return (false, nil)
     }
 

@@ -1,0 +1,260 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import UadeDomain
+import UadeEvaluator
+import UadeStorage
+
+struct RunStartedDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let status: String
+}
+
+struct ResultDTO: Codable, Sendable {
+    let indicatorCode: String
+    let indicatorName: String
+    let sectionCode: String
+    let unit: String
+    let territoryId: Int64
+    let territoryKato: String?
+    let territoryName: String
+    let period: String
+    let status: String
+    let target: Double
+    let actual: Double?
+    let projected: Double?
+    let gap: Double?
+    let gapPercent: Double?
+    let rolledUp: Bool
+    let ownValue: Double?
+    let reconciliation: Bool
+    let outlier: Bool
+    let sectionOwner: String?
+    let indicatorOwner: String?
+    let unowned: Bool
+    let explanation: String?
+    let coordinatorExplanation: String?
+}
+
+struct DiffDTO: ResponseCodable, Sendable {
+    let from: Int64
+    let to: Int64
+    let counts: [String: Int]
+    let items: [DiffRow]
+    let total: Int
+    let limit: Int
+    let offset: Int
+}
+
+/// Starting evaluations (administrators), reading completed runs, their results, diffs and flags.
+struct EvaluationsController: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let reads: EvaluationReadRepository
+    let authorizer: Authorizer
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("evaluations", use: start)
+        group.get("evaluations", use: list)
+        group.get("evaluations/:id", use: run)
+        group.get("evaluations/:id/results", use: results)
+        group.get("evaluations/:id/diff", use: diff)
+        group.get("flags", use: flags)
+        group.post("flags/:id/explanation", use: explain)
+    }
+
+    @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try await authorizer.require(context, .runEvaluation)
+        let body = try await JSONBody.read(request, context: context)
+        var problems: [FieldProblem] = []
+        let asOfText = body.string("as_of", required: true, problems: &problems)
+        let programme = body.string("programme", problems: &problems)
+        let territory = body.string("territory", problems: &problems)
+        let grace = body.number("grace_days", problems: &problems)
+        let asOf = asOfText.flatMap(Day.init(iso:))
+        if asOfText != nil && asOf == nil { problems.append(FieldProblem(field: "body.as_of", reason: "must be a date as YYYY-MM-DD")) }
+        if let grace, grace < 0 || grace > 366 || grace != grace.rounded() {
+            problems.append(FieldProblem(field: "body.grace_days", reason: "must be a whole number of days from 0 to 366"))
+        }
+        try throwIfProblems(problems)
+        let evaluation = EvaluationRequest(programmeCode: programme, asOf: asOf!, territory: territory, graceDays: grace.map { Int($0) } ?? 30,
+                                           startedBy: caller.accountID)
+        // The run goes on after the answer; the caller follows it at GET /api/v1/evaluations/{id}.
+        let (started, continuation) = AsyncStream<Result<Int64, any Error>>.makeStream()
+        let runner = EvaluationRunner(client: client, logger: logger)
+        let logger = self.logger
+        Task {
+            do {
+                _ = try await runner.run(evaluation, progress: { line in
+                    if line.hasPrefix("run "), let id = Int64(line.dropFirst(4).prefix { $0.isNumber }) {
+                        continuation.yield(.success(id))
+                    }
+                })
+            } catch {
+                continuation.yield(.failure(error))
+                logger.error("evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            continuation.finish()
+        }
+        for await outcome in started {
+            switch outcome {
+            case .success(let id):
+                return try RunStartedDTO(id: id, status: "running").response(from: request, context: context).with(status: .accepted)
+            case .failure(EvaluationFailure.alreadyRunning(let id)):
+                throw APIError(.conflict, kind: "already-running",
+                               detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
+            case .failure(EvaluationFailure.unknownProgramme(let code)):
+                throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)", fields: [.init(field: "body.programme", reason: "no such programme")])
+            case .failure(EvaluationFailure.unknownTerritory(let ref)):
+                throw APIError(.unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)", fields: [.init(field: "body.territory", reason: "no such territory")])
+            case .failure(EvaluationFailure.noProgramme):
+                throw APIError(.unprocessableContent, kind: "no-programme", detail: "there is no programme to evaluate")
+            case .failure(let error):
+                throw error
+            }
+        }
+        throw APIError(.internalServerError, kind: "server-error", detail: "the evaluation did not start")
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<RunView> {
+        try await authorizer.require(context, .readEvaluation)
+        let page = try QueryParameters(request: request).page()
+        let items = try await reads.runs(limit: page.limit, offset: page.offset)
+        return ListDTO(items: items, total: items.count, limit: page.limit, offset: page.offset)
+    }
+
+    func findRun(_ text: String?, field: String = "path.id") async throws -> RunView {
+        guard let id = text.flatMap(Int64.init) else { throw APIError.invalidParameter(field, "must be a run number") }
+        guard let run = try await reads.run(id: id) else { throw APIError.notFound("no evaluation run \(id)") }
+        return run
+    }
+
+    @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> RunView {
+        try await authorizer.require(context, .readEvaluation)
+        return try await findRun(context.parameters.get("id"))
+    }
+
+    /// Narrows a listing to what the caller may read: territories for territorial roles, owned
+    /// sections for Bureau members, owned indicator × territory pairs for council members.
+    func visibility(_ caller: Caller, policy: AccessPolicy, territoryRef: String?) throws -> ResultFilter {
+        var filter = ResultFilter()
+        var subtree: Set<Territory.ID>?
+        if let ref = territoryRef {
+            subtree = policy.tree.subtree(of: try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory").id)
+        }
+        guard let territorial = policy.visibleTerritories(caller) else {
+            filter.territories = subtree.map { Array($0) }
+            return filter
+        }
+        if !territorial.isEmpty {
+            filter.territories = Array(subtree.map { $0.intersection(territorial) } ?? territorial)
+            return filter
+        }
+        if !policy.readableSections(caller).isEmpty {
+            filter.sections = Array(policy.readableSections(caller))
+            filter.territories = subtree.map { Array($0) }
+            return filter
+        }
+        if caller.holds(.councilMember) && !caller.ownedIndicators.isEmpty {
+            filter.pairs = Array(caller.ownedIndicators.filter { subtree?.contains($0.territoryID) ?? true })
+            return filter
+        }
+        throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories, sections or indicators this account answers for")
+    }
+
+    @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ResultDTO> {
+        let caller = try await authorizer.require(context, .readEvaluation)
+        let run = try await findRun(context.parameters.get("id"))
+        guard run.status == "completed" else {
+            throw APIError(.conflict, kind: "run-not-completed", detail: "run \(run.id) is \(run.status); only completed runs have results")
+        }
+        let query = QueryParameters(request: request)
+        let language = try query.language()
+        let page = try query.page()
+        let policy = try await authorizer.policy()
+        var filter = try visibility(caller, policy: policy, territoryRef: query.string("territory"))
+        if let text = query.string("status") {
+            var statuses: [EvaluationStatus] = []
+            for part in text.split(separator: ",") {
+                guard let status = EvaluationStatus(rawValue: String(part)) else {
+                    throw APIError.invalidParameter("query.status", "must be among \(EvaluationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                statuses.append(status)
+            }
+            filter.statuses = statuses
+        }
+        filter.sectionCode = query.string("section")
+        filter.indicatorCode = query.string("indicator")
+        if let owner = query.string("owner") {
+            guard let id = Int64(owner) else { throw APIError.invalidParameter("query.owner", "must be a person id") }
+            filter.ownerPersonID = id
+        }
+        let (items, total) = try await reads.results(runID: run.id, filter: filter, page: page)
+        return ListDTO(items: items.map { Self.dto($0, language: language, graceDays: run.graceDays) }, total: total, limit: page.limit, offset: page.offset)
+    }
+
+    static func dto(_ r: ResultView, language: Language, graceDays: Int) -> ResultDTO {
+        let facts = Explanation.Facts(status: r.status, period: r.period, target: r.target, actual: r.actual, projected: r.projected, gap: r.gap,
+                                      gapPercent: r.gapPercent, unit: r.unitName.resolved(language), graceDays: graceDays)
+        return ResultDTO(
+            indicatorCode: r.indicatorCode, indicatorName: r.indicatorName.resolved(language), sectionCode: r.sectionCode, unit: r.unit,
+            territoryId: r.territoryId, territoryKato: r.territoryKato, territoryName: r.territoryName.resolved(language), period: r.period.code,
+            status: r.status.rawValue, target: r.target, actual: r.actual, projected: r.projected, gap: r.gap, gapPercent: r.gapPercent,
+            rolledUp: r.rolledUp, ownValue: r.ownValue, reconciliation: r.reconciliation, outlier: r.outlier,
+            sectionOwner: r.sectionOwner?.resolved(language), indicatorOwner: r.indicatorOwner?.resolved(language),
+            unowned: r.indicatorOwner == nil, explanation: Explanation.sentence(facts, in: language), coordinatorExplanation: r.flagExplanation)
+    }
+
+    @Sendable func diff(_ request: Request, context: AppRequestContext) async throws -> DiffDTO {
+        let caller = try await authorizer.require(context, .readEvaluation)
+        let query = QueryParameters(request: request)
+        let after = try await findRun(context.parameters.get("id"))
+        guard let againstText = query.string("against") else { throw APIError.invalidParameter("query.against", "is required: the run to compare with") }
+        let before = try await findRun(againstText, field: "query.against")
+        guard before.status == "completed", after.status == "completed" else {
+            throw APIError(.conflict, kind: "run-not-completed", detail: "both runs must be completed")
+        }
+        let page = try query.page()
+        let policy = try await authorizer.policy()
+        let territories = policy.visibleTerritories(caller)
+        if territories?.isEmpty == true { throw APIError(.forbidden, kind: "forbidden", detail: "diffs are for territorial roles and administrators") }
+        let (items, total, counts) = try await reads.diff(from: before.id, to: after.id, territories: territories.map { Array($0) }, page: page)
+        return DiffDTO(from: before.id, to: after.id, counts: counts, items: items, total: total, limit: page.limit, offset: page.offset)
+    }
+
+    @Sendable func flags(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FlagView> {
+        let caller = try await authorizer.require(context, .readEvaluation)
+        let query = QueryParameters(request: request)
+        let page = try query.page()
+        let policy = try await authorizer.policy()
+        let visible = try visibility(caller, policy: policy, territoryRef: query.string("territory"))
+        let kinds = query.string("kind").map { $0.split(separator: ",").map(String.init) }
+        let states = query.string("state").map { $0.split(separator: ",").map(String.init) }
+        let knownKinds: Set<String> = ["missed", "not_reported", "at_risk", "reconciliation", "outlier", "unowned"]
+        if let kinds, !Set(kinds).isSubset(of: knownKinds) { throw APIError.invalidParameter("query.kind", "must be among \(knownKinds.sorted().joined(separator: ", "))") }
+        if let states, !Set(states).isSubset(of: ["open", "explained", "resolved"]) { throw APIError.invalidParameter("query.state", "must be among open, explained, resolved") }
+        var filter = EvaluationReadRepository.FlagFilter(kinds: kinds, states: states, territories: visible.territories, sections: visible.sections,
+                                                         sectionCode: query.string("section"))
+        if let pairs = visible.pairs { filter.territories = Array(Set(pairs.map(\.territoryID))) }
+        let (items, total) = try await reads.flags(filter, page: page)
+        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+    }
+
+    @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> FlagView {
+        _ = try context.requireCaller()
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a flag number") }
+        guard let flag = try await reads.flag(id: id) else { throw APIError.notFound("no flag \(id)") }
+        let caller = try await authorizer.require(context, .explainFlag, Resource(territoryID: flag.territoryId, sectionID: flag.sectionId))
+        let body = try await JSONBody.read(request, context: context)
+        var problems: [FieldProblem] = []
+        let text = body.string("text", required: true, problems: &problems)
+        if let text, text.count > 4000 { problems.append(FieldProblem(field: "body.text", reason: "at most 4000 characters")) }
+        try throwIfProblems(problems)
+        _ = try await reads.explain(flagID: id, text: text!, by: caller.accountID, requestID: context.id)
+        return try await reads.flag(id: id)!
+    }
+}
+
+extension RunView: ResponseEncodable {}
+extension FlagView: ResponseEncodable {}

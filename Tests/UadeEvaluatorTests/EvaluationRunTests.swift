@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import UadeDomain
+import UadeEvaluator
+import UadeStorage
+import UadeTestSupport
+
+@Suite("Evaluation runs", .timeLimit(.minutes(3)))
+struct EvaluationRunTests {
+    let logger = TestDatabase.logger
+    let asOf = Day(year: 2026, month: 11, day: 15)!
+
+    func count(_ client: PostgresClient, _ sql: PostgresQuery) async throws -> Int {
+        for try await value in try await client.query(sql, logger: logger).decode(Int.self) { return value }
+        return -1
+    }
+
+    @Test func aRunOverTheDemoJudgesEveryTargetAndMeasure() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let summary = try await EvaluationRunner(client: client, logger: logger).run(EvaluationRequest(asOf: asOf))
+            let targets = try await count(client, "SELECT count(*) FROM targets")
+            #expect(summary.results == targets)
+            #expect(summary.counts.values.reduce(0, +) == targets)
+            for status in ["achieved", "missed", "not_reported", "at_risk", "on_track"] {
+                #expect((summary.counts[status] ?? 0) > 0, "the demo has \(status) results")
+            }
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId)") == targets)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runId)")
+                    == (try await count(client, "SELECT count(*) FROM measures")))
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE id = \(summary.runId) AND status = 'completed'") == 1)
+            // Parents with complete children are judged on the roll-up; Kyzylorda's own figures are checked against it.
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND rolled_up") > 0)
+            #expect(try await count(client, """
+                SELECT count(*) FROM evaluation_results r JOIN territories t ON t.id = r.territory_id
+                 WHERE r.run_id = \(summary.runId) AND t.kato = '430000000' AND r.own_value IS NOT NULL AND r.rolled_up
+                """) > 0)
+            // The unowned gaps of the demo are named, the owned ones carry both owners.
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND indicator_owner_id IS NULL") > 0)
+            #expect(try await count(client, """
+                SELECT count(*) FROM evaluation_results r JOIN indicators i ON i.id = r.indicator_id JOIN sections s ON s.id = i.section_id
+                 WHERE r.run_id = \(summary.runId) AND s.socially_sensitive AND r.section_owner_id IS NULL
+                """) == 0)
+            // Flags were opened for what slips.
+            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND state = 'open'") == summary.counts["missed"])
+            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'unowned'") > 0)
+        }
+    }
+
+    @Test func theSameInputsGiveTheSameSnapshot() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let first = try await runner.run(EvaluationRequest(asOf: asOf))
+            let second = try await runner.run(EvaluationRequest(asOf: asOf))
+            #expect(first.runId != second.runId)
+            #expect(first.fingerprint == second.fingerprint)
+            #expect(first.counts == second.counts)
+            #expect(try await count(client, """
+                SELECT count(*) FROM evaluation_results a FULL JOIN evaluation_results b
+                    ON b.run_id = \(second.runId) AND (a.indicator_id, a.territory_id, a.period_start) = (b.indicator_id, b.territory_id, b.period_start)
+                 WHERE (a.run_id = \(first.runId) OR a.run_id IS NULL) AND (b.run_id = \(second.runId) OR b.run_id IS NULL)
+                   AND (a.status IS DISTINCT FROM b.status OR a.actual IS DISTINCT FROM b.actual)
+                """) == 0)
+        }
+    }
+
+    @Test func aPastDateIgnoresLaterEntries() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let past = Day(year: 2025, month: 6, day: 30)!
+            let before = try await runner.run(EvaluationRequest(asOf: past))
+            // A correction entered today of a value that was known then.
+            try await client.query("""
+                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason)
+                SELECT indicator_id, territory_id, period_start, value * 10, id, 'revised'
+                  FROM progress_entries e WHERE period_start = DATE '2025-01-01'
+                   AND NOT EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id) ORDER BY id LIMIT 50
+                """, logger: logger)
+            let again = try await runner.run(EvaluationRequest(asOf: past))
+            #expect(again.fingerprint == before.fingerprint, "what was known on the date is what counts")
+            let today = try await runner.run(EvaluationRequest(asOf: asOf))
+            let todayAgain = try await runner.run(EvaluationRequest(asOf: asOf))
+            #expect(today.fingerprint == todayAgain.fingerprint)
+            #expect(today.fingerprint != before.fingerprint)
+        }
+    }
+
+    @Test func aCancelledRunLeavesNothingVisibleAndTheNextSucceeds() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf)) }
+            // Let it get going, then cancel it.
+            for _ in 0..<200 {
+                if try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'running'") > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await task.value }
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'failed'") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM flags") == 0)
+            let next = try await runner.run(EvaluationRequest(asOf: asOf))
+            #expect(next.results > 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
+        }
+    }
+
+    @Test func twoConcurrentRunsProduceOne() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let asOf = self.asOf
+            @Sendable func attempt() async -> Result<EvaluationSummary, any Error> {
+                do { return .success(try await runner.run(EvaluationRequest(asOf: asOf))) } catch { return .failure(error) }
+            }
+            async let a = attempt()
+            async let b = attempt()
+            let outcomes = await [a, b]
+            let succeeded = outcomes.filter { if case .success = $0 { true } else { false } }
+            let refused = outcomes.compactMap { outcome -> Int64?? in
+                if case .failure(EvaluationFailure.alreadyRunning(let id)) = outcome { return .some(id) }
+                return nil
+            }
+            #expect(succeeded.count == 1)
+            #expect(refused.count == 1)
+            if case .success(let summary) = succeeded.first, let runningID = refused.first {
+                #expect(runningID == summary.runId, "the refusal names the running run")
+            }
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
+        }
+    }
+
+    @Test func flagsKeepTheirIdentityAndLifecycleAcrossRuns() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let reads = EvaluationReadRepository(client: client, logger: logger)
+            let first = try await runner.run(EvaluationRequest(asOf: asOf))
+            // Pick a missed level value of a territory and explain it.
+            var flag: (Int64, Int64, Int64, Day)?
+            for try await row in try await client.query("""
+                SELECT f.id, f.indicator_id, f.territory_id, f.period_start FROM flags f JOIN indicators i ON i.id = f.indicator_id
+                  JOIN evaluation_results r ON r.run_id = \(first.runId) AND (r.indicator_id, r.territory_id, r.period_start) = (f.indicator_id, f.territory_id, f.period_start)
+                 WHERE f.kind = 'missed' AND i.accumulation = 'level' AND NOT r.rolled_up ORDER BY f.id LIMIT 1
+                """, logger: logger).decode((Int64, Int64, Int64, Day).self) { flag = row }
+            let (flagID, indicator, territory, period) = try #require(flag)
+            let admin = try await count(client, "SELECT id::int FROM accounts WHERE username = 'admin'")
+            #expect(try await reads.explain(flagID: flagID, text: "подрядчик сорвал сроки", by: Int64(admin), requestID: "t"))
+            #expect(try await reads.flag(id: flagID)?.state == "explained")
+
+            // Found again: same flag, still explained.
+            let second = try await runner.run(EvaluationRequest(asOf: asOf))
+            #expect(try await reads.flag(id: flagID)?.state == "explained")
+            #expect(try await reads.flag(id: flagID)?.lastRunId == second.runId)
+            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND indicator_id = \(indicator) AND territory_id = \(territory) AND period_start = \(period)") == 1)
+
+            // A correction that meets the target: the next run resolves the flag…
+            try await client.query("""
+                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason, entered_at)
+                SELECT e.indicator_id, e.territory_id, e.period_start, g.value, e.id, 'audited figure', TIMESTAMPTZ '2026-11-10 12:00+05'
+                  FROM progress_entries e JOIN targets g USING (indicator_id, territory_id, period_start) JOIN indicators i ON i.id = e.indicator_id
+                 WHERE e.indicator_id = \(indicator) AND e.territory_id = \(territory) AND e.period_start = \(period)
+                   AND NOT EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
+                """, logger: logger)
+            let third = try await runner.run(EvaluationRequest(asOf: asOf))
+            let resolved = try #require(try await reads.flag(id: flagID))
+            #expect(resolved.state == "resolved" && resolved.resolvedAt != nil)
+
+            // …and the diff between the runs names it as recovered.
+            let (items, _, counts) = try await reads.diff(from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
+            #expect(items.contains { $0.territoryId == territory && $0.change == "recovered" && $0.before == "missed" && $0.after == "achieved" })
+            #expect((counts["recovered"] ?? 0) >= 1)
+
+            // A later correction back below the target reopens the same flag.
+            try await client.query("""
+                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason, entered_at)
+                SELECT e.indicator_id, e.territory_id, e.period_start,
+                       CASE i.direction WHEN 'higher_is_better' THEN g.value - abs(g.value) * 0.5 - 1 ELSE g.value + abs(g.value) * 0.5 + 1 END,
+                       e.id, 'statistics revised again', TIMESTAMPTZ '2026-11-12 12:00+05'
+                  FROM progress_entries e JOIN targets g USING (indicator_id, territory_id, period_start) JOIN indicators i ON i.id = e.indicator_id
+                 WHERE e.indicator_id = \(indicator) AND e.territory_id = \(territory) AND e.period_start = \(period)
+                   AND NOT EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
+                """, logger: logger)
+            let fourth = try await runner.run(EvaluationRequest(asOf: asOf))
+            let reopened = try #require(try await reads.flag(id: flagID))
+            #expect(reopened.state == "open" && reopened.reopened == 1 && reopened.lastRunId == fourth.runId)
+            let (newly, _, _) = try await reads.diff(from: third.runId, to: fourth.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
+            #expect(newly.contains { $0.territoryId == territory && $0.change == "newly_missed" })
+        }
+    }
+
+    @Test func aRunCanBeLimitedToATerritory() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let summary = try await EvaluationRunner(client: client, logger: logger).run(EvaluationRequest(asOf: asOf, territory: "430000000"))
+            let targets = try await count(client, """
+                SELECT count(*) FROM targets WHERE territory_id IN (SELECT id FROM territories WHERE kato = '430000000'
+                    OR parent_id = (SELECT id FROM territories WHERE kato = '430000000'))
+                """)
+            #expect(summary.results == targets)
+            await #expect(throws: EvaluationFailure.unknownTerritory("999999999")) {
+                _ = try await EvaluationRunner(client: client, logger: logger).run(EvaluationRequest(asOf: asOf, territory: "999999999"))
+            }
+        }
+    }
+}
