@@ -65,8 +65,8 @@ struct AuthorizationMatrixTests {
         // Administration.
         add(.get, "/api/v1/accounts", allowed: admin)
         add(.post, "/api/v1/accounts", body: "{}", allowed: admin)
-        add(.post, "/api/v1/accounts/:username/disable", "/api/v1/accounts/nobody/disable", allowed: admin)
-        add(.post, "/api/v1/accounts/:username/roles", "/api/v1/accounts/nobody/roles", body: "{}", allowed: admin)
+        add(.post, "/api/v1/accounts/:username/disable", "/api/v1/accounts/no-such-user/disable", allowed: admin)
+        add(.post, "/api/v1/accounts/:username/roles", "/api/v1/accounts/no-such-user/roles", body: "{}", allowed: admin)
         add(.delete, "/api/v1/roles/:id", "/api/v1/roles/999999", allowed: admin)
         add(.get, "/api/v1/accounts/:username/tokens", "/api/v1/accounts/nobody/tokens", allowed: admin)
         add(.post, "/api/v1/accounts/:username/tokens", "/api/v1/accounts/nobody/tokens", body: "{}", allowed: admin)

@@ -105,31 +105,31 @@ public struct MeasureRepository: Sendable {
         requestID: String?, idempotencyKey: String?, requestHash: String, render: @Sendable (MeasureStatusView) throws -> String
     ) async throws -> StoredResponse {
         return try await client.transaction(logger: logger) { connection in
-                try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
-                    for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
-                    var previous: (Int64, String)?
-                    for try await row in try await connection.query("""
-                        SELECT id, status FROM measure_status_updates WHERE measure_id = \(measureID) ORDER BY entered_at DESC, id DESC LIMIT 1
-                        """, logger: logger).decode((Int64, String).self) { previous = row }
-                    var id: Int64 = 0
-                    for try await value in try await connection.query("""
-                        INSERT INTO measure_status_updates (measure_id, status, reason, comment, evidence, entered_by, entered_at, request_id)
-                        VALUES (\(measureID), \(status.rawValue), \(reason), \(comment), \(evidence), \(accountID), clock_timestamp(), \(requestID))
-                        RETURNING id
-                        """, logger: logger).decode(Int64.self) { id = value }
-                    try await AuditEvent(accountID: accountID, action: "update_status", entity: "measure", entityID: String(measureID),
-                                         old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
-                                         requestID: requestID).write(on: connection, logger: logger)
-                    var view: MeasureStatusView?
-                    for try await r in try await connection.query("""
-                        SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
-                          FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
-                         WHERE u.id = \(id)
-                        """, logger: logger).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
-                        view = MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
-                    }
-                    return (201, try render(view!))
+            try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
+                for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
+                var previous: (Int64, String)?
+                for try await row in try await connection.query("""
+                    SELECT id, status FROM measure_status_updates WHERE measure_id = \(measureID) ORDER BY entered_at DESC, id DESC LIMIT 1
+                    """, logger: logger).decode((Int64, String).self) { previous = row }
+                var id: Int64 = 0
+                for try await value in try await connection.query("""
+                    INSERT INTO measure_status_updates (measure_id, status, reason, comment, evidence, entered_by, entered_at, request_id)
+                    VALUES (\(measureID), \(status.rawValue), \(reason), \(comment), \(evidence), \(accountID), clock_timestamp(), \(requestID))
+                    RETURNING id
+                    """, logger: logger).decode(Int64.self) { id = value }
+                try await AuditEvent(accountID: accountID, action: "update_status", entity: "measure", entityID: String(measureID),
+                                     old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
+                                     requestID: requestID).write(on: connection, logger: logger)
+                var view: MeasureStatusView?
+                for try await r in try await connection.query("""
+                    SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
+                      FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
+                     WHERE u.id = \(id)
+                    """, logger: logger).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
+                    view = MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
                 }
+                return (201, try render(view!))
             }
+        }
     }
 }

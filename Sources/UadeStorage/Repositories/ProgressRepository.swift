@@ -184,11 +184,11 @@ public struct ProgressRepository: Sendable {
         render: @Sendable (ProgressEntryView) throws -> String
     ) async throws -> StoredResponse {
         return try await client.transaction(logger: logger) { connection in
-                try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
-                    let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
-                    return (201, try render(view))
-                }
+            try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
+                let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
+                return (201, try render(view))
             }
+        }
     }
 
     func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on connection: PostgresConnection) async throws -> ProgressEntryView {
