@@ -159,8 +159,7 @@ public struct EvaluationRunner: Sendable {
                                            sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
             for row in rows {
                 outcome.counts[row.judgement.status.rawValue, default: 0] += 1
-                let j = row.judgement
-                hasher.update(data: Data("\(row.indicatorID)|\(row.territoryID)|\(j.period.code)|\(j.status.rawValue)|\(j.target)|\(j.actual.map { "\($0)" } ?? "-")|\(j.projected.map { "\($0)" } ?? "-")|\(row.reconciliation)|\(row.outlier)|\(row.indicatorOwner ?? 0)\n".utf8))
+                Self.fingerprint(row, into: &hasher)
             }
             outcome.results += rows.count
             batch.append(contentsOf: rows)
@@ -187,6 +186,20 @@ public struct EvaluationRunner: Sendable {
         try await repository.writeMeasures(measureRows, runID: runID, on: connection)
         outcome.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return outcome
+    }
+
+    /// Adds a result to the fingerprint as fixed-width numbers (cheap, and independent of how
+    /// numbers are printed).
+    static func fingerprint(_ row: ResultRow, into hasher: inout SHA256) {
+        let j = row.judgement
+        let missing = UInt64.max
+        let statusIndex = UInt64(EvaluationStatus.allCases.firstIndex(of: j.status) ?? 0)
+        var words: [UInt64] = [
+            UInt64(bitPattern: row.indicatorID), UInt64(bitPattern: row.territoryID), UInt64(bitPattern: Int64(j.period.ordinal)),
+            statusIndex, j.target.bitPattern, j.actual?.bitPattern ?? missing, j.projected?.bitPattern ?? missing,
+            (row.reconciliation ? 1 : 0) | (row.outlier ? 2 : 0) | (row.rolledUp ? 4 : 0), UInt64(bitPattern: row.indicatorOwner ?? 0),
+        ]
+        words.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 
     private func depth(of id: Territory.ID, in tree: TerritoryTree) -> Int {
