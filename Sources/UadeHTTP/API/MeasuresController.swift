@@ -81,11 +81,7 @@ struct MeasuresController: Sendable {
         _ = try context.requireCaller()
         let measure = try await find(context)
         let caller = try await authorizer.require(context, .writeProgress, Resource(territoryID: measure.territoryId, sectionID: measure.sectionId))
-        var key: String?
-        if let header = request.headers[.idempotencyKey] {
-            guard (1...200).contains(header.count) else { throw APIError.invalidParameter("header.Idempotency-Key", "must be 1 to 200 characters") }
-            key = header
-        }
+        let key = try IdempotentWrites.key(request)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         let statusText = body.string("status", required: true, problems: &problems)
@@ -105,12 +101,9 @@ struct MeasuresController: Sendable {
                 measureID: measure.id, status: status!, reason: reason, comment: comment, evidence: evidence, by: caller.accountID,
                 requestID: context.id, idempotencyKey: key, requestHash: "measure:\(measure.id):" + body.hash,
                 render: { String(decoding: try AppRequestContext.encoder.encode($0), as: UTF8.self) })
-            var headers: HTTPFields = [.contentType: "application/json"]
-            if stored.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-            return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: .init(string: stored.body)))
+            return IdempotentWrites.response(stored)
         } catch let conflict as IdempotencyConflict {
-            throw APIError(.conflict, kind: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
-                           fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
+            throw IdempotentWrites.conflict(conflict)
         }
     }
 }

@@ -58,18 +58,6 @@ struct ProgressController: Sendable {
         String(decoding: try AppRequestContext.encoder.encode(view), as: UTF8.self)
     }
 
-    func respond(_ stored: StoredResponse) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if stored.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: .init(string: stored.body)))
-    }
-
-    func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers[.idempotencyKey] else { return nil }
-        guard (1...200).contains(key.count) else { throw APIError.invalidParameter("header.Idempotency-Key", "must be 1 to 200 characters") }
-        return key
-    }
-
     func translate(_ error: any Error) -> any Error {
         switch error {
         case ProgressWriteError.noTarget:
@@ -82,9 +70,7 @@ struct ProgressController: Sendable {
             return APIError(.conflict, kind: "not-current",
                             detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
         case let conflict as IdempotencyConflict:
-            return APIError(.conflict, kind: "idempotency-key-reused",
-                            detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
-                            fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
+            return IdempotentWrites.conflict(conflict)
         default:
             return error
         }
@@ -92,7 +78,7 @@ struct ProgressController: Sendable {
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let key = try idempotencyKey(request)
+        let key = try IdempotentWrites.key(request)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         let indicator = body.string("indicator", required: true, problems: &problems)
@@ -118,7 +104,7 @@ struct ProgressController: Sendable {
         do {
             let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
                                                    requestHash: "progress:" + body.hash, render: render)
-            return respond(stored)
+            return IdempotentWrites.response(stored)
         } catch {
             throw translate(error)
         }
@@ -126,7 +112,7 @@ struct ProgressController: Sendable {
 
     @Sendable func correct(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let key = try idempotencyKey(request)
+        let key = try IdempotentWrites.key(request)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
         guard let existing = try await progress.entry(id: id) else { throw APIError.notFound("no progress entry \(id)") }
         guard let indicatorContext = try await progress.indicatorContext(code: existing.indicatorCode) else { throw APIError.notFound("no progress entry \(id)") }
@@ -146,7 +132,7 @@ struct ProgressController: Sendable {
         do {
             let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
                                                    requestHash: "correction:\(id):" + body.hash, render: render)
-            return respond(stored)
+            return IdempotentWrites.response(stored)
         } catch {
             throw translate(error)
         }
