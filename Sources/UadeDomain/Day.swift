@@ -95,3 +95,18 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         try container.encode(iso)
     }
 }
+
+extension Day {
+    /// Kazakhstan keeps one time zone, UTC+5, without daylight saving.
+    public static let kazakhstanUTCOffsetSeconds = 5 * 3_600
+
+    /// The day in Kazakhstan at a moment given as seconds since 1970 (UTC).
+    public static func inKazakhstan(secondsSince1970 seconds: Double) -> Day {
+        Day(daysSinceEpoch: Int((seconds + Double(kazakhstanUTCOffsetSeconds)) / 86_400))
+    }
+
+    /// The moment this day ends in Kazakhstan, as seconds since 1970 (UTC).
+    public var endInKazakhstanSecondsSince1970: Double {
+        Double((daysSinceEpoch + 1) * 86_400 - Day.kazakhstanUTCOffsetSeconds)
+    }
+}

@@ -114,6 +114,12 @@ public struct TerritoryTree: Sendable {
         return result
     }
 
+    /// A territory named by KATO code (nine digits are always read as KATO) or by id.
+    public func find(_ reference: String) -> Territory? {
+        if let kato = KATOCode(reference) { return byID.values.first { $0.kato == kato } }
+        return Int64(reference).flatMap { byID[$0] }
+    }
+
     public func contains(_ descendant: Territory.ID, within ancestor: Territory.ID) -> Bool {
         ancestry(of: descendant).contains(ancestor)
     }

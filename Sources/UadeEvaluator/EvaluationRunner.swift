@@ -59,7 +59,7 @@ public struct EvaluationRunner: Sendable {
 
     /// Where the day ends in Kazakhstan (UTC+5): entries entered before it count.
     static func cutoff(for day: Day) -> Date {
-        Date(timeIntervalSince1970: TimeInterval((day.daysSinceEpoch + 1) * 86_400 - 5 * 3_600))
+        Date(timeIntervalSince1970: day.endInKazakhstanSecondsSince1970)
     }
 
     public func run(_ request: EvaluationRequest, progress: @Sendable (String) -> Void = { _ in }) async throws -> EvaluationSummary {
@@ -77,10 +77,7 @@ public struct EvaluationRunner: Sendable {
         var scope: Set<Territory.ID>?
         var scopeRoot: Territory.ID?
         if let ref = request.territory {
-            let found: Territory?
-            if let kato = KATOCode(ref) { found = tree.byID.values.first { $0.kato == kato } }
-            else { found = Int64(ref).flatMap { tree.byID[$0] } }
-            guard let found else { throw EvaluationFailure.unknownTerritory(ref) }
+            guard let found = tree.find(ref) else { throw EvaluationFailure.unknownTerritory(ref) }
             scope = tree.subtree(of: found.id)
             scopeRoot = found.id
         }

@@ -40,8 +40,7 @@ public struct RouterOptions: Sendable {
     }
 
     public static let todayInKazakhstan: @Sendable () -> Day = {
-        let seconds = Int(Date().timeIntervalSince1970) + 5 * 3600
-        return Day(daysSinceEpoch: seconds / 86_400)
+        Day.inKazakhstan(secondsSince1970: Date().timeIntervalSince1970)
     }
 }
 

@@ -34,7 +34,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             guard let parsed = Day(iso: asOf) else { throw ValidationError("--as-of must be a date as YYYY-MM-DD, not '\(asOf)'") }
             day = parsed
         } else {
-            day = Day(daysSinceEpoch: (Int(Date().timeIntervalSince1970) + 5 * 3600) / 86_400)
+            day = Day.inKazakhstan(secondsSince1970: Date().timeIntervalSince1970)
         }
         guard graceDays >= 0 else { throw ValidationError("--grace-days must not be negative") }
         let logger = makeLogger()

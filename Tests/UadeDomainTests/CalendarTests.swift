@@ -60,6 +60,14 @@ struct CalendarTests {
         #expect(Period.all(.quarterly, from: Day(iso: "2022-02-15")!, through: Day(iso: "2022-12-31")!).map(\.code) == ["2022-Q2", "2022-Q3", "2022-Q4"])
     }
 
+    @Test func kazakhstanDays() {
+        // 2026-11-20 19:00 UTC is already 2026-11-21 00:00 in Kazakhstan (UTC+5).
+        let evening = Double(Day(iso: "2026-11-20")!.daysSinceEpoch * 86_400 + 19 * 3_600)
+        #expect(Day.inKazakhstan(secondsSince1970: evening) == Day(iso: "2026-11-21"))
+        #expect(Day.inKazakhstan(secondsSince1970: evening - 1) == Day(iso: "2026-11-20"))
+        #expect(Day(iso: "2026-11-20")!.endInKazakhstanSecondsSince1970 == evening)
+    }
+
     @Test func periodOrder() {
         #expect(Period(code: "2024-Q4")! < Period(code: "2025-Q1")!)
         #expect(Period(code: "2024-Q4")!.next().code == "2025-Q1")

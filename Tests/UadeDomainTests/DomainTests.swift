@@ -49,6 +49,7 @@ struct TerritoryTests {
         #expect(tree.contains(3, within: 1))
         #expect(!tree.contains(3, within: 5))
         #expect(tree.roots.map(\.id) == [1])
+        #expect(tree.find("4")?.id == 4 && tree.find("999999999") == nil && tree.find("x") == nil)
     }
 
     @Test func validity() {

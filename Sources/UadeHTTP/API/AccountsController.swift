@@ -93,12 +93,7 @@ struct AccountsController: Sendable {
         }
         var territoryID: Int64?
         if let territoryRef {
-            let tree = try await authorizer.territories.tree()
-            if let kato = KATOCode(territoryRef) {
-                territoryID = tree.byID.values.first { $0.kato == kato }?.id
-            } else if let id = Int64(territoryRef), tree.byID[id] != nil {
-                territoryID = id
-            }
+            territoryID = try await authorizer.policy().tree.find(territoryRef)?.id
             if territoryID == nil { problems.append(FieldProblem(field: "body.territory", reason: "no territory \(territoryRef)")) }
         }
         if let role, role.needsTerritory, territoryRef == nil {

@@ -68,15 +68,10 @@ struct CatalogueController<Context: RequestContext>: Sendable {
 
     /// A territory named by KATO code (nine digits) or id.
     static func resolve(_ ref: String, in tree: TerritoryTree, field: String, notFoundIsNotFound: Bool = false) throws -> Territory {
-        let found: Territory?
-        if let kato = KATOCode(ref) {
-            found = tree.byID.values.first { $0.kato == kato }
-        } else if let id = Int64(ref) {
-            found = tree.byID[id]
-        } else {
+        guard KATOCode(ref) != nil || Int64(ref) != nil else {
             throw APIError.invalidParameter(field, "must be a nine-digit KATO code or a territory id, not '\(ref)'")
         }
-        guard let found else {
+        guard let found = tree.find(ref) else {
             if notFoundIsNotFound { throw APIError.notFound("no territory \(ref)") }
             throw APIError(.unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)",
                            fields: [.init(field: field, reason: "no territory with this KATO code or id")])

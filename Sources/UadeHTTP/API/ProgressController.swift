@@ -41,8 +41,7 @@ struct ProgressController: Sendable {
         }
         var territory: Territory?
         if let ref {
-            if let kato = KATOCode(ref) { territory = tree.byID.values.first { $0.kato == kato } }
-            else if let id = Int64(ref) { territory = tree.byID[id] }
+            territory = tree.find(ref)
             if territory == nil { problems.append(FieldProblem(field: "\(prefix)territory", reason: "no territory with KATO code or id '\(ref)'")) }
         }
         var period: Period?

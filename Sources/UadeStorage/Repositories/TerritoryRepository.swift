@@ -33,9 +33,6 @@ public struct TerritoryRepository: Sendable {
 
     /// Finds a territory by KATO code or by numeric id (nine digits are always read as KATO).
     public func find(_ reference: String) async throws -> Territory? {
-        let all = try await all()
-        if let kato = KATOCode(reference) { return all.first { $0.kato == kato } }
-        if let id = Int64(reference) { return all.first { $0.id == id } }
-        return nil
+        try await tree().find(reference)
     }
 }
