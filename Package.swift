@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.25.0"),
         // Already in the graph through hummingbird: header names.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        // DOCX reports are ZIP packages: writing the archive format ourselves would be the larger dependency.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
@@ -61,6 +63,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hearing reports: the model built from a run's facts, and its HTML, DOCX, CSV and JSON forms.
+        .target(
+            name: "UadeReports",
+            dependencies: [
+                "UadeDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP application: configuration, context, middleware, routes.
         .target(
             name: "UadeHTTP",
@@ -68,6 +80,7 @@ let package = Package(
                 "UadeDomain",
                 "UadeStorage",
                 "UadeEvaluator",
+                "UadeReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -85,6 +98,7 @@ let package = Package(
                 "UadeStorage",
                 "UadeEvaluator",
                 "UadeHTTP",
+                "UadeReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -96,7 +110,9 @@ let package = Package(
         .target(
             name: "UadeTestSupport",
             dependencies: [
+                "UadeDomain",
                 "UadeStorage",
+                "UadeEvaluator",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,6 +142,19 @@ let package = Package(
                 "UadeStorage",
                 "UadeEvaluator",
                 "UadeTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeReportsTests",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeReports",
+                "UadeTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
 require_swift
+require_build_libraries
 require_postgres
 install_packages wrk
 export UADE_DATA_DIR="${UADE_DATA_DIR:-$(cluster_home "$ROOT/.uade" demo)}"

@@ -98,5 +98,8 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
     EvaluationsController(client: client, logger: logger, reads: EvaluationReadRepository(client: client, logger: logger), authorizer: authorizer)
         .addRoutes(to: api)
+    HearingsController(hearings: HearingRepository(client: client, logger: logger), programmes: ProgrammeRepository(client: client, logger: logger),
+                       reports: ReportService(client: client, logger: logger), authorizer: authorizer)
+        .addRoutes(to: api)
     return router
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import UadeEvaluator
 import UadeHTTP
 import UadeStorage
 
@@ -59,6 +60,10 @@ struct DemoCommand: AsyncParsableCommand {
                     say("Loaded demo data: \(summary)")
                 } else {
                     say("Demo data already loaded.")
+                }
+                let hearings = try await DemoHearings(client: client, logger: logger).loadIfMissing(progress: { say($0) })
+                if !hearings.isEmpty {
+                    say("Created demo hearings \(hearings.map(String.init).joined(separator: ", ")) on two evaluation runs (reports: uade report hearing --id N)")
                 }
             case .national:
                 let generator = NationalScaleGenerator(client: client, logger: logger)

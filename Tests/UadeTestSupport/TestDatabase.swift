@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import UadeEvaluator
 import UadeStorage
 
 /// The test suite's own PostgreSQL: a throwaway cluster started on first use (in
@@ -14,6 +15,8 @@ public actor TestDatabase {
         case migrated = "uade_template"
         /// Migrated with the demo data loaded.
         case demo = "uade_demo_template"
+        /// The demo data with two evaluation runs and the demo hearings (see `DemoHearings`).
+        case hearings = "uade_hearings_template"
     }
 
     public nonisolated static var packageRoot: URL {
@@ -65,8 +68,11 @@ public actor TestDatabase {
             }
             try await Database.withClient(cluster.databaseURL(database: template.rawValue), logger: logger) { client in
                 try await MigrationRunner(client: client, migrations: migrations, logger: logger).apply()
-                if template == .demo {
+                if template == .demo || template == .hearings {
                     _ = try await DemoDataLoader(client: client, logger: logger).load()
+                }
+                if template == .hearings {
+                    try await DemoHearings(client: client, logger: logger).loadIfMissing()
                 }
             }
         }

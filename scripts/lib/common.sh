@@ -36,6 +36,11 @@ require_swift() {
     fi
 }
 
+# C libraries the Swift packages link against (ZIPFoundation uses the system zlib).
+require_build_libraries() {
+    install_packages zlib1g-dev pkg-config
+}
+
 # The PostgreSQL server programs (initdb, pg_ctl) and the btree_gist extension.
 require_postgres() {
     install_packages postgresql postgresql-contrib

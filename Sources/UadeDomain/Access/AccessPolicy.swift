@@ -92,6 +92,20 @@ public struct AccessPolicy: Sendable {
         return .deny("outside the territories, sections or indicators this account answers for")
     }
 
+    /// How much of a hearing's report a caller may read: faction staff of the faction's territory
+    /// (or above) and administrators all of it; a Bureau member the part on the sections owned.
+    public enum ReportAccess: Sendable, Equatable {
+        case whole
+        case sections(Set<Section.ID>)
+        case none
+    }
+
+    public func reportAccess(_ caller: Caller, factionTerritory: Territory.ID) -> ReportAccess {
+        if decide(caller, .prepareHearing, Resource(territoryID: factionTerritory)).isAllowed { return .whole }
+        if caller.holds(.bureauMember), !caller.ownedSections.isEmpty { return .sections(caller.ownedSections) }
+        return .none
+    }
+
     /// For listings: the sections a caller may read everywhere through Bureau ownership.
     public func readableSections(_ caller: Caller) -> Set<Section.ID> {
         caller.holds(.bureauMember) ? caller.ownedSections : []

@@ -12,6 +12,8 @@ struct JSONBody: Sendable {
         case string(String)
         case number(Double)
         case bool(Bool)
+        case array([JSONValue])
+        case object([String: JSONValue])
         case null
         case other
 
@@ -21,14 +23,38 @@ struct JSONBody: Sendable {
             else if let b = try? container.decode(Bool.self) { self = .bool(b) }
             else if let n = try? container.decode(Double.self) { self = .number(n) }
             else if let s = try? container.decode(String.self) { self = .string(s) }
+            else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
+            else if let o = try? container.decode([String: JSONValue].self) { self = .object(o) }
             else { self = .other }
+        }
+
+        var containsNUL: Bool {
+            switch self {
+            case .string(let s): s.contains("\u{0}")
+            case .array(let a): a.contains { $0.containsNUL }
+            case .object(let o): o.contains { $0.key.contains("\u{0}") || $0.value.containsNUL }
+            default: false
+            }
+        }
+
+        /// One text per value, the same whatever the key order or spacing.
+        var canonical: String {
+            switch self {
+            case .string(let s): "s:" + s
+            case .number(let n): "n:\(n)"
+            case .bool(let b): "b:\(b)"
+            case .array(let a): "a:[" + a.map { let c = $0.canonical; return "\(c.count):\(c)" }.joined(separator: ",") + "]"
+            case .object(let o): "o:{" + o.keys.sorted().map { key in let c = o[key]!.canonical; return "\(key.count):\(key)=\(c.count):\(c)" }.joined(separator: ";") + "}"
+            case .null: "null"
+            case .other: "other"
+            }
         }
     }
 
     static func read(_ request: Request, context: AppRequestContext, limit: Int = 1 << 20) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
         guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)),
-              !object.values.contains(where: { if case .string(let s) = $0 { s.contains("\u{0}") } else { false } })
+              !object.values.contains(where: \.containsNUL)
         else {
             throw APIError(.badRequest, kind: "malformed-body", detail: "the body must be a JSON object without NUL characters",
                            fields: [.init(field: "body", reason: "not a JSON object, or a text with a NUL character")])
@@ -73,13 +99,7 @@ struct JSONBody: Sendable {
     /// The same fields with the same values hash alike, whatever their order or spacing.
     var hash: String {
         let canonical = object.keys.sorted().map { key -> String in
-            let value: String = switch object[key]! {
-            case .string(let s): "s:" + s
-            case .number(let n): "n:\(n)"
-            case .bool(let b): "b:\(b)"
-            case .null: "null"
-            case .other: "other"
-            }
+            let value = object[key]!.canonical
             return "\(key.count):\(key)=\(value.count):\(value)"
         }.joined(separator: ";")
         return Secrets.sha256Hex(canonical)

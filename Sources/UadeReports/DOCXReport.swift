@@ -1,0 +1,270 @@
+import Foundation
+import UadeDomain
+import ZIPFoundation
+
+public enum ReportRenderingError: Error, Sendable {
+    case archive(String)
+}
+
+/// An Office Open XML document (Word, LibreOffice): real headings, tables whose header rows
+/// repeat on every page, and "page N of M" in the footer. Zipped in memory with ZIPFoundation;
+/// every entry carries the run's time, so the same report gives the same bytes.
+public enum DOCXReport {
+    public static func render(_ report: HearingReport, modified: Date) throws -> Data {
+        guard let language = Language(rawValue: report.language) else { throw ReportRenderingError.archive("unknown language") }
+        let parts: [(String, String)] = [
+            ("[Content_Types].xml", contentTypes),
+            ("_rels/.rels", rootRelationships),
+            ("docProps/core.xml", core(report)),
+            ("word/_rels/document.xml.rels", documentRelationships),
+            ("word/styles.xml", styles),
+            ("word/footer1.xml", footer(language)),
+            ("word/document.xml", document(report, language: language)),
+        ]
+        let archive: Archive
+        do {
+            archive = try Archive(accessMode: .create)
+        } catch {
+            throw ReportRenderingError.archive("cannot create an archive in memory: \(error)")
+        }
+        for (path, text) in parts {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: modified,
+                                 permissions: 0o644, compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        guard let data = archive.data else { throw ReportRenderingError.archive("the archive has no data") }
+        return data
+    }
+
+    static func x(_ text: String) -> String { HTML.escape(text) }
+
+    static let contentTypes = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+        <Default Extension="xml" ContentType="application/xml"/>\
+        <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>\
+        <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>\
+        <Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>\
+        <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
+        </Types>
+        """
+
+    static let rootRelationships = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+        </Relationships>
+        """
+
+    static let documentRelationships = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>\
+        </Relationships>
+        """
+
+    static func core(_ report: HearingReport) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+        xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
+        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
+        <dc:title>\(x(report.cover.title))</dc:title><dc:language>\(report.language)</dc:language>\
+        <dc:identifier>\(report.cover.fingerprint)</dc:identifier>\
+        <dcterms:created xsi:type="dcterms:W3CDTF">\(report.cover.generatedAt)</dcterms:created>\
+        </cp:coreProperties>
+        """
+    }
+
+    static let styles = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">\
+        <w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="DejaVu Sans" w:hAnsi="DejaVu Sans" w:cs="DejaVu Sans"/><w:sz w:val="20"/><w:lang w:val="ru-RU"/></w:rPr></w:rPrDefault>\
+        <w:pPrDefault><w:pPr><w:spacing w:after="80"/></w:pPr></w:pPrDefault></w:docDefaults>\
+        <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>\
+        <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>\
+        <w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:b/><w:sz w:val="40"/></w:rPr></w:style>\
+        <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>\
+        <w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:color w:val="1D3557"/><w:sz w:val="30"/></w:rPr></w:style>\
+        <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>\
+        <w:pPr><w:keepNext/><w:spacing w:before="200" w:after="80"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:sz w:val="24"/></w:rPr></w:style>\
+        <w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="444444"/><w:sz w:val="18"/></w:rPr></w:style>\
+        <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblCellMar>\
+        <w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>\
+        <w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:rPr><w:sz w:val="16"/></w:rPr><w:tblPr><w:tblBorders>\
+        <w:top w:val="single" w:sz="4" w:color="A0A0A0"/><w:left w:val="single" w:sz="4" w:color="A0A0A0"/><w:bottom w:val="single" w:sz="4" w:color="A0A0A0"/>\
+        <w:right w:val="single" w:sz="4" w:color="A0A0A0"/><w:insideH w:val="single" w:sz="4" w:color="A0A0A0"/><w:insideV w:val="single" w:sz="4" w:color="A0A0A0"/>\
+        </w:tblBorders></w:tblPr></w:style>\
+        </w:styles>
+        """
+
+    static func footer(_ language: Language) -> String {
+        func field(_ name: String) -> String {
+            "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> \(name) </w:instrText></w:r>"
+                + "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+        }
+        return """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>\
+            <w:r><w:t xml:space="preserve">\(x(Label.page.text(language))) </w:t></w:r>\(field("PAGE"))\
+            <w:r><w:t xml:space="preserve"> \(x(Label.of.text(language))) </w:t></w:r>\(field("NUMPAGES"))</w:p></w:ftr>
+            """
+    }
+
+    static func paragraph(_ text: String, style: String? = nil, pageBreakBefore: Bool = false, bold: Bool = false) -> String {
+        var p = "<w:p>"
+        if style != nil || pageBreakBefore {
+            p += "<w:pPr>" + (style.map { "<w:pStyle w:val=\"\($0)\"/>" } ?? "") + (pageBreakBefore ? "<w:pageBreakBefore/>" : "") + "</w:pPr>"
+        }
+        return p + "<w:r>" + (bold ? "<w:rPr><w:b/></w:rPr>" : "") + "<w:t xml:space=\"preserve\">\(x(text))</w:t></w:r></w:p>"
+    }
+
+    /// A table whose first row repeats on every page; `widths` in percent of the text width.
+    static func table(header: [String], rows: [[String]], widths: [Int], numeric: Set<Int> = []) -> String {
+        let total = 9_638 // A4 text width in twentieths of a point with the margins below
+        let columns = widths.map { total * $0 / 100 }
+        var t = "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
+        for width in columns { t += "<w:gridCol w:w=\"\(width)\"/>" }
+        t += "</w:tblGrid>"
+        func cell(_ text: String, _ index: Int, header: Bool) -> String {
+            var c = "<w:tc><w:tcPr><w:tcW w:w=\"\(columns[index])\" w:type=\"dxa\"/>" + (header ? "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF1F5\"/>" : "") + "</w:tcPr><w:p>"
+            if numeric.contains(index) && !header { c += "<w:pPr><w:jc w:val=\"right\"/></w:pPr>" }
+            c += "<w:r><w:rPr>" + (header ? "<w:b/>" : "") + "<w:sz w:val=\"16\"/></w:rPr><w:t xml:space=\"preserve\">\(x(text))</w:t></w:r></w:p></w:tc>"
+            return c
+        }
+        t += "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" + header.enumerated().map { cell($1, $0, header: true) }.joined() + "</w:tr>"
+        for row in rows {
+            t += "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + row.enumerated().map { cell($1, $0, header: false) }.joined() + "</w:tr>"
+        }
+        return t + "</w:tbl>" + paragraph("")
+    }
+
+    static func document(_ report: HearingReport, language: Language) -> String {
+        let l = { (label: Label) in label.text(language) }
+        let n = { (value: Double) in NumberFormat.format(value, language) }
+        let opt = { (value: Double?) in value.map(n) ?? "—" }
+        let sign = { (status: String?) in status.map { Charts.style($0).sign + " " } ?? "" }
+        var b = ""
+        let c = report.cover
+        // 1. Cover
+        b += paragraph(l(.reportKind), style: "Note")
+        b += paragraph(c.title, style: "Title")
+        var coverRows: [[String]] = [
+            [l(.faction), "\(c.faction), \(c.factionTerritory)"], [l(.hearingDate), c.heldOn], [l(.hearingStatus), c.status],
+            [l(.scope), c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(l(.depthNote)) (\(c.depth))" : "")],
+            [l(.sections), c.sections], [l(.programme), c.programme], [l(.asOf), c.asOf], [l(.run), String(c.runId)],
+            [l(.generated), c.generatedAt], [l(.runFingerprint), c.runFingerprint], [l(.fingerprint), c.fingerprint],
+        ]
+        if let part = c.partForSections { coverRows.append([l(.partFor), part.joined(separator: "; ")]) }
+        b += table(header: [l(.reportKind), c.title], rows: coverRows, widths: [30, 70])
+
+        // 2. Summary
+        b += paragraph("2. \(l(.summary))", style: "Heading1", pageBreakBefore: true)
+        b += paragraph(report.summary.comparedWith ?? l(.noComparison), style: "Note")
+        let largest = Double(max(1, report.summary.statuses.map(\.count).max() ?? 1))
+        var summaryRows = report.summary.statuses.map { s -> [String] in
+            [sign(s.status) + s.label, n(Double(s.count)), n(s.share) + "%", s.previous.map { n(Double($0)) } ?? "—",
+             s.change.map { $0 > 0 ? "+\(n(Double($0)))" : n(Double($0)) } ?? "—",
+             String(repeating: "█", count: Int((Double(s.count) / largest * 30).rounded()))]
+        }
+        summaryRows.append([l(.total), n(Double(report.summary.total)), "100%", "", "", ""])
+        b += table(header: [l(.status), l(.count), l(.share), l(.previous), l(.change), ""], rows: summaryRows,
+                   widths: [24, 12, 11, 12, 11, 30], numeric: [1, 2, 3, 4])
+
+        // 3. By section
+        b += paragraph("3. \(l(.bySection))", style: "Heading1", pageBreakBefore: true)
+        let shown: [EvaluationStatus] = [.achieved, .onTrack, .atRisk, .missed, .notReported]
+        for section in report.sections {
+            b += paragraph("\(section.code). \(section.name)", style: "Heading2")
+            b += paragraph("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))")
+            b += table(header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + Label.status($0).text(language) },
+                       rows: section.indicators.map { line in
+                           ["\(line.code) \(line.name), \(line.unit)", sign(line.status) + (line.statusLabel ?? "—")]
+                               + shown.map { n(Double(line.counts[$0.rawValue] ?? 0)) }
+                       },
+                       widths: [40, 15, 9, 9, 9, 9, 9], numeric: [2, 3, 4, 5, 6])
+        }
+
+        // 4. Missed and at risk
+        b += paragraph("4. \(l(.slipping))", style: "Heading1", pageBreakBefore: true)
+        b += paragraph(l(.slippingNote), style: "Note")
+        if report.slipping.isEmpty {
+            b += paragraph(l(.nothingSlipping))
+        } else {
+            b += table(header: [l(.indicator), l(.territory), l(.period), l(.status), l(.target), l(.actual), l(.gap), l(.councilMember), l(.explanation)],
+                       rows: report.slipping.map { item in
+                           ["\(item.indicatorCode) \(item.indicatorName)", item.territory, item.period, sign(item.status) + item.statusLabel, n(item.target),
+                            opt(item.actual ?? item.projected), item.gap.map { n($0) + " " + item.unit + (item.gapPercent.map { " (\(n($0))%)" } ?? "") } ?? "—",
+                            item.councilMember ?? "—",
+                            (item.explanation ?? "") + (item.coordinatorExplanation.map { " \(l(.coordinatorExplanation)): \($0)" } ?? "")]
+                       },
+                       widths: [17, 11, 7, 9, 8, 8, 10, 11, 19], numeric: [4, 5, 6])
+        }
+
+        // 5. Scorecards
+        b += paragraph("5. \(l(.scorecards))", style: "Heading1", pageBreakBefore: true)
+        b += table(header: [l(.owner), l(.role), l(.itemsOwned), l(.achievedCount), l(.missedCount), l(.notReportedCount), l(.atRiskCount), l(.shareAchieved)],
+                   rows: report.scorecards.map { card in
+                       [card.owner, card.roleLabel, String(card.items), String(card.achieved), String(card.missed), String(card.notReported),
+                        String(card.atRisk), card.shareAchieved.map { n($0) + "%" } ?? "—"]
+                   },
+                   widths: [22, 16, 10, 10, 10, 11, 10, 11], numeric: [2, 3, 4, 5, 6, 7])
+        b += paragraph(report.scorecardFormula, style: "Note")
+
+        // 6. Measures and resolutions
+        b += paragraph("6. \(l(.measures))", style: "Heading1", pageBreakBefore: true)
+        for (title, rows, adopted) in [(Label.overdueMeasures, report.overdueMeasures, false), (.openResolutions, report.openResolutions, true)] {
+            b += paragraph(l(title), style: "Heading2")
+            if rows.isEmpty { b += paragraph(l(.noneFound)); continue }
+            b += table(header: [l(.measure), l(.territory), l(.deadline), l(.executor), l(.verdict)] + (adopted ? [l(.adoptedAt)] : []),
+                       rows: rows.map { m in
+                           ["\(m.code): \(m.text)", m.territory, m.deadline, m.executor, m.verdictLabel] + (adopted ? [m.adoptedAt ?? ""] : [])
+                       },
+                       widths: adopted ? [30, 14, 11, 15, 12, 18] : [38, 16, 12, 20, 14])
+        }
+
+        // 7. Data quality
+        let q = report.dataQuality
+        b += paragraph("7. \(l(.dataQuality))", style: "Heading1", pageBreakBefore: true)
+        b += table(header: [l(.dataQuality), l(.count)],
+                   rows: [[l(.notReportedItems), n(Double(q.notReported))], [l(.reconciliationFlags), n(Double(q.reconciliation))],
+                          [l(.outlierFlags), n(Double(q.outliers))], [l(.unownedItems), n(Double(q.unowned))]],
+                   widths: [70, 30], numeric: [1])
+        if !q.rows.isEmpty {
+            b += table(header: [l(.kind), l(.indicator), l(.territory), l(.period), l(.actual), l(.target)],
+                       rows: q.rows.map { [$0.kindLabel, "\($0.indicatorCode) \($0.indicatorName)", $0.territory, $0.period, opt($0.value), opt($0.target)] },
+                       widths: [18, 34, 18, 10, 10, 10], numeric: [4, 5])
+        }
+        if !q.unownedBySection.isEmpty {
+            b += paragraph(l(.unownedItems), style: "Heading2")
+            b += table(header: [l(.sections), l(.sectionWithoutBureauMember), l(.itemsWithoutCouncilMember), l(.total)],
+                       rows: q.unownedBySection.map { [$0.section, $0.bureauMemberMissing ? "✖" : "—", String($0.itemsWithoutCouncilMember), String($0.items)] },
+                       widths: [46, 18, 22, 14], numeric: [2, 3])
+        }
+
+        // 8. Questions
+        b += paragraph("8. \(l(.questions))", style: "Heading1", pageBreakBefore: true)
+        b += paragraph(l(.questionsNote), style: "Note")
+        if report.questions.isEmpty { b += paragraph(l(.noOfficials)) }
+        for block in report.questions {
+            b += paragraph("\(block.official), \(block.office) — \(block.territory)", style: "Heading2")
+            if block.questions.isEmpty { b += paragraph(l(.noMissedItems)) }
+            for (index, question) in block.questions.enumerated() { b += paragraph("\(index + 1). \(question)") }
+            if block.more > 0 { b += paragraph("+\(n(Double(block.more))) \(l(.andMore))", style: "Note") }
+        }
+
+        return """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>\(b)\
+            <w:sectPr><w:footerReference w:type="default" r:id="rId2"/><w:pgSz w:w="11906" w:h="16838"/>\
+            <w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>\
+            </w:body></w:document>
+            """
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import PostgresNIO
+import UadeDomain
+
+public enum ReportError: Error, Equatable, Sendable {
+    /// The hearing's run is not a completed run (it never is once completed, but a run id may be wrong).
+    case runNotCompleted(Int64)
+}
+
+/// Reads everything a hearing report says from the hearing's frozen run: one aggregated row per
+/// indicator × territory (the periods as arrays), then names, owners, flags and measures.
+public struct ReportRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func facts(for hearing: Hearing, partForSections: [Section.ID]? = nil) async throws -> ReportFacts {
+        let tree = try await TerritoryRepository(client: client, logger: logger).tree()
+        let run = try await runPart(hearing.runID)
+        let scope = HearingRules.territoriesInScope(hearing.territoryID, depth: hearing.depth, tree: tree)
+        let allSections = try await ProgrammeRepository(client: client, logger: logger).sections(programmeID: hearing.programmeID)
+        var sections = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs, of: allSections)
+        if let part = partForSections { sections = sections.filter { part.contains($0.id) } }
+        let sectionIDs = sections.map(\.id)
+        let bureau = try await bureauMembers(sectionIDs, on: run.asOf)
+        let indicators = try await indicators(sectionIDs)
+        let rows = try await itemRows(runID: run.id, territories: scope, indicators: indicators.map(\.id))
+        let explanations = try await explanations(territories: scope, indicators: indicators.map(\.id))
+        let people = try await names(Set(rows.flatMap { [$0.councilMemberID, $0.bureauMemberID] }.compactMap { $0 }))
+
+        let territoryOrder = Dictionary(uniqueKeysWithValues: scope.enumerated().map { ($1, $0) })
+        let indicatorByID = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0) })
+        let sectionOrder = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.id, $0) })
+        let items = rows.compactMap { row -> ReportFacts.Item? in
+            guard let indicator = indicatorByID[row.indicatorID] else { return nil }
+            let series = row.points(indicator.periodicity)
+            var notes: [Period: String] = [:]
+            for (start, text) in explanations[IndicatorInTerritory(indicatorID: row.indicatorID, territoryID: row.territoryID)] ?? [] {
+                if let period = Period(start: start, periodicity: indicator.periodicity) { notes[period] = text }
+            }
+            return ReportFacts.Item(
+                indicatorID: indicator.id, indicatorCode: indicator.code, indicatorName: indicator.name, unit: indicator.unitName,
+                sectionID: indicator.sectionID, territoryID: row.territoryID, series: series,
+                councilMemberID: row.councilMemberID, councilMember: row.councilMemberID.flatMap { people[$0] },
+                bureauMemberID: row.bureauMemberID, bureauMember: row.bureauMemberID.flatMap { people[$0] }, explanations: notes)
+        }.sorted { a, b in
+            let (ia, ib) = (indicatorByID[a.indicatorID]!, indicatorByID[b.indicatorID]!)
+            let (sa, sb) = (sectionOrder[ia.sectionID] ?? 0, sectionOrder[ib.sectionID] ?? 0)
+            if sa != sb { return sa < sb }
+            if ia.position != ib.position { return ia.position < ib.position }
+            if ia.code != ib.code { return ia.code < ib.code }
+            return (territoryOrder[a.territoryID] ?? 0) < (territoryOrder[b.territoryID] ?? 0)
+        }
+
+        let territories = scope.compactMap { id -> ReportFacts.TerritoryPart? in
+            tree.byID[id].map { ReportFacts.TerritoryPart(id: $0.id, kato: $0.kato?.value, name: $0.name, parentID: $0.parentID) }
+        }
+        let factionTerritory = tree.byID[hearing.factionTerritoryID]?.name ?? LocalizedText(kk: nil, ru: nil, en: String(hearing.factionTerritoryID))
+        return ReportFacts(
+            hearing: .init(id: hearing.id, title: hearing.title, faction: hearing.faction, factionTerritory: factionTerritory, heldOn: hearing.heldOn,
+                           status: hearing.status, territoryID: hearing.territoryID, depth: hearing.depth, sectionsChoice: hearing.sectionsChoice,
+                           officials: hearing.officials),
+            run: run, territories: territories,
+            sections: sections.map { .init(id: $0.id, code: $0.code, name: $0.name, sociallySensitive: $0.sociallySensitive, bureauMember: bureau[$0.id]) },
+            items: items,
+            overdueMeasures: try await overdueMeasures(runID: run.id, territories: scope, sections: sectionIDs),
+            openResolutions: try await openResolutions(before: hearing, runID: run.id, sections: sectionIDs),
+            comparison: try await comparison(hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
+                                             indicators: indicators),
+            partForSections: partForSections)
+    }
+
+    // MARK: - The parts
+
+    func runPart(_ id: Int64) async throws -> ReportFacts.RunPart {
+        for try await r in try await client.query("""
+            SELECT r.id, p.code, p.name_kk, p.name_ru, p.name_en, r.as_of, r.grace_days, r.finished_at, coalesce(r.fingerprint, '')
+              FROM evaluation_runs r JOIN programmes p ON p.id = r.programme_id
+             WHERE r.id = \(id) AND r.status = 'completed'
+            """, logger: logger).decode((Int64, String, String, String, String?, Day, Int32, Date, String).self) {
+            return ReportFacts.RunPart(id: r.0, programmeCode: r.1, programmeName: LocalizedText(kk: r.2, ru: r.3, en: r.4), asOf: r.5,
+                                       graceDays: Int(r.6), finishedAt: r.7, fingerprint: r.8)
+        }
+        throw ReportError.runNotCompleted(id)
+    }
+
+    struct IndicatorRow {
+        let id: Int64
+        let code: String
+        let name: LocalizedText
+        let unitName: LocalizedText
+        let sectionID: Int64
+        let position: Int
+        let periodicity: Periodicity
+    }
+
+    func indicators(_ sections: [Section.ID]) async throws -> [IndicatorRow] {
+        var result: [IndicatorRow] = []
+        for try await r in try await client.query("""
+            SELECT i.id, i.code, i.name_kk, i.name_ru, i.name_en, u.name_kk, u.name_ru, u.name_en, i.section_id, i.position, i.periodicity
+              FROM indicators i JOIN units u ON u.code = i.unit WHERE i.section_id = ANY(\(sections))
+            """, logger: logger).decode((Int64, String, String, String, String?, String, String, String, Int64, Int32, String).self) {
+            result.append(IndicatorRow(id: r.0, code: r.1, name: LocalizedText(kk: r.2, ru: r.3, en: r.4), unitName: LocalizedText(kk: r.5, ru: r.6, en: r.7),
+                                       sectionID: r.8, position: Int(r.9), periodicity: Periodicity(rawValue: r.10) ?? .quarterly))
+        }
+        return result
+    }
+
+    struct ItemRow {
+        let indicatorID: Int64
+        let territoryID: Int64
+        let days: [Int32]
+        let statuses: [String]
+        let targets: [Double]
+        let actuals: [Double]
+        let projected: [Double]
+        let gaps: [Double]
+        let gapPercents: [Double]
+        let reconciliation: [Bool]
+        let outliers: [Bool]
+        let councilMemberID: Int64?
+        let bureauMemberID: Int64?
+
+        /// NULLs travel as NaN inside the arrays.
+        func points(_ periodicity: Periodicity) -> [ReportFacts.Point] {
+            func value(_ array: [Double], _ i: Int) -> Double? { i < array.count && !array[i].isNaN ? array[i] : nil }
+            return days.indices.compactMap { i in
+                guard let period = Period(start: Day(daysSinceEpoch: Int(days[i])), periodicity: periodicity) else { return nil }
+                return ReportFacts.Point(period: period, status: EvaluationStatus(rawValue: statuses[i]) ?? .notDue, target: targets[i],
+                                         actual: value(actuals, i), projected: value(projected, i), gap: value(gaps, i), gapPercent: value(gapPercents, i),
+                                         reconciliation: i < reconciliation.count && reconciliation[i], outlier: i < outliers.count && outliers[i])
+            }
+        }
+    }
+
+    func itemRows(runID: Int64, territories: [Territory.ID], indicators: [Indicator.ID]) async throws -> [ItemRow] {
+        var result: [ItemRow] = []
+        let rows = try await client.query("""
+            SELECT r.indicator_id, r.territory_id,
+                   array_agg((r.period_start - DATE '1970-01-01') ORDER BY r.period_start),
+                   array_agg(r.status ORDER BY r.period_start),
+                   array_agg(r.target ORDER BY r.period_start),
+                   array_agg(coalesce(r.actual, 'NaN') ORDER BY r.period_start),
+                   array_agg(coalesce(r.projected, 'NaN') ORDER BY r.period_start),
+                   array_agg(coalesce(r.gap, 'NaN') ORDER BY r.period_start),
+                   array_agg(coalesce(r.gap_percent, 'NaN') ORDER BY r.period_start),
+                   array_agg(r.reconciliation ORDER BY r.period_start),
+                   array_agg(r.outlier ORDER BY r.period_start),
+                   (array_agg(r.indicator_owner_id ORDER BY r.period_start DESC))[1],
+                   (array_agg(r.section_owner_id ORDER BY r.period_start DESC))[1]
+              FROM evaluation_results r
+             WHERE r.run_id = \(runID) AND r.territory_id = ANY(\(territories)) AND r.indicator_id = ANY(\(indicators))
+             GROUP BY r.indicator_id, r.territory_id
+            """, logger: logger)
+        for try await row in rows {
+            let c = row.makeRandomAccess()
+            result.append(ItemRow(
+                indicatorID: try c[0].decode(Int64.self), territoryID: try c[1].decode(Int64.self), days: try c[2].decode([Int32].self),
+                statuses: try c[3].decode([String].self), targets: try c[4].decode([Double].self), actuals: try c[5].decode([Double].self),
+                projected: try c[6].decode([Double].self), gaps: try c[7].decode([Double].self), gapPercents: try c[8].decode([Double].self),
+                reconciliation: try c[9].decode([Bool].self), outliers: try c[10].decode([Bool].self),
+                councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
+        }
+        return result
+    }
+
+    func bureauMembers(_ sections: [Section.ID], on day: Day) async throws -> [Section.ID: LocalizedText] {
+        var result: [Section.ID: LocalizedText] = [:]
+        for try await r in try await client.query("""
+            SELECT o.section_id, p.name_kk, p.name_ru, p.name_en
+              FROM section_owners o JOIN people p ON p.id = o.person_id
+             WHERE o.section_id = ANY(\(sections)) AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day))
+            """, logger: logger).decode((Int64, String, String, String?).self) {
+            result[r.0] = LocalizedText(kk: r.1, ru: r.2, en: r.3)
+        }
+        return result
+    }
+
+    func names(_ people: Set<Int64>) async throws -> [Int64: LocalizedText] {
+        var result: [Int64: LocalizedText] = [:]
+        guard !people.isEmpty else { return result }
+        for try await r in try await client.query("""
+            SELECT id, name_kk, name_ru, name_en FROM people WHERE id = ANY(\(Array(people)))
+            """, logger: logger).decode((Int64, String, String, String?).self) {
+            result[r.0] = LocalizedText(kk: r.1, ru: r.2, en: r.3)
+        }
+        return result
+    }
+
+    /// Coordinators' explanations on flags, by indicator × territory and period start.
+    func explanations(territories: [Territory.ID], indicators: [Indicator.ID]) async throws -> [IndicatorInTerritory: [(Day, String)]] {
+        var result: [IndicatorInTerritory: [(Day, String)]] = [:]
+        for try await r in try await client.query("""
+            SELECT indicator_id, territory_id, period_start, explanation FROM flags
+             WHERE territory_id = ANY(\(territories)) AND indicator_id = ANY(\(indicators)) AND explanation IS NOT NULL
+               AND kind IN ('missed', 'not_reported', 'at_risk')
+             ORDER BY indicator_id, territory_id, period_start, kind
+            """, logger: logger).decode((Int64, Int64, Day, String).self) {
+            result[IndicatorInTerritory(indicatorID: r.0, territoryID: r.1), default: []].append((r.2, r.3))
+        }
+        return result
+    }
+
+    func overdueMeasures(runID: Int64, territories: [Territory.ID], sections: [Section.ID]) async throws -> [ReportFacts.MeasurePart] {
+        var result: [ReportFacts.MeasurePart] = []
+        for try await r in try await client.query("""
+            SELECT m.code, m.text_kk, m.text_ru, m.text_en, m.territory_id, m.section_id, m.deadline, m.executor, e.verdict
+              FROM evaluation_measure_results e JOIN measures m ON m.id = e.measure_id
+             WHERE e.run_id = \(runID) AND e.verdict = 'missed' AND m.territory_id = ANY(\(territories)) AND m.section_id = ANY(\(sections))
+             ORDER BY m.deadline, m.code
+            """, logger: logger).decode((String, String, String, String?, Int64, Int64, Day, String, String).self) {
+            result.append(.init(code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
+                                executor: r.7, verdict: MeasureVerdict(rawValue: r.8)))
+        }
+        return result
+    }
+
+    /// Resolutions of the same faction's earlier hearings that the run does not find done or cancelled.
+    func openResolutions(before hearing: Hearing, runID: Int64, sections: [Section.ID]) async throws -> [ReportFacts.MeasurePart] {
+        var result: [ReportFacts.MeasurePart] = []
+        for try await r in try await client.query("""
+            SELECT m.code, m.text_kk, m.text_ru, m.text_en, m.territory_id, m.section_id, m.deadline, m.executor, e.verdict, h.title, h.held_on
+              FROM hearing_resolutions hr
+              JOIN hearings h ON h.id = hr.hearing_id
+              JOIN measures m ON m.id = hr.measure_id
+              LEFT JOIN evaluation_measure_results e ON e.run_id = \(runID) AND e.measure_id = m.id
+             WHERE h.faction = \(hearing.faction.rawValue) AND h.faction_territory_id = \(hearing.factionTerritoryID)
+               AND (h.held_on, h.id) < (\(hearing.heldOn), \(hearing.id))
+               AND m.section_id = ANY(\(sections))
+               AND (e.verdict IS NULL OR e.verdict NOT IN ('done', 'cancelled'))
+             ORDER BY h.held_on, h.id, hr.id
+            """, logger: logger).decode((String, String, String, String?, Int64, Int64, Day, String, String?, String, Day).self) {
+            result.append(.init(code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
+                                executor: r.7, verdict: r.8.flatMap(MeasureVerdict.init(rawValue:)), hearingTitle: r.9, hearingDate: r.10))
+        }
+        return result
+    }
+
+    /// The previous hearing of the same faction on the same territory with another run; else the
+    /// previous completed run covering the territory. Judged over this hearing's own scope.
+    func comparison(_ hearing: Hearing, run: ReportFacts.RunPart, ancestry: [Territory.ID], territories: [Territory.ID],
+                    indicators: [IndicatorRow]) async throws -> ReportFacts.Comparison? {
+        var basis: ReportFacts.Comparison.Basis?
+        var previousRun: Int64?
+        for try await r in try await client.query("""
+            SELECT h.title, h.held_on, h.run_id FROM hearings h JOIN evaluation_runs r ON r.id = h.run_id AND r.status = 'completed'
+             WHERE h.faction = \(hearing.faction.rawValue) AND h.faction_territory_id = \(hearing.factionTerritoryID)
+               AND h.territory_id = \(hearing.territoryID) AND (h.held_on, h.id) < (\(hearing.heldOn), \(hearing.id)) AND h.run_id <> \(run.id)
+             ORDER BY h.held_on DESC, h.id DESC LIMIT 1
+            """, logger: logger).decode((String, Day, Int64).self) {
+            basis = .hearing(title: r.0, heldOn: r.1, runID: r.2)
+            previousRun = r.2
+        }
+        if basis == nil {
+            for try await r in try await client.query("""
+                SELECT id, as_of FROM evaluation_runs
+                 WHERE programme_id = \(hearing.programmeID) AND status = 'completed' AND id < \(run.id)
+                   AND (territory_id IS NULL OR territory_id = ANY(\(ancestry)))
+                 ORDER BY id DESC LIMIT 1
+                """, logger: logger).decode((Int64, Day).self) {
+                basis = .run(id: r.0, asOf: r.1)
+                previousRun = r.0
+            }
+        }
+        guard let basis, let previousRun else { return nil }
+        let periodicity = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0.periodicity) })
+        let rows = try await itemRows(runID: previousRun, territories: territories, indicators: indicators.map(\.id))
+        return ReportFacts.Comparison(basis: basis, standings: rows.map { Standing(series: $0.points(periodicity[$0.indicatorID] ?? .quarterly)) })
+    }
+}
