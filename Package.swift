@@ -152,7 +152,9 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeEvaluator",
                 "UadeReports",
+                "UadeHTTP",
                 "UadeTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -105,6 +105,18 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/evaluations/:id/diff", "/api/v1/evaluations/999999/diff?against=1", allowed: anyRole)
         add(.get, "/api/v1/flags", allowed: anyRole)
         add(.post, "/api/v1/flags/:id/explanation", "/api/v1/flags/999999/explanation", body: #"{"text":"x"}"#, allowed: anyAccount)
+        // Hearings (the demo's: 1 held, 2 planned, both of the Kyzylorda Region maslikhat faction):
+        // faction staff of the faction's territory and administrators; Bureau members read their part.
+        let hearingReaders: Set<Who> = [.admin, .faction, .bureau]
+        let hearingWriters: Set<Who> = [.admin, .faction]
+        add(.get, "/api/v1/hearings", allowed: hearingReaders)
+        add(.post, "/api/v1/hearings", body: #"{"faction":"maslikhat","faction_territory":"430000000","held_on":"2026-12-10","title":"matrix"}"#, allowed: hearingWriters)
+        add(.get, "/api/v1/hearings/:id", "/api/v1/hearings/2", allowed: hearingReaders)
+        add(.patch, "/api/v1/hearings/:id", "/api/v1/hearings/2", body: #"{"title":"matrix edit"}"#, allowed: hearingWriters)
+        add(.get, "/api/v1/hearings/:id/resolutions", "/api/v1/hearings/1/resolutions", allowed: hearingReaders)
+        add(.post, "/api/v1/hearings/:id/resolutions", "/api/v1/hearings/1/resolutions",
+            body: #"{"text":"matrix","section":"HOUSING","deadline":"2026-12-31","executor":"matrix"}"#, allowed: hearingWriters)
+        add(.get, "/api/v1/hearings/:id/report", "/api/v1/hearings/2/report?format=csv", allowed: hearingReaders)
         return cases
     }()
 
@@ -129,7 +141,7 @@ struct AuthorizationMatrixTests {
     }
 
     @Test func everyRoleOnEveryEndpoint() async throws {
-        try await withDemoApp { app in
+        try await withDemoApp(.hearings) { app in
             let indicator = try await scalar(app, """
                 SELECT i.code FROM indicator_owners o JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
                   JOIN accounts a ON a.person_id = o.person_id JOIN territories t ON t.id = o.territory_id

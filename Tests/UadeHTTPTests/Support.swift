@@ -37,8 +37,8 @@ struct DemoApp: Sendable {
 let demoUsernames = ["admin", "coord-kyzylorda", "coord-akzhar", "bureau-social", "pc-kyzylorda", "faction-mazhilis"]
 
 /// Runs `body` against the application built as in production, on a fresh demo database.
-func withDemoApp(_ body: @Sendable (DemoApp) async throws -> Void) async throws {
-    try await withTestDatabase(.demo) { database, url in
+func withDemoApp(_ template: TestDatabase.Template = .demo, _ body: @Sendable (DemoApp) async throws -> Void) async throws {
+    try await withTestDatabase(template) { database, url in
         let accounts = AccountRepository(client: database, logger: TestDatabase.logger)
         var tokens: [String: String] = [:]
         for username in demoUsernames + ["observer-kyzylorda", "nobody"] {
