@@ -96,6 +96,7 @@ public struct EvaluationRunner: Sendable {
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
                                                  connection: connection, progress: progress)
                 try await repository.updateFlags(runID: id, programmeID: programme.id, territories: scope.map { Array($0) }, on: connection)
+                try await repository.fillItems(runID: id, on: connection)
                 try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
                                               fingerprint: outcome.fingerprint, on: connection)
                 try await connection.query("COMMIT", logger: logger)

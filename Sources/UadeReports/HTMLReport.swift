@@ -23,6 +23,7 @@ public enum HTMLReport {
         .s-achieved { color: #1b7a3a; } .s-on_track { color: #3c7dbf; } .s-at_risk { color: #8f5600; }
         .s-missed { color: #b3261e; } .s-not_reported { color: #6b4fa0; } .s-not_due { color: #5f5f5f; }
         .note { color: #444; font-size: 9.5pt; }
+        svg.spark { max-width: 100%; height: auto; }
         .legend span { margin-right: 4mm; }
         ol.questions li { margin-bottom: 2mm; }
         @media print {

@@ -164,7 +164,8 @@ public enum ReportBuilder {
                 qualityRows.append(.init(kind: "not_reported", kindLabel: l(.notReportedItems), indicatorCode: fact.indicatorCode, indicatorName: name,
                                          territory: territoryName(fact.territoryID), period: point.period.code, value: nil, target: point.target))
             }
-            for point in fact.series where point.reconciliation || point.outlier {
+            // The latest verdict's flags: older periods' flags stay listed in the API (GET /flags).
+            for point in [standings[index].headlinePoint].compactMap({ $0 }) where point.reconciliation || point.outlier {
                 if point.reconciliation { reconciliation += 1 }
                 if point.outlier { outliers += 1 }
                 let kind = point.reconciliation ? "reconciliation" : "outlier"

@@ -39,19 +39,10 @@ struct ContractTests {
 
     /// Runs a program to completion off the cooperative pool and returns its status and output.
     func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"]) { $1 }
-        try process.run()
-        try await NIOThreadPool.singleton.runIfActive { process.waitUntilExit() }
-        try? handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+        // ChildProcess passes the environment on as it is; schemathesis reads these two from it.
+        setenv("NO_COLOR", "1", 1)
+        setenv("SCHEMATHESIS_TELEMETRY", "false", 1)
+        let (status, output) = try await ChildProcess.run(executable, arguments)
+        return (status, output)
     }
 }

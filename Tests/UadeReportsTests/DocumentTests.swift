@@ -17,29 +17,15 @@ import ZIPFoundation
 struct DocumentTests {
     static let artefacts = TestDatabase.packageRoot.appendingPathComponent(".build/artefacts")
 
-    /// Runs a program to its end, its output in a log file; the exit status and the log.
-    static func run(_ program: String, _ arguments: [String], timeout: TimeInterval = 240) throws -> (Int32, String) {
+    /// Runs a program to its end; its exit status and output.
+    static func run(_ program: String, _ arguments: [String]) async throws -> (Int32, String) {
         let candidates = ["/usr/bin/\(program)", "/usr/local/bin/\(program)"]
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             Issue.record("\(program) is not installed (scripts/test installs libreoffice-writer-nogui, poppler-utils and chromium)")
             return (-1, "")
         }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("uade-\(program)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close(); try? FileManager.default.removeItem(at: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { process.terminate(); Issue.record("\(program) did not finish in \(Int(timeout)) s") }
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let (status, output) = try await ChildProcess.run(path, arguments)
+        return (status, output)
     }
 
     /// Element names in a part of the DOCX, counted.
@@ -95,13 +81,13 @@ struct DocumentTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let docx = directory.appendingPathComponent(rendered.fileName)
         try rendered.data.write(to: docx)
-        let (status, log) = try Self.run("soffice", ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
+        let (status, log) = try await Self.run("soffice", ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
                                                      "--convert-to", "pdf", "--outdir", directory.path, docx.path])
         #expect(status == 0, "\(log)")
         let pdf = directory.appendingPathComponent(rendered.fileName.replacingOccurrences(of: ".docx", with: ".pdf"))
         #expect(FileManager.default.fileExists(atPath: pdf.path), "no PDF: \(log)")
         let text = directory.appendingPathComponent("report.txt")
-        let (textStatus, textLog) = try Self.run("pdftotext", ["-layout", pdf.path, text.path])
+        let (textStatus, textLog) = try await Self.run("pdftotext", ["-layout", pdf.path, text.path])
         #expect(textStatus == 0, "\(textLog)")
         let content = try String(contentsOf: text, encoding: .utf8)
         let flat = content.split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -126,7 +112,7 @@ struct DocumentTests {
         try? FileManager.default.removeItem(at: png)
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("uade-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let (status, log) = try Self.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
+        let (status, log) = try await Self.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
                                                       "--window-size=1240,1754", "--screenshot=\(png.path)", html.absoluteString])
         #expect(status == 0, "\(log)")
         let image = try Data(contentsOf: png)

@@ -89,7 +89,15 @@ public actor TestDatabase {
         let logger = Self.logger
         try await Database.withClient(cluster.databaseURL(database: "postgres"), logger: logger) { client in
             try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template.rawValue)"), logger: logger)
+            // The template's own connections close asynchronously after it is built: wait for them.
+            for attempt in 1...50 {
+                do {
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template.rawValue)"), logger: logger)
+                    break
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 50 {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
         }
         return cluster.databaseURL(database: name)
     }

@@ -210,7 +210,7 @@ struct HearingsController: Sendable {
                 problems.append(.init(field: "body.territory", reason: "must be the hearing's territory or a territory below it"))
             }
         }
-        if let owner, owner != owner.rounded() || owner < 1 { problems.append(.init(field: "body.owner_person_id", reason: "must be a person's id")) }
+        if let owner, owner != owner.rounded() || owner < 1 || owner >= 1e15 { problems.append(.init(field: "body.owner_person_id", reason: "must be a person's id")) }
         try throwIfProblems(problems)
         do {
             let view = try await hearings.addResolution(
@@ -336,7 +336,7 @@ struct HearingsController: Sendable {
                 switch fields["territory"] {
                 case nil, .null: break
                 case .string(let ref): official = tree.find(ref)
-                case .number(let n): official = tree.find(String(Int64(n)))
+                case .number(let n) where n == n.rounded() && abs(n) < 1e15: official = tree.find(String(Int64(n)))
                 default: official = nil
                 }
                 guard let official, let scope, tree.subtree(of: scope.id).contains(official.id) else {

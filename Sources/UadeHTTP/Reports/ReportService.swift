@@ -31,7 +31,8 @@ public struct ReportService: Sendable {
     public func render(_ hearing: Hearing, format: ReportFormat, language: Language, partForSections: [Section.ID]? = nil) async throws -> RenderedReport {
         let facts = try await reports.facts(for: hearing, partForSections: partForSections)
         let report = ReportBuilder.build(facts, language: language)
-        return RenderedReport(data: try format.render(report, modified: facts.run.finishedAt),
+        let data = try format.render(report, modified: facts.run.finishedAt)
+        return RenderedReport(data: data,
                               fileName: format.fileName(hearingID: hearing.id, language: language, part: partForSections != nil),
                               contentType: format.contentType, fingerprint: report.cover.fingerprint)
     }

@@ -167,33 +167,10 @@ public struct EmbeddedCluster: Sendable {
         return try run(path, arguments)
     }
 
-    /// Runs a program and waits for it alone. Foundation's `Process` is not used: `pg_ctl start`
-    /// leaves a server running that inherits the descriptors `Process` watches, and its wait
-    /// would last until the server stops.
+    /// Runs a program and waits for it alone (see ``ChildProcess``); throws when it fails.
     @discardableResult
     func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("uade-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw Failure.commandFailed(command: executable, status: spawned, output: String(cString: strerror(spawned)))
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exited = (status & 0x7f) == 0
-        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let (code, text) = try ChildProcess.run(executable, arguments)
         guard code == 0 else {
             throw Failure.commandFailed(command: ([executable] + arguments).joined(separator: " "), status: code, output: text)
         }

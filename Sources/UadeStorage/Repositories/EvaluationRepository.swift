@@ -259,6 +259,11 @@ public struct EvaluationRepository: Sendable {
             """, logger: logger)
     }
 
+    /// One row per indicator × territory with its periods as arrays, for reports (schema/0008).
+    public func fillItems(runID: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT fill_evaluation_items(\(runID))", logger: logger)
+    }
+
     public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

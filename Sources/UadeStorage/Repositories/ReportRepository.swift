@@ -8,8 +8,9 @@ public enum ReportError: Error, Equatable, Sendable {
     case runNotCompleted(Int64)
 }
 
-/// Reads everything a hearing report says from the hearing's frozen run: one aggregated row per
-/// indicator × territory (the periods as arrays), then names, owners, flags and measures.
+/// Reads everything a hearing report says from the hearing's frozen run: its items (one row per
+/// indicator × territory with the periods as arrays, written with the run), then names, owners,
+/// flags and measures.
 public struct ReportRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -141,29 +142,19 @@ public struct ReportRepository: Sendable {
     func itemRows(runID: Int64, territories: [Territory.ID], indicators: [Indicator.ID]) async throws -> [ItemRow] {
         var result: [ItemRow] = []
         let rows = try await client.query("""
-            SELECT r.indicator_id, r.territory_id,
-                   array_agg((r.period_start - DATE '1970-01-01') ORDER BY r.period_start),
-                   array_agg(r.status ORDER BY r.period_start),
-                   array_agg(r.target ORDER BY r.period_start),
-                   array_agg(coalesce(r.actual, 'NaN') ORDER BY r.period_start),
-                   array_agg(coalesce(r.projected, 'NaN') ORDER BY r.period_start),
-                   array_agg(coalesce(r.gap, 'NaN') ORDER BY r.period_start),
-                   array_agg(coalesce(r.gap_percent, 'NaN') ORDER BY r.period_start),
-                   array_agg(r.reconciliation ORDER BY r.period_start),
-                   array_agg(r.outlier ORDER BY r.period_start),
-                   (array_agg(r.indicator_owner_id ORDER BY r.period_start DESC))[1],
-                   (array_agg(r.section_owner_id ORDER BY r.period_start DESC))[1]
-              FROM evaluation_results r
-             WHERE r.run_id = \(runID) AND r.territory_id = ANY(\(territories)) AND r.indicator_id = ANY(\(indicators))
-             GROUP BY r.indicator_id, r.territory_id
+            SELECT indicator_id, territory_id, days, statuses, targets, actuals, projected, gaps, gap_percents, reconciliation, outliers,
+                   indicator_owner_id, section_owner_id
+              FROM evaluation_items
+             WHERE run_id = \(runID) AND territory_id = ANY(\(territories))
+               AND indicator_id IN (SELECT unnest(\(indicators)::bigint[]))
             """, logger: logger)
         for try await row in rows {
             let c = row.makeRandomAccess()
             result.append(ItemRow(
-                indicatorID: try c[0].decode(Int64.self), territoryID: try c[1].decode(Int64.self), days: try c[2].decode([Int32].self),
-                statuses: try c[3].decode([String].self), targets: try c[4].decode([Double].self), actuals: try c[5].decode([Double].self),
-                projected: try c[6].decode([Double].self), gaps: try c[7].decode([Double].self), gapPercents: try c[8].decode([Double].self),
-                reconciliation: try c[9].decode([Bool].self), outliers: try c[10].decode([Bool].self),
+                indicatorID: try c[0].decode(Int64.self), territoryID: try c[1].decode(Int64.self), days: try BinaryArray.int32s(c[2]),
+                statuses: try BinaryArray.strings(c[3]), targets: try BinaryArray.doubles(c[4]), actuals: try BinaryArray.doubles(c[5]),
+                projected: try BinaryArray.doubles(c[6]), gaps: try BinaryArray.doubles(c[7]), gapPercents: try BinaryArray.doubles(c[8]),
+                reconciliation: try BinaryArray.bools(c[9]), outliers: try BinaryArray.bools(c[10]),
                 councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
         }
         return result
@@ -197,7 +188,7 @@ public struct ReportRepository: Sendable {
         var result: [IndicatorInTerritory: [(Day, String)]] = [:]
         for try await r in try await client.query("""
             SELECT indicator_id, territory_id, period_start, explanation FROM flags
-             WHERE territory_id = ANY(\(territories)) AND indicator_id = ANY(\(indicators)) AND explanation IS NOT NULL
+             WHERE territory_id = ANY(\(territories)) AND indicator_id IN (SELECT unnest(\(indicators)::bigint[])) AND explanation IS NOT NULL
                AND kind IN ('missed', 'not_reported', 'at_risk')
              ORDER BY indicator_id, territory_id, period_start, kind
             """, logger: logger).decode((Int64, Int64, Day, String).self) {
