@@ -83,6 +83,16 @@ public struct Judgement: Sendable, Hashable {
     public let gap: Double?
     /// The gap as a percentage of the target; nil when the target is 0.
     public let gapPercent: Double?
+
+    public init(period: Period, status: EvaluationStatus, target: Double, actual: Double?, projected: Double?, gap: Double?, gapPercent: Double?) {
+        self.period = period
+        self.status = status
+        self.target = target
+        self.actual = actual
+        self.projected = projected
+        self.gap = gap
+        self.gapPercent = gapPercent
+    }
 }
 
 /// The evaluation rules, pure: a series in, a judgement per period out.

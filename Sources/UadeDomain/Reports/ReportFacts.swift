@@ -81,27 +81,23 @@ public struct ReportFacts: Sendable {
         }
     }
 
-    /// One judged target of the run.
+    /// One judged target of the run, with the run's flags on it.
     public struct Point: Sendable, Equatable {
-        public let period: Period
-        public let status: EvaluationStatus
-        public let target: Double
-        public let actual: Double?
-        public let projected: Double?
-        public let gap: Double?
-        public let gapPercent: Double?
+        public let judgement: Judgement
         public let reconciliation: Bool
         public let outlier: Bool
 
+        public var period: Period { judgement.period }
+        public var status: EvaluationStatus { judgement.status }
+        public var target: Double { judgement.target }
+        public var actual: Double? { judgement.actual }
+        public var projected: Double? { judgement.projected }
+        public var gap: Double? { judgement.gap }
+        public var gapPercent: Double? { judgement.gapPercent }
+
         public init(period: Period, status: EvaluationStatus, target: Double, actual: Double?, projected: Double?, gap: Double?, gapPercent: Double?,
                     reconciliation: Bool = false, outlier: Bool = false) {
-            self.period = period
-            self.status = status
-            self.target = target
-            self.actual = actual
-            self.projected = projected
-            self.gap = gap
-            self.gapPercent = gapPercent
+            judgement = Judgement(period: period, status: status, target: target, actual: actual, projected: projected, gap: gap, gapPercent: gapPercent)
             self.reconciliation = reconciliation
             self.outlier = outlier
         }
