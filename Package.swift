@@ -89,6 +89,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Page templates and the stylesheet: served by the application itself.
+            resources: [.copy("Web/Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -16,6 +16,10 @@ public struct AppRequestContext: RequestContext {
     /// Set by `AuthenticationMiddleware` when the request carries a valid session or token.
     public var caller: Caller?
     public var authentication: Authentication?
+    /// Web pages: the language chosen for this visitor (set by `WebMiddleware`).
+    public var language: Language?
+    /// Web pages without a session (the login form): the double-submit token of this browser.
+    public var loginCSRF: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

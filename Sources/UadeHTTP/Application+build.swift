@@ -14,7 +14,7 @@ public func buildApplication(
     var logger = baseLogger ?? Logger(label: "uade")
     logger.logLevel = config.logLevel
     let client = PostgresClient(configuration: config.database.clientConfiguration, backgroundLogger: logger)
-    let router = buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies, today: today))
+    let router = try buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies, today: today))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
@@ -45,7 +45,7 @@ public struct RouterOptions: Sendable {
 }
 
 /// The routes of the service, over a database client that someone else runs.
-public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init()) -> Router<AppRequestContext> {
+public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init()) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let territories = TerritoryRepository(client: client, logger: logger)
     let accounts = AccountRepository(client: client, logger: logger)
@@ -85,21 +85,31 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
         }
         return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: .init(bytes: data)))
     }
-    CatalogueController<AppRequestContext>(
-        territories: territories,
-        programmes: ProgrammeRepository(client: client, logger: logger)
-    ).addRoutes(to: api)
-    SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today).addRoutes(to: api)
-    AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher)
-        .addRoutes(to: api)
-    ProgressController(progress: ProgressRepository(client: client, logger: logger), importer: ProgressImporter(client: client, logger: logger),
-                       authorizer: authorizer, today: options.today)
-        .addRoutes(to: api)
+    let programmes = ProgrammeRepository(client: client, logger: logger)
+    let progress = ProgressRepository(client: client, logger: logger)
+    let reads = EvaluationReadRepository(client: client, logger: logger)
+    let hearings = HearingRepository(client: client, logger: logger)
+    CatalogueController<AppRequestContext>(territories: territories, programmes: programmes).addRoutes(to: api)
+    let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
+    session.addRoutes(to: api)
+    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher)
+    accountsAPI.addRoutes(to: api)
+    let progressAPI = ProgressController(progress: progress, importer: ProgressImporter(client: client, logger: logger),
+                                         authorizer: authorizer, today: options.today)
+    progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    EvaluationsController(client: client, logger: logger, reads: EvaluationReadRepository(client: client, logger: logger), authorizer: authorizer)
-        .addRoutes(to: api)
-    HearingsController(hearings: HearingRepository(client: client, logger: logger), programmes: ProgrammeRepository(client: client, logger: logger),
-                       reports: ReportService(client: client, logger: logger), authorizer: authorizer)
-        .addRoutes(to: api)
+    let evaluationsAPI = EvaluationsController(client: client, logger: logger, reads: reads, authorizer: authorizer)
+    evaluationsAPI.addRoutes(to: api)
+    let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: ReportService(client: client, logger: logger), authorizer: authorizer)
+    hearingsAPI.addRoutes(to: api)
+
+    // The pages: the same handlers underneath, answered as HTML.
+    let pages = try PageRenderer()
+    let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))
+    WebController(
+        pages: pages, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress, reads: reads,
+        hearings: hearings, dashboard: DashboardRepository(client: client, logger: logger), sessionAPI: session, progressAPI: progressAPI,
+        evaluationsAPI: evaluationsAPI, hearingsAPI: hearingsAPI, accountsAPI: accountsAPI, today: options.today
+    ).addRoutes(to: web)
     return router
 }

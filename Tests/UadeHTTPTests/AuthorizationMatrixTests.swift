@@ -123,7 +123,7 @@ struct AuthorizationMatrixTests {
     @Test func everyRouteIsInTheTable() async throws {
         let url = try await TestDatabase.shared.serverURL()
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: TestDatabase.logger)
-        let router = buildRouter(client: client, logger: TestDatabase.logger)
+        let router = try buildRouter(client: client, logger: TestDatabase.logger)
         // The router writes parameters as {name}; the table as :name.
         let known = Set(Self.cases.map { testCase in
             "\(testCase.method) " + testCase.route.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")

@@ -92,4 +92,24 @@ public enum NumberFormat {
         let decimal = tenth == 0 ? "" : (language == .en ? "." : ",") + String(tenth)
         return (negative ? "−" : "") + grouped + decimal
     }
+
+    /// Reads a number as people type it in any of the languages: a decimal comma or point,
+    /// spaces (also narrow and non-breaking) or apostrophes between thousands, a Unicode minus.
+    /// Nil for anything else, so that "12,5,3" or "1e400" is refused rather than guessed.
+    public static func parse(_ text: String) -> Double? {
+        var cleaned = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case " ", "\t", "\n", "\r", "\u{00A0}", "\u{202F}", "\u{2009}", "'": continue
+            case ",": cleaned.append(".")
+            case "−", "–": cleaned.append("-")
+            default: cleaned.unicodeScalars.append(scalar)
+            }
+        }
+        guard !cleaned.isEmpty, cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+              cleaned.filter({ $0 == "." }).count <= 1, cleaned.lastIndex(of: "-").map({ $0 == cleaned.startIndex }) ?? true,
+              let value = Double(cleaned), value.isFinite
+        else { return nil }
+        return value
+    }
 }

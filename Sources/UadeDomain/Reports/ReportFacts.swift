@@ -230,10 +230,21 @@ public struct Standing: Sendable, Equatable {
 
     /// The one status a hearing hears: a missed or unreported period comes first, then a
     /// forecast that the next target will be missed, then the latest verdict.
-    public var headline: EvaluationStatus {
-        if let due, due.status == .missed || due.status == .notReported { return due.status }
-        if let outlook, outlook.status == .atRisk { return .atRisk }
-        return due?.status ?? outlook?.status ?? .notDue
+    public var headline: EvaluationStatus { Self.headline(due: due?.status, outlook: outlook?.status) }
+
+    static let final: Set<EvaluationStatus> = [.achieved, .missed, .notReported]
+
+    /// The same reading for statuses alone, already in period order (heatmaps read millions).
+    public static func headline(ofOrdered statuses: [EvaluationStatus]) -> EvaluationStatus {
+        let lastDue = statuses.lastIndex { final.contains($0) }
+        let after = lastDue.map { $0 + 1 } ?? 0
+        return headline(due: lastDue.map { statuses[$0] }, outlook: statuses[after...].first { !final.contains($0) })
+    }
+
+    static func headline(due: EvaluationStatus?, outlook: EvaluationStatus?) -> EvaluationStatus {
+        if let due, due == .missed || due == .notReported { return due }
+        if outlook == .atRisk { return .atRisk }
+        return due ?? outlook ?? .notDue
     }
 
     /// The point behind ``headline``.

@@ -1,0 +1,240 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// Administrators: accounts and roles, ownership with its gaps, evaluation runs and their diffs.
+extension WebController {
+    func addAdminRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("admin/accounts", use: accountsPage)
+        router.post("admin/accounts", use: createAccount)
+        router.post("admin/accounts/:username/roles", use: grantRole)
+        router.get("admin/ownership", use: ownershipPage)
+        router.post("admin/ownership/section", use: assignSection)
+        router.post("admin/ownership/indicator", use: assignIndicator)
+        router.get("admin/evaluations", use: evaluationsPage)
+        router.post("admin/evaluations", use: startEvaluation)
+        router.get("admin/evaluations/diff", use: diffPage)
+    }
+
+    // MARK: Accounts
+
+    func accountsData(_ context: AppRequestContext, values: [String: String] = [:], errors: FormErrors = FormErrors(), grantFor: String? = nil,
+                      grantErrors: FormErrors = FormErrors()) async throws -> [String: Any] {
+        try await authorizer.require(context, .manageAccounts)
+        let t = self.t(context), language = self.language(context)
+        let policy = try await authorizer.policy()
+        let people = try await dashboard.people()
+        let rows: [[String: Any]] = try await accounts.list().map { account in
+            ["username": account.username, "person": account.personName ?? "", "disabled": account.disabled, "lang": account.preferredLang,
+             "roles": account.roles.map { grant in
+                 let territory = grant.territoryId.flatMap { policy.tree.byID[$0] }?.name.resolved(language)
+                 return (t["role_\(grant.role)"] ?? grant.role) + (territory.map { " · \($0)" } ?? "")
+             }.joined(separator: "; "),
+             "grantErrors": account.username == grantFor ? grantErrors.context : [:]] as [String: Any]
+        }
+        return ["accounts": rows, "values": values, "errors": errors.context,
+                "people": people.map { ["id": $0.id, "name": $0.name.resolved(language), "selected": values["person_id"] == String($0.id)] },
+                "roleChoices": Role.allCases.map { ["code": $0.rawValue, "name": t["role_\($0.rawValue)"] ?? $0.rawValue] },
+                "languages": Language.allCases.map { ["code": $0.rawValue, "name": PageRenderer.languageName($0)] }]
+    }
+
+    @Sendable func accountsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context, data: try await accountsData(context))
+    }
+
+    @Sendable func createAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        var json: [String: Any] = ["username": form.string("username") ?? "", "password": form.fields["password"]?.first ?? ""]
+        if let person = form.string("person_id") { json["person_id"] = Int(person) ?? -1 }
+        if let lang = form.string("lang") { json["lang"] = lang }
+        let outcome = try await InProcessAPI.call(accountsAPI.create, path: "/api/v1/accounts", json: json, context: context)
+        switch outcome {
+        case .success: return PageRenderer.redirect("/admin/accounts?notice=saved")
+        case .failure(let error):
+            if error.status == .forbidden { throw error }
+            var values = form.echo
+            values["password"] = nil
+            return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                                    data: try await accountsData(context, values: values, errors: FormErrors(error)), status: error.status)
+        }
+    }
+
+    @Sendable func grantRole(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        let username = context.parameters.get("username") ?? ""
+        var json: [String: Any] = ["role": form.string("role") ?? ""]
+        if let territory = form.string("territory") { json["territory"] = territory }
+        let outcome = try await InProcessAPI.call(accountsAPI.grant, path: "/api/v1/accounts/\(username)/roles", json: json,
+                                                  parameters: ["username": username], context: context)
+        switch outcome {
+        case .success: return PageRenderer.redirect("/admin/accounts?notice=saved")
+        case .failure(let error):
+            if error.status == .forbidden { throw error }
+            return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                                    data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(error)), status: error.status)
+        }
+    }
+
+    // MARK: Ownership
+
+    func ownershipData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String: Any] {
+        try await authorizer.require(context, .manageAccounts)
+        let language = self.language(context)
+        let policy = try await authorizer.policy()
+        let gaps = try await dashboard.coverageGaps(on: today())
+        let people = try await dashboard.people()
+        let programme = try await programmes.programmes().first
+        let sections = if let programme { try await programmes.sections(programmeID: programme.id) } else { [Section]() }
+        return [
+            "gapSections": gaps.sections.map { ["code": $0.code, "name": $0.name.resolved(language), "programme": $0.programmeCode] },
+            "gapIndicators": gaps.indicators.prefix(100).map { gap in
+                ["territory": policy.tree.byID[gap.territoryID]?.name.resolved(language) ?? String(gap.territoryID),
+                 "territoryRef": policy.tree.byID[gap.territoryID]?.kato?.value ?? String(gap.territoryID),
+                 "count": gap.count, "examples": gap.examples.joined(separator: ", ")] as [String: Any]
+            },
+            "noGaps": gaps.sections.isEmpty && gaps.indicators.isEmpty,
+            "people": people.map { ["id": $0.id, "name": $0.name.resolved(language)] },
+            "sections": sections.map { ["id": $0.id, "name": $0.code + " · " + $0.name.resolved(language), "sensitive": $0.sociallySensitive] },
+            "today": today().iso, "errors": errors.context, "values": values,
+        ]
+    }
+
+    @Sendable func ownershipPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        return try pages.render("ownership", title: t(context)["ownership_title"]!, request: request, context: context, data: try await ownershipData(context))
+    }
+
+    /// Shared by both handovers: checks the form, then hands over through the repository (audited).
+    func assign(_ request: Request, context: AppRequestContext, indicator: Bool) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        try await authorizer.require(context, .manageAccounts)
+        var errors = FormErrors()
+        let person = form.string("person_id").flatMap(Int64.init)
+        if person == nil { errors.byField["person_id"] = "is required" }
+        let day = form.string("from").flatMap(Day.init(iso:)) ?? today()
+        do {
+            if errors.isEmpty {
+                if indicator {
+                    let policy = try await authorizer.policy()
+                    let territory = form.string("territory").flatMap { policy.tree.find($0) }
+                    let context = try await form.string("indicator").asyncMap { try await progress.indicatorContext(code: $0) } ?? nil
+                    if territory == nil { errors.byField["territory"] = "no territory with this KATO code or id" }
+                    if context == nil { errors.byField["indicator"] = "no indicator with this code" }
+                    if let territory, let context {
+                        try await dashboard.assignIndicator(context.indicator.id, territoryID: territory.id, to: person!, from: day,
+                                                            by: caller.accountID, requestID: nil)
+                    }
+                } else if let section = form.string("section_id").flatMap(Int64.init) {
+                    try await dashboard.assignSection(section, to: person!, from: day, by: caller.accountID, requestID: nil)
+                } else {
+                    errors.byField["section_id"] = "is required"
+                }
+            }
+        } catch OwnershipError.unknownPerson {
+            errors.byField["person_id"] = "no such person"
+        } catch OwnershipError.unknownSection {
+            errors.byField["section_id"] = "no such section"
+        } catch OwnershipError.noTargets {
+            errors.byField["indicator"] = "this indicator has no targets in this territory"
+        }
+        if errors.isEmpty { return PageRenderer.redirect("/admin/ownership?notice=assigned") }
+        return try pages.render("ownership", title: t(context)["ownership_title"]!, request: request, context: context,
+                                data: try await ownershipData(context, errors: errors, values: form.echo), status: .unprocessableContent)
+    }
+
+    @Sendable func assignSection(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await assign(request, context: context, indicator: false)
+    }
+
+    @Sendable func assignIndicator(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await assign(request, context: context, indicator: true)
+    }
+
+    // MARK: Evaluations
+
+    func evaluationsData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String: Any] {
+        let caller = try await authorizer.require(context, .readEvaluation)
+        let language = self.language(context)
+        let runs = try await reads.runs(limit: 50, offset: 0)
+        let completed = runs.filter { $0.status == "completed" }
+        return [
+            "runs": runs.map { run in
+                ["id": run.id, "asOf": run.asOf, "status": run.status, "started": Show.timestamp(run.startedAt, language),
+                 "by": run.startedBy ?? "", "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
+                 "failure": run.failure ?? ""] as [String: Any]
+            },
+            "completed": completed.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf)"] },
+            "canStart": caller.isAdministrator, "today": today().iso, "errors": errors.context, "values": values,
+        ]
+    }
+
+    @Sendable func evaluationsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        return try pages.render("evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
+                                data: try await evaluationsData(context))
+    }
+
+    @Sendable func startEvaluation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        var json: [String: Any] = ["as_of": form.string("as_of") ?? ""]
+        if let territory = form.string("territory") { json["territory"] = territory }
+        let outcome = try await InProcessAPI.call(evaluationsAPI.start, path: "/api/v1/evaluations", json: json, context: context)
+        switch outcome {
+        case .success(let response):
+            let body = try await InProcessAPI.json(response)
+            // The run goes on in the background; the list shows it running, then completed.
+            return PageRenderer.redirect("/admin/evaluations?notice=saved&started=\(body["id"] ?? "")")
+        case .failure(let error):
+            if error.status == .forbidden { throw error }
+            return try pages.render("evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
+                                    data: try await evaluationsData(context, errors: FormErrors(error), values: form.echo), status: error.status)
+        }
+    }
+
+    @Sendable func diffPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let t = self.t(context)
+        let query = request.uri.queryParameters
+        let from = query.get("from") ?? "", to = query.get("to") ?? ""
+        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(evaluationsAPI.diff), method: .get,
+                                                  path: "/api/v1/evaluations/\(to)/diff?against=\(from)&limit=500", parameters: ["id": to], context: context)
+        let body = try await InProcessAPI.json(try outcome.get())
+        let policy = try await authorizer.policy()
+        let language = self.language(context)
+        let rows: [[String: Any]] = (body["items"] as? [[String: Any]] ?? []).map { item in
+            let change = item["change"] as? String ?? ""
+            let territory = (item["territory_kato"] as? String).flatMap { policy.tree.find($0) }
+            func status(_ key: String) -> [String: String]? {
+                (item[key] as? String).flatMap(EvaluationStatus.init(rawValue:)).map { Show.status($0, t) }
+            }
+            return ["indicator": item["indicator_code"] ?? "", "territory": territory?.name.resolved(language) ?? (item["territory_kato"] ?? ""),
+                    "period": item["period"] ?? "", "before": status("before") as Any, "after": status("after") as Any,
+                    "change": t[change] ?? change, "changeCode": change]
+        }
+        let counts = (body["counts"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { ["label": t[$0.key] ?? $0.key, "count": $0.value] }
+        return try pages.render("diff", title: t["diff_title"]!, request: request, context: context, data: [
+            "from": from, "to": to, "rows": rows, "counts": counts, "total": body["total"] ?? 0, "empty": rows.isEmpty,
+        ])
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// What owners read: the heatmap of their sections, their own indicators, and the page of one
+/// indicator in one territory with its trajectory.
+extension WebController {
+    func addOwnerRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("heatmap", use: heatmapPage)
+        router.get("mine", use: minePage)
+        router.get("indicator", use: indicatorPage)
+    }
+
+    static let legendOrder: [EvaluationStatus] = [.missed, .notReported, .atRisk, .onTrack, .achieved, .notDue]
+
+    func legend(_ t: [String: String]) -> [[String: String]] {
+        Self.legendOrder.map { Show.status($0, t) }
+    }
+
+    func run(_ request: Request) async throws -> RunView? {
+        if let text = request.uri.queryParameters.get("run") {
+            guard let id = Int64(text), let run = try await reads.run(id: id), run.status == "completed" else {
+                throw APIError.notFound("no completed evaluation run \(text)")
+            }
+            return run
+        }
+        return try await reads.latestCompleted()
+    }
+
+    /// Rows are the chosen territory and the level below it (the republic and its regions by
+    /// default); a row's name opens that territory one level further down.
+    @Sendable func heatmapPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await authorizer.require(context, .readEvaluation)
+        let t = self.t(context), language = self.language(context)
+        let query = request.uri.queryParameters
+        let policy = try await authorizer.policy()
+        let filter = try evaluationsAPI.visibility(caller, policy: policy, territoryRef: nil)
+        if filter.pairs != nil && filter.sections == nil && filter.territories == nil { return PageRenderer.redirect("/mine") }
+        guard let run = try await run(request) else {
+            return try pages.render("heatmap", title: t["heatmap_title"]!, request: request, context: context, data: ["noRun": true, "legend": legend(t)])
+        }
+        // The top of what the caller may see, unless they chose a territory inside it.
+        var top: Territory? = policy.tree.roots.first
+        if let visible = filter.territories.map(Set.init) {
+            top = visible.compactMap { policy.tree.byID[$0] }.min { policy.tree.ancestry(of: $0.id).count < policy.tree.ancestry(of: $1.id).count }
+        }
+        if let ref = query.get("territory") {
+            let chosen = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory", notFoundIsNotFound: true)
+            if let visible = filter.territories, !visible.contains(chosen.id) {
+                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories this account may read")
+            }
+            top = chosen
+        }
+        guard let top else { throw APIError(.forbidden, kind: "forbidden", detail: "no territory to show") }
+        let rows = [top.id] + (policy.tree.children[top.id] ?? []).filter { filter.territories.map(Set.init)?.contains($0) ?? true }
+            .sorted { (policy.tree.byID[$0]?.kato?.value ?? "") < (policy.tree.byID[$1]?.kato?.value ?? "") }
+
+        let allSections = try await allSections()
+        var sections = allSections
+        if let owned = filter.sections.map(Set.init) { sections = sections.filter { owned.contains($0.id) } }
+        // Indicators as columns only within one section: a whole programme's would not fit a page.
+        let byIndicator = query.get("by") == "indicator" && query.get("section") != nil
+        var chosenSection: Section?
+        if let code = query.get("section") {
+            chosenSection = sections.first { $0.code == code }
+            guard let chosenSection else { throw APIError.notFound("no section \(code) among those this account may read") }
+            sections = [chosenSection]
+        }
+        let items = try await dashboard.headlineItems(runID: run.id, sections: sections.map(\.id), territories: rows)
+        let names = byIndicator ? try await dashboard.indicatorNames(sections: sections.map(\.id)) : []
+        let columns: [(id: Int64, code: String, name: String)] = byIndicator
+            ? names.map { ($0.id, $0.code, $0.name.resolved(language)) }
+            : sections.map { ($0.id, $0.code, $0.name.resolved(language)) }
+        let heatmap = Heatmap(rows: rows, columns: columns.map(\.id),
+                              items: items.map { (row: $0.territoryID, column: byIndicator ? $0.indicatorID : $0.sectionID, headline: $0.headline) })
+        let shownColumns = columns.filter { heatmap.columns.contains($0.id) }
+        let runParameter = query.get("run").map { "&run=\($0)" } ?? ""
+        let tableRows: [[String: Any]] = heatmap.rows.map { rowID in
+            let territory = policy.tree.byID[rowID]
+            let ref = territory?.kato?.value ?? String(rowID)
+            let cells: [[String: Any]] = shownColumns.map { column in
+                guard let cell = heatmap.cell(rowID, column.id) else { return ["empty": true] }
+                let status = Show.status(cell.dominant, t)
+                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(t["status_\(s.rawValue)"]!): \($0)" } }.joined(separator: ", ")
+                let href = byIndicator ? "/indicator?indicator=\(column.code)&territory=\(ref)\(runParameter)"
+                                       : "/heatmap?by=indicator&section=\(column.code)&territory=\(ref)\(runParameter)"
+                return ["empty": false, "status": status, "troubled": cell.troubled, "total": cell.total, "summary": column.code + " — " + summary, "href": href]
+            }
+            let drill = rowID != top.id && !(policy.tree.children[rowID] ?? []).isEmpty
+            return ["name": territory?.name.resolved(language) ?? String(rowID), "cells": cells, "top": rowID == top.id,
+                    "href": drill ? "/heatmap?territory=\(ref)\(byIndicator ? "&by=indicator" : "")\(chosenSection.map { "&section=\($0.code)" } ?? "")\(runParameter)" : ""]
+        }
+        let parent = top.parentID.flatMap { policy.tree.byID[$0] }
+        return try pages.render("heatmap", title: t["heatmap_title"]!, request: request, context: context, data: [
+            "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
+            "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
+            "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
+            "up": parent.map { "/heatmap?territory=\($0.kato?.value ?? String($0.id))\(runParameter)" } ?? (chosenSection != nil ? "/heatmap?territory=\(top.kato?.value ?? String(top.id))" : ""),
+            "empty": tableRows.isEmpty,
+        ])
+    }
+
+    /// A Political Council member's own indicators in their territory, worst first.
+    @Sendable func minePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let t = self.t(context), language = self.language(context)
+        guard caller.holds(.councilMember) || caller.isAdministrator else {
+            throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
+        }
+        let policy = try await authorizer.policy()
+        guard let run = try await run(request) else {
+            return try pages.render("mine", title: t["mine_title"]!, request: request, context: context, data: ["noRun": true])
+        }
+        let pairs = Array(caller.ownedIndicators)
+        let items = pairs.isEmpty ? [] : try await dashboard.headlineItems(runID: run.id, sections: nil, territories: nil, pairs: pairs)
+        let names = Dictionary(uniqueKeysWithValues: try await dashboard.indicatorNames(sections: nil, ids: pairs.map(\.indicatorID)).map { ($0.id, $0) })
+        let rows: [[String: Any]] = items.sorted { ($0.headline, names[$0.indicatorID]?.code ?? "") < ($1.headline, names[$1.indicatorID]?.code ?? "") }
+            .map { item in
+                let territory = policy.tree.byID[item.territoryID]
+                let code = names[item.indicatorID]?.code ?? String(item.indicatorID)
+                return ["status": Show.status(item.headline, t), "indicator": code, "name": names[item.indicatorID]?.name.resolved(language) ?? "",
+                        "territory": territory?.name.resolved(language) ?? "",
+                        "href": "/indicator?indicator=\(code)&territory=\(territory?.kato?.value ?? String(item.territoryID))"]
+            }
+        return try pages.render("mine", title: t["mine_title"]!, request: request, context: context, data: [
+            "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
+        ])
+    }
+
+    /// One indicator in one territory: every period of the run with its verdict and explanation,
+    /// the trajectory, the owners and the coordinator's explanation.
+    @Sendable func indicatorPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await authorizer.require(context, .readEvaluation)
+        let t = self.t(context), language = self.language(context)
+        let query = request.uri.queryParameters
+        let policy = try await authorizer.policy()
+        guard let code = query.get("indicator"), let ref = query.get("territory") else {
+            throw APIError.invalidParameter("query.indicator", "indicator and territory are required")
+        }
+        let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory", notFoundIsNotFound: true)
+        guard let indicator = try await progress.indicatorContext(code: code) else { throw APIError.notFound("no indicator \(code)") }
+        let visible = try evaluationsAPI.visibility(caller, policy: policy, territoryRef: nil)
+        let allowed = (visible.territories.map { $0.contains(territory.id) } ?? true)
+            && (visible.sections.map { $0.contains(indicator.sectionID) } ?? true)
+            && (visible.pairs.map { $0.contains(IndicatorInTerritory(indicatorID: indicator.indicator.id, territoryID: territory.id)) } ?? true)
+        guard allowed else { throw APIError(.forbidden, kind: "forbidden", detail: "outside what this account may read") }
+        guard let run = try await run(request) else { throw APIError.notFound("no completed evaluation run") }
+        let (results, _) = try await reads.results(runID: run.id, filter: ResultFilter(territories: [territory.id], indicatorCode: code),
+                                                   page: PageRequest(limit: 200, offset: 0))
+        let ordered = results.sorted { $0.period < $1.period }
+        let statuses = ordered.map(\.status)
+        let headline = Standing.headline(ofOrdered: statuses)
+        let rows: [[String: Any]] = ordered.map { r in
+            let dto = EvaluationsController.dto(r, language: language, graceDays: run.graceDays)
+            return ["period": r.period.code, "status": Show.status(r.status, t), "target": Show.number(r.target, language),
+                    "actual": Show.number(r.actual, language), "explanation": r.status == .achieved ? "" : dto.explanation]
+        }
+        let last = ordered.last
+        let points = ordered.map { WebCharts.Point(label: $0.period.code, target: $0.target, actual: $0.actual) }
+        let explanationText = ordered.last { [.missed, .notReported, .atRisk].contains($0.status) }
+            .map { EvaluationsController.dto($0, language: language, graceDays: run.graceDays).explanation }
+        return try pages.render("indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context, data: [
+            "run": ["id": run.id, "asOf": run.asOf], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
+            "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
+            "headline": Show.status(headline, t), "explanation": explanationText ?? "",
+            "chart": WebCharts.trajectory(points, language: language, title: t["trajectory"]!),
+            "rows": rows, "bureau": last?.sectionOwner?.resolved(language) ?? "", "council": last?.indicatorOwner?.resolved(language) ?? "",
+            "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
+            "canEnter": policy.decide(caller, .writeProgress, Resource(territoryID: territory.id, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id)).isAllowed,
+            "entryPeriod": ordered.last { $0.status == .missed || $0.status == .notReported }?.period.code ?? "",
+            "territoryRef": territory.kato?.value ?? String(territory.id),
+        ])
+    }
+}

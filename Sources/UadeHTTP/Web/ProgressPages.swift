@@ -1,0 +1,265 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// The coordinator's pages: what is due, the entry and correction form, CSV upload, flags.
+extension WebController {
+    func addProgressRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("due", use: duePage)
+        router.get("entry", use: entryPage)
+        router.post("entry", use: saveEntry)
+        router.get("upload", use: uploadPage)
+        router.post("upload", use: upload)
+        router.post("flags/:id/explain", use: explainFlag)
+    }
+
+    /// The territories a coordinator reports for, in tree order (for the filter).
+    func coordinatorTerritories(_ caller: Caller, policy: AccessPolicy, language: Language) -> [[String: Any]] {
+        let visible = policy.visibleTerritories(caller, roles: [.coordinator])
+        var result: [[String: Any]] = []
+        func walk(_ id: Territory.ID, depth: Int) {
+            guard let territory = policy.tree.byID[id] else { return }
+            if visible?.contains(id) ?? true {
+                result.append(["ref": territory.kato?.value ?? String(id),
+                               "name": String(repeating: "— ", count: depth) + territory.name.resolved(language)])
+            }
+            if visible == nil && depth >= 1 { return }
+            for child in policy.tree.children[id] ?? [] { walk(child, depth: depth + 1) }
+        }
+        for root in policy.tree.roots { walk(root.id, depth: 0) }
+        return result
+    }
+
+    @Sendable func duePage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let t = self.t(context), language = self.language(context)
+        let query = request.uri.queryParameters
+        var path = "/api/v1/due?lang=\(language.rawValue)"
+        let offset = max(0, Int(query.get("offset") ?? "") ?? 0)
+        path += "&limit=50&offset=\(offset)"
+        var selected: [String: String] = [:]
+        for name in ["territory", "section", "status", "period"] {
+            if let value = query.get(name), !value.isEmpty {
+                selected[name] = value
+                path += "&\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }
+        }
+        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(progressAPI.due), method: .get, path: path, context: context)
+        let policy = try await authorizer.policy()
+        var rows: [[String: Any]] = []
+        var total = 0
+        var errors = FormErrors()
+        switch outcome {
+        case .success(let response):
+            let body = try await InProcessAPI.json(response)
+            total = body["total"] as? Int ?? 0
+            for item in body["items"] as? [[String: Any]] ?? [] {
+                let ref = (item["territory_kato"] as? String) ?? "\(item["territory_id"] ?? "")"
+                let code = item["indicator_code"] as? String ?? ""
+                let period = item["period"] as? String ?? ""
+                let latest = item["latest_value"] as? Double
+                rows.append([
+                    "indicator": code, "indicatorName": item["indicator_name"] ?? "", "territory": item["territory_name"] ?? "",
+                    "period": period, "unit": item["unit"] ?? "",
+                    "target": Show.number(item["target"] as? Double, language), "latest": Show.number(latest, language), "reported": latest != nil,
+                    "href": "/entry?indicator=\(code)&territory=\(ref)&period=\(period)",
+                ])
+            }
+        case .failure(let error):
+            if error.status == .forbidden { throw error }
+            errors = FormErrors(error)
+        }
+        let sections = try await allSections()
+        var seen = Set<String>()
+        let sectionChoices = sections.filter { seen.insert($0.code).inserted }.map {
+            ["code": $0.code, "name": $0.code + " · " + $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
+        }
+        let territories = coordinatorTerritories(caller, policy: policy, language: language).map { row -> [String: Any] in
+            var row = row
+            row["selected"] = (row["ref"] as? String) == selected["territory"]
+            return row
+        }
+        let base = "/due?" + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        return try pages.render("due", title: t["due_title"]!, request: request, context: context, data: [
+            "rows": rows, "total": total, "territories": territories, "sections": sectionChoices,
+            "statusMissing": selected["status"] == "missing", "statusReported": selected["status"] == "reported",
+            "period": selected["period"] ?? "", "defaultPeriods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", "),
+            "errors": errors.context, "empty": rows.isEmpty,
+            "prev": offset > 0 ? base + "&offset=\(max(0, offset - 50))" : "", "next": offset + 50 < total ? base + "&offset=\(offset + 50)" : "",
+            "from": total == 0 ? 0 : offset + 1, "to": min(offset + 50, total),
+        ])
+    }
+
+    // MARK: Entry and correction
+
+    /// The form for one indicator × territory × period, with its target, recent values, trend
+    /// and history. 403 when the caller may not report there.
+    func entryData(_ request: Request, context: AppRequestContext, indicator: String?, territory: String?, period: String?) async throws -> [String: Any] {
+        let language = self.language(context)
+        let policy = try await authorizer.policy()
+        var problems: [FieldProblem] = []
+        let cell = try await progressAPI.resolveCell(indicator: indicator, territory: territory, period: period, tree: policy.tree,
+                                                     prefix: "query.", problems: &problems)
+        guard let cell else {
+            throw APIError(.notFound, kind: "not-found", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+        }
+        try await authorizer.require(context, .writeProgress, cell.resource, policy: policy)
+        let series = try await dashboard.series(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id,
+                                                periodicity: cell.context.indicator.periodicity)
+        guard let here = series.first(where: { $0.period == cell.period }) else {
+            throw APIError(.notFound, kind: "not-found", detail: "no target for this indicator, territory and period")
+        }
+        let upToHere = series.filter { $0.period <= cell.period }
+        let history = try await progress.history(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period)
+        let current = history.last { !$0.superseded }
+        let points = series.map { WebCharts.Point(label: $0.period.code, target: $0.target, actual: $0.value) }
+        let recent: [[String: String]] = upToHere.suffix(6).reversed().map { point in
+            ["period": point.period.code, "target": Show.number(point.target, language), "value": Show.number(point.value, language)]
+        }
+        let rows: [[String: Any]] = history.reversed().map { entry in
+            var row: [String: Any] = ["value": Show.number(entry.value, language), "by": entry.enteredBy ?? "—"]
+            row["at"] = Show.timestamp(entry.enteredAt, language)
+            row["reason"] = entry.correctionReason ?? ""
+            row["comment"] = entry.comment ?? ""
+            row["evidence"] = entry.evidence ?? ""
+            row["superseded"] = entry.superseded
+            return row
+        }
+        var data: [String: Any] = [:]
+        data["indicator"] = cell.context.indicator.code
+        data["indicatorName"] = cell.context.indicator.name.resolved(language)
+        data["unit"] = cell.context.unit.name.resolved(language)
+        data["territory"] = cell.territory.kato?.value ?? String(cell.territory.id)
+        data["territoryName"] = cell.territory.name.resolved(language)
+        data["period"] = cell.period.code
+        data["target"] = Show.number(here.target, language)
+        data["currentValue"] = Show.number(current?.value, language)
+        if let current { data["current"] = ["id": current.id] }
+        data["recent"] = recent
+        data["sparkline"] = WebCharts.trajectory(points, width: 220, height: 48, labelled: false)
+        data["history"] = rows
+        data["idempotencyKey"] = randomToken()
+        return data
+    }
+
+    @Sendable func entryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let query = request.uri.queryParameters
+        let data = try await entryData(request, context: context, indicator: query.get("indicator"), territory: query.get("territory"), period: query.get("period"))
+        return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: data)
+    }
+
+    @Sendable func saveEntry(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 256 << 10)
+        try context.requireFormToken(form)
+        let data = try await entryData(request, context: context, indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"))
+        var json: [String: Any] = [:]
+        for key in ["comment", "evidence", "reason"] { if let value = form.string(key) { json[key] = value } }
+        var errors = FormErrors()
+        if let text = form.string("value") {
+            if let value = NumberFormat.parse(text) { json["value"] = value }
+            else { errors.byField["value"] = WebText.text("value", language(context)) + ": \(text)?" }
+        } else {
+            errors.byField["value"] = "is required"
+        }
+        var outcome: Result<Response, APIError>?
+        if errors.isEmpty {
+            var headers: HTTPFields = [:]
+            if let key = form.string("idempotency_key") { headers[.idempotencyKey] = key }
+            if let entry = form.string("entry"), let id = Int64(entry) {
+                outcome = try await InProcessAPI.call(progressAPI.correct, path: "/api/v1/progress/\(id)/corrections", json: json,
+                                                      parameters: ["id": String(id)], headers: headers, context: context)
+            } else {
+                json["indicator"] = form.string("indicator")
+                json["territory"] = form.string("territory")
+                json["period"] = form.string("period")
+                outcome = try await InProcessAPI.call(progressAPI.report, path: "/api/v1/progress", json: json, headers: headers, context: context)
+            }
+        }
+        if case .success = outcome {
+            let target = "/entry?indicator=\(data["indicator"]!)&territory=\(data["territory"]!)&period=\(data["period"]!)&notice=saved"
+            return PageRenderer.redirect(target)
+        }
+        if case .failure(let error) = outcome { errors = FormErrors(error) }
+        var page = data
+        page["errors"] = errors.context
+        page["input"] = form.echo
+        return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
+                                status: outcome.flatMap { if case .failure(let e) = $0 { e.status } else { nil } } ?? .unprocessableContent)
+    }
+
+    // MARK: CSV upload
+
+    func uploadData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
+        let policy = try await authorizer.policy()
+        let language = self.language(context)
+        return ["territories": coordinatorTerritories(caller, policy: policy, language: language),
+                "defaultPeriods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
+    }
+
+    @Sendable func uploadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await authorizer.require(context, .writeProgress)
+        return try pages.render("upload", title: t(context)["upload_title"]!, request: request, context: context,
+                                data: try await uploadData(caller, context: context))
+    }
+
+    /// Checks the whole file first; shows every bad row; writes only a file without problems.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 256 << 20)
+        try context.requireFormToken(form)
+        var data = try await uploadData(caller, context: context)
+        let t = self.t(context)
+        guard let file = form.files["file"], file.data.readableBytes > 0 else {
+            data["errors"] = FormErrors(APIError(.unprocessableContent, kind: "invalid-fields", detail: "no file",
+                                                 fields: [.init(field: "file", reason: t["upload_help"]!)])).context
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+        }
+        let checkOnly = form.string("check_only") != nil
+        let outcome = try await InProcessAPI.call(progressAPI.importFile, path: "/api/v1/progress/import" + (checkOnly ? "?dry_run=1" : ""),
+                                                  raw: file.data, context: context)
+        data["filename"] = file.filename
+        switch outcome {
+        case .success(let response):
+            let body = try await InProcessAPI.json(response)
+            data["result"] = ["rows": body["rows"] ?? 0, "newValues": body["new_values"] ?? 0, "corrections": body["corrections"] ?? 0,
+                              "unchanged": body["unchanged"] ?? 0, "blank": body["blank"] ?? 0, "written": body["written"] as? Bool ?? false]
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data)
+        case .failure(let error):
+            if error.status == .forbidden { throw error }
+            data["problems"] = error.fields.map { problem -> [String: String] in
+                let parts = problem.field.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                if parts.count == 3, parts[0] == "csv" { return ["line": parts[1], "column": parts[2], "reason": problem.reason] }
+                return ["line": "", "column": problem.field, "reason": problem.reason]
+            }
+            data["problemCount"] = error.fields.count
+            data["problemDetail"] = error.detail
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: error.status)
+        }
+    }
+
+    // MARK: Flags
+
+    @Sendable func explainFlag(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        let id = context.parameters.get("id") ?? ""
+        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(evaluationsAPI.explain), path: "/api/v1/flags/\(id)/explanation",
+                                                  json: ["text": form.string("text") ?? ""], parameters: ["id": id], context: context)
+        if case .failure(let error) = outcome {
+            if error.status == .unprocessableContent {
+                return try pages.render("error", title: t(context)["error_title"]!, request: request, context: context,
+                                        data: ["message": t(context)["form_has_errors"]!, "detail": error.detail, "code": 422], status: .unprocessableContent)
+            }
+            throw error
+        }
+        return PageRenderer.redirect(Self.safeNext(form.string("next")).appending(form.string("next")?.contains("?") == true ? "&notice=saved" : "?notice=saved"))
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// The web pages. Reads come from the repositories; every write goes through the API's own
+/// handler (``InProcessAPI``), so the pages can do nothing the API would refuse.
+struct WebController: Sendable {
+    let pages: PageRenderer
+    let accounts: AccountRepository
+    let authorizer: Authorizer
+    let territories: TerritoryRepository
+    let programmes: ProgrammeRepository
+    let progress: ProgressRepository
+    let reads: EvaluationReadRepository
+    let hearings: HearingRepository
+    let dashboard: DashboardRepository
+    let sessionAPI: SessionController
+    let progressAPI: ProgressController
+    let evaluationsAPI: EvaluationsController
+    let hearingsAPI: HearingsController
+    let accountsAPI: AccountsController
+    let today: @Sendable () -> Day
+
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("static/uade.css") { _, _ in Self.asset(pages.stylesheet, type: "text/css; charset=utf-8") }
+        router.get("static/uade.js") { _, _ in Self.asset(pages.script, type: "text/javascript; charset=utf-8") }
+        router.get("login", use: loginPage)
+        router.post("login", use: login)
+        router.post("logout", use: logout)
+        router.get("password", use: passwordPage)
+        router.post("password", use: changePassword)
+        router.post("language", use: chooseLanguage)
+        router.get("", use: home)
+        addProgressRoutes(to: router)
+        addOwnerRoutes(to: router)
+        addHearingRoutes(to: router)
+        addAdminRoutes(to: router)
+        router.get("progress", use: publicProgress)
+    }
+
+    static func asset(_ buffer: ByteBuffer, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600", .xContentTypeOptions: "nosniff"],
+                 body: .init(byteBuffer: buffer))
+    }
+
+    /// Every programme's sections, each code once.
+    func allSections() async throws -> [Section] {
+        var result: [Section] = []
+        var seen = Set<String>()
+        for programme in try await programmes.programmes() {
+            for section in try await programmes.sections(programmeID: programme.id) where seen.insert(section.code).inserted { result.append(section) }
+        }
+        return result
+    }
+
+    func t(_ context: AppRequestContext) -> [String: String] { WebText.labels(context.language ?? .ru) }
+    func language(_ context: AppRequestContext) -> Language { context.language ?? .ru }
+
+    /// Only paths on this site: never a redirect to somewhere else.
+    static func safeNext(_ text: String?) -> String {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return "/" }
+        return text
+    }
+
+    // MARK: Log in, log out, password, language
+
+    @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try pages.render("login", title: t(context)["login_title"]!, request: request, context: context,
+                         data: ["next": Self.safeNext(request.uri.queryParameters.get("next"))])
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        let next = Self.safeNext(form.string("next"))
+        let outcome = try await InProcessAPI.call(sessionAPI.login, path: "/api/v1/session",
+                                                  json: ["username": form.string("username") ?? "", "password": form.fields["password"]?.first ?? ""],
+                                                  context: context)
+        switch outcome {
+        case .success(let response):
+            var redirect = PageRenderer.redirect(next)
+            if let cookie = response.headers[.setCookie] { redirect.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            return redirect
+        case .failure(let error):
+            let message = error.status == .unauthorized ? t(context)["login_failed"]! : error.detail
+            return try pages.render("login", title: t(context)["login_title"]!, request: request, context: context,
+                                    data: ["next": next, "error": message, "username": form.string("username") ?? ""],
+                                    status: error.status == .unauthorized ? .unauthorized : .unprocessableContent)
+        }
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        let outcome = try await InProcessAPI.call(sessionAPI.logout, method: .delete, path: "/api/v1/session", context: context)
+        var redirect = PageRenderer.redirect("/login")
+        if case .success(let response) = outcome, let cookie = response.headers[.setCookie] {
+            redirect.headers.append(HTTPField(name: .setCookie, value: cookie))
+        }
+        return redirect
+    }
+
+    @Sendable func passwordPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        return try pages.render("password", title: t(context)["password_title"]!, request: request, context: context)
+    }
+
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        let outcome = try await InProcessAPI.call(sessionAPI.changePassword, path: "/api/v1/session/password",
+                                                  json: ["current_password": form.fields["current_password"]?.first ?? "",
+                                                         "new_password": form.fields["new_password"]?.first ?? ""],
+                                                  context: context)
+        switch outcome {
+        case .success(let response):
+            var redirect = PageRenderer.redirect("/?notice=password_changed")
+            if let cookie = response.headers[.setCookie] { redirect.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            return redirect
+        case .failure(let error):
+            return try pages.render("password", title: t(context)["password_title"]!, request: request, context: context,
+                                    data: ["errors": FormErrors(error).context], status: error.status)
+        }
+    }
+
+    /// Remembered on the account when signed in, in a cookie otherwise.
+    @Sendable func chooseLanguage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await WebForm.read(request, limit: 64 << 10)
+        try context.requireFormToken(form)
+        guard let language = form.string("lang").flatMap(Language.init(tag:)) else {
+            throw APIError(.unprocessableContent, kind: "invalid-fields", detail: "lang must be kk, ru or en", fields: [.init(field: "lang", reason: "must be kk, ru or en")])
+        }
+        if let caller = context.caller { try await accounts.setLanguage(accountID: caller.accountID, language: language) }
+        var redirect = PageRenderer.redirect(Self.safeNext(form.string("next")))
+        redirect.headers.append(HTTPField(name: .setCookie, value: "\(WebMiddleware.languageCookie)=\(language.rawValue); Path=/; SameSite=Lax; Max-Age=31536000"))
+        return redirect
+    }
+
+    // MARK: Home
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let caller = context.caller else { return PageRenderer.redirect("/login") }
+        let t = self.t(context), language = self.language(context)
+        let policy = try await authorizer.policy()
+        var data: [String: Any] = [:]
+        var anything = false
+        if caller.holds(.coordinator) {
+            let territories = policy.visibleTerritories(caller, roles: [.coordinator]).map { Array($0) }
+            let filter = DueFilter(territories: territories, periods: progressAPI.defaultPeriods(), status: "missing")
+            let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
+            data["due"] = ["missing": missing, "periods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
+            let (flags, total) = try await reads.flags(.init(states: ["open"], territories: territories), page: PageRequest(limit: 10, offset: 0))
+            data["flags"] = try await flagRows(flags, tree: policy.tree, language: language)
+            data["flagsTotal"] = total
+            data["hasFlags"] = !flags.isEmpty
+            anything = anything || missing > 0 || total > 0
+        }
+        if caller.holds(.factionStaff) || caller.isAdministrator {
+            let scope = policy.visibleTerritories(caller, roles: [.factionStaff]).map { Array($0) }
+            let (items, _) = try await hearings.list(territories: scope, limit: 50, offset: 0)
+            let planned = items.filter { $0.status == .planned }
+            data["hasHearings"] = !planned.isEmpty
+            data["hearings"] = planned.map { ["id": $0.id, "title": $0.title, "date": Show.day($0.heldOn, language)] }
+            anything = anything || !planned.isEmpty
+        }
+        if (caller.holds(.bureauMember) && !caller.ownedSections.isEmpty) || (caller.holds(.councilMember) && !caller.ownedIndicators.isEmpty),
+           let run = try await reads.latestCompleted() {
+            let items = try await dashboard.headlineItems(
+                runID: run.id, sections: caller.ownedSections.isEmpty ? nil : Array(caller.ownedSections), territories: nil,
+                pairs: caller.ownedSections.isEmpty ? Array(caller.ownedIndicators) : nil)
+            let troubled = items.filter { [.missed, .notReported, .atRisk].contains($0.headline) }
+            var counts: [[String: Any]] = []
+            for status in [EvaluationStatus.missed, .notReported, .atRisk] {
+                let n = troubled.filter { $0.headline == status }.count
+                if n > 0 { counts.append(["status": Show.status(status, t), "count": n]) }
+            }
+            data["owned"] = ["counts": counts, "link": caller.ownedSections.isEmpty ? "/mine" : "/heatmap", "asOf": run.asOf]
+            anything = anything || !troubled.isEmpty
+        }
+        if caller.isAdministrator {
+            let gaps = try await dashboard.coverageGaps(on: today(), examplesPerTerritory: 0)
+            data["gaps"] = ["sections": gaps.sections.count, "indicators": gaps.indicators.reduce(0) { $0 + $1.count }]
+            anything = true
+        }
+        data["nothing"] = !anything
+        return try pages.render("home", title: t["home_title"]!, request: request, context: context, data: data)
+    }
+
+    func flagRows(_ flags: [FlagView], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
+        flags.map { flag in
+            [
+                "id": flag.id, "kind": flag.kind, "kindLabel": WebText.labels(language)["status_\(flag.kind)"] ?? flag.kind.replacingOccurrences(of: "_", with: " "),
+                "indicator": flag.indicatorCode, "period": flag.period,
+                "territory": tree.byID[flag.territoryId]?.name.resolved(language) ?? String(flag.territoryId),
+                "territoryRef": flag.territoryKato ?? String(flag.territoryId),
+                "explanation": flag.explanation ?? "",
+            ] as [String: Any]
+        }
+    }
+}

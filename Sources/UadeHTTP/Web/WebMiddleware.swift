@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// For the pages: picks the visitor's language, gives a browser without a session a token for
+/// the login form, and answers errors as pages — 401 sends to the login page, other refusals
+/// show what happened in the visitor's language with the right status.
+struct WebMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let languageCookie = "uade_lang"
+    static let loginCookie = "uade_login"
+
+    let accounts: AccountRepository
+    let pages: PageRenderer
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.language = try await language(request, context: context)
+        var newLoginToken: String?
+        if context.caller == nil {
+            if let token = request.cookies[Self.loginCookie]?.value, token.count == 43 {
+                context.loginCSRF = token
+            } else {
+                newLoginToken = randomToken()
+                context.loginCSRF = newLoginToken
+            }
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError {
+            response = try errorPage(status: error.status, detail: error.detail, csrf: error.kind == "csrf", request: request, context: context)
+        } catch let error as HTTPError where error.status.code < 500 {
+            response = try errorPage(status: error.status, detail: error.body ?? error.status.reasonPhrase, request: request, context: context)
+        }
+        if let newLoginToken {
+            response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, newLoginToken, maxAge: 12 * 3600)))
+        }
+        return response
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=\(maxAge)"]
+        if secureCookies { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// `?lang=` first, then the account's choice, then the browser's cookie, then its
+    /// Accept-Language, then Russian.
+    func language(_ request: Request, context: Context) async throws -> Language {
+        if let tag = request.uri.queryParameters.get("lang"), let language = Language(tag: tag) { return language }
+        if let caller = context.caller, let account = try await accounts.find(id: caller.accountID) { return account.preferredLanguage }
+        if let tag = request.cookies[Self.languageCookie]?.value, let language = Language(tag: tag) { return language }
+        for part in (request.headers[.acceptLanguage] ?? "").split(separator: ",") {
+            if let tag = part.split(separator: ";").first, let language = Language(tag: tag.trimmingCharacters(in: .whitespaces)) { return language }
+        }
+        return .ru
+    }
+
+    func errorPage(status: HTTPResponse.Status, detail: String, csrf: Bool = false, request: Request, context: Context) throws -> Response {
+        if status == .unauthorized && request.method == .get {
+            let next = request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return PageRenderer.redirect("/login?next=\(next)")
+        }
+        let t = WebText.labels(context.language ?? .ru)
+        let message = switch status {
+        case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
+        case .notFound: t["error_not_found"]!
+        case .unauthorized: t["login_failed"]!
+        default: detail
+        }
+        return try pages.render("error", title: t["error_title"]! + " \(status.code)", request: request, context: context,
+                                data: ["message": message, "detail": detail, "code": status.code], status: status)
+    }
+}
+
+func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        .replacingOccurrences(of: "=", with: "")
+}
+
+/// Writes from the pages go through the same handlers as the API, so a form and a JSON request
+/// are checked, authorised, audited and refused alike. Refusals come back as values for the
+/// form to show next to its fields.
+enum InProcessAPI {
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    static func call(_ handler: Handler, method: HTTPRequest.Method = .post, path: String, json: [String: Any]? = nil, raw: ByteBuffer? = nil,
+                     parameters: [String: String] = [:], headers extra: HTTPFields = [:], context: AppRequestContext) async throws -> Result<Response, APIError> {
+        var body = raw ?? ByteBuffer()
+        var headers = extra
+        if let json {
+            body = ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json)))
+            headers[.contentType] = "application/json"
+        }
+        let request = Request(head: HTTPRequest(method: method, scheme: nil, authority: nil, path: path, headerFields: headers),
+                              body: RequestBody(buffer: body))
+        var context = context
+        context.coreContext.parameters = Parameters(parameters.map { (Substring($0.key), Substring($0.value)) })
+        do {
+            return .success(try await handler(request, context))
+        } catch let error as APIError {
+            return .failure(error)
+        }
+    }
+
+    /// The bytes of a response body, for the page to read what the handler answered.
+    static func data(_ response: Response) async throws -> Data {
+        final class Sink: @unchecked Sendable { var buffer = ByteBuffer() }
+        struct Collector: ResponseBodyWriter {
+            let sink: Sink
+            mutating func write(_ buffer: ByteBuffer) async throws { sink.buffer.writeImmutableBuffer(buffer) }
+            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        }
+        let sink = Sink()
+        try await response.body.write(Collector(sink: sink))
+        return Data(sink.buffer.readableBytesView)
+    }
+
+    static func json(_ response: Response) async throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: try await data(response)) as? [String: Any] ?? [:]
+    }
+
+    /// A handler that returns a body rather than a response.
+    static func wrap<Output: ResponseGenerator>(_ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output) -> Handler {
+        { request, context in try await handler(request, context).response(from: request, context: context) }
+    }
+}
+
+extension AppRequestContext {
+    /// Checks a form's `_csrf` against the session's token (or, before login, the browser's
+    /// login cookie). Every form handler calls this first.
+    func requireFormToken(_ form: WebForm) throws {
+        let expected: String? = if case .session(_, let token) = authentication { token } else { loginCSRF }
+        guard let expected, let sent = form.string("_csrf"), constantTimeEquals(sent, expected) else {
+            throw APIError(.forbidden, kind: "csrf", detail: "csrf: the form's token is missing or stale")
+        }
+    }
+
+    /// The signed-in caller, or a redirect to the login page.
+    func requirePageCaller() throws -> Caller {
+        guard let caller else { throw APIError(.unauthorized, kind: "unauthenticated", detail: "log in first") }
+        return caller
+    }
+}

@@ -1,0 +1,302 @@
+"""End-to-end checks of the web pages in Debian's headless Chromium, against a running demo.
+
+Run by scripts/browser-test (part of scripts/test): UADE_URL names the server, UADE_ARTEFACTS
+the folder for screenshots and downloads. Each test logs in as a demo account, as a person would.
+"""
+import os
+import re
+import subprocess
+import time
+import unittest
+import urllib.request
+import zipfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ.get("UADE_URL", "http://127.0.0.1:8097")
+ARTEFACTS = os.environ.get("UADE_ARTEFACTS", os.path.abspath(".build/artefacts"))
+SCREENS = os.path.join(ARTEFACTS, "screens")
+DOWNLOADS = os.path.join(ARTEFACTS, "downloads")
+PAGE_LIMIT = 300 * 1024
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("UADE_CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"]:
+        options.add_argument(argument)
+    if width < 500:
+        # Chromium's windows are never narrower than 500 px: a phone is emulated instead.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS, "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(os.environ.get("UADE_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+class WebCase(unittest.TestCase):
+    def setUp(self):
+        os.makedirs(SCREENS, exist_ok=True)
+        os.makedirs(DOWNLOADS, exist_ok=True)
+        self.driver = browser()
+
+    def tearDown(self):
+        self.driver.quit()
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+        return self.driver
+
+    def login(self, username, password="demo-password"):
+        d = self.open("/login")
+        d.find_element(By.ID, "username").send_keys(username)
+        d.find_element(By.ID, "password").send_keys(password)
+        d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+        WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+
+    def language(self, code):
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, f".langs button[value={code}]").click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        self.assertEqual(self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang"), code)
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def submit(self, form_id):
+        self.driver.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+
+    def cookies(self):
+        return "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+
+    def fetch(self, path):
+        request = urllib.request.Request(BASE + path, headers={"Cookie": self.cookies()})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+
+class CoordinatorTests(WebCase):
+    def first_missing_entry(self):
+        d = self.open("/due?status=missing")
+        links = d.find_elements(By.CSS_SELECTOR, "table.due a.button")
+        self.assertTrue(links, "the coordinator has values due")
+        return links[0].get_attribute("href")
+
+    def test_enter_correct_and_upload(self):
+        self.login("coord-kyzylorda")
+        self.language("ru")
+        self.assertIn("Незаполненные значения", self.text())
+        entry = self.first_missing_entry()
+        indicator, territory, period = (re.search(name + r"=([^&]+)", entry).group(1) for name in ("indicator", "territory", "period"))
+        d = self.open(entry[len(BASE):])
+
+        # A first value, typed with a decimal comma as Russian writes it.
+        d.find_element(By.ID, "value").send_keys("12,5")
+        d.find_element(By.ID, "comment").send_keys("по данным акимата")
+        self.submit("entry-form")
+        WebDriverWait(d, 20).until(lambda d: "notice=saved" in d.current_url)
+        self.assertEqual(d.find_element(By.ID, "current-value").text, "12,5")
+
+        # A correction without a reason is refused next to the field, and what was typed stays.
+        d.find_element(By.ID, "value").send_keys("13")
+        d.execute_script("document.getElementById('reason').removeAttribute('required')")
+        self.submit("entry-form")
+        WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".form-errors"))
+        self.assertTrue(d.find_elements(By.ID, "reason-error"), "the error stands next to the reason field")
+        self.assertEqual(d.find_element(By.ID, "value").get_attribute("value"), "13")
+        d.find_element(By.ID, "reason").send_keys("опечатка в отчёте")
+        self.submit("entry-form")
+        WebDriverWait(d, 20).until(lambda d: "notice=saved" in d.current_url)
+        self.assertEqual(d.find_element(By.ID, "current-value").text, "13")
+        history = d.find_elements(By.CSS_SELECTOR, "ol.history li")
+        self.assertEqual(len(history), 2)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "ol.history li.superseded")), 1)
+        self.assertIn("опечатка в отчёте", history[0].text)
+        d.save_screenshot(os.path.join(SCREENS, "ru-1280-entry-after-correction.png"))
+
+        # A file with one good and one bad row: the bad row is named, and nothing is written.
+        path = os.path.join(ARTEFACTS, "upload-with-bad-row.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            column = "territory_kato" if re.fullmatch(r"\d{9}", territory) else "territory_id"
+            f.write(f"indicator_code;{column};period;value;correction_reason\n")
+            f.write(f"{indicator};{territory};{period};99;сверка с акиматом\n")
+            f.write(f"NO-SUCH-INDICATOR;{territory};{period};5;\n")
+        d = self.open("/upload")
+        d.find_element(By.ID, "file").send_keys(path)
+        self.submit("upload-form")
+        WebDriverWait(d, 30).until(lambda d: d.find_elements(By.ID, "upload-problems"))
+        d.save_screenshot(os.path.join(SCREENS, "ru-1280-upload-problems.png"))
+        rows = d.find_elements(By.CSS_SELECTOR, "#upload-problems tbody tr")
+        self.assertEqual(len(rows), 1, [r.text for r in rows])
+        cells = [c.text for c in rows[0].find_elements(By.TAG_NAME, "td")]
+        self.assertEqual(cells[0], "3")
+        self.assertEqual(cells[1], "indicator_code")
+        d = self.open(entry[len(BASE):])
+        self.assertEqual(d.find_element(By.ID, "current-value").text, "13", "the rejected file changed nothing")
+
+    def test_another_territory_is_forbidden(self):
+        self.login("coord-akzhar")
+        self.language("ru")
+        d = self.open("/due")
+        # Akzhar's coordinator opens an entry form of the Kyzylorda region itself.
+        link = d.find_elements(By.CSS_SELECTOR, "table.due a.button")[0].get_attribute("href")
+        other = re.sub(r"territory=[^&]+", "territory=430000000", link)
+        self.open(other[len(BASE):])
+        self.assertIn("403", d.title)
+        self.assertIn("нет доступа", self.text())
+        status, _ = self.fetch(other[len(BASE):])
+        self.assertEqual(status, 403)
+
+
+class EvaluationHeatmapTests(WebCase):
+    def test_evaluation_then_heatmap(self):
+        self.login("admin")
+        self.language("ru")
+        d = self.open("/admin/evaluations")
+        before = [int(r.find_elements(By.TAG_NAME, "td")[0].text) for r in d.find_elements(By.CSS_SELECTOR, "#runs tbody tr")]
+        self.submit("evaluation-form")
+        WebDriverWait(d, 20).until(lambda d: "started=" in d.current_url)
+        run = int(re.search(r"started=(\d+)", d.current_url).group(1))
+        self.assertNotIn(run, before)
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            d = self.open("/admin/evaluations")
+            row = [r for r in d.find_elements(By.CSS_SELECTOR, "#runs tbody tr") if r.find_elements(By.TAG_NAME, "td")[0].text == str(run)]
+            if row and "completed" in row[0].text:
+                break
+            self.assertFalse(row and "failed" in row[0].text, "the evaluation failed")
+            time.sleep(3)
+        else:
+            self.fail("the evaluation did not complete in ten minutes")
+
+        self.driver.delete_all_cookies()
+        self.login("bureau-social")
+        self.language("ru")
+        d = self.open("/heatmap")
+        self.assertIn(f"#{run}", self.text(), "the heatmap shows the new run")
+        cells = d.find_elements(By.CSS_SELECTOR, "#heatmap td[class^=s-]")
+        self.assertTrue(cells, "the heatmap has judged cells")
+        # Status is never colour alone: each cell carries a sign and a hidden word.
+        self.assertRegex(cells[0].text, r"[✔→!✖?·] \d+/\d+")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, ".legend .badge"))
+        cells[0].find_element(By.TAG_NAME, "a").click()
+        WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#heatmap, #periods"))
+        d.find_elements(By.CSS_SELECTOR, "#heatmap td[class^=s-] a")[0].click()
+        WebDriverWait(d, 20).until(lambda d: d.find_elements(By.ID, "periods"))
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "svg.chart polyline"), "the trajectory chart is drawn")
+        self.assertTrue(d.find_element(By.ID, "headline").text)
+
+
+class FactionTests(WebCase):
+    def test_create_hearing_and_download_docx(self):
+        self.login("faction-mazhilis")
+        self.language("ru")
+        d = self.open("/hearings/new")
+        d.find_element(By.ID, "title").send_keys("Заслушивание Правительства: социальный блок")
+        Select(d.find_element(By.ID, "faction")).select_by_value("mazhilis")
+        d.find_element(By.CSS_SELECTOR, "input[name=sections][value=socially_sensitive]").click()
+        # A line without an office is refused next to the officials field; the title stays.
+        d.find_element(By.ID, "officials").send_keys("Только имя")
+        self.submit("hearing-form")
+        WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".form-errors"))
+        self.assertIn("Заслушивание Правительства", d.find_element(By.ID, "title").get_attribute("value"))
+        officials = d.find_element(By.ID, "officials")
+        officials.clear()
+        officials.send_keys("Премьер-Министр; Премьер-Министр Республики Казахстан")
+        self.submit("hearing-form")
+        WebDriverWait(d, 30).until(lambda d: re.search(r"/hearings/\d+\?notice=saved", d.current_url))
+        self.assertIn("Заслушивание Правительства", self.text())
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, "iframe.preview"))
+        d.save_screenshot(os.path.join(SCREENS, "ru-1280-hearing-created.png"))
+
+        for name in os.listdir(DOWNLOADS):
+            if name.endswith(".docx"):
+                os.remove(os.path.join(DOWNLOADS, name))
+        d.find_element(By.ID, "download-docx").click()
+        deadline = time.time() + 60
+        docx = None
+        while time.time() < deadline and docx is None:
+            names = [n for n in os.listdir(DOWNLOADS) if n.endswith(".docx")]
+            docx = os.path.join(DOWNLOADS, names[0]) if names else None
+            time.sleep(0.5)
+        self.assertIsNotNone(docx, "the DOCX was downloaded")
+        with zipfile.ZipFile(docx) as archive:
+            self.assertIn("Заслушивание Правительства", archive.read("word/document.xml").decode("utf-8"))
+        soffice = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", DOWNLOADS, docx],
+                                 capture_output=True, timeout=180)
+        self.assertEqual(soffice.returncode, 0, soffice.stderr)
+        self.assertTrue(os.path.exists(docx[:-5] + ".pdf"), "LibreOffice opened the DOCX")
+
+
+# Each main page, for the account that uses it.
+PAGES = [
+    ("coord-kyzylorda", "home", "/"),
+    ("coord-kyzylorda", "due", "/due?status=missing"),
+    ("coord-kyzylorda", "upload", "/upload"),
+    ("bureau-social", "heatmap", "/heatmap"),
+    ("pc-kyzylorda", "mine", "/mine"),
+    ("faction-mazhilis", "hearings", "/hearings"),
+    ("faction-mazhilis", "hearing", "/hearings/2"),
+    ("faction-mazhilis", "hearing-form", "/hearings/new"),
+    ("admin", "accounts", "/admin/accounts"),
+    ("admin", "ownership", "/admin/ownership"),
+    ("admin", "evaluations", "/admin/evaluations"),
+    ("admin", "heatmap-republic", "/heatmap"),
+    (None, "public", "/progress"),
+    (None, "login", "/login"),
+]
+
+
+class ScreenshotTests(unittest.TestCase):
+    """Every main page in Kazakh and Russian, at desktop width and at 360 px, and its weight."""
+
+    maxDiff = None
+
+    def test_pages(self):
+        os.makedirs(SCREENS, exist_ok=True)
+        failures = []
+        for width, height in [(1280, 900), (360, 780)]:
+            driver = browser(width, height)
+            try:
+                current = object()
+                for user, name, path in PAGES:
+                    if user != current:
+                        driver.delete_all_cookies()
+                        if user:
+                            driver.get(BASE + "/login")
+                            driver.find_element(By.ID, "username").send_keys(user)
+                            driver.find_element(By.ID, "password").send_keys("demo-password")
+                            driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+                            WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+                        current = user
+                    for lang in ["kk", "ru"]:
+                        driver.get(BASE + path + ("&" if "?" in path else "?") + "lang=" + lang)
+                        self.assertEqual(driver.find_element(By.TAG_NAME, "html").get_attribute("lang"), lang)
+                        if "403" in driver.title or "404" in driver.title or "500" in driver.title:
+                            failures.append(f"{name} ({lang}) answered {driver.title}")
+                        # Nothing wider than the screen but the tables, which scroll in their own frame.
+                        overflow = driver.execute_script(
+                            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                        if overflow > 4:
+                            failures.append(f"{name} ({lang}, {width} px) is {overflow} px wider than the screen")
+                        weight = driver.execute_script(
+                            "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                            ".reduce((s, e) => s + (e.transferSize || e.encodedBodySize || 0), 0)")
+                        html = len(driver.page_source.encode("utf-8"))
+                        if max(weight, html) > PAGE_LIMIT:
+                            failures.append(f"{name} ({lang}) weighs {max(weight, html)} bytes")
+                        driver.save_screenshot(os.path.join(SCREENS, f"{lang}-{width}-{name}.png"))
+            finally:
+                driver.quit()
+        self.assertEqual(failures, [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+@testable import UadeHTTP
+
+@Suite struct WebPieceTests {
+    @Test func multipartFormsGiveFieldsAndFiles() throws {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntoken-1\r\n"
+            + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q3.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+            + "indicator_code;value\r\nA-1;--5\r\n\r\n--XyZ--\r\n"
+        let form = try WebForm.multipart(ByteBuffer(string: body), boundary: "XyZ")
+        #expect(form.string("_csrf") == "token-1")
+        let file = try #require(form.files["file"])
+        #expect(file.filename == "q3.csv")
+        #expect(String(buffer: file.data) == "indicator_code;value\r\nA-1;--5\r\n")
+        #expect(WebForm.boundary("multipart/form-data; boundary=\"XyZ\"") == "XyZ")
+    }
+
+    @Test func urlencodedFormsDecodeEveryValue() {
+        let form = WebForm.urlencoded("value=12%2C5&comment=%D0%BF%D0%BE+%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D0%BC&codes=A&codes=B&empty=")
+        #expect(form.string("value") == "12,5")
+        #expect(form.string("comment") == "по данным")
+        #expect(form.all("codes") == ["A", "B"])
+        #expect(form.string("empty") == nil)
+    }
+
+    @Test func apiFieldNamesLandNextToTheirInputs() {
+        let errors = FormErrors(APIError(.unprocessableContent, kind: "invalid-fields", detail: "x", fields: [
+            .init(field: "body.value", reason: "must be finite"), .init(field: "body.officials[2].territory", reason: "outside"),
+        ]))
+        #expect(errors.byField["value"] == "must be finite")
+        #expect(errors.byField["officials"] == "outside")
+    }
+
+    @Test func onlyLocalPathsAreFollowedAfterLogin() {
+        #expect(WebController.safeNext("/due?status=missing") == "/due?status=missing")
+        #expect(WebController.safeNext("//evil.example/") == "/")
+        #expect(WebController.safeNext("https://evil.example/") == "/")
+        #expect(WebController.safeNext(nil) == "/")
+    }
+
+    /// Every `{{t.key}}` in a template has a label in Kazakh, Russian and English.
+    @Test func everyLabelATemplateUsesIsTranslated() throws {
+        let folder = try #require(PageRenderer.resources).appendingPathComponent("templates")
+        var used = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            var rest = Substring(text)
+            while let range = rest.range(of: "{{t.") {
+                let tail = rest[range.upperBound...]
+                let key = tail.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                used.insert(String(key))
+                rest = tail
+            }
+        }
+        #expect(used.count > 50)
+        for key in used.sorted() {
+            let texts = try #require(WebText.table[key], "no label \(key)")
+            #expect(!texts.0.isEmpty && !texts.1.isEmpty && !texts.2.isEmpty, "label \(key) is missing a language")
+        }
+        // The templates parse.
+        _ = try PageRenderer()
+    }
+}
