@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PostgresNIO
+import Testing
+import UadeHTTP
+import UadeTestSupport
+
+/// The pages answer each role as the API does: refusals are pages with the right status, and a
+/// form without its CSRF token changes nothing.
+@Suite struct WebPageTests {
+    func get(_ app: DemoApp, _ path: String, cookie: String? = nil) async throws -> (HTTPResponse.Status, String, String?) {
+        var headers: HTTPFields = [:]
+        if let cookie { headers[.cookie] = cookie }
+        return try await app.client.execute(uri: path, method: .get, headers: headers) { response in
+            (response.status, String(buffer: response.body), response.headers[.location])
+        }
+    }
+
+    @Test func pagesFollowRolesAndTerritories() async throws {
+        try await withDemoApp(.hearings) { app in
+            // Anonymous: the public page, and a way to the login page from anything else.
+            #expect(try await get(app, "/progress").0 == .ok)
+            let (status, _, location) = try await get(app, "/due")
+            #expect(status == .seeOther)
+            #expect(location?.hasPrefix("/login?next=") == true)
+
+            let akzhar = try #require(try await login(app, "coord-akzhar")).cookie
+            let (forbidden, body, _) = try await get(app, "/entry?indicator=HOU-01&territory=430000000&period=2026-Q3", cookie: akzhar)
+            #expect(forbidden == .forbidden)
+            #expect(body.contains("<html"))
+            #expect(try await get(app, "/admin/accounts", cookie: akzhar).0 == .forbidden)
+
+            let kyzylorda = try #require(try await login(app, "coord-kyzylorda")).cookie
+            #expect(try await get(app, "/entry?indicator=HOU-01&territory=430000000&period=2026-Q3", cookie: kyzylorda).0 == .ok)
+            #expect(try await get(app, "/due", cookie: kyzylorda).0 == .ok)
+
+            let bureau = try #require(try await login(app, "bureau-social")).cookie
+            let (heatmap, page, _) = try await get(app, "/heatmap", cookie: bureau)
+            #expect(heatmap == .ok)
+            #expect(page.contains("id=\"heatmap\""))
+            let admin = try #require(try await login(app, "admin")).cookie
+            #expect(try await get(app, "/admin/ownership", cookie: admin).0 == .ok)
+        }
+    }
+
+    @Test func aFormWithoutItsTokenChangesNothing() async throws {
+        try await withDemoApp(.hearings) { app in
+            let session = try #require(try await login(app, "coord-kyzylorda"))
+            let before = try await app.count("SELECT count(*)::int FROM progress_entries")
+            let form = "indicator=HOU-01&territory=430000000&period=2026-Q3&value=5"
+            for token in ["", "&_csrf=wrong"] {
+                let status = try await app.client.execute(
+                    uri: "/entry", method: .post,
+                    headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: form + token)) { $0.status }
+                #expect(status == .forbidden)
+            }
+            #expect(try await app.count("SELECT count(*)::int FROM progress_entries") == before)
+            // With the token the same form is written, through the API's own handler and audit.
+            let status = try await app.client.execute(
+                uri: "/entry", method: .post,
+                headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form + "&_csrf=" + session.csrf)) { $0.status }
+            #expect(status == .seeOther || status == .conflict || status == .unprocessableContent)
+            if status == .seeOther {
+                #expect(try await app.count("SELECT count(*)::int FROM progress_entries") == before + 1)
+                #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'progress_entry'") >= 1)
+            }
+        }
+    }
+}
