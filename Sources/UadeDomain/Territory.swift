@@ -66,6 +66,10 @@ public struct Territory: Sendable, Hashable, Identifiable {
         self.validTo = validTo
     }
 
+    /// How links and forms name it: its KATO code, or its id when it has none
+    /// (``TerritoryTree/find(_:)`` reads either back).
+    public var reference: String { kato?.value ?? String(id) }
+
     /// Whether the territory existed on `day` (boundaries change: `validTo` is exclusive).
     public func isValid(on day: Day) -> Bool {
         validFrom <= day && (validTo.map { day < $0 } ?? true)
@@ -100,6 +104,24 @@ public struct TerritoryTree: Sendable {
             guard result.insert(next).inserted else { continue }
             stack.append(contentsOf: children[next] ?? [])
         }
+        return result
+    }
+
+    /// The territories directly below `id`, in KATO order, as official lists give them.
+    public func childrenInOrder(of id: Territory.ID) -> [Territory.ID] {
+        (children[id] ?? []).sorted { (byID[$0]?.reference ?? "", $0) < (byID[$1]?.reference ?? "", $1) }
+    }
+
+    /// Every territory down to `maxDepth` levels below the roots, each after its parent and
+    /// with its depth: the order of a territory list in a form.
+    public func outline(maxDepth: Int) -> [(territory: Territory, depth: Int)] {
+        var result: [(territory: Territory, depth: Int)] = []
+        func walk(_ id: Territory.ID, depth: Int) {
+            guard depth <= maxDepth, let territory = byID[id] else { return }
+            result.append((territory, depth))
+            for child in childrenInOrder(of: id) { walk(child, depth: depth + 1) }
+        }
+        for root in roots.sorted(by: { $0.reference < $1.reference }) { walk(root.id, depth: 0) }
         return result
     }
 

@@ -14,7 +14,8 @@ public enum Charts {
         }
     }
 
-    static func number(_ value: Double) -> String {
+    /// Coordinates: at most one decimal, no trailing ".0", the same bytes on every platform.
+    public static func number(_ value: Double) -> String {
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
@@ -60,8 +61,8 @@ public enum Charts {
     }
 }
 
-enum HTML {
-    static func escape(_ text: String) -> String {
+public enum HTML {
+    public static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {

@@ -48,3 +48,24 @@ import UadeDomain
         #expect(NumberFormat.parse(NumberFormat.format(1234.5, .ru)) == 1234.5)
     }
 }
+
+@Suite struct TerritoryOutlineTests {
+    func territory(_ id: Int64, _ kato: String?, _ kind: TerritoryKind, _ parent: Int64?) -> Territory {
+        Territory(id: id, kato: kato.flatMap(KATOCode.init), kind: kind, parentID: parent, name: LocalizedText(kk: "t\(id)", ru: "t\(id)", en: nil),
+                  validFrom: Day(year: 2000, month: 1, day: 1)!, validTo: nil)
+    }
+
+    @Test func childrenComeInKATOOrderAndTheOutlineStopsAtItsDepth() {
+        let tree = TerritoryTree([
+            territory(1, "000000000", .republic, nil),
+            territory(2, "430000000", .region, 1), territory(3, "100000000", .region, 1),
+            territory(4, "433200000", .district, 2), territory(5, nil, .district, 2),
+        ])
+        #expect(tree.childrenInOrder(of: 1) == [3, 2])
+        #expect(tree.byID[2]!.reference == "430000000")
+        #expect(tree.byID[5]!.reference == "5")
+        #expect(tree.find(tree.byID[5]!.reference)?.id == 5)
+        #expect(tree.outline(maxDepth: 1).map(\.territory.id) == [1, 3, 2])
+        #expect(tree.outline(maxDepth: 2).map { "\($0.territory.id):\($0.depth)" } == ["1:0", "3:1", "2:1", "4:2", "5:2"])
+    }
+}

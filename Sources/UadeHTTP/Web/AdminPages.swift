@@ -97,7 +97,7 @@ extension WebController {
             "gapSections": gaps.sections.map { ["code": $0.code, "name": $0.name.resolved(language), "programme": $0.programmeCode] },
             "gapIndicators": gaps.indicators.prefix(100).map { gap in
                 ["territory": policy.tree.byID[gap.territoryID]?.name.resolved(language) ?? String(gap.territoryID),
-                 "territoryRef": policy.tree.byID[gap.territoryID]?.kato?.value ?? String(gap.territoryID),
+                 "territoryRef": policy.tree.byID[gap.territoryID]?.reference ?? String(gap.territoryID),
                  "count": gap.count, "examples": gap.examples.joined(separator: ", ")] as [String: Any]
             },
             "noGaps": gaps.sections.isEmpty && gaps.indicators.isEmpty,

@@ -41,19 +41,12 @@ extension WebController {
         let language = self.language(context), t = self.t(context)
         let policy = try await authorizer.policy()
         let scope = policy.visibleTerritories(caller, roles: [.factionStaff])
-        var territories: [[String: Any]] = []
-        func walk(_ id: Territory.ID, depth: Int) {
-            guard depth <= 2, let territory = policy.tree.byID[id] else { return }
-            if scope?.contains(id) ?? true {
-                let ref = territory.kato?.value ?? String(id)
-                territories.append(["ref": ref, "name": String(repeating: "— ", count: depth) + territory.name.resolved(language),
-                                    "factionSelected": values["faction_territory"] == ref, "scopeSelected": values["territory"] == ref])
-            }
-            for child in (policy.tree.children[id] ?? []).sorted(by: { (policy.tree.byID[$0]?.kato?.value ?? "") < (policy.tree.byID[$1]?.kato?.value ?? "") }) {
-                walk(child, depth: depth + 1)
-            }
+        let territories = territoryChoices(policy.tree, visible: scope, maxDepth: 2, language: language).map { choice -> [String: Any] in
+            var choice = choice
+            choice["factionSelected"] = values["faction_territory"] == choice["ref"] as? String
+            choice["scopeSelected"] = values["territory"] == choice["ref"] as? String
+            return choice
         }
-        for root in policy.tree.roots { walk(root.id, depth: 0) }
         let programme = try await programmes.programmes().first
         let sections = if let programme { try await programmes.sections(programmeID: programme.id) } else { [Section]() }
         let runs = try await reads.runs(limit: 30, offset: 0).filter { $0.status == "completed" }
@@ -99,7 +92,7 @@ extension WebController {
     }
 
     func storedValues(_ hearing: Hearing, tree: TerritoryTree, sections: [Section]) -> ([String: String], Set<String>) {
-        func ref(_ id: Territory.ID) -> String { tree.byID[id]?.kato?.value ?? String(id) }
+        func ref(_ id: Territory.ID) -> String { tree.byID[id]?.reference ?? String(id) }
         let officials = hearing.officials.map { "\($0.name); \($0.office); \(ref($0.territoryID))" }.joined(separator: "\n")
         let codes = Set(sections.filter { hearing.sectionIDs.contains($0.id) }.map(\.code))
         return (["title": hearing.title, "held_on": hearing.heldOn.iso, "faction": hearing.faction.rawValue, "faction_territory": ref(hearing.factionTerritoryID),
@@ -113,7 +106,7 @@ extension WebController {
         var values = ["depth": "1", "held_on": today().adding(days: 14).iso, "faction": caller.isAdministrator ? "mazhilis" : "maslikhat"]
         if let first = caller.territories(for: .factionStaff).first {
             let policy = try await authorizer.policy()
-            let ref = policy.tree.byID[first]?.kato?.value ?? String(first)
+            let ref = policy.tree.byID[first]?.reference ?? String(first)
             values["faction_territory"] = ref
             values["territory"] = ref
             if policy.tree.byID[first]?.kind == .republic { values["faction"] = "mazhilis" }
@@ -154,6 +147,12 @@ extension WebController {
     }
 
     @Sendable func hearingPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderHearing(request, context: context)
+    }
+
+    /// The hearing, with a refused resolution's errors and input when there are any.
+    func renderHearing(_ request: Request, context: AppRequestContext, resolution: (errors: FormErrors, input: [String: String])? = nil,
+                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try context.requirePageCaller()
         let t = self.t(context), language = self.language(context)
         let hearing = try await loadHearing(context)
@@ -166,8 +165,9 @@ extension WebController {
         var resolutions = try await hearings.resolutions(hearingID: hearing.id)
         if case .sections(let owned) = access { resolutions = resolutions.filter { owned.contains($0.sectionId) } }
         let report = "/api/v1/hearings/\(hearing.id)/report?lang=\(language.rawValue)"
-        let form = request.uri.queryParameters
+        let chosenSection = resolution?.input["section"]
         return try pages.render("hearing", title: hearing.title, request: request, context: context, data: [
+            "errors": resolution?.errors.context ?? [:], "input": resolution?.input ?? [:],
             "id": hearing.id, "hearingTitle": hearing.title, "date": Show.day(hearing.heldOn, language),
             "faction": t[hearing.faction == .mazhilis ? "faction_mazhilis" : "faction_maslikhat"]!,
             "territory": policy.tree.byID[hearing.territoryID]?.name.resolved(language) ?? "",
@@ -178,8 +178,8 @@ extension WebController {
             "canEdit": canEdit,
             "resolutions": resolutions.map { ["code": $0.measureCode, "text": $0.text, "deadline": (Day(iso: $0.deadline).map { Show.day($0, language) } ?? $0.deadline),
                                               "executor": $0.executor, "status": $0.status] },
-            "sectionChoices": covered.map { ["code": $0.code, "name": $0.code + " · " + $0.name.resolved(language), "selected": form.get("section") == $0.code] },
-        ])
+            "sectionChoices": covered.map { ["code": $0.code, "name": $0.code + " · " + $0.name.resolved(language), "selected": chosenSection == $0.code] },
+        ], status: status)
     }
 
     @Sendable func editHearingPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -232,10 +232,7 @@ extension WebController {
         case .success: return PageRenderer.redirect("/hearings/\(hearing.id)?notice=saved#resolutions")
         case .failure(let error):
             if error.status == .forbidden { throw error }
-            let t = self.t(context)
-            return try pages.render("error", title: t["error_title"]!, request: request, context: context,
-                                    data: ["message": t["form_has_errors"]!, "detail": error.detail + " " + error.fields.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
-                                           "code": error.status.code, "back": "/hearings/\(hearing.id)"], status: error.status)
+            return try await renderHearing(request, context: context, resolution: (FormErrors(error), form.echo), status: error.status)
         }
     }
 }

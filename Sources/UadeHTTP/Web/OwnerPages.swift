@@ -56,8 +56,7 @@ extension WebController {
             top = chosen
         }
         guard let top else { throw APIError(.forbidden, kind: "forbidden", detail: "no territory to show") }
-        let rows = [top.id] + (policy.tree.children[top.id] ?? []).filter { filter.territories.map(Set.init)?.contains($0) ?? true }
-            .sorted { (policy.tree.byID[$0]?.kato?.value ?? "") < (policy.tree.byID[$1]?.kato?.value ?? "") }
+        let rows = [top.id] + policy.tree.childrenInOrder(of: top.id).filter { filter.territories.map(Set.init)?.contains($0) ?? true }
 
         let allSections = try await allSections()
         var sections = allSections
@@ -81,7 +80,7 @@ extension WebController {
         let runParameter = query.get("run").map { "&run=\($0)" } ?? ""
         let tableRows: [[String: Any]] = heatmap.rows.map { rowID in
             let territory = policy.tree.byID[rowID]
-            let ref = territory?.kato?.value ?? String(rowID)
+            let ref = territory?.reference ?? String(rowID)
             let cells: [[String: Any]] = shownColumns.map { column in
                 guard let cell = heatmap.cell(rowID, column.id) else { return ["empty": true] }
                 let status = Show.status(cell.dominant, t)
@@ -99,7 +98,7 @@ extension WebController {
             "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
             "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
             "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
-            "up": parent.map { "/heatmap?territory=\($0.kato?.value ?? String($0.id))\(runParameter)" } ?? (chosenSection != nil ? "/heatmap?territory=\(top.kato?.value ?? String(top.id))" : ""),
+            "up": parent.map { "/heatmap?territory=\($0.reference)\(runParameter)" } ?? (chosenSection != nil ? "/heatmap?territory=\(top.reference)" : ""),
             "empty": tableRows.isEmpty,
         ])
     }
@@ -124,7 +123,7 @@ extension WebController {
                 let code = names[item.indicatorID]?.code ?? String(item.indicatorID)
                 return ["status": Show.status(item.headline, t), "indicator": code, "name": names[item.indicatorID]?.name.resolved(language) ?? "",
                         "territory": territory?.name.resolved(language) ?? "",
-                        "href": "/indicator?indicator=\(code)&territory=\(territory?.kato?.value ?? String(item.territoryID))"]
+                        "href": "/indicator?indicator=\(code)&territory=\(territory?.reference ?? String(item.territoryID))"]
             }
         return try pages.render("mine", title: t["mine_title"]!, request: request, context: context, data: [
             "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
@@ -173,7 +172,7 @@ extension WebController {
             "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
             "canEnter": policy.decide(caller, .writeProgress, Resource(territoryID: territory.id, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id)).isAllowed,
             "entryPeriod": ordered.last { $0.status == .missed || $0.status == .notReported }?.period.code ?? "",
-            "territoryRef": territory.kato?.value ?? String(territory.id),
+            "territoryRef": territory.reference,
         ])
     }
 }

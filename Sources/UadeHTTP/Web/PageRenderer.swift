@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
+import UadeReports
 import NIOCore
 import UadeDomain
 
@@ -129,16 +130,9 @@ enum Show {
         value.map { NumberFormat.format($0, language) } ?? "—"
     }
 
+    /// The sign is the reports' own (``Charts/style(_:)``), so a status looks alike everywhere.
     static func status(_ status: EvaluationStatus, _ t: [String: String]) -> [String: String] {
-        let sign = switch status {
-        case .achieved: "✔"
-        case .onTrack: "→"
-        case .atRisk: "!"
-        case .missed: "✖"
-        case .notReported: "?"
-        case .notDue: "·"
-        }
-        return ["code": status.rawValue, "sign": sign, "label": t["status_\(status.rawValue)"] ?? status.rawValue]
+        ["code": status.rawValue, "sign": Charts.style(status.rawValue).sign, "label": t["status_\(status.rawValue)"] ?? status.rawValue]
     }
 
     /// "17 Nov 2026" the way each language writes a date.

@@ -19,18 +19,8 @@ extension WebController {
     /// The territories a coordinator reports for, in tree order (for the filter).
     func coordinatorTerritories(_ caller: Caller, policy: AccessPolicy, language: Language) -> [[String: Any]] {
         let visible = policy.visibleTerritories(caller, roles: [.coordinator])
-        var result: [[String: Any]] = []
-        func walk(_ id: Territory.ID, depth: Int) {
-            guard let territory = policy.tree.byID[id] else { return }
-            if visible?.contains(id) ?? true {
-                result.append(["ref": territory.kato?.value ?? String(id),
-                               "name": String(repeating: "— ", count: depth) + territory.name.resolved(language)])
-            }
-            if visible == nil && depth >= 1 { return }
-            for child in policy.tree.children[id] ?? [] { walk(child, depth: depth + 1) }
-        }
-        for root in policy.tree.roots { walk(root.id, depth: 0) }
-        return result
+        // An administrator may report anywhere: the republic and its regions keep the list short.
+        return territoryChoices(policy.tree, visible: visible, maxDepth: visible == nil ? 1 : 3, language: language)
     }
 
     @Sendable func duePage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -133,7 +123,7 @@ extension WebController {
         data["indicator"] = cell.context.indicator.code
         data["indicatorName"] = cell.context.indicator.name.resolved(language)
         data["unit"] = cell.context.unit.name.resolved(language)
-        data["territory"] = cell.territory.kato?.value ?? String(cell.territory.id)
+        data["territory"] = cell.territory.reference
         data["territoryName"] = cell.territory.name.resolved(language)
         data["period"] = cell.period.code
         data["target"] = Show.number(here.target, language)
@@ -254,9 +244,10 @@ extension WebController {
         let outcome = try await InProcessAPI.call(InProcessAPI.wrap(evaluationsAPI.explain), path: "/api/v1/flags/\(id)/explanation",
                                                   json: ["text": form.string("text") ?? ""], parameters: ["id": id], context: context)
         if case .failure(let error) = outcome {
-            if error.status == .unprocessableContent {
-                return try pages.render("error", title: t(context)["error_title"]!, request: request, context: context,
-                                        data: ["message": t(context)["form_has_errors"]!, "detail": error.detail, "code": 422], status: .unprocessableContent)
+            if error.status == .unprocessableContent || error.status == .badRequest, let flagID = Int64(id) {
+                let reason = error.fields.map(\.reason).joined(separator: "; ")
+                let refused = RefusedExplanation(flagID: flagID, text: form.fields["text"]?.first ?? "", reason: reason.isEmpty ? error.detail : reason)
+                return try await renderHome(request, context: context, refused: refused, status: error.status)
             }
             throw error
         }

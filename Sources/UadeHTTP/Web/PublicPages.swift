@@ -14,9 +14,7 @@ extension WebController {
         guard let run = try await reads.latestCompleted(), let republic = policy.tree.roots.first else {
             return try pages.render("public", title: t["public_title"]!, request: request, context: context, data: ["noRun": true])
         }
-        let regions = (policy.tree.children[republic.id] ?? [])
-            .sorted { (policy.tree.byID[$0]?.kato?.value ?? "") < (policy.tree.byID[$1]?.kato?.value ?? "") }
-        let rows = [republic.id] + regions
+        let rows = [republic.id] + policy.tree.childrenInOrder(of: republic.id)
         let sections = try await allSections()
         let items = try await dashboard.headlineItems(runID: run.id, sections: nil, territories: rows)
         let heatmap = Heatmap(rows: rows, columns: sections.map(\.id), items: items.map { (row: $0.territoryID, column: $0.sectionID, headline: $0.headline) })

@@ -1,4 +1,5 @@
 import Foundation
+import UadeReports
 import NIOCore
 import UadeDomain
 
@@ -11,10 +12,7 @@ enum WebCharts {
         let actual: Double?
     }
 
-    static func n(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-    }
+    static func n(_ value: Double) -> String { Charts.number(value) }
 
     static func trajectory(_ points: [Point], width: Double = 640, height: Double = 220, labelled: Bool = true, language: Language = .ru,
                            title: String = "") -> String {
@@ -50,8 +48,5 @@ enum WebCharts {
         return svg + "</svg>"
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 }

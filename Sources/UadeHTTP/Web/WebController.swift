@@ -56,6 +56,13 @@ struct WebController: Sendable {
         return result
     }
 
+    /// Territories for a select: those in `visible` (nil: any) down to `maxDepth`, indented by level.
+    func territoryChoices(_ tree: TerritoryTree, visible: Set<Territory.ID>?, maxDepth: Int, language: Language) -> [[String: Any]] {
+        tree.outline(maxDepth: maxDepth).filter { visible?.contains($0.territory.id) ?? true }.map { entry in
+            ["ref": entry.territory.reference, "name": String(repeating: "— ", count: entry.depth) + entry.territory.name.resolved(language)]
+        }
+    }
+
     func t(_ context: AppRequestContext) -> [String: String] { WebText.labels(context.language ?? .ru) }
     func language(_ context: AppRequestContext) -> Language { context.language ?? .ru }
 
@@ -143,6 +150,18 @@ struct WebController: Sendable {
     // MARK: Home
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderHome(request, context: context)
+    }
+
+    /// A flag's refused explanation comes back here, next to that flag, with the text kept.
+    struct RefusedExplanation {
+        let flagID: Int64
+        let text: String
+        let reason: String
+    }
+
+    func renderHome(_ request: Request, context: AppRequestContext, refused: RefusedExplanation? = nil,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let caller = context.caller else { return PageRenderer.redirect("/login") }
         let t = self.t(context), language = self.language(context)
         let policy = try await authorizer.policy()
@@ -154,7 +173,13 @@ struct WebController: Sendable {
             let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
             data["due"] = ["missing": missing, "periods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
             let (flags, total) = try await reads.flags(.init(states: ["open"], territories: territories), page: PageRequest(limit: 10, offset: 0))
-            data["flags"] = try await flagRows(flags, tree: policy.tree, language: language)
+            data["flags"] = try await flagRows(flags, tree: policy.tree, language: language).map { row -> [String: Any] in
+                guard let refused, row["id"] as? Int64 == refused.flagID else { return row }
+                var row = row
+                row["explanation"] = refused.text
+                row["error"] = refused.reason
+                return row
+            }
             data["flagsTotal"] = total
             data["hasFlags"] = !flags.isEmpty
             anything = anything || missing > 0 || total > 0
@@ -187,7 +212,7 @@ struct WebController: Sendable {
             anything = true
         }
         data["nothing"] = !anything
-        return try pages.render("home", title: t["home_title"]!, request: request, context: context, data: data)
+        return try pages.render("home", title: t["home_title"]!, request: request, context: context, data: data, status: status)
     }
 
     func flagRows(_ flags: [FlagView], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
