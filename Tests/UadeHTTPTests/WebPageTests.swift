@@ -22,7 +22,11 @@ import UadeTestSupport
     @Test func pagesFollowRolesAndTerritories() async throws {
         try await withDemoApp(.hearings) { app in
             // Anonymous: the public page, and a way to the login page from anything else.
-            #expect(try await get(app, "/progress").0 == .ok)
+            let (publicStatus, publicPage, _) = try await get(app, "/progress")
+            #expect(publicStatus == .ok)
+            // Nobody is signed in: a way to log in, and no one to log out.
+            #expect(publicPage.contains("href=\"/login\""))
+            #expect(!publicPage.contains("id=\"logout\""))
             let (status, _, location) = try await get(app, "/due")
             #expect(status == .seeOther)
             #expect(location?.hasPrefix("/login?next=") == true)
@@ -35,7 +39,10 @@ import UadeTestSupport
 
             let kyzylorda = try #require(try await login(app, "coord-kyzylorda")).cookie
             #expect(try await get(app, "/entry?indicator=HOU-01&territory=430000000&period=2026-Q3", cookie: kyzylorda).0 == .ok)
-            #expect(try await get(app, "/due", cookie: kyzylorda).0 == .ok)
+            let (dueStatus, duePage, _) = try await get(app, "/due", cookie: kyzylorda)
+            #expect(dueStatus == .ok)
+            #expect(duePage.contains("id=\"logout\""))
+            #expect(duePage.contains("coord-kyzylorda"))
 
             let bureau = try #require(try await login(app, "bureau-social")).cookie
             let (heatmap, page, _) = try await get(app, "/heatmap", cookie: bureau)

@@ -219,9 +219,11 @@ extension WebController {
             func status(_ key: String) -> [String: String]? {
                 (item[key] as? String).flatMap(EvaluationStatus.init(rawValue:)).map { Show.status($0, t) }
             }
-            return ["indicator": item["indicator_code"] ?? "", "territory": territory?.name.resolved(language) ?? (item["territory_kato"] ?? ""),
-                    "period": item["period"] ?? "", "before": status("before") as Any, "after": status("after") as Any,
-                    "change": t[change] ?? change, "changeCode": change]
+            var row: [String: Any] = ["indicator": item["indicator_code"] ?? "", "territory": territory?.name.resolved(language) ?? (item["territory_kato"] ?? ""),
+                                      "period": item["period"] ?? "", "change": t[change] ?? change, "changeCode": change]
+            row["before"] = status("before")
+            row["after"] = status("after")
+            return row
         }
         let counts = (body["counts"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { ["label": t[$0.key] ?? $0.key, "count": $0.value] }
         return try pages.render("diff", title: t["diff_title"]!, request: request, context: context, data: [

@@ -85,10 +85,11 @@ struct PageRenderer: Sendable {
         page["lang"] = language.rawValue
         page["title"] = title
         page["csrf"] = csrf ?? context.loginCSRF ?? ""
-        page["user"] = context.caller.map { caller in
-            ["username": caller.username,
-             "roles": Array(Set(caller.grants.map { t["role_\($0.role.rawValue)"] ?? $0.role.rawValue })).sorted().joined(separator: ", ")]
-        } as Any
+        // Only set when signed in: a nil inside Any would count as present in a Mustache section.
+        if let caller = context.caller {
+            page["user"] = ["username": caller.username,
+                            "roles": Array(Set(caller.grants.map { t["role_\($0.role.rawValue)"] ?? $0.role.rawValue })).sorted().joined(separator: ", ")]
+        }
         page["nav"] = Self.navigation(context.caller, path: request.uri.path, labels: t)
         page["here"] = request.uri.description
         page["languages"] = Language.allCases.map { ["code": $0.rawValue, "name": Self.languageName($0), "current": $0 == language] }
