@@ -14,6 +14,10 @@ say "evaluating as of $AS_OF (the hearings' run)"
 "$UADE" migrate >&2
 "$UADE" evaluate --as-of "$AS_OF" >&2
 RUN_ID="$("${PSQL[@]}" -Atc "SELECT max(id) FROM evaluation_runs WHERE status = 'completed'")"
+# Hearings are held days after their run: by then autovacuum has been through the millions of rows
+# the run wrote. Do that now, so it does not share the two cores with the measurement.
+say "vacuuming what the run wrote"
+"${PSQL[@]}" -c "VACUUM (ANALYZE) evaluation_items, flags"
 hearing() {
     "${PSQL[@]}" -Atc "
         INSERT INTO hearings (programme_id, faction, faction_territory_id, held_on, title, territory_id, depth, sections_choice, run_id)

@@ -21,41 +21,47 @@ public struct ReportRepository: Sendable {
     }
 
     public func facts(for hearing: Hearing, partForSections: [Section.ID]? = nil) async throws -> ReportFacts {
-        let tree = try await TerritoryRepository(client: client, logger: logger).tree()
-        let run = try await runPart(hearing.runID)
+        // The parts are independent reads: they run side by side on the pool's connections.
+        async let treeRead = TerritoryRepository(client: client, logger: logger).tree()
+        async let runRead = runPart(hearing.runID)
+        async let sectionsRead = ProgrammeRepository(client: client, logger: logger).sections(programmeID: hearing.programmeID)
+        let (tree, run, allSections) = try await (treeRead, runRead, sectionsRead)
         let scope = HearingRules.territoriesInScope(hearing.territoryID, depth: hearing.depth, tree: tree)
-        let allSections = try await ProgrammeRepository(client: client, logger: logger).sections(programmeID: hearing.programmeID)
         var sections = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs, of: allSections)
         if let part = partForSections { sections = sections.filter { part.contains($0.id) } }
         let sectionIDs = sections.map(\.id)
-        let bureau = try await bureauMembers(sectionIDs, on: run.asOf)
+        async let bureauRead = bureauMembers(sectionIDs, on: run.asOf)
+        async let overdueRead = overdueMeasures(runID: run.id, territories: scope, sections: sectionIDs)
+        async let resolutionsRead = openResolutions(before: hearing, runID: run.id, sections: sectionIDs)
         let indicators = try await indicators(sectionIDs)
-        let rows = try await itemRows(runID: run.id, territories: scope, indicators: indicators.map(\.id))
-        let explanations = try await explanations(territories: scope, indicators: indicators.map(\.id))
+        async let explanationsRead = explanations(territories: scope, indicators: indicators.map(\.id))
+        async let comparisonRead = comparison(hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
+                                              indicators: indicators)
+        let rows = try await itemRows(runID: run.id, territories: scope, indicators: indicators)
         let people = try await names(Set(rows.flatMap { [$0.councilMemberID, $0.bureauMemberID] }.compactMap { $0 }))
+        let (bureau, explanations) = try await (bureauRead, explanationsRead)
 
+        // Items in report order: section, indicator position and code, then territory in scope order.
         let territoryOrder = Dictionary(uniqueKeysWithValues: scope.enumerated().map { ($1, $0) })
-        let indicatorByID = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0) })
         let sectionOrder = Dictionary(uniqueKeysWithValues: sections.enumerated().map { ($1.id, $0) })
-        let items = rows.compactMap { row -> ReportFacts.Item? in
-            guard let indicator = indicatorByID[row.indicatorID] else { return nil }
-            let series = row.points(indicator.periodicity)
+        let indicatorsInOrder = indicators.sorted {
+            (sectionOrder[$0.sectionID] ?? 0, $0.position, $0.code) < (sectionOrder[$1.sectionID] ?? 0, $1.position, $1.code)
+        }
+        let indicatorRank = Dictionary(uniqueKeysWithValues: indicatorsInOrder.enumerated().map { ($1.id, $0) })
+        let ordered = rows.compactMap { row in
+            indicatorRank[row.indicatorID].map { (rank: ($0, territoryOrder[row.territoryID] ?? 0), row: row) }
+        }.sorted { $0.rank < $1.rank }
+        let items = ordered.map { entry -> ReportFacts.Item in
+            let (row, indicator) = (entry.row, indicatorsInOrder[entry.rank.0])
             var notes: [Period: String] = [:]
             for (start, text) in explanations[IndicatorInTerritory(indicatorID: row.indicatorID, territoryID: row.territoryID)] ?? [] {
                 if let period = Period(start: start, periodicity: indicator.periodicity) { notes[period] = text }
             }
             return ReportFacts.Item(
                 indicatorID: indicator.id, indicatorCode: indicator.code, indicatorName: indicator.name, unit: indicator.unitName,
-                sectionID: indicator.sectionID, territoryID: row.territoryID, series: series,
+                sectionID: indicator.sectionID, territoryID: row.territoryID, series: row.series,
                 councilMemberID: row.councilMemberID, councilMember: row.councilMemberID.flatMap { people[$0] },
                 bureauMemberID: row.bureauMemberID, bureauMember: row.bureauMemberID.flatMap { people[$0] }, explanations: notes)
-        }.sorted { a, b in
-            let (ia, ib) = (indicatorByID[a.indicatorID]!, indicatorByID[b.indicatorID]!)
-            let (sa, sb) = (sectionOrder[ia.sectionID] ?? 0, sectionOrder[ib.sectionID] ?? 0)
-            if sa != sb { return sa < sb }
-            if ia.position != ib.position { return ia.position < ib.position }
-            if ia.code != ib.code { return ia.code < ib.code }
-            return (territoryOrder[a.territoryID] ?? 0) < (territoryOrder[b.territoryID] ?? 0)
         }
 
         let territories = scope.compactMap { id -> ReportFacts.TerritoryPart? in
@@ -69,10 +75,9 @@ public struct ReportRepository: Sendable {
             run: run, territories: territories,
             sections: sections.map { .init(id: $0.id, code: $0.code, name: $0.name, sociallySensitive: $0.sociallySensitive, bureauMember: bureau[$0.id]) },
             items: items,
-            overdueMeasures: try await overdueMeasures(runID: run.id, territories: scope, sections: sectionIDs),
-            openResolutions: try await openResolutions(before: hearing, runID: run.id, sections: sectionIDs),
-            comparison: try await comparison(hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
-                                             indicators: indicators),
+            overdueMeasures: try await overdueRead,
+            openResolutions: try await resolutionsRead,
+            comparison: try await comparisonRead,
             partForSections: partForSections)
     }
 
@@ -112,35 +117,36 @@ public struct ReportRepository: Sendable {
         return result
     }
 
+    /// One indicator × territory of a run, its periods already turned into points.
     struct ItemRow {
         let indicatorID: Int64
         let territoryID: Int64
-        let days: [Int32]
-        let statuses: [String]
-        let targets: [Double]
-        let actuals: [Double]
-        let projected: [Double]
-        let gaps: [Double]
-        let gapPercents: [Double]
-        let reconciliation: [Bool]
-        let outliers: [Bool]
+        let series: [ReportFacts.Point]
         let councilMemberID: Int64?
         let bureauMemberID: Int64?
+    }
 
-        /// NULLs travel as NaN inside the arrays.
-        func points(_ periodicity: Periodicity) -> [ReportFacts.Point] {
-            func value(_ array: [Double], _ i: Int) -> Double? { i < array.count && !array[i].isNaN ? array[i] : nil }
-            return days.indices.compactMap { i in
-                guard let period = Period(start: Day(daysSinceEpoch: Int(days[i])), periodicity: periodicity) else { return nil }
-                return ReportFacts.Point(period: period, status: EvaluationStatus(rawValue: statuses[i]) ?? .notDue, target: targets[i],
-                                         actual: value(actuals, i), projected: value(projected, i), gap: value(gaps, i), gapPercent: value(gapPercents, i),
-                                         reconciliation: i < reconciliation.count && reconciliation[i], outlier: i < outliers.count && outliers[i])
+    /// Read in parts side by side: turning the arrays into points is most of the time, and it
+    /// then uses every core.
+    func itemRows(runID: Int64, territories: [Territory.ID], indicators: [IndicatorRow]) async throws -> [ItemRow] {
+        let periodicity = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0.periodicity) })
+        let parts = Swift.max(1, Swift.min(Self.parallelReads, territories.count))
+        let chunks = (0..<parts).map { part in stride(from: part, to: territories.count, by: parts).map { territories[$0] } }
+        return try await withThrowingTaskGroup(of: [ItemRow].self) { group in
+            for chunk in chunks {
+                group.addTask { try await itemRowsPart(runID: runID, territories: chunk, periodicity: periodicity) }
             }
+            var rows: [ItemRow] = []
+            for try await part in group { rows += part }
+            return rows
         }
     }
 
-    func itemRows(runID: Int64, territories: [Territory.ID], indicators: [Indicator.ID]) async throws -> [ItemRow] {
+    static let parallelReads = 4
+
+    private func itemRowsPart(runID: Int64, territories: [Territory.ID], periodicity: [Indicator.ID: Periodicity]) async throws -> [ItemRow] {
         var result: [ItemRow] = []
+        let indicators = Array(periodicity.keys)
         let rows = try await client.query("""
             SELECT indicator_id, territory_id, days, statuses, targets, actuals, projected, gaps, gap_percents, reconciliation, outliers,
                    indicator_owner_id, section_owner_id
@@ -150,12 +156,22 @@ public struct ReportRepository: Sendable {
             """, logger: logger)
         for try await row in rows {
             let c = row.makeRandomAccess()
-            result.append(ItemRow(
-                indicatorID: try c[0].decode(Int64.self), territoryID: try c[1].decode(Int64.self), days: try BinaryArray.int32s(c[2]),
-                statuses: try BinaryArray.strings(c[3]), targets: try BinaryArray.doubles(c[4]), actuals: try BinaryArray.doubles(c[5]),
-                projected: try BinaryArray.doubles(c[6]), gaps: try BinaryArray.doubles(c[7]), gapPercents: try BinaryArray.doubles(c[8]),
-                reconciliation: try BinaryArray.bools(c[9]), outliers: try BinaryArray.bools(c[10]),
-                councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
+            let indicatorID = try c[0].decode(Int64.self)
+            let days = try BinaryArray.int32s(c[2]), statuses = try BinaryArray.strings(c[3]), targets = try BinaryArray.doubles(c[4])
+            let actuals = try BinaryArray.doubles(c[5]), projected = try BinaryArray.doubles(c[6]), gaps = try BinaryArray.doubles(c[7])
+            let gapPercents = try BinaryArray.doubles(c[8]), reconciliation = try BinaryArray.bools(c[9]), outliers = try BinaryArray.bools(c[10])
+            // The arrays follow `days`; missing values travel as NaN.
+            func value(_ array: [Double], _ i: Int) -> Double? { i < array.count && !array[i].isNaN ? array[i] : nil }
+            let kind = periodicity[indicatorID] ?? .quarterly
+            let series = days.indices.compactMap { i -> ReportFacts.Point? in
+                guard i < statuses.count, i < targets.count,
+                      let period = Period(start: Day(daysSinceEpoch: Int(days[i])), periodicity: kind) else { return nil }
+                return ReportFacts.Point(period: period, status: EvaluationStatus(rawValue: statuses[i]) ?? .notDue, target: targets[i],
+                                         actual: value(actuals, i), projected: value(projected, i), gap: value(gaps, i), gapPercent: value(gapPercents, i),
+                                         reconciliation: i < reconciliation.count && reconciliation[i], outlier: i < outliers.count && outliers[i])
+            }
+            result.append(ItemRow(indicatorID: indicatorID, territoryID: try c[1].decode(Int64.self), series: series,
+                                  councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
         }
         return result
     }
@@ -259,8 +275,7 @@ public struct ReportRepository: Sendable {
             }
         }
         guard let basis, let previousRun else { return nil }
-        let periodicity = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0.periodicity) })
-        let rows = try await itemRows(runID: previousRun, territories: territories, indicators: indicators.map(\.id))
-        return ReportFacts.Comparison(basis: basis, standings: rows.map { Standing(series: $0.points(periodicity[$0.indicatorID] ?? .quarterly)) })
+        let rows = try await itemRows(runID: previousRun, territories: territories, indicators: indicators)
+        return ReportFacts.Comparison(basis: basis, standings: rows.map { Standing(series: $0.series) })
     }
 }

@@ -2,72 +2,71 @@ import NIOCore
 import PostgresNIO
 
 /// Reads one-dimensional PostgreSQL arrays straight from their binary form. PostgresNIO's generic
-/// array decoding cost ~3 µs per array, which made reading a region's 18,000 report items take
-/// most of a second; these loops take a fraction of that.
+/// array decoding cost ~3 µs per array, and even reading element by element through `ByteBuffer`
+/// made a region's 18,000 report items (3 million elements) take a fifth of a second; loading
+/// from the raw bytes takes a few nanoseconds per element.
 enum BinaryArray {
     enum Failure: Error {
         case notBinary
         case malformed(String)
     }
 
-    /// The elements' bytes in order (nil for NULL elements), after checking the header.
-    private static func elements(_ cell: PostgresCell, _ body: (inout ByteBuffer?) throws -> Void) throws {
+    /// Walks the array's elements: `element` gets the bytes and the offset and length of each
+    /// non-NULL element; NULL elements become `null` (or fail when there is none).
+    private static func read<Element>(_ cell: PostgresCell, width: Int?, null: Element?,
+                                      _ element: (UnsafeRawBufferPointer, Int, Int) -> Element) throws -> [Element] {
         guard cell.format == .binary else { throw Failure.notBinary }
-        guard var buffer = cell.bytes else { throw Failure.malformed("NULL array") }
-        guard let dimensions = buffer.readInteger(as: Int32.self), buffer.readInteger(as: Int32.self) != nil,
-              buffer.readInteger(as: UInt32.self) != nil else { throw Failure.malformed("short header") }
-        if dimensions == 0 { return }
-        guard dimensions == 1, let count = buffer.readInteger(as: Int32.self), buffer.readInteger(as: Int32.self) != nil
-        else { throw Failure.malformed("\(dimensions) dimensions") }
-        for _ in 0..<count {
-            guard let length = buffer.readInteger(as: Int32.self) else { throw Failure.malformed("short element") }
-            if length < 0 {
-                var none: ByteBuffer? = nil
-                try body(&none)
-            } else {
-                guard var slice: ByteBuffer? = buffer.readSlice(length: Int(length)) else { throw Failure.malformed("short element") }
-                try body(&slice)
+        guard let buffer = cell.bytes else { throw Failure.malformed("NULL array") }
+        return try buffer.withUnsafeReadableBytes { raw in
+            var offset = 0
+            func int32() throws -> Int32 {
+                guard offset + 4 <= raw.count else { throw Failure.malformed("short array") }
+                defer { offset += 4 }
+                return Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
             }
+            let dimensions = try int32()
+            _ = try int32() // has NULLs
+            _ = try int32() // element type
+            if dimensions == 0 { return [] }
+            guard dimensions == 1 else { throw Failure.malformed("\(dimensions) dimensions") }
+            let count = Int(try int32())
+            _ = try int32() // lower bound
+            var result: [Element] = []
+            result.reserveCapacity(count)
+            for _ in 0..<count {
+                let length = Int(try int32())
+                if length < 0 {
+                    guard let null else { throw Failure.malformed("NULL element") }
+                    result.append(null)
+                    continue
+                }
+                guard offset + length <= raw.count else { throw Failure.malformed("short element") }
+                if let width, length != width { throw Failure.malformed("element of \(length) bytes, expected \(width)") }
+                result.append(element(raw, offset, length))
+                offset += length
+            }
+            return result
         }
     }
 
+    /// NULL elements read as NaN.
     static func doubles(_ cell: PostgresCell) throws -> [Double] {
-        var result: [Double] = []
-        result.reserveCapacity(24)
-        try elements(cell) { bytes in
-            guard let bits = bytes?.readInteger(as: UInt64.self) else { throw Failure.malformed("not a float8") }
-            result.append(Double(bitPattern: bits))
+        try read(cell, width: 8, null: .nan) { raw, offset, _ in
+            Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         }
-        return result
     }
 
     static func int32s(_ cell: PostgresCell) throws -> [Int32] {
-        var result: [Int32] = []
-        result.reserveCapacity(24)
-        try elements(cell) { bytes in
-            guard let value = bytes?.readInteger(as: Int32.self) else { throw Failure.malformed("not an int4") }
-            result.append(value)
-        }
-        return result
+        try read(cell, width: 4, null: nil) { raw, offset, _ in Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
     }
 
     static func bools(_ cell: PostgresCell) throws -> [Bool] {
-        var result: [Bool] = []
-        result.reserveCapacity(24)
-        try elements(cell) { bytes in
-            guard let value = bytes?.readInteger(as: UInt8.self) else { throw Failure.malformed("not a bool") }
-            result.append(value != 0)
-        }
-        return result
+        try read(cell, width: 1, null: nil) { raw, offset, _ in raw[offset] != 0 }
     }
 
     static func strings(_ cell: PostgresCell) throws -> [String] {
-        var result: [String] = []
-        result.reserveCapacity(24)
-        try elements(cell) { bytes in
-            guard let bytes else { throw Failure.malformed("NULL text") }
-            result.append(String(buffer: bytes))
+        try read(cell, width: nil, null: nil) { raw, offset, length in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]), as: UTF8.self)
         }
-        return result
     }
 }
