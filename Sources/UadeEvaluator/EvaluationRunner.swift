@@ -94,9 +94,10 @@ public struct EvaluationRunner: Sendable {
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
                 try await connection.query("BEGIN", logger: logger)
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
-                                                 connection: connection, progress: progress)
+                                                 connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
+                progress("run \(id): updating flags after \(Self.seconds(since: started))")
                 try await repository.updateFlags(runID: id, programmeID: programme.id, territories: scope.map { Array($0) }, on: connection)
-                try await repository.fillItems(runID: id, on: connection)
+                progress("run \(id): flags updated after \(Self.seconds(since: started))")
                 try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
                                               fingerprint: outcome.fingerprint, on: connection)
                 try await connection.query("COMMIT", logger: logger)
@@ -184,6 +185,12 @@ public struct EvaluationRunner: Sendable {
         try await repository.writeMeasures(measureRows, runID: runID, on: connection)
         outcome.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return outcome
+    }
+
+    /// "12.3 s", for progress lines.
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Adds a result to the fingerprint as fixed-width numbers (cheap, and independent of how

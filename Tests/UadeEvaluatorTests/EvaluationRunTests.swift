@@ -27,6 +27,16 @@ struct EvaluationRunTests {
                 #expect((summary.counts[status] ?? 0) > 0, "the demo has \(status) results")
             }
             #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId)") == targets)
+            // The items store a missing value as NaN; the results view gives it back as NULL, and values as themselves.
+            #expect(try await count(client, """
+                SELECT count(*) FROM evaluation_results r JOIN targets t USING (indicator_id, territory_id, period_start)
+                 WHERE r.run_id = \(summary.runId) AND r.target = t.value
+                """) == targets)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'not_reported' AND actual IS NOT NULL") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'missed' AND (actual IS NULL OR gap IS NULL)") == 0)
+            #expect(try await count(client, """
+                SELECT count(*) FROM evaluation_results WHERE 'NaN' IN (actual, projected, gap, gap_percent, own_value)
+                """) == 0)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runId)")
                     == (try await count(client, "SELECT count(*) FROM measures")))
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE id = \(summary.runId) AND status = 'completed'") == 1)

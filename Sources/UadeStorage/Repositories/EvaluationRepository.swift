@@ -190,37 +190,55 @@ public struct EvaluationRepository: Sendable {
         try await connection.query("UPDATE evaluation_runs SET status = 'failed', failure = \(reason) WHERE id = \(runID)", logger: logger)
     }
 
-    /// Streams result rows into the snapshot with COPY (inside the caller's transaction).
+    /// Streams result rows into the snapshot with COPY (inside the caller's transaction), one
+    /// item per indicator × territory with its periods as arrays (schema/0009). `rows` come
+    /// grouped by indicator and territory, each group in period order.
     public func write(_ rows: [ResultRow], runID: Int64, on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(rows.count * 96)
+        buffer.reserveCapacity(rows.count * 110)
         let run = String(runID)
-        func number(_ value: Double?) -> String { value.map { $0.isFinite ? String($0) : "\\N" } ?? "\\N" }
+        // Missing values are NaN inside the arrays.
+        func number(_ value: Double?) -> String { value.map { $0.isFinite ? String($0) : "NaN" } ?? "NaN" }
         func id(_ value: Int64?) -> String { value.map(String.init) ?? "\\N" }
-        for row in rows {
-            let j = row.judgement
+        func array<S: Sequence>(_ values: S, _ text: (S.Element) -> String) {
+            buffer.writeString("{")
+            var first = true
+            for value in values {
+                if !first { buffer.writeString(",") }
+                first = false
+                buffer.writeString(text(value))
+            }
+            buffer.writeString("}\t")
+        }
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let head = rows[start]
+            var end = start + 1
+            while end < rows.endIndex, rows[end].indicatorID == head.indicatorID, rows[end].territoryID == head.territoryID { end += 1 }
+            let group = rows[start..<end]
             buffer.writeString(run); buffer.writeString("\t")
-            buffer.writeString(String(row.indicatorID)); buffer.writeString("\t")
-            buffer.writeString(String(row.territoryID)); buffer.writeString("\t")
-            buffer.writeString(j.period.start.iso); buffer.writeString("\t")
-            buffer.writeString(j.status.rawValue); buffer.writeString("\t")
-            buffer.writeString(String(j.target)); buffer.writeString("\t")
-            buffer.writeString(number(j.actual)); buffer.writeString("\t")
-            buffer.writeString(number(j.projected)); buffer.writeString("\t")
-            buffer.writeString(number(j.gap)); buffer.writeString("\t")
-            buffer.writeString(number(j.gapPercent)); buffer.writeString("\t")
-            buffer.writeString(row.rolledUp ? "t" : "f"); buffer.writeString("\t")
-            buffer.writeString(number(row.ownValue)); buffer.writeString("\t")
-            buffer.writeString(row.reconciliation ? "t" : "f"); buffer.writeString("\t")
-            buffer.writeString(row.outlier ? "t" : "f"); buffer.writeString("\t")
-            buffer.writeString(id(row.sectionOwner)); buffer.writeString("\t")
-            buffer.writeString(id(row.indicatorOwner)); buffer.writeString("\n")
+            buffer.writeString(String(head.territoryID)); buffer.writeString("\t")
+            buffer.writeString(String(head.indicatorID)); buffer.writeString("\t")
+            array(group) { String($0.judgement.period.start.daysSinceEpoch) }
+            array(group) { $0.judgement.status.rawValue }
+            array(group) { number($0.judgement.target) }
+            array(group) { number($0.judgement.actual) }
+            array(group) { number($0.judgement.projected) }
+            array(group) { number($0.judgement.gap) }
+            array(group) { number($0.judgement.gapPercent) }
+            array(group) { $0.reconciliation ? "t" : "f" }
+            array(group) { $0.outlier ? "t" : "f" }
+            array(group) { $0.rolledUp ? "t" : "f" }
+            array(group) { number($0.ownValue) }
+            buffer.writeString(id(head.sectionOwner)); buffer.writeString("\t")
+            buffer.writeString(id(head.indicatorOwner)); buffer.writeString("\n")
+            start = end
         }
         let data = buffer
-        try await connection.copyFrom(table: "evaluation_results", columns: [
-            "run_id", "indicator_id", "territory_id", "period_start", "status", "target", "actual", "projected", "gap", "gap_percent",
-            "rolled_up", "own_value", "reconciliation", "outlier", "section_owner_id", "indicator_owner_id",
+        try await connection.copyFrom(table: "evaluation_items", columns: [
+            "run_id", "territory_id", "indicator_id", "days", "statuses", "targets", "actuals", "projected", "gaps", "gap_percents",
+            "reconciliation", "outliers", "rolled_up", "own_values", "section_owner_id", "indicator_owner_id",
         ], logger: logger) { writer in try await writer.write(data) }
     }
 
@@ -246,7 +264,7 @@ public struct EvaluationRepository: Sendable {
                    (CASE WHEN r.outlier THEN 'outlier' END),
                    (CASE WHEN r.status IN ('missed', 'not_reported', 'at_risk') AND r.indicator_owner_id IS NULL THEN 'unowned' END)) AS k(kind)
              WHERE r.run_id = \(runID) AND k.kind IS NOT NULL
-            ON CONFLICT (kind, indicator_id, territory_id, period_start) DO UPDATE
+            ON CONFLICT (territory_id, indicator_id, period_start, kind) DO UPDATE
                SET last_run_id = EXCLUDED.last_run_id,
                    state = CASE WHEN f.state = 'resolved' THEN 'open' ELSE f.state END,
                    reopened = f.reopened + CASE WHEN f.state = 'resolved' THEN 1 ELSE 0 END,
@@ -257,11 +275,6 @@ public struct EvaluationRepository: Sendable {
              WHERE programme_id = \(programmeID) AND state <> 'resolved' AND last_run_id <> \(runID)
                AND (\(territories)::bigint[] IS NULL OR territory_id = ANY(\(territories)))
             """, logger: logger)
-    }
-
-    /// One row per indicator × territory with its periods as arrays, for reports (schema/0008).
-    public func fillItems(runID: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT fill_evaluation_items(\(runID))", logger: logger)
     }
 
     public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection) async throws {
