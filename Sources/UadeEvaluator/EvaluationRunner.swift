@@ -95,9 +95,8 @@ public struct EvaluationRunner: Sendable {
                 try await connection.query("BEGIN", logger: logger)
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
                                                  connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
-                progress("run \(id): updating flags after \(Self.seconds(since: started))")
-                try await repository.updateFlags(runID: id, programmeID: programme.id, territories: scope.map { Array($0) }, on: connection)
-                progress("run \(id): flags updated after \(Self.seconds(since: started))")
+                progress("run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"
+                         + " after \(Self.seconds(since: started))")
                 try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
                                               fingerprint: outcome.fingerprint, on: connection)
                 try await connection.query("COMMIT", logger: logger)
@@ -125,6 +124,9 @@ public struct EvaluationRunner: Sendable {
         var measureCounts: [String: Int] = [:]
         var results = 0
         var fingerprint = ""
+        var flagsOpened = 0
+        var flagsReopened = 0
+        var flagsResolved = 0
     }
 
     private func evaluate(runID: Int64, programme: Programme, policy: EvaluationPolicy, tree: TerritoryTree, scope: Set<Territory.ID>?,
@@ -142,29 +144,53 @@ public struct EvaluationRunner: Sendable {
         batch.reserveCapacity(60_000)
         var nextReport = 0
 
-        // Read the next indicator's facts while this one is judged.
+        // Indicators are read and judged a few ahead, while earlier ones are written: judging is
+        // pure, so it runs on the other core beside the reads and the COPY on the run's connection.
         let repository = self.repository
-        var pending: Task<[TargetFact], any Error>? = indicators.first.map { first in
-            Task { try await repository.facts(indicatorID: first.id, territories: scopeList, cutoff: cutoff) }
+        let flagTerritories = scopeList ?? tree.byID.keys.sorted()
+        func judge(_ indicator: EvaluatedIndicator) -> Task<(rows: [ResultRow], flags: FlagChanges), any Error> {
+            Task {
+                async let facts = repository.facts(indicatorID: indicator.id, territories: scopeList, cutoff: cutoff)
+                async let flags = repository.flags(indicatorID: indicator.id, territories: flagTerritories)
+                let (targetFacts, existingFlags) = try await (facts, flags)
+                let rows = IndicatorEvaluation(indicator: indicator, facts: targetFacts, tree: tree, bottomUp: bottomUp, policy: policy,
+                                               sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
+                var found: [FlagIdentity] = []
+                for row in rows {
+                    for kind in FlagKind.raised(by: row.judgement.status, reconciliation: row.reconciliation, outlier: row.outlier,
+                                                owned: row.indicatorOwner != nil) {
+                        found.append(FlagIdentity(territoryID: row.territoryID, periodStart: row.judgement.period.start, kind: kind))
+                    }
+                }
+                return (rows, FlagChanges.between(found: found, existing: existingFlags))
+            }
         }
+        let ahead = 8
+        var pending = indicators.prefix(ahead).map(judge)
+        defer { pending.forEach { $0.cancel() } }
+        var opened: [(indicatorID: Indicator.ID, identity: FlagIdentity)] = []
+        var reopen: [Int64] = []
+        var resolve: [Int64] = []
         for (index, indicator) in indicators.enumerated() {
             try Task.checkCancellation()
-            let facts = try await pending!.value
-            pending = index + 1 < indicators.count ? Task { [next = indicators[index + 1]] in
-                try await repository.facts(indicatorID: next.id, territories: scopeList, cutoff: cutoff)
-            } : nil
+            let (rows, changes) = try await pending.removeFirst().value
+            if index + ahead < indicators.count { pending.append(judge(indicators[index + ahead])) }
 
-            let rows = IndicatorEvaluation(indicator: indicator, facts: facts, tree: tree, bottomUp: bottomUp, policy: policy,
-                                           sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
             for row in rows {
                 outcome.counts[row.judgement.status.rawValue, default: 0] += 1
                 Self.fingerprint(row, into: &hasher)
             }
+            opened.append(contentsOf: changes.opened.map { (indicator.id, $0) })
+            reopen.append(contentsOf: changes.reopened)
+            resolve.append(contentsOf: changes.resolved)
             outcome.results += rows.count
             batch.append(contentsOf: rows)
             if batch.count >= 50_000 {
                 try await repository.write(batch, runID: runID, on: connection)
+                try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
+                outcome.flagsOpened += opened.count
                 batch.removeAll(keepingCapacity: true)
+                opened.removeAll(keepingCapacity: true)
             }
             if outcome.results >= nextReport {
                 progress("run \(runID): \(index + 1)/\(indicators.count) indicators, \(outcome.results) results")
@@ -172,6 +198,10 @@ public struct EvaluationRunner: Sendable {
             }
         }
         try await repository.write(batch, runID: runID, on: connection)
+        try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
+        outcome.flagsOpened += opened.count
+        try await repository.change(reopen: reopen, resolve: resolve, runID: runID, on: connection)
+        (outcome.flagsReopened, outcome.flagsResolved) = (reopen.count, resolve.count)
         progress("run \(runID): \(indicators.count)/\(indicators.count) indicators, \(outcome.results) results")
 
         // Measures.
@@ -224,58 +254,70 @@ struct IndicatorEvaluation {
     let owners: [IndicatorInTerritory: Int64]
 
     func rows() -> [ResultRow] {
-        var byTerritory: [Territory.ID: [TargetFact]] = [:]
-        for fact in facts { byTerritory[fact.territoryID, default: []].append(fact) }
-        // The value each territory stands at per period: rolled up from below, or its own.
-        var effective: [Territory.ID: [Day: Double]] = [:]
+        // Periods become slots (their ordinal from the first one): arrays indexed by slot replace
+        // dictionaries keyed by day, which cost a hash per lookup, millions of times per run.
+        let periodOf = facts.map { Period(start: $0.periodStart, periodicity: indicator.periodicity) }
+        let ordinals = periodOf.compactMap { $0?.ordinal }
+        let first = ordinals.min() ?? 0
+        let slots = (ordinals.max() ?? first) - first + 1
+        var byTerritory: [Territory.ID: [Int]] = [:]
+        for index in facts.indices { byTerritory[facts[index].territoryID, default: []].append(index) }
+        // The value each territory stands at per slot: rolled up from below, or its own.
+        var effective: [Territory.ID: [Double?]] = [:]
         var rows: [ResultRow] = []
         rows.reserveCapacity(facts.count)
 
-        // Own values of siblings per period, for the peer outlier check.
-        var siblingsOwn: [Territory.ID: [Day: [Double]]] = [:]
-        for (territory, series) in byTerritory {
+        // Own values of siblings per slot, for the peer outlier check.
+        var siblingsOwn: [Territory.ID: [[Double]]] = [:]
+        for (territory, indices) in byTerritory {
             guard let parent = tree.byID[territory]?.parentID else { continue }
-            for fact in series { if let value = fact.value { siblingsOwn[parent, default: [:]][fact.periodStart, default: []].append(value) } }
+            for index in indices {
+                guard let period = periodOf[index], let value = facts[index].value else { continue }
+                siblingsOwn[parent, default: Array(repeating: [], count: slots)][period.ordinal - first].append(value)
+            }
         }
 
         for territory in bottomUp {
-            guard let series = byTerritory[territory] else { continue }
-            let children = (tree.children[territory] ?? []).filter { byTerritory[$0] != nil }
+            guard let indices = byTerritory[territory] else { continue }
+            let children = (tree.children[territory] ?? []).compactMap { effective[$0] }
             var points: [SeriesPoint] = []
-            var rolledFlags: [Day: (rolled: Bool, reconciliation: Bool)] = [:]
-            var values: [Day: Double] = [:]
-            for fact in series {
-                guard let period = Period(start: fact.periodStart, periodicity: indicator.periodicity) else { continue }
+            points.reserveCapacity(indices.count)
+            var rolledAt = [Bool](repeating: false, count: slots), disagreesAt = [Bool](repeating: false, count: slots)
+            var values = [Double?](repeating: nil, count: slots), own = [Double?](repeating: nil, count: slots)
+            for index in indices {
+                let fact = facts[index]
+                guard let period = periodOf[index] else { continue }
+                let slot = period.ordinal - first
+                own[slot] = fact.value
                 var rolled: Double?
                 if !children.isEmpty {
-                    rolled = RollUp.combine(children.map { effective[$0]?[fact.periodStart] }, by: indicator.traits.aggregation)
+                    rolled = RollUp.combine(children.map { $0[slot] }, by: indicator.traits.aggregation)
                 }
                 let value = rolled ?? fact.value
-                let disagrees = rolled.flatMap { r in fact.value.map { RollUp.disagrees(own: $0, rolledUp: r, tolerance: policy.reconciliationTolerance) } } ?? false
-                rolledFlags[fact.periodStart] = (rolled != nil, disagrees)
-                if let value { values[fact.periodStart] = value }
+                rolledAt[slot] = rolled != nil
+                disagreesAt[slot] = rolled.flatMap { r in fact.value.map { RollUp.disagrees(own: $0, rolledUp: r, tolerance: policy.reconciliationTolerance) } } ?? false
+                if let value { values[slot] = value }
                 points.append(SeriesPoint(period: period, target: fact.target, value: value))
             }
             effective[territory] = values
 
             let judgements = EvaluationRules.judge(points, traits: indicator.traits, policy: policy)
-            let ownByPeriod = Dictionary(uniqueKeysWithValues: series.map { ($0.periodStart, $0.value) })
-            let parent = tree.byID[territory]?.parentID
+            let peersBySlot = tree.byID[territory]?.parentID.flatMap { siblingsOwn[$0] }
             var history: [Double] = []
             let owner = owners[IndicatorInTerritory(indicatorID: indicator.id, territoryID: territory)]
             for judgement in judgements {
-                let start = judgement.period.start
-                let own = ownByPeriod[start] ?? nil
+                let slot = judgement.period.ordinal - first
+                let inRange = slot >= 0 && slot < slots
+                let ownValue = inRange ? own[slot] : nil
                 var outlier = false
-                if let own {
-                    let peers = parent.flatMap { siblingsOwn[$0]?[start] } ?? []
-                    outlier = Outliers.isOutlier(own, against: history, threshold: policy.outlierThreshold)
-                        || Outliers.isOutlier(own, against: peers, threshold: policy.outlierThreshold)
-                    history.append(own)
+                if let ownValue {
+                    let peers = peersBySlot?[slot] ?? []
+                    outlier = Outliers.isOutlier(ownValue, against: history, threshold: policy.outlierThreshold)
+                        || Outliers.isOutlier(ownValue, against: peers, threshold: policy.outlierThreshold)
+                    history.append(ownValue)
                 }
-                let flags = rolledFlags[start] ?? (false, false)
-                rows.append(ResultRow(indicatorID: indicator.id, territoryID: territory, judgement: judgement, rolledUp: flags.rolled, ownValue: own,
-                                      reconciliation: flags.reconciliation, outlier: outlier,
+                rows.append(ResultRow(indicatorID: indicator.id, territoryID: territory, judgement: judgement, rolledUp: inRange && rolledAt[slot],
+                                      ownValue: ownValue, reconciliation: inRange && disagreesAt[slot], outlier: outlier,
                                       sectionOwner: sectionOwner, indicatorOwner: owner))
             }
         }

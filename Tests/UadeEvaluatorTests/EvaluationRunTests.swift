@@ -162,7 +162,7 @@ struct EvaluationRunTests {
             // Found again: same flag, still explained.
             let second = try await runner.run(EvaluationRequest(asOf: asOf))
             #expect(try await reads.flag(id: flagID)?.state == "explained")
-            #expect(try await reads.flag(id: flagID)?.lastRunId == second.runId)
+            #expect(try await reads.flag(id: flagID)?.changedInRunId == first.runId, "found again unchanged, the flag is not rewritten")
             #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND indicator_id = \(indicator) AND territory_id = \(territory) AND period_start = \(period)") == 1)
 
             // A correction that meets the target: the next run resolves the flag…
@@ -175,7 +175,7 @@ struct EvaluationRunTests {
                 """, logger: logger)
             let third = try await runner.run(EvaluationRequest(asOf: asOf))
             let resolved = try #require(try await reads.flag(id: flagID))
-            #expect(resolved.state == "resolved" && resolved.resolvedAt != nil)
+            #expect(resolved.state == "resolved" && resolved.resolvedAt != nil && resolved.changedInRunId == third.runId)
 
             // …and the diff between the runs names it as recovered.
             let (items, _, counts) = try await reads.diff(from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
@@ -194,7 +194,7 @@ struct EvaluationRunTests {
                 """, logger: logger)
             let fourth = try await runner.run(EvaluationRequest(asOf: asOf))
             let reopened = try #require(try await reads.flag(id: flagID))
-            #expect(reopened.state == "open" && reopened.reopened == 1 && reopened.lastRunId == fourth.runId)
+            #expect(reopened.state == "open" && reopened.reopened == 1 && reopened.changedInRunId == fourth.runId)
             let (newly, _, _) = try await reads.diff(from: third.runId, to: fourth.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
             #expect(newly.contains { $0.territoryId == territory && $0.change == "newly_missed" })
         }

@@ -93,7 +93,8 @@ public struct FlagView: Sendable, Codable {
     public let explainedBy: String?
     public let explainedAt: Date?
     public let firstRunId: Int64
-    public let lastRunId: Int64
+    /// The run that last opened, reopened or resolved it.
+    public let changedInRunId: Int64
     public let reopened: Int
     public let resolvedAt: Date?
 }
@@ -269,7 +270,7 @@ public struct EvaluationReadRepository: Sendable {
 
     static let flagSelect = """
         SELECT f.id, f.kind, f.state, i.code, i.section_id, f.territory_id, t.kato, i.periodicity, f.period_start, f.explanation, a.username,
-               f.explained_at, f.first_run_id, f.last_run_id, f.reopened, f.resolved_at
+               f.explained_at, f.first_run_id, f.changed_in_run_id, f.reopened, f.resolved_at
           FROM flags f JOIN indicators i ON i.id = f.indicator_id JOIN sections s ON s.id = i.section_id
           JOIN territories t ON t.id = f.territory_id LEFT JOIN accounts a ON a.id = f.explained_by
         """
@@ -285,7 +286,7 @@ public struct EvaluationReadRepository: Sendable {
             let total: Int = cell.count > 16 ? try v(16) : 0
             result.append((FlagView(id: try v(0), kind: try v(1), state: try v(2), indicatorCode: try v(3), sectionId: try v(4), territoryId: try v(5),
                                     territoryKato: try v(6), period: period?.code ?? start.iso, explanation: try v(9), explainedBy: try v(10),
-                                    explainedAt: try v(11), firstRunId: try v(12), lastRunId: try v(13), reopened: Int(try v(14, Int32.self)),
+                                    explainedAt: try v(11), firstRunId: try v(12), changedInRunId: try v(13), reopened: Int(try v(14, Int32.self)),
                                     resolvedAt: try v(15)), total))
         }
         return result

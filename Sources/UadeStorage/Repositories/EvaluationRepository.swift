@@ -87,22 +87,57 @@ public struct EvaluationRepository: Sendable {
         return result
     }
 
-    /// Every target of an indicator with the latest value entered before `cutoff`, one index
-    /// descent per target (the access path `progress_latest_idx` exists for).
+    /// Every target of an indicator with the latest value entered before `cutoff`. Two range
+    /// scans in the same order — the indicator's targets by primary key and its entries through
+    /// `progress_latest_idx`, latest first — merged here: an index descent per target cost
+    /// 11 ms of PostgreSQL time per national indicator, the two scans 2.5 ms. Each comes as one
+    /// row per territory with arrays, because handling a row costs this process more than
+    /// PostgreSQL's gathering of it.
     public func facts(indicatorID: Indicator.ID, territories: [Territory.ID]?, cutoff: Date) async throws -> [TargetFact] {
-        let rows = try await client.query("""
-            SELECT t.territory_id, t.period_start, t.value,
-                   (SELECT p.value FROM progress_entries p
-                     WHERE p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id AND p.period_start = t.period_start
-                       AND p.entered_at < \(cutoff)
-                     ORDER BY p.entered_at DESC, p.id DESC LIMIT 1)
-              FROM targets t
-             WHERE t.indicator_id = \(indicatorID) AND (\(territories)::bigint[] IS NULL OR t.territory_id = ANY(\(territories)))
-             ORDER BY t.territory_id, t.period_start
-            """, logger: logger)
+        typealias Series = (territory: Int64, days: [Int32], values: [Double])
+        @Sendable func read(_ query: PostgresQuery) async throws -> [Series] {
+            var result: [Series] = []
+            for try await row in try await client.query(query, logger: logger) {
+                var cells = row.makeIterator()
+                guard let territory = cells.next(), let days = cells.next(), let values = cells.next() else { continue }
+                let series = (try BinaryCell.int64(territory), try BinaryArray.int32s(days), try BinaryArray.doubles(values))
+                guard series.1.count == series.2.count else { throw BinaryArray.Failure.malformed("arrays of different lengths") }
+                result.append(series)
+            }
+            return result
+        }
+        async let targetSeries = read("""
+            SELECT territory_id, array_agg(period_start - DATE '1970-01-01' ORDER BY period_start), array_agg(value ORDER BY period_start)
+              FROM targets
+             WHERE indicator_id = \(indicatorID) AND (\(territories)::bigint[] IS NULL OR territory_id = ANY(\(territories)))
+             GROUP BY territory_id ORDER BY territory_id
+            """)
+        let entrySeries = try await read("""
+            SELECT territory_id, array_agg(period_start - DATE '1970-01-01' ORDER BY period_start, entered_at DESC, id DESC),
+                   array_agg(value ORDER BY period_start, entered_at DESC, id DESC)
+              FROM progress_entries
+             WHERE indicator_id = \(indicatorID) AND entered_at < \(cutoff)
+               AND (\(territories)::bigint[] IS NULL OR territory_id = ANY(\(territories)))
+             GROUP BY territory_id ORDER BY territory_id
+            """)
+        let targets = try await targetSeries
         var result: [TargetFact] = []
-        for try await r in rows.decode((Int64, Day, Double, Double?).self) {
-            result.append(TargetFact(territoryID: r.0, periodStart: r.1, target: r.2, value: r.3))
+        result.reserveCapacity(targets.reduce(0) { $0 + $1.days.count })
+        var entries = entrySeries.makeIterator()
+        var current = entries.next()
+        for target in targets {
+            while let series = current, series.territory < target.territory { current = entries.next() }
+            let own = current.flatMap { $0.territory == target.territory ? $0 : nil }
+            var next = 0
+            for (day, value) in zip(target.days, target.values) {
+                // Entries before this period belong to no target; the first at it is the latest.
+                var latest: Double?
+                if let own {
+                    while next < own.days.count, own.days[next] < day { next += 1 }
+                    if next < own.days.count, own.days[next] == day { latest = own.values[next] }
+                }
+                result.append(TargetFact(territoryID: target.territory, periodStart: Day(daysSinceEpoch: Int(day)), target: value, value: latest))
+            }
         }
         return result
     }
@@ -195,47 +230,47 @@ public struct EvaluationRepository: Sendable {
     /// grouped by indicator and territory, each group in period order.
     public func write(_ rows: [ResultRow], runID: Int64, on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(rows.count * 110)
-        let run = String(runID)
-        // Missing values are NaN inside the arrays.
-        func number(_ value: Double?) -> String { value.map { $0.isFinite ? String($0) : "NaN" } ?? "NaN" }
-        func id(_ value: Int64?) -> String { value.map(String.init) ?? "\\N" }
-        func array<S: Sequence>(_ values: S, _ text: (S.Element) -> String) {
-            buffer.writeString("{")
+        var out = CopyText(capacity: rows.count * 110)
+        func array<C: Collection>(_ values: C, _ element: (inout CopyText, C.Element) -> Void) {
+            out.byte(UInt8(ascii: "{"))
             var first = true
             for value in values {
-                if !first { buffer.writeString(",") }
+                if !first { out.byte(UInt8(ascii: ",")) }
                 first = false
-                buffer.writeString(text(value))
+                element(&out, value)
             }
-            buffer.writeString("}\t")
+            out.byte(UInt8(ascii: "}"))
+            out.tab()
         }
+        // Missing values are NaN inside the arrays.
+        func number(_ out: inout CopyText, _ value: Double?) { out.number(value, missing: "NaN") }
+        func flag(_ out: inout CopyText, _ value: Bool) { out.byte(UInt8(ascii: value ? "t" : "f")) }
+        func id(_ value: Int64?) { if let value { out.integer(value) } else { out.text("\\N") } }
         var start = rows.startIndex
         while start < rows.endIndex {
             let head = rows[start]
             var end = start + 1
             while end < rows.endIndex, rows[end].indicatorID == head.indicatorID, rows[end].territoryID == head.territoryID { end += 1 }
             let group = rows[start..<end]
-            buffer.writeString(run); buffer.writeString("\t")
-            buffer.writeString(String(head.territoryID)); buffer.writeString("\t")
-            buffer.writeString(String(head.indicatorID)); buffer.writeString("\t")
-            array(group) { String($0.judgement.period.start.daysSinceEpoch) }
-            array(group) { $0.judgement.status.rawValue }
-            array(group) { number($0.judgement.target) }
-            array(group) { number($0.judgement.actual) }
-            array(group) { number($0.judgement.projected) }
-            array(group) { number($0.judgement.gap) }
-            array(group) { number($0.judgement.gapPercent) }
-            array(group) { $0.reconciliation ? "t" : "f" }
-            array(group) { $0.outlier ? "t" : "f" }
-            array(group) { $0.rolledUp ? "t" : "f" }
-            array(group) { number($0.ownValue) }
-            buffer.writeString(id(head.sectionOwner)); buffer.writeString("\t")
-            buffer.writeString(id(head.indicatorOwner)); buffer.writeString("\n")
+            out.integer(runID); out.tab()
+            out.integer(head.territoryID); out.tab()
+            out.integer(head.indicatorID); out.tab()
+            array(group) { $0.integer(Int64($1.judgement.period.start.daysSinceEpoch)) }
+            array(group) { $0.text($1.judgement.status.rawValue) }
+            array(group) { number(&$0, $1.judgement.target) }
+            array(group) { number(&$0, $1.judgement.actual) }
+            array(group) { number(&$0, $1.judgement.projected) }
+            array(group) { number(&$0, $1.judgement.gap) }
+            array(group) { number(&$0, $1.judgement.gapPercent) }
+            array(group) { flag(&$0, $1.reconciliation) }
+            array(group) { flag(&$0, $1.outlier) }
+            array(group) { flag(&$0, $1.rolledUp) }
+            array(group) { number(&$0, $1.ownValue) }
+            id(head.sectionOwner); out.tab()
+            id(head.indicatorOwner); out.newline()
             start = end
         }
-        let data = buffer
+        let data = out.buffer
         try await connection.copyFrom(table: "evaluation_items", columns: [
             "run_id", "territory_id", "indicator_id", "days", "statuses", "targets", "actuals", "projected", "gaps", "gap_percents",
             "reconciliation", "outliers", "rolled_up", "own_values", "section_owner_id", "indicator_owner_id",
@@ -251,30 +286,70 @@ public struct EvaluationRepository: Sendable {
             """, logger: logger)
     }
 
-    /// Opens or refreshes the flags this run found, reopens resolved ones found again, and
-    /// resolves the ones within the run's scope that it no longer finds.
-    public func updateFlags(runID: Int64, programmeID: Programme.ID, territories: [Territory.ID]?, on connection: PostgresConnection) async throws {
-        try await connection.query("""
-            INSERT INTO flags AS f (programme_id, kind, indicator_id, territory_id, period_start, first_run_id, last_run_id)
-            SELECT \(programmeID), k.kind, r.indicator_id, r.territory_id, r.period_start, \(runID), \(runID)
-              FROM evaluation_results r
-             CROSS JOIN LATERAL (VALUES
-                   (CASE WHEN r.status IN ('missed', 'not_reported', 'at_risk') THEN r.status END),
-                   (CASE WHEN r.reconciliation THEN 'reconciliation' END),
-                   (CASE WHEN r.outlier THEN 'outlier' END),
-                   (CASE WHEN r.status IN ('missed', 'not_reported', 'at_risk') AND r.indicator_owner_id IS NULL THEN 'unowned' END)) AS k(kind)
-             WHERE r.run_id = \(runID) AND k.kind IS NOT NULL
-            ON CONFLICT (territory_id, indicator_id, period_start, kind) DO UPDATE
-               SET last_run_id = EXCLUDED.last_run_id,
-                   state = CASE WHEN f.state = 'resolved' THEN 'open' ELSE f.state END,
-                   reopened = f.reopened + CASE WHEN f.state = 'resolved' THEN 1 ELSE 0 END,
-                   resolved_at = CASE WHEN f.state = 'resolved' THEN NULL ELSE f.resolved_at END
-            """, logger: logger)
-        try await connection.query("""
-            UPDATE flags SET state = 'resolved', resolved_at = now()
-             WHERE programme_id = \(programmeID) AND state <> 'resolved' AND last_run_id <> \(runID)
-               AND (\(territories)::bigint[] IS NULL OR territory_id = ANY(\(territories)))
-            """, logger: logger)
+    /// The flags of an indicator in the given territories, by identity (one index descent per
+    /// territory: the identity index leads with the territory).
+    public func flags(indicatorID: Indicator.ID, territories: [Territory.ID]) async throws -> [FlagIdentity: FlagChanges.Existing] {
+        var result: [FlagIdentity: FlagChanges.Existing] = [:]
+        // One row per territory, kind and state as their positions in these lists: on a repeated
+        // national run this reads millions of flags.
+        let kinds = FlagKind.allCases, states: [FlagState] = [.open, .explained, .resolved]
+        for try await row in try await client.query("""
+            SELECT territory_id, array_agg(id), array_agg(period_start - DATE '1970-01-01'),
+                   array_agg(array_position(\(kinds.map(\.rawValue)), kind)), array_agg(array_position(\(states.map(\.rawValue)), state))
+              FROM flags WHERE territory_id = ANY(\(territories)) AND indicator_id = \(indicatorID)
+             GROUP BY territory_id
+            """, logger: logger) {
+            var cells = row.makeIterator()
+            guard let territoryCell = cells.next(), let idCells = cells.next(), let dayCells = cells.next(), let kindCells = cells.next(),
+                  let stateCells = cells.next() else { continue }
+            let territory = try BinaryCell.int64(territoryCell)
+            let ids = try BinaryArray.int64s(idCells), days = try BinaryArray.int32s(dayCells)
+            let kindIndices = try BinaryArray.int32s(kindCells), stateIndices = try BinaryArray.int32s(stateCells)
+            for i in ids.indices where i < days.count && i < kindIndices.count && i < stateIndices.count {
+                let kind = Int(kindIndices[i]) - 1, state = Int(stateIndices[i]) - 1
+                guard kinds.indices.contains(kind), states.indices.contains(state) else { continue }
+                result[FlagIdentity(territoryID: territory, periodStart: Day(daysSinceEpoch: Int(days[i])), kind: kinds[kind])]
+                    = FlagChanges.Existing(id: ids[i], state: states[state])
+            }
+        }
+        return result
+    }
+
+    /// Opens flags found for the first time, with COPY (inside the caller's transaction; the
+    /// programme's evaluation lock keeps any other run from opening the same ones).
+    public func open(_ flags: [(indicatorID: Indicator.ID, identity: FlagIdentity)], programmeID: Programme.ID, runID: Int64,
+                     on connection: PostgresConnection) async throws {
+        guard !flags.isEmpty else { return }
+        var out = CopyText(capacity: flags.count * 48)
+        for (indicator, identity) in flags {
+            out.integer(programmeID); out.tab()
+            out.text(identity.kind.rawValue); out.tab()
+            out.integer(indicator); out.tab()
+            out.integer(identity.territoryID); out.tab()
+            out.text(identity.periodStart.iso); out.tab()
+            out.integer(runID); out.tab()
+            out.integer(runID); out.newline()
+        }
+        let data = out.buffer
+        try await connection.copyFrom(table: "flags", columns: [
+            "programme_id", "kind", "indicator_id", "territory_id", "period_start", "first_run_id", "changed_in_run_id",
+        ], logger: logger) { writer in try await writer.write(data) }
+    }
+
+    /// Reopens resolved flags found again and resolves open or explained ones no longer found.
+    public func change(reopen: [Int64], resolve: [Int64], runID: Int64, on connection: PostgresConnection) async throws {
+        if !reopen.isEmpty {
+            try await connection.query("""
+                UPDATE flags SET state = 'open', reopened = reopened + 1, resolved_at = NULL, changed_in_run_id = \(runID)
+                 WHERE id = ANY(\(reopen)) AND state = 'resolved'
+                """, logger: logger)
+        }
+        if !resolve.isEmpty {
+            try await connection.query("""
+                UPDATE flags SET state = 'resolved', resolved_at = now(), changed_in_run_id = \(runID)
+                 WHERE id = ANY(\(resolve)) AND state <> 'resolved'
+                """, logger: logger)
+        }
     }
 
     public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection) async throws {
