@@ -171,13 +171,21 @@ public struct EvaluationRunner: Sendable {
         var opened: [(indicatorID: Indicator.ID, identity: FlagIdentity)] = []
         var reopen: [Int64] = []
         var resolve: [Int64] = []
+        var statusCounts: [EvaluationStatus: Int] = [:]
+        func flush() async throws {
+            try await repository.write(batch, runID: runID, on: connection)
+            try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
+            outcome.flagsOpened += opened.count
+            batch.removeAll(keepingCapacity: true)
+            opened.removeAll(keepingCapacity: true)
+        }
         for (index, indicator) in indicators.enumerated() {
             try Task.checkCancellation()
             let (rows, changes) = try await pending.removeFirst().value
             if index + ahead < indicators.count { pending.append(judge(indicators[index + ahead])) }
 
             for row in rows {
-                outcome.counts[row.judgement.status.rawValue, default: 0] += 1
+                statusCounts[row.judgement.status, default: 0] += 1
                 Self.fingerprint(row, into: &hasher)
             }
             opened.append(contentsOf: changes.opened.map { (indicator.id, $0) })
@@ -185,21 +193,14 @@ public struct EvaluationRunner: Sendable {
             resolve.append(contentsOf: changes.resolved)
             outcome.results += rows.count
             batch.append(contentsOf: rows)
-            if batch.count >= 50_000 {
-                try await repository.write(batch, runID: runID, on: connection)
-                try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
-                outcome.flagsOpened += opened.count
-                batch.removeAll(keepingCapacity: true)
-                opened.removeAll(keepingCapacity: true)
-            }
+            if batch.count >= 50_000 { try await flush() }
             if outcome.results >= nextReport {
                 progress("run \(runID): \(index + 1)/\(indicators.count) indicators, \(outcome.results) results")
                 nextReport = outcome.results + 500_000
             }
         }
-        try await repository.write(batch, runID: runID, on: connection)
-        try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
-        outcome.flagsOpened += opened.count
+        try await flush()
+        for (status, count) in statusCounts { outcome.counts[status.rawValue] = count }
         try await repository.change(reopen: reopen, resolve: resolve, runID: runID, on: connection)
         (outcome.flagsReopened, outcome.flagsResolved) = (reopen.count, resolve.count)
         progress("run \(runID): \(indicators.count)/\(indicators.count) indicators, \(outcome.results) results")
@@ -229,12 +230,13 @@ public struct EvaluationRunner: Sendable {
         let j = row.judgement
         let missing = UInt64.max
         let statusIndex = UInt64(EvaluationStatus.allCases.firstIndex(of: j.status) ?? 0)
-        var words: [UInt64] = [
+        // A tuple rather than an array: the same nine words in a row, without an allocation per result.
+        let words = (
             UInt64(bitPattern: row.indicatorID), UInt64(bitPattern: row.territoryID), UInt64(bitPattern: Int64(j.period.ordinal)),
             statusIndex, j.target.bitPattern, j.actual?.bitPattern ?? missing, j.projected?.bitPattern ?? missing,
-            (row.reconciliation ? 1 : 0) | (row.outlier ? 2 : 0) | (row.rolledUp ? 4 : 0), UInt64(bitPattern: row.indicatorOwner ?? 0),
-        ]
-        words.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            UInt64((row.reconciliation ? 1 : 0) | (row.outlier ? 2 : 0) | (row.rolledUp ? 4 : 0)), UInt64(bitPattern: row.indicatorOwner ?? 0)
+        )
+        withUnsafeBytes(of: words) { hasher.update(bufferPointer: $0) }
     }
 
     private func depth(of id: Territory.ID, in tree: TerritoryTree) -> Int {
