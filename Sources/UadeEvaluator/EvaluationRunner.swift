@@ -107,13 +107,17 @@ public struct EvaluationRunner: Sendable {
                     results: outcome.results, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                     fingerprint: outcome.fingerprint)
             } catch {
-                // Nothing of the run becomes visible: roll back, record why it failed, release the lock.
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // Nothing of the run becomes visible. Closing the run's connection rolls its
+                // transaction back and releases the lock in PostgreSQL itself; a connection that
+                // failed mid-COPY may never answer a ROLLBACK. The failure is then recorded on
+                // another connection, in a task of its own so that a cancelled run records it too.
+                try? await connection.close()
                 if let runID {
-                    let reason = error is CancellationError ? "cancelled" : String(describing: error)
-                    try? await repository.fail(runID: runID, reason: reason, on: connection)
+                    let reason = error is CancellationError ? "cancelled" : String(reflecting: error)
+                    await Task {
+                        try? await client.withConnection { try await repository.fail(runID: runID, reason: reason, on: $0) }
+                    }.value
                 }
-                try? await repository.unlock(programmeID: programme.id, on: connection)
                 throw error
             }
         }

@@ -271,10 +271,10 @@ public struct EvaluationRepository: Sendable {
             start = end
         }
         let data = out.buffer
-        try await connection.copyFrom(table: "evaluation_items", columns: [
+        try await connection.guardedCopy(table: "evaluation_items", columns: [
             "run_id", "territory_id", "indicator_id", "days", "statuses", "targets", "actuals", "projected", "gaps", "gap_percents",
             "reconciliation", "outliers", "rolled_up", "own_values", "section_owner_id", "indicator_owner_id",
-        ], logger: logger) { writer in try await writer.write(data) }
+        ], data: data, logger: logger)
     }
 
     public func writeMeasures(_ rows: [(MeasureFact, MeasureVerdict, Int64?)], runID: Int64, on connection: PostgresConnection) async throws {
@@ -331,9 +331,9 @@ public struct EvaluationRepository: Sendable {
             out.integer(runID); out.newline()
         }
         let data = out.buffer
-        try await connection.copyFrom(table: "flags", columns: [
+        try await connection.guardedCopy(table: "flags", columns: [
             "programme_id", "kind", "indicator_id", "territory_id", "period_start", "first_run_id", "changed_in_run_id",
-        ], logger: logger) { writer in try await writer.write(data) }
+        ], data: data, logger: logger)
     }
 
     /// Reopens resolved flags found again and resolves open or explained ones no longer found.

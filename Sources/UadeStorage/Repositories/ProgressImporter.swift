@@ -251,8 +251,8 @@ public struct ProgressImporter: Sendable {
                 buffer.writeString(Self.copyText(row.reason)); buffer.writeString("\n")
             }
             let chunk = buffer
-            try await connection.copyFrom(table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
-                                          logger: logger) { writer in try await writer.write(chunk) }
+            try await connection.guardedCopy(table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
+                                             data: chunk, logger: logger)
             offset = end
         }
         try await connection.query("ANALYZE import_rows", logger: logger)
