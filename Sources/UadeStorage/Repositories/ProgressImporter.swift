@@ -242,15 +242,19 @@ public struct ProgressImporter: Sendable {
             """, logger: logger)
         var offset = 0
         while offset < rows.count {
-            var buffer = ByteBuffer()
             let end = min(rows.count, offset + 50_000)
+            var out = CopyText(capacity: (end - offset) * 64)
             for row in rows[offset..<end] {
-                buffer.writeString("\(row.line)\t\(row.indicatorID)\t\(row.territoryID)\t\(row.period.start.iso)\t\(row.value)\t")
-                buffer.writeString(Self.copyText(row.comment)); buffer.writeString("\t")
-                buffer.writeString(Self.copyText(row.evidence)); buffer.writeString("\t")
-                buffer.writeString(Self.copyText(row.reason)); buffer.writeString("\n")
+                out.integer(Int64(row.line)); out.tab()
+                out.integer(row.indicatorID); out.tab()
+                out.integer(row.territoryID); out.tab()
+                out.text(row.period.start.iso); out.tab()
+                out.number(row.value, missing: "\\N"); out.tab()
+                out.text(Self.copyText(row.comment)); out.tab()
+                out.text(Self.copyText(row.evidence)); out.tab()
+                out.text(Self.copyText(row.reason)); out.newline()
             }
-            let chunk = buffer
+            let chunk = out.buffer
             try await connection.guardedCopy(table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
                                              data: chunk, logger: logger)
             offset = end
