@@ -148,15 +148,14 @@ public struct EvaluationRunner: Sendable {
         batch.reserveCapacity(60_000)
         var nextReport = 0
 
-        // Indicators are read and judged a few ahead, while earlier ones are written: judging is
+        // Indicators are read and judged a few ahead while earlier ones are written: judging is
         // pure, so it runs on the other core beside the reads and the COPY on the run's connection.
         let repository = self.repository
         let flagTerritories = scopeList ?? tree.byID.keys.sorted()
         func judge(_ indicator: EvaluatedIndicator) -> Task<(rows: [ResultRow], flags: FlagChanges), any Error> {
             Task {
-                async let facts = repository.facts(indicatorID: indicator.id, territories: scopeList, cutoff: cutoff)
-                async let flags = repository.flags(indicatorID: indicator.id, territories: flagTerritories)
-                let (targetFacts, existingFlags) = try await (facts, flags)
+                let targetFacts = try await repository.facts(indicatorID: indicator.id, territories: scopeList, cutoff: cutoff)
+                let existingFlags = try await repository.flags(indicatorID: indicator.id, territories: flagTerritories)
                 let rows = IndicatorEvaluation(indicator: indicator, facts: targetFacts, tree: tree, bottomUp: bottomUp, policy: policy,
                                                sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
                 var found: [FlagIdentity] = []
@@ -169,7 +168,9 @@ public struct EvaluationRunner: Sendable {
                 return (rows, FlagChanges.between(found: found, existing: existingFlags))
             }
         }
-        let ahead = 8
+        // Three ahead keeps both cores busy; each takes up to two pool connections, and the
+        // server's API shares the pool with an evaluation started through it.
+        let ahead = 3
         var pending = indicators.prefix(ahead).map(judge)
         defer { pending.forEach { $0.cancel() } }
         var opened: [(indicatorID: Indicator.ID, identity: FlagIdentity)] = []
