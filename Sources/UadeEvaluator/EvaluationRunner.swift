@@ -107,16 +107,24 @@ public struct EvaluationRunner: Sendable {
                     results: outcome.results, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                     fingerprint: outcome.fingerprint)
             } catch {
-                // Nothing of the run becomes visible. Closing the run's connection rolls its
-                // transaction back and releases the lock in PostgreSQL itself; a connection that
-                // failed mid-COPY may never answer a ROLLBACK. The failure is then recorded on
-                // another connection, in a task of its own so that a cancelled run records it too.
-                try? await connection.close()
-                if let runID {
-                    let reason = error is CancellationError ? "cancelled" : String(reflecting: error)
-                    await Task {
-                        try? await client.withConnection { try await repository.fail(runID: runID, reason: reason, on: $0) }
-                    }.value
+                // Nothing of the run becomes visible: roll back, record why it failed, release the
+                // lock. A connection that failed mid-COPY may never answer: then it is closed
+                // (PostgreSQL rolls back and releases the lock itself) and the failure is recorded
+                // on another connection, in a task of its own so that a cancelled run records it too.
+                let reason = error is CancellationError ? "cancelled" : String(reflecting: error)
+                let (repository, programmeID, failedRun) = (self.repository, programme.id, runID)
+                let cleaned = await connection.whileOpen(timeout: .seconds(30)) { connection in
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    if let failedRun { try? await repository.fail(runID: failedRun, reason: reason, on: connection) }
+                    try? await repository.unlock(programmeID: programmeID, on: connection)
+                }
+                if !cleaned {
+                    try? await connection.close()
+                    if let failedRun {
+                        await Task {
+                            try? await client.withConnection { try await repository.fail(runID: failedRun, reason: reason, on: $0) }
+                        }.value
+                    }
                 }
                 throw error
             }

@@ -36,3 +36,30 @@ extension PostgresConnection {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Runs `body` on this connection unless the connection closes first or `timeout` passes;
+    /// true when `body` finished. For cleaning up after a failure: a connection that failed
+    /// mid-COPY may never answer again, and an abandoned `body` is left suspended.
+    public func whileOpen(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async -> Void) async -> Bool {
+        let waiter = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
+        @Sendable func finish(_ finished: Bool) {
+            waiter.withLockedValue { continuation in
+                continuation?.resume(returning: finished)
+                continuation = nil
+            }
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            waiter.withLockedValue { $0 = continuation }
+            Task {
+                await body(self)
+                finish(true)
+            }
+            self.closeFuture.whenComplete { _ in finish(false) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                finish(false)
+            }
+        }
+    }
+}
