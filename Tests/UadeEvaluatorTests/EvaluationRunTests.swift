@@ -118,37 +118,6 @@ struct EvaluationRunTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func aRunWhoseConnectionIsDroppedLeavesNothingVisibleAndTheNextSucceeds() async throws {
-        try await withTestDatabase(.demo) { client, _ throws in
-            let runner = EvaluationRunner(client: client, logger: logger)
-            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf)) }
-            // Once the run is under way, terminate the backend of its connection: the one holding
-            // the programme's advisory lock.
-            for _ in 0..<500 {
-                if try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'running'") > 0 { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            var terminated = 0
-            for _ in 0..<500 where terminated == 0 {
-                terminated = try await count(client, """
-                    SELECT count(*)::int FROM (SELECT pg_terminate_backend(l.pid) FROM pg_locks l
-                     WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()
-                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS t
-                    """)
-                if terminated == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            #expect(terminated == 1)
-            await #expect(throws: (any Error).self) { _ = try await task.value }
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 0)
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'failed'") == 1)
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_items") == 0)
-            #expect(try await count(client, "SELECT count(*) FROM flags") == 0)
-            let next = try await runner.run(EvaluationRequest(asOf: asOf))
-            #expect(next.results > 0)
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
-        }
-    }
-
     @Test func twoConcurrentRunsProduceOne() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             let runner = EvaluationRunner(client: client, logger: logger)
