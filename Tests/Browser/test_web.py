@@ -14,10 +14,22 @@ import zipfile
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("UADE_URL", "http://127.0.0.1:8097")
+
+
+def gone(element):
+    """Like staleness_of, but Chromium sometimes reports a node of the page just left as an
+    inspector error ("does not belong to the document") rather than as a stale element."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return check
 ARTEFACTS = os.environ.get("UADE_ARTEFACTS", os.path.abspath(".build/artefacts"))
 SCREENS = os.path.join(ARTEFACTS, "screens")
 DOWNLOADS = os.path.join(ARTEFACTS, "downloads")
@@ -61,7 +73,7 @@ class WebCase(unittest.TestCase):
     def language(self, code):
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, f".langs button[value={code}]").click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 10).until(gone(old))
         self.assertEqual(self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang"), code)
 
     def text(self):
