@@ -65,6 +65,30 @@ struct ConstraintTests {
         }
     }
 
+    @Test func aFlagsIdIsItsIdentityPacked() async throws {
+        try await withTestDatabase(.demo) { client, _ in
+            let housing = try #require(try await scalar(client, "SELECT id FROM indicators WHERE code = 'HOU-01'", as: Int64.self))
+            let region = try #require(try await scalar(client, "SELECT id FROM territories WHERE kato = '430000000'", as: Int64.self))
+            let programme = try #require(try await scalar(client, "SELECT min(id) FROM programmes", as: Int64.self))
+            func insert(_ kind: String, territory: Int64, period: String) -> PostgresQuery {
+                """
+                INSERT INTO flags (programme_id, kind, indicator_id, territory_id, period_start, first_run_id, changed_in_run_id)
+                VALUES (\(programme), \(kind), \(housing), \(territory), \(period)::date, 1, 1)
+                """
+            }
+            try await client.query(insert("at_risk", territory: region, period: "2025-07-01"), logger: logger)
+            let id = try await scalar(client, "SELECT id FROM flags WHERE indicator_id = \(housing) AND territory_id = \(region)", as: Int64.self)
+            // 2025-Q3 is quarter 102 since 2000; at_risk is kind 2.
+            #expect(id == ((housing * 16384 + region) * 1024 + 102) * 8 + 2)
+            #expect(try await scalar(client, "SELECT flag_id(\(housing), \(region), DATE '2025-07-01', 'at_risk')", as: Int64.self) == id)
+            // The same identity again is a duplicate; what the packing cannot hold is refused.
+            #expect(await sqlState(client, insert("at_risk", territory: region, period: "2025-07-01")) == "23505")
+            #expect(await sqlState(client, insert("missed", territory: region, period: "2025-08-01")) == "23514")
+            #expect(await sqlState(client, insert("missed", territory: 16384, period: "2025-07-01")) == "23514")
+            #expect(await sqlState(client, insert("missed", territory: region, period: "1999-10-01")) == "23514")
+        }
+    }
+
     @Test func progressEntriesKeepTheirHistory() async throws {
         try await withTestDatabase(.demo) { client, _ in
             let entry = try #require(try await scalar(client, """

@@ -286,8 +286,8 @@ public struct EvaluationRepository: Sendable {
             """, logger: logger)
     }
 
-    /// The flags of an indicator in the given territories, by identity (one index descent per
-    /// territory: the identity index leads with the territory).
+    /// The flags of an indicator in the given territories, by identity: one range of ids, since a
+    /// flag's id packs its identity with the indicator leading (`flag_id`, schema/0011).
     public func flags(indicatorID: Indicator.ID, territories: [Territory.ID]) async throws -> [FlagIdentity: FlagChanges.Existing] {
         var result: [FlagIdentity: FlagChanges.Existing] = [:]
         // One row per territory, kind and state as their positions in these lists: on a repeated
@@ -296,7 +296,9 @@ public struct EvaluationRepository: Sendable {
         for try await row in try await client.query("""
             SELECT territory_id, array_agg(id), array_agg(period_start - DATE '1970-01-01'),
                    array_agg(array_position(\(kinds.map(\.rawValue)), kind)), array_agg(array_position(\(states.map(\.rawValue)), state))
-              FROM flags WHERE territory_id = ANY(\(territories)) AND indicator_id = \(indicatorID)
+              FROM flags
+             WHERE id >= flag_id(\(indicatorID), 0, DATE '2000-01-01', 'missed') AND id < flag_id(\(indicatorID) + 1, 0, DATE '2000-01-01', 'missed')
+               AND territory_id = ANY(\(territories))
              GROUP BY territory_id
             """, logger: logger) {
             var cells = row.makeIterator()
