@@ -83,24 +83,32 @@ public struct EvaluationRunner: Sendable {
         }
         let policy = EvaluationPolicy(asOf: request.asOf, graceDays: request.graceDays)
 
+        let repository = self.repository, logger = self.logger
+        // Every statement on the run's connection goes through `unlessClosed`: the run holds that
+        // connection throughout, and PostgresNIO would leave it waiting forever if it closed.
         return try await client.withConnection { connection in
-            let (locked, running) = try await repository.tryLock(programmeID: programme.id, on: connection)
+            let (locked, running) = try await connection.unlessClosed("taking the evaluation lock") {
+                try await repository.tryLock(programmeID: programme.id, on: $0)
+            }
             guard locked else { throw EvaluationFailure.alreadyRunning(runID: running) }
             var runID: Int64?
             do {
-                let id = try await repository.begin(programmeID: programme.id, territoryID: scopeRoot, policy: policy,
-                                                    startedBy: request.startedBy, on: connection)
+                let id = try await connection.unlessClosed("recording the run") { [scopeRoot] in
+                    try await repository.begin(programmeID: programme.id, territoryID: scopeRoot, policy: policy, startedBy: request.startedBy, on: $0)
+                }
                 runID = id
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
-                try await connection.query("BEGIN", logger: logger)
+                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger) }
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
                                                  connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
                 progress("run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"
                          + " after \(Self.seconds(since: started))")
-                try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
-                                              fingerprint: outcome.fingerprint, on: connection)
-                try await connection.query("COMMIT", logger: logger)
-                try await repository.unlock(programmeID: programme.id, on: connection)
+                try await connection.unlessClosed("completing the run") { connection in
+                    try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
+                                                  fingerprint: outcome.fingerprint, on: connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    try await repository.unlock(programmeID: programme.id, on: connection)
+                }
                 let elapsed = ContinuousClock.now - started
                 return EvaluationSummary(
                     runId: id, programmeCode: programme.code, asOf: policy.asOf.iso, counts: outcome.counts, measureCounts: outcome.measureCounts,
@@ -112,13 +120,13 @@ public struct EvaluationRunner: Sendable {
                 // (PostgreSQL rolls back and releases the lock itself) and the failure is recorded
                 // on another connection, in a task of its own so that a cancelled run records it too.
                 let reason = error is CancellationError ? "cancelled" : String(reflecting: error)
-                let (repository, programmeID, failedRun) = (self.repository, programme.id, runID)
-                let cleaned = await connection.whileOpen(timeout: .seconds(30)) { connection in
+                let (programmeID, failedRun) = (programme.id, runID)
+                let cleaned: Void? = try? await connection.unlessClosed("cleaning up after a failed run", timeout: .seconds(30)) { connection in
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     if let failedRun { try? await repository.fail(runID: failedRun, reason: reason, on: connection) }
                     try? await repository.unlock(programmeID: programmeID, on: connection)
                 }
-                if !cleaned {
+                if cleaned == nil {
                     try? await connection.close()
                     if let failedRun {
                         await Task {
@@ -186,8 +194,11 @@ public struct EvaluationRunner: Sendable {
         var resolve: [Int64] = []
         var statusCounts: [EvaluationStatus: Int] = [:]
         func flush() async throws {
-            try await repository.write(batch, runID: runID, on: connection)
-            try await repository.open(opened, programmeID: programme.id, runID: runID, on: connection)
+            let (results, newFlags) = (batch, opened)
+            try await connection.unlessClosed("writing results") { connection in
+                try await repository.write(results, runID: runID, on: connection)
+                try await repository.open(newFlags, programmeID: programme.id, runID: runID, on: connection)
+            }
             outcome.flagsOpened += opened.count
             batch.removeAll(keepingCapacity: true)
             opened.removeAll(keepingCapacity: true)
@@ -214,7 +225,9 @@ public struct EvaluationRunner: Sendable {
         }
         try await flush()
         for (status, count) in statusCounts { outcome.counts[status.rawValue] = count }
-        try await repository.change(reopen: reopen, resolve: resolve, runID: runID, on: connection)
+        try await connection.unlessClosed("reopening and resolving flags") { [reopen, resolve] in
+            try await repository.change(reopen: reopen, resolve: resolve, runID: runID, on: $0)
+        }
         (outcome.flagsReopened, outcome.flagsResolved) = (reopen.count, resolve.count)
         progress("run \(runID): \(indicators.count)/\(indicators.count) indicators, \(outcome.results) results")
 
@@ -226,7 +239,9 @@ public struct EvaluationRunner: Sendable {
             outcome.measureCounts[verdict.rawValue, default: 0] += 1
             hasher.update(data: Data("m\(measure.id)|\(verdict.rawValue)\n".utf8))
         }
-        try await repository.writeMeasures(measureRows, runID: runID, on: connection)
+        try await connection.unlessClosed("writing measure verdicts") { [measureRows] in
+            try await repository.writeMeasures(measureRows, runID: runID, on: $0)
+        }
         outcome.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return outcome
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import Testing
 import UadeDomain
@@ -115,6 +116,63 @@ struct EvaluationRunTests {
             let next = try await runner.run(EvaluationRequest(asOf: asOf))
             #expect(next.results > 0)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
+        }
+    }
+
+    @Test func aRunWhoseConnectionIsDroppedLeavesNothingVisibleAndTheNextSucceeds() async throws {
+        try await withTestDatabase(.demo) { client, _ throws in
+            let runner = EvaluationRunner(client: client, logger: logger)
+            let lines = NIOLockedValueBox<[String]>([])
+            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf)) { line in lines.withLockedValue { $0.append(line) } } }
+            // Once the run is under way, terminate the backend holding this database's evaluation
+            // lock: the run's own connection, as when PostgreSQL restarts or a proxy drops it.
+            var terminated = 0
+            for _ in 0..<1000 where terminated == 0 {
+                terminated = try await count(client, """
+                    SELECT count(*)::int FROM (SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                     WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()
+                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                       AND EXISTS (SELECT 1 FROM evaluation_runs WHERE status = 'running')) AS t
+                    """)
+                if terminated == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            try #require(terminated == 1, "the run finished before its connection could be dropped")
+            // The run must end, with an error; a hang fails the test instead of the suite.
+            let outcome = await Self.outcome(of: task, within: .seconds(90))
+            switch outcome {
+            case .none:
+                task.cancel()
+                Issue.record("the run did not end after its connection was dropped; its progress: \(lines.withLockedValue { $0 })")
+                return
+            case .some(.success):
+                Issue.record("the run succeeded without its connection")
+            case .some(.failure):
+                break
+            }
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'failed'") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_items") == 0)
+            #expect(try await count(client, "SELECT count(*) FROM flags") == 0)
+            let next = try await runner.run(EvaluationRequest(asOf: asOf))
+            #expect(next.results > 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
+        }
+    }
+
+    /// The task's result, or nil when it has not finished within `limit`. Not a task group: a
+    /// group would wait for a hung task's result before returning.
+    static func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
+        let waiter = NIOLockedValueBox<CheckedContinuation<Result<T, any Error>?, Never>?>(nil)
+        @Sendable func finish(_ outcome: Result<T, any Error>?) {
+            waiter.withLockedValue { continuation in
+                continuation?.resume(returning: outcome)
+                continuation = nil
+            }
+        }
+        return await withCheckedContinuation { continuation in
+            waiter.withLockedValue { $0 = continuation }
+            Task { finish(await task.result) }
+            Task { try? await Task.sleep(for: limit); finish(nil) }
         }
     }
 

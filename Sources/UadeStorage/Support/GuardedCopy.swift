@@ -3,63 +3,61 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 
-/// The connection closed while a COPY was in progress (the server was stopped, or the backend
-/// terminated).
-public struct CopyInterrupted: Error, CustomStringConvertible {
-    public let table: String
-    public var description: String { "the database connection closed during COPY into \(table)" }
+/// The connection closed while an operation on it was under way (the server was stopped, the
+/// backend terminated, a proxy dropped it), or the operation outlived its time limit.
+public struct ConnectionLost: Error, CustomStringConvertible {
+    public let during: String
+    public let timedOut: Bool
+    public var description: String {
+        timedOut ? "no answer from the database connection within the time limit during \(during)"
+                 : "the database connection closed during \(during)"
+    }
 }
 
 extension PostgresConnection {
-    /// `copyFrom`, but failing when the connection closes under it: PostgresNIO's `copyFrom` never
-    /// returns in that case (it drops its continuation), which left an evaluation hanging with its
-    /// backend gone. The abandoned copy stays suspended; the caller fails and moves on.
-    func guardedCopy(table: String, columns: [String], data: ByteBuffer, logger: Logger) async throws {
-        let waiter = NIOLockedValueBox<CheckedContinuation<Void, any Error>?>(nil)
-        @Sendable func finish(_ result: Result<Void, any Error>) {
+    /// Runs `body` on this connection, but fails with `ConnectionLost` as soon as the connection
+    /// closes (or `timeout` passes). PostgresNIO can leave an operation on a connection that closes
+    /// under it waiting forever: a query written after the channel closed never reaches the handler
+    /// that would fail it, and `copyFrom` drops its continuation. The abandoned `body` stays
+    /// suspended; the caller fails and moves on. For work on a connection held across many
+    /// statements (an evaluation run, an import), where the pool cannot step in.
+    public func unlessClosed<T: Sendable>(
+        _ during: String, timeout: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let waiter = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
+        @Sendable func finish(_ result: Result<T, any Error>) {
             waiter.withLockedValue { continuation in
                 continuation?.resume(with: result)
                 continuation = nil
             }
         }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        defer { timer.withLockedValue { $0?.cancel() } }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             waiter.withLockedValue { $0 = continuation }
             Task {
                 do {
-                    try await self.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(data) }
-                    finish(.success(()))
+                    finish(.success(try await body(self)))
                 } catch {
                     finish(.failure(error))
                 }
             }
-            self.closeFuture.whenComplete { _ in finish(.failure(CopyInterrupted(table: table))) }
+            self.closeFuture.whenComplete { _ in finish(.failure(ConnectionLost(during: during, timedOut: false))) }
+            if let timeout {
+                timer.withLockedValue {
+                    $0 = Task {
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        finish(.failure(ConnectionLost(during: during, timedOut: true)))
+                    }
+                }
+            }
         }
     }
-}
 
-extension PostgresConnection {
-    /// Runs `body` on this connection unless the connection closes first or `timeout` passes;
-    /// true when `body` finished. For cleaning up after a failure: a connection that failed
-    /// mid-COPY may never answer again, and an abandoned `body` is left suspended.
-    public func whileOpen(timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async -> Void) async -> Bool {
-        let waiter = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
-        @Sendable func finish(_ finished: Bool) {
-            waiter.withLockedValue { continuation in
-                continuation?.resume(returning: finished)
-                continuation = nil
-            }
-        }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            waiter.withLockedValue { $0 = continuation }
-            Task {
-                await body(self)
-                finish(true)
-            }
-            self.closeFuture.whenComplete { _ in finish(false) }
-            Task {
-                try? await Task.sleep(for: timeout)
-                finish(false)
-            }
+    /// `copyFrom` of a prepared text buffer, failing when the connection closes under it.
+    func guardedCopy(table: String, columns: [String], data: ByteBuffer, logger: Logger) async throws {
+        try await unlessClosed("COPY into \(table)") { connection in
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(data) }
         }
     }
 }
