@@ -51,11 +51,12 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let accounts = AccountRepository(client: client, logger: logger)
     let authorizer = Authorizer(territories: territories, cacheLifetime: options.cacheLifetime)
     let callers = CallerDirectory(accounts: accounts, lifetime: options.cacheLifetime)
+    let tokens = TokenDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let hasher = PasswordHasher(cost: options.bcryptCost)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
-    router.add(middleware: AuthenticationMiddleware(accounts: accounts, callers: callers, today: options.today))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts, tokens: tokens, callers: callers, today: options.today))
 
     router.get("/health") { _, _ -> Response in
         let healthy: Bool
@@ -92,9 +93,10 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes).addRoutes(to: api)
     let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
     session.addRoutes(to: api)
-    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher)
+    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
+                                         caches: AccessCaches(tokens: tokens, callers: callers))
     accountsAPI.addRoutes(to: api)
-    let progressAPI = ProgressController(progress: progress, importer: ProgressImporter(client: client, logger: logger),
+    let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime), importer: ProgressImporter(client: client, logger: logger),
                                          authorizer: authorizer, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)

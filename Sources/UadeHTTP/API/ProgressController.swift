@@ -7,6 +7,7 @@ import UadeStorage
 /// Reporting values, correcting them, reading their history, and "what is due from me".
 struct ProgressController: Sendable {
     let progress: ProgressRepository
+    let indicators: IndicatorDirectory
     let importer: ProgressImporter
     let authorizer: Authorizer
     let today: @Sendable () -> Day
@@ -36,7 +37,7 @@ struct ProgressController: Sendable {
                      prefix: String, problems: inout [FieldProblem]) async throws -> Cell? {
         var context: IndicatorContext?
         if let code {
-            context = try await progress.indicatorContext(code: code)
+            context = try await indicators.context(code: code)
             if context == nil { problems.append(FieldProblem(field: "\(prefix)indicator", reason: "no indicator with code '\(code)'")) }
         }
         var territory: Territory?
@@ -114,7 +115,7 @@ struct ProgressController: Sendable {
         let key = try IdempotentWrites.key(request)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
         guard let existing = try await progress.entry(id: id) else { throw APIError.notFound("no progress entry \(id)") }
-        guard let indicatorContext = try await progress.indicatorContext(code: existing.indicatorCode) else { throw APIError.notFound("no progress entry \(id)") }
+        guard let indicatorContext = try await indicators.context(code: existing.indicatorCode) else { throw APIError.notFound("no progress entry \(id)") }
         try await authorizer.require(context, .writeProgress, Resource(territoryID: existing.territoryId, sectionID: indicatorContext.sectionID,
                                                                         indicatorID: indicatorContext.indicator.id))
         let body = try await JSONBody.read(request, context: context)
@@ -140,7 +141,7 @@ struct ProgressController: Sendable {
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> ProgressEntryView {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
         _ = try context.requireCaller()
-        guard let entry = try await progress.entry(id: id), let indicator = try await progress.indicatorContext(code: entry.indicatorCode) else {
+        guard let entry = try await progress.entry(id: id), let indicator = try await indicators.context(code: entry.indicatorCode) else {
             throw APIError.notFound("no progress entry \(id)")
         }
         try await authorizer.require(context, .readProgress, Resource(territoryID: entry.territoryId, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id))

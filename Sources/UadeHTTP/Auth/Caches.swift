@@ -13,10 +13,12 @@ actor ShortLivedCache<Key: Hashable & Sendable, Value: Sendable> {
         self.lifetime = lifetime
     }
 
-    func value(for key: Key, load: @Sendable () async throws -> Value) async throws -> Value {
+    /// The cached value, or `load`'s, kept for `lifetime` when `keep` says so.
+    func value(for key: Key, keep: @Sendable (Value) -> Bool = { _ in true }, load: @Sendable () async throws -> Value) async throws -> Value {
         let now = ContinuousClock.now
         if let entry = entries[key], entry.expires > now { return entry.value }
         let value = try await load()
+        guard keep(value) else { return value }
         if entries.count > 10_000 { entries.removeAll() }
         entries[key] = (value, now + lifetime)
         return value
@@ -47,5 +49,60 @@ struct CallerDirectory: Sendable {
         return try await cache.value(for: Key(accountID: accountID, day: day)) {
             try await accounts.caller(accountID: accountID, on: day)
         }
+    }
+}
+
+/// The account behind an API token, cached briefly: an integration's every request would
+/// otherwise start with a lookup. Unknown tokens are not cached. A token revoked or an account
+/// disabled through this instance stops working at once (`forgetAll`); through another instance
+/// or the command line, within `lifetime`.
+struct TokenDirectory: Sendable {
+    let accounts: AccountRepository
+    let cache: ShortLivedCache<String, Int64?>
+
+    init(accounts: AccountRepository, lifetime: Duration) {
+        self.accounts = accounts
+        self.cache = ShortLivedCache(lifetime: lifetime)
+    }
+
+    func account(forToken token: String) async throws -> Int64? {
+        let accounts = self.accounts
+        // Keyed by the token's hash, as it is stored: the cache holds no usable secret.
+        return try await cache.value(for: Secrets.sha256Hex(token), keep: { $0 != nil }) {
+            try await accounts.account(forToken: token)
+        }
+    }
+
+    func forgetAll() async {
+        await cache.removeAll()
+    }
+}
+
+/// What account changes must clear at once on this instance.
+struct AccessCaches: Sendable {
+    let tokens: TokenDirectory
+    let callers: CallerDirectory
+
+    func forgetAll() async {
+        await tokens.forgetAll()
+        await callers.cache.removeAll()
+    }
+}
+
+/// Indicators by code with what validating a value for them needs, cached briefly: the catalogue
+/// changes between terms, values every minute, and each reported value would otherwise start
+/// with this lookup.
+struct IndicatorDirectory: Sendable {
+    let progress: ProgressRepository
+    let cache: ShortLivedCache<String, IndicatorContext?>
+
+    init(progress: ProgressRepository, lifetime: Duration) {
+        self.progress = progress
+        self.cache = ShortLivedCache(lifetime: lifetime)
+    }
+
+    func context(code: String) async throws -> IndicatorContext? {
+        let progress = self.progress
+        return try await cache.value(for: code, keep: { $0 != nil }) { try await progress.indicatorContext(code: code) }
     }
 }

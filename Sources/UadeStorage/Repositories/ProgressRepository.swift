@@ -177,12 +177,17 @@ public struct ProgressRepository: Sendable {
             binds: binds), logger: logger))
     }
 
-    /// Records a value (or a correction) with its audit row in one transaction, once per
-    /// idempotency key. `render` turns the stored entry into the response body.
+    /// Records a value (or a correction) with its audit row, atomically, once per idempotency
+    /// key. `render` turns the stored entry into the response body.
     public func record(
         _ entry: NewProgressEntry, by accountID: Int64, requestID: String?, idempotencyKey: String?, requestHash: String,
         render: @Sendable (ProgressEntryView) throws -> String
     ) async throws -> StoredResponse {
+        guard let idempotencyKey else {
+            // One statement is its own transaction: the common case is a single round trip.
+            let view = try await client.withConnection { try await insert(entry, by: accountID, requestID: requestID, on: $0) }
+            return StoredResponse(status: 201, body: try render(view), replayed: false)
+        }
         return try await client.transaction(logger: logger) { connection in
             try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
                 let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
@@ -191,56 +196,48 @@ public struct ProgressRepository: Sendable {
         }
     }
 
-    func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on connection: PostgresConnection) async throws -> ProgressEntryView {
-        // Lock the target: writes to one cell queue up, so "the current entry" has one answer.
-        var targetFound = false
-        for try await _ in try await connection.query("""
-            SELECT 1 FROM targets WHERE indicator_id = \(entry.indicatorID) AND territory_id = \(entry.territoryID)
-               AND period_start = \(entry.period.start) FOR UPDATE
-            """, logger: logger) { targetFound = true }
-        guard targetFound else { throw ProgressWriteError.noTarget }
+    struct Audited: Encodable, Sendable {
+        let value: Double
+        let period: String
+        let comment: String?
+        let evidence: String?
+        let correctionReason: String?
+    }
 
-        var current: (id: Int64, value: Double)?
-        for try await row in try await connection.query("""
-            SELECT id, value FROM progress_entries
+    /// The entry, its audit row and the answer in one statement. The current entry is the one
+    /// nothing supersedes; two unique indexes keep that to one per cell (one first entry, each
+    /// entry corrected at most once), so a write that loses a race to another fails instead of
+    /// forking the history, and is answered like one that came second.
+    func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntryView {
+        let audited = AuditEvent.json(Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence,
+                                              correctionReason: entry.correctionReason))
+        let statement = RecordValue(entry: entry, accountID: accountID, requestID: requestID, action: entry.supersedes == nil ? "report" : "correct",
+                                    audited: audited)
+        var outcome: RecordValue.Row?
+        do {
+            for try await row in try await database.execute(statement, logger: logger) { outcome = row }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // Another write to this cell committed first.
+            let current = try await currentEntry(entry, on: database)
+            throw entry.supersedes == nil ? ProgressWriteError.valueExists(current: current ?? 0) : ProgressWriteError.notCurrent(current: current)
+        }
+        guard let outcome, outcome.targetFound else { throw ProgressWriteError.noTarget }
+        guard let id = outcome.id, let enteredAt = outcome.enteredAt else {
+            if entry.supersedes == nil, let current = outcome.current { throw ProgressWriteError.valueExists(current: current) }
+            throw ProgressWriteError.notCurrent(current: outcome.current)
+        }
+        return ProgressEntryView(id: id, indicatorCode: outcome.code, territoryId: entry.territoryID, territoryKato: outcome.kato, period: entry.period.code,
+                                 value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: outcome.username, enteredAt: enteredAt,
+                                 supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
+    }
+
+    func currentEntry(_ entry: NewProgressEntry, on database: PostgresConnection) async throws -> Int64? {
+        for try await id in try await database.query("""
+            SELECT id FROM progress_entries
              WHERE indicator_id = \(entry.indicatorID) AND territory_id = \(entry.territoryID) AND period_start = \(entry.period.start)
              ORDER BY entered_at DESC, id DESC LIMIT 1
-            """, logger: logger).decode((Int64, Double).self) { current = (row.0, row.1) }
-
-        if let supersedes = entry.supersedes {
-            guard current?.id == supersedes else { throw ProgressWriteError.notCurrent(current: current?.id) }
-        } else if let current {
-            throw ProgressWriteError.valueExists(current: current.id)
-        }
-
-        var id: Int64 = 0
-        for try await value in try await connection.query("""
-            INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
-                                          supersedes_id, correction_reason, request_id)
-            VALUES (\(entry.indicatorID), \(entry.territoryID), \(entry.period.start), \(entry.value), \(entry.comment), \(entry.evidence),
-                    \(accountID), clock_timestamp(), \(entry.supersedes), \(entry.correctionReason), \(requestID))
-            RETURNING id
-            """, logger: logger).decode(Int64.self) { id = value }
-
-        struct Audited: Encodable, Sendable {
-            let value: Double
-            let period: String
-            let comment: String?
-            let evidence: String?
-            let correctionReason: String?
-        }
-        try await AuditEvent(
-            accountID: accountID, action: entry.supersedes == nil ? "report" : "correct", entity: "progress_entry", entityID: String(id),
-            old: current.map { ["entry": Double($0.id), "value": $0.value] },
-            new: Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence, correctionReason: entry.correctionReason),
-            requestID: requestID
-        ).write(on: connection, logger: logger)
-
-        var binds = PostgresBindings()
-        binds.append(id)
-        let views = try await Self.entries(connection.query(PostgresQuery(unsafeSQL: Self.entrySelect + " WHERE e.id = $1", binds: binds), logger: logger))
-        guard let view = views.first else { throw ProgressWriteError.unknownEntry(id) }
-        return view
+            """, logger: logger).decode(Int64.self) { return id }
+        return nil
     }
 
     /// What is due: targets in the filter's scope for the given periods, with their latest values.
@@ -345,5 +342,67 @@ public struct ProgressRepository: Sendable {
             return (items, try await due(filter, language: language, page: PageRequest(limit: 1, offset: 0)).total)
         }
         return (items, total)
+    }
+}
+
+/// Reporting a value as one prepared statement: checked against the target and the current entry,
+/// inserted, audited and answered in one round trip, planned once per connection.
+struct RecordValue: PostgresPreparedStatement {
+    typealias Row = (targetFound: Bool, current: Int64?, id: Int64?, enteredAt: Date?, code: String, kato: String?, username: String?)
+
+    static let sql = """
+        WITH target AS (
+            SELECT 1 FROM targets WHERE indicator_id = $1 AND territory_id = $2 AND period_start = $3
+        ), current AS (
+            SELECT id, value FROM progress_entries
+             WHERE indicator_id = $1 AND territory_id = $2 AND period_start = $3
+             ORDER BY entered_at DESC, id DESC LIMIT 1
+        ), entry AS (
+            INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
+                                          supersedes_id, correction_reason, request_id)
+            SELECT $1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8, $9, $10
+             WHERE EXISTS (SELECT 1 FROM target) AND (SELECT id FROM current) IS NOT DISTINCT FROM $8::bigint
+            RETURNING id, entered_at
+        ), audit AS (
+            INSERT INTO audit_log (account_id, action, entity, entity_id, old_value, new_value, request_id)
+            SELECT $7, $11, 'progress_entry', entry.id::text,
+                   (SELECT jsonb_build_object('entry', c.id, 'value', c.value) FROM current c), $12::text::jsonb, $10
+              FROM entry
+        )
+        SELECT EXISTS (SELECT 1 FROM target), (SELECT id FROM current), e.id, e.entered_at,
+               (SELECT code FROM indicators WHERE id = $1), (SELECT kato FROM territories WHERE id = $2), (SELECT username FROM accounts WHERE id = $7)
+          FROM (SELECT 1) AS one LEFT JOIN entry e ON true
+        """
+
+    static var bindingDataTypes: [PostgresDataType] {
+        [.int8, .int8, .date, .float8, .text, .text, .int8, .int8, .text, .text, .text, .text]
+    }
+
+    let entry: NewProgressEntry
+    let accountID: Int64
+    let requestID: String?
+    let action: String
+    let audited: String?
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 12)
+        bindings.append(entry.indicatorID)
+        bindings.append(entry.territoryID)
+        bindings.append(entry.period.start)
+        bindings.append(entry.value)
+        bindings.append(entry.comment)
+        bindings.append(entry.evidence)
+        bindings.append(accountID)
+        bindings.append(entry.supersedes)
+        bindings.append(entry.correctionReason)
+        bindings.append(requestID)
+        bindings.append(action)
+        bindings.append(audited)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let r = try row.decode((Bool, Int64?, Int64?, Date?, String, String?, String?).self)
+        return (r.0, r.1, r.2, r.3, r.4, r.5, r.6)
     }
 }

@@ -18,6 +18,18 @@ public enum Secrets {
     }
 
     public static func sha256Hex(_ text: String) -> String {
-        sha256(text).map { String(format: "%02x", $0) }.joined()
+        hex(sha256(text))
+    }
+
+    /// Lowercase hexadecimal; `String(format:)` per byte cost more than the hash on every API request.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
