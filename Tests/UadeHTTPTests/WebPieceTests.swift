@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
+import UadeDomain
 @testable import UadeHTTP
 
 @Suite struct WebPieceTests {
@@ -38,6 +39,30 @@ import Testing
         #expect(WebController.safeNext("//evil.example/") == "/")
         #expect(WebController.safeNext("https://evil.example/") == "/")
         #expect(WebController.safeNext(nil) == "/")
+    }
+
+    @Test func urlsWithNulOrBrokenUTF8AreRefused() {
+        typealias Sanity = InputSanityMiddleware<AppRequestContext>
+        #expect(Sanity.isClean("/api/v1/due?territory=430000000&section=%D0%96%D0%9A"))
+        #expect(!Sanity.isClean("/api/v1/due?territory=43%00"))
+        #expect(!Sanity.isClean("/api/v1/due?territory=%FF%FE"))
+        #expect(!Sanity.isClean("/api/v1/due?territory=%4"))
+        #expect(!Sanity.isClean("/api/v1/due?territory=%zz"))
+    }
+
+    @Test func jsonBodiesKeepTheirTypes() throws {
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(#"{"a":true,"b":1,"c":"x ","d":null,"e":[0,false],"f":2.5}"#.utf8)))
+        guard case .object(let object) = JSONBody.JSONValue(parsed) else { Issue.record("not an object"); return }
+        let body = JSONBody(object: object, raw: ByteBuffer())
+        var problems: [FieldProblem] = []
+        #expect(body.number("b", problems: &problems) == 1 && body.number("f", problems: &problems) == 2.5)
+        #expect(body.string("c", problems: &problems) == "x")
+        #expect(body.string("b", problems: &problems) == "1")
+        #expect(body.string("d", required: true, problems: &problems) == nil)
+        _ = body.number("a", problems: &problems)
+        #expect(problems.map(\.field) == ["body.d", "body.a"], "a boolean is not a number")
+        if case .array(let items) = object["e"] { #expect(items.count == 2) } else { Issue.record("e is not an array") }
+        #expect(" \n".trimmedOfWhitespace.isEmpty && "  é x \t".trimmedOfWhitespace == "é x")
     }
 
     /// Every `{{t.key}}` in a template has a label in Kazakh, Russian and English.

@@ -102,8 +102,9 @@ struct ProgressController: Sendable {
         let entry = NewProgressEntry(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
                                      comment: comment, evidence: evidence)
         do {
-            let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
-                                                   requestHash: "progress:" + body.hash, render: render)
+            let labels = ProgressEntryLabels(indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username)
+            let stored = try await progress.record(entry, by: caller.accountID, labels: labels, requestID: context.id, idempotencyKey: key,
+                                                   requestHash: key == nil ? "" : "progress:" + body.hash, render: render)
             return IdempotentWrites.response(stored)
         } catch {
             throw translate(error)
@@ -130,8 +131,9 @@ struct ProgressController: Sendable {
         let entry = NewProgressEntry(indicatorID: indicatorContext.indicator.id, territoryID: existing.territoryId, period: period, value: value!,
                                      comment: comment, evidence: evidence, supersedes: id, correctionReason: reason)
         do {
-            let stored = try await progress.record(entry, by: caller.accountID, requestID: context.id, idempotencyKey: key,
-                                                   requestHash: "correction:\(id):" + body.hash, render: render)
+            let labels = ProgressEntryLabels(indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username)
+            let stored = try await progress.record(entry, by: caller.accountID, labels: labels, requestID: context.id, idempotencyKey: key,
+                                                   requestHash: key == nil ? "" : "correction:\(id):" + body.hash, render: render)
             return IdempotentWrites.response(stored)
         } catch {
             throw translate(error)

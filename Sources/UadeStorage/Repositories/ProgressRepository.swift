@@ -55,6 +55,20 @@ public struct NewProgressEntry: Sendable, Hashable, Codable {
     }
 }
 
+/// What the answer to a recorded value names, known to the caller already: the indicator's
+/// code, the territory's KATO code and who entered it.
+public struct ProgressEntryLabels: Sendable {
+    public let indicatorCode: String
+    public let territoryKato: String?
+    public let enteredBy: String
+
+    public init(indicatorCode: String, territoryKato: String?, enteredBy: String) {
+        self.indicatorCode = indicatorCode
+        self.territoryKato = territoryKato
+        self.enteredBy = enteredBy
+    }
+}
+
 public enum ProgressWriteError: Error, Sendable, Equatable {
     /// No target for this indicator, territory and period: nothing to report against.
     case noTarget
@@ -180,17 +194,17 @@ public struct ProgressRepository: Sendable {
     /// Records a value (or a correction) with its audit row, atomically, once per idempotency
     /// key. `render` turns the stored entry into the response body.
     public func record(
-        _ entry: NewProgressEntry, by accountID: Int64, requestID: String?, idempotencyKey: String?, requestHash: String,
+        _ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, idempotencyKey: String?, requestHash: String,
         render: @Sendable (ProgressEntryView) throws -> String
     ) async throws -> StoredResponse {
         guard let idempotencyKey else {
             // One statement is its own transaction: the common case is a single round trip.
-            let view = try await client.withConnection { try await insert(entry, by: accountID, requestID: requestID, on: $0) }
+            let view = try await client.withConnection { try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: $0) }
             return StoredResponse(status: 201, body: try render(view), replayed: false)
         }
         return try await client.transaction(logger: logger) { connection in
             try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
-                let view = try await insert(entry, by: accountID, requestID: requestID, on: connection)
+                let view = try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: connection)
                 return (201, try render(view))
             }
         }
@@ -208,7 +222,7 @@ public struct ProgressRepository: Sendable {
     /// nothing supersedes; two unique indexes keep that to one per cell (one first entry, each
     /// entry corrected at most once), so a write that loses a race to another fails instead of
     /// forking the history, and is answered like one that came second.
-    func insert(_ entry: NewProgressEntry, by accountID: Int64, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntryView {
+    func insert(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntryView {
         let audited = AuditEvent.json(Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence,
                                               correctionReason: entry.correctionReason))
         let statement = RecordValue(entry: entry, accountID: accountID, requestID: requestID, action: entry.supersedes == nil ? "report" : "correct",
@@ -226,8 +240,8 @@ public struct ProgressRepository: Sendable {
             if entry.supersedes == nil, let current = outcome.current { throw ProgressWriteError.valueExists(current: current) }
             throw ProgressWriteError.notCurrent(current: outcome.current)
         }
-        return ProgressEntryView(id: id, indicatorCode: outcome.code, territoryId: entry.territoryID, territoryKato: outcome.kato, period: entry.period.code,
-                                 value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: outcome.username, enteredAt: enteredAt,
+        return ProgressEntryView(id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
+                                 period: entry.period.code, value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: labels.enteredBy, enteredAt: enteredAt,
                                  supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
     }
 
@@ -348,7 +362,7 @@ public struct ProgressRepository: Sendable {
 /// Reporting a value as one prepared statement: checked against the target and the current entry,
 /// inserted, audited and answered in one round trip, planned once per connection.
 struct RecordValue: PostgresPreparedStatement {
-    typealias Row = (targetFound: Bool, current: Int64?, id: Int64?, enteredAt: Date?, code: String, kato: String?, username: String?)
+    typealias Row = (targetFound: Bool, current: Int64?, id: Int64?, enteredAt: Date?)
 
     static let sql = """
         WITH target AS (
@@ -369,9 +383,7 @@ struct RecordValue: PostgresPreparedStatement {
                    (SELECT jsonb_build_object('entry', c.id, 'value', c.value) FROM current c), $12::text::jsonb, $10
               FROM entry
         )
-        SELECT EXISTS (SELECT 1 FROM target), (SELECT id FROM current), e.id, e.entered_at,
-               (SELECT code FROM indicators WHERE id = $1), (SELECT kato FROM territories WHERE id = $2), (SELECT username FROM accounts WHERE id = $7)
-          FROM (SELECT 1) AS one LEFT JOIN entry e ON true
+        SELECT EXISTS (SELECT 1 FROM target), (SELECT id FROM current), (SELECT id FROM entry), (SELECT entered_at FROM entry)
         """
 
     static var bindingDataTypes: [PostgresDataType] {
@@ -402,7 +414,7 @@ struct RecordValue: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let r = try row.decode((Bool, Int64?, Int64?, Date?, String, String?, String?).self)
-        return (r.0, r.1, r.2, r.3, r.4, r.5, r.6)
+        let r = try row.decode((Bool, Int64?, Int64?, Date?).self)
+        return (r.0, r.1, r.2, r.3)
     }
 }
