@@ -96,7 +96,8 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
                                          caches: AccessCaches(tokens: tokens, callers: callers))
     accountsAPI.addRoutes(to: api)
-    let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime), importer: ProgressImporter(client: client, logger: logger),
+    let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
+                                         ownedCells: OwnedCells(lifetime: options.cacheLifetime), importer: ProgressImporter(client: client, logger: logger),
                                          authorizer: authorizer, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)

@@ -213,6 +213,39 @@ struct ProgressTests {
         }
     }
 
+    /// A Political Council member's list is gathered once for a few seconds, but its values are
+    /// read live: a value reported in between shows on the next page read, and the pages agree.
+    @Test func ownedListsShowValuesReportedSinceTheLastRead() async throws {
+        try await withDemoApp { app in
+            func page(_ query: String) async throws -> (items: [[String: Any]], total: Int) {
+                try await app.client.execute(uri: "/api/v1/owned?period=2026-Q4&\(query)", method: .get, headers: app.bearer("pc-kyzylorda")) { response throws in
+                    #expect(response.status == .ok)
+                    let body = try object(response)
+                    return (body["items"] as! [[String: Any]], body["total"] as! Int)
+                }
+            }
+            let first = try await page("limit=10")
+            let owned = try await app.count("""
+                SELECT count(*) FROM indicator_owners o JOIN accounts a ON a.person_id = o.person_id JOIN indicators i ON i.id = o.indicator_id
+                  JOIN targets g ON g.indicator_id = o.indicator_id AND g.territory_id = o.territory_id AND g.period_start = DATE '2026-10-01'
+                 WHERE a.username = 'pc-kyzylorda' AND i.periodicity = 'quarterly' AND o.valid_to IS NULL
+                """)
+            #expect(first.total == owned && first.items.count == min(10, owned))
+            let item = try #require(first.items.first)
+            #expect(item["latest_value"] == nil)
+            let report = ["indicator": item["indicator_code"] as! String, "territory": String(item["territory_id"] as! Int), "period": "2026-Q4", "value": "41"]
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(report)) { response in
+                #expect(response.status == .created)
+            }
+            let again = try await page("limit=10")
+            #expect(again.items.first?["indicator_code"] as? String == item["indicator_code"] as? String)
+            #expect(again.items.first?["latest_value"] as? Double == 41)
+            let (head, tail) = (try await page("limit=5"), try await page("limit=5&offset=5"))
+            let codes = { (items: [[String: Any]]) in items.map { "\($0["indicator_code"]!)/\($0["territory_id"]!)" } }
+            #expect(codes(head.items) + codes(tail.items) == codes(again.items))
+        }
+    }
+
     @Test func measureStatusUpdates() async throws {
         try await withDemoApp { app in
             let code = try await app.client.execute(uri: "/api/v1/measures?territory=430000000&limit=1", method: .get, headers: app.bearer("coord-kyzylorda")) { response throws in

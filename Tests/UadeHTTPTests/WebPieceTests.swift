@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
+import UadeStorage
 import UadeDomain
 @testable import UadeHTTP
 
@@ -63,6 +64,25 @@ import UadeDomain
         #expect(problems.map(\.field) == ["body.d", "body.a"], "a boolean is not a number")
         if case .array(let items) = object["e"] { #expect(items.count == 2) } else { Issue.record("e is not an array") }
         #expect(" \n".trimmedOfWhitespace.isEmpty && "  é x \t".trimmedOfWhitespace == "é x")
+    }
+
+    /// The hand-written "due" list is the document JSONEncoder would give.
+    @Test func dueListsWriteWhatTheEncoderWould() throws {
+        func item(_ name: String, latest: (Double, Int64, Date)?, kato: String?, target: Double) -> DueItem {
+            DueItem(indicatorCode: "HOU-01", indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
+                    accumulation: "level", territoryId: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: "2026-Q3",
+                    periodEnd: "2026-09-30", target: target, latestValue: latest?.0, latestEntryId: latest?.1, latestEnteredAt: latest?.2)
+        }
+        let items = [
+            item("Тұрғын үй \"жаңа\" \\ line\nbreak\u{1}", latest: (41, 7, Date(timeIntervalSince1970: 1_795_000_123.9)), kato: "431010000", target: 2.5),
+            item("plain", latest: nil, kato: nil, target: -1e20),
+            item("small", latest: (0.1 + 0.2, 9, Date(timeIntervalSince1970: -86_399)), kato: "431010000", target: 1234567.125),
+        ]
+        let written = DueList(items: items, total: 3, limit: 50, offset: 0).json()
+        let encoded = try AppRequestContext.encoder.encode(ListDTO(items: items, total: 3, limit: 50, offset: 0))
+        let ours = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? NSDictionary)
+        let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? NSDictionary)
+        #expect(ours == theirs)
     }
 
     /// Every `{{t.key}}` in a template has a label in Kazakh, Russian and English.

@@ -8,6 +8,7 @@ import UadeStorage
 struct ProgressController: Sendable {
     let progress: ProgressRepository
     let indicators: IndicatorDirectory
+    let ownedCells: OwnedCells
     let importer: ProgressImporter
     let authorizer: Authorizer
     let today: @Sendable () -> Day
@@ -185,7 +186,7 @@ struct ProgressController: Sendable {
         return status
     }
 
-    @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> ListDTO<DueItem> {
+    @Sendable func due(_ request: Request, context: AppRequestContext) async throws -> DueList {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
         let language = try query.language()
@@ -204,10 +205,10 @@ struct ProgressController: Sendable {
         let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
                                periods: try periods(query), status: try status(query))
         let (items, total) = try await progress.due(filter, language: language, page: page)
-        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+        return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
     }
 
-    @Sendable func owned(_ request: Request, context: AppRequestContext) async throws -> ListDTO<DueItem> {
+    @Sendable func owned(_ request: Request, context: AppRequestContext) async throws -> DueList {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
         let language = try query.language()
@@ -231,9 +232,20 @@ struct ProgressController: Sendable {
                 throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
             }
             filter.pairs = Array(caller.ownedIndicators)
+            if filter.status == nil {
+                // The owned cells come from a short-lived list; only the page's values are read.
+                let key = OwnedCells.Key(accountID: caller.accountID, day: today(), sectionCode: filter.sectionCode, indicatorCode: filter.indicatorCode,
+                                         periods: filter.periods.map(\.code), language: language)
+                let (progress, everything) = (self.progress, filter)
+                let cells = try await ownedCells.cache.value(for: key) {
+                    try await progress.due(everything, language: language, page: PageRequest(limit: 1_000_000, offset: 0)).items
+                }
+                let items = try await progress.withLatestValues(Array(cells.dropFirst(page.offset).prefix(page.limit)))
+                return DueList(items: items, total: cells.count, limit: page.limit, offset: page.offset)
+            }
         }
         let (items, total) = try await progress.due(filter, language: language, page: page)
-        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+        return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
     }
 }
 

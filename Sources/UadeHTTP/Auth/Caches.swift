@@ -7,20 +7,27 @@ import UadeStorage
 /// `lifetime`; everything written is still checked against the database by the write itself.
 actor ShortLivedCache<Key: Hashable & Sendable, Value: Sendable> {
     private var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
+    /// Loads under way: callers asking meanwhile wait for the same one instead of all loading.
+    private var loading: [Key: Task<Value, any Error>] = [:]
     let lifetime: Duration
+    let capacity: Int
 
-    init(lifetime: Duration) {
+    init(lifetime: Duration, capacity: Int = 10_000) {
         self.lifetime = lifetime
+        self.capacity = capacity
     }
 
     /// The cached value, or `load`'s, kept for `lifetime` when `keep` says so.
-    func value(for key: Key, keep: @Sendable (Value) -> Bool = { _ in true }, load: @Sendable () async throws -> Value) async throws -> Value {
-        let now = ContinuousClock.now
-        if let entry = entries[key], entry.expires > now { return entry.value }
-        let value = try await load()
+    func value(for key: Key, keep: @Sendable (Value) -> Bool = { _ in true }, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let entry = entries[key], entry.expires > ContinuousClock.now { return entry.value }
+        if let pending = loading[key] { return try await pending.value }
+        let task = Task { try await load() }
+        loading[key] = task
+        defer { loading[key] = nil }
+        let value = try await task.value
         guard keep(value) else { return value }
-        if entries.count > 10_000 { entries.removeAll() }
-        entries[key] = (value, now + lifetime)
+        if entries.count >= capacity { entries.removeAll() }
+        entries[key] = (value, ContinuousClock.now + lifetime)
         return value
     }
 
@@ -104,5 +111,27 @@ struct IndicatorDirectory: Sendable {
     func context(code: String) async throws -> IndicatorContext? {
         let progress = self.progress
         return try await cache.value(for: code, keep: { $0 != nil }) { try await progress.indicatorContext(code: code) }
+    }
+}
+
+/// The cells a Political Council member owns in a period, in order, with their targets and
+/// names: a few thousand rows that take tens of milliseconds to gather and change only with the
+/// catalogue or ownership. Kept briefly per caller, so that paging through them reads only the
+/// page's latest values (always read live).
+struct OwnedCells: Sendable {
+    struct Key: Hashable, Sendable {
+        let accountID: Int64
+        let day: Day
+        let sectionCode: String?
+        let indicatorCode: String?
+        let periods: [String]
+        let language: Language
+    }
+
+    let cache: ShortLivedCache<Key, [DueItem]>
+
+    init(lifetime: Duration) {
+        // A frame is a few hundred kilobytes: keep a few hundred owners' at most.
+        self.cache = ShortLivedCache(lifetime: lifetime, capacity: 300)
     }
 }

@@ -97,6 +97,26 @@ public struct DueItem: Sendable, Codable {
     public let latestValue: Double?
     public let latestEntryId: Int64?
     public let latestEnteredAt: Date?
+
+    public init(indicatorCode: String, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
+                territoryId: Int64, territoryKato: String?, territoryName: String, period: String, periodEnd: String, target: Double,
+                latestValue: Double?, latestEntryId: Int64?, latestEnteredAt: Date?) {
+        self.indicatorCode = indicatorCode
+        self.indicatorName = indicatorName
+        self.sectionCode = sectionCode
+        self.unit = unit
+        self.direction = direction
+        self.accumulation = accumulation
+        self.territoryId = territoryId
+        self.territoryKato = territoryKato
+        self.territoryName = territoryName
+        self.period = period
+        self.periodEnd = periodEnd
+        self.target = target
+        self.latestValue = latestValue
+        self.latestEntryId = latestEntryId
+        self.latestEnteredAt = latestEnteredAt
+    }
 }
 
 public struct DueFilter: Sendable {
@@ -252,6 +272,35 @@ public struct ProgressRepository: Sendable {
              ORDER BY entered_at DESC, id DESC LIMIT 1
             """, logger: logger).decode(Int64.self) { return id }
         return nil
+    }
+
+    /// The latest value of each item's cell, read now: `items` with their latest values replaced
+    /// (a page of a list whose cells and targets were read a moment ago).
+    public func withLatestValues(_ items: [DueItem]) async throws -> [DueItem] {
+        guard !items.isEmpty else { return items }
+        var codes: [String] = [], territories: [Int64] = [], starts: [String] = [], positions: [Int] = []
+        for (index, item) in items.enumerated() {
+            guard let period = Period(code: item.period) else { continue }
+            codes.append(item.indicatorCode); territories.append(item.territoryId); starts.append(period.start.iso); positions.append(index)
+        }
+        var latest: [Int: (id: Int64, value: Double, enteredAt: Date)] = [:]
+        for try await (n, id, value, enteredAt) in try await client.query("""
+            SELECT u.n::int, p.id, p.value, p.entered_at
+              FROM unnest(\(codes)::text[], \(territories)::bigint[], \(starts)::date[]) WITH ORDINALITY AS u(code, territory_id, period_start, n)
+              JOIN indicators i ON i.code = u.code
+             CROSS JOIN LATERAL (SELECT id, value, entered_at FROM progress_entries p
+                                  WHERE p.indicator_id = i.id AND p.territory_id = u.territory_id AND p.period_start = u.period_start
+                                  ORDER BY entered_at DESC, id DESC LIMIT 1) p
+            """, logger: logger).decode((Int, Int64, Double, Date).self) {
+            latest[positions[n - 1]] = (id, value, enteredAt)
+        }
+        return items.enumerated().map { index, item in
+            let found = latest[index]
+            return DueItem(indicatorCode: item.indicatorCode, indicatorName: item.indicatorName, sectionCode: item.sectionCode, unit: item.unit,
+                           direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId, territoryKato: item.territoryKato,
+                           territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd, target: item.target,
+                           latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
+        }
     }
 
     /// What is due: targets in the filter's scope for the given periods, with their latest values.

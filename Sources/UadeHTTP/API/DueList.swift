@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeStorage
+
+/// A page of "what is due", written straight to JSON. It is the read owners and coordinators
+/// repeat most, and `JSONEncoder` — converting every key of every item to snake_case — took most
+/// of its time. The document is the one `ListDTO<DueItem>` gives: the same keys, sorted, absent
+/// values left out, dates in ISO 8601.
+struct DueList: ResponseGenerator, Sendable {
+    let items: [DueItem]
+    let total: Int
+    let limit: Int?
+    let offset: Int?
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: json())))
+    }
+
+    func json() -> [UInt8] {
+        var out = JSONText(capacity: 256 + items.count * 420)
+        out.raw("{\"items\":[")
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.raw("{\"accumulation\":"); out.string(item.accumulation)
+            out.raw(",\"direction\":"); out.string(item.direction)
+            out.raw(",\"indicator_code\":"); out.string(item.indicatorCode)
+            out.raw(",\"indicator_name\":"); out.string(item.indicatorName)
+            if let at = item.latestEnteredAt { out.raw(",\"latest_entered_at\":"); out.date(at) }
+            if let id = item.latestEntryId { out.raw(",\"latest_entry_id\":"); out.integer(id) }
+            if let value = item.latestValue { out.raw(",\"latest_value\":"); out.number(value) }
+            out.raw(",\"period\":"); out.string(item.period)
+            out.raw(",\"period_end\":"); out.string(item.periodEnd)
+            out.raw(",\"section_code\":"); out.string(item.sectionCode)
+            out.raw(",\"target\":"); out.number(item.target)
+            out.raw(",\"territory_id\":"); out.integer(item.territoryId)
+            if let kato = item.territoryKato { out.raw(",\"territory_kato\":"); out.string(kato) }
+            out.raw(",\"territory_name\":"); out.string(item.territoryName)
+            out.raw(",\"unit\":"); out.string(item.unit)
+            out.raw("}")
+        }
+        out.raw("]")
+        if let limit { out.raw(",\"limit\":"); out.integer(Int64(limit)) }
+        if let offset { out.raw(",\"offset\":"); out.integer(Int64(offset)) }
+        out.raw(",\"total\":"); out.integer(Int64(total))
+        out.raw("}")
+        return out.bytes
+    }
+}
+
+/// JSON written byte by byte, for responses on hot paths.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                raw("\\u00")
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0x0f)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func integer(_ value: Int64) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// Whole numbers without a fraction, as JSONEncoder writes them; others in Swift's shortest
+    /// exact form. Values stored are always finite.
+    mutating func number(_ value: Double) {
+        if value == value.rounded(.towardZero), abs(value) < 1e15 {
+            integer(Int64(value))
+        } else if value.isFinite {
+            bytes.append(contentsOf: value.description.utf8)
+        } else {
+            raw("null")
+        }
+    }
+
+    /// `2026-11-21T08:30:00Z`: UTC to the second, as JSONEncoder's `.iso8601`.
+    mutating func date(_ date: Date) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let (days, second) = (seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0), (seconds % 86_400 + 86_400) % 86_400)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: Day(daysSinceEpoch: Int(days)).iso.utf8)
+        bytes.append(UInt8(ascii: "T"))
+        for (index, part) in [second / 3600, second % 3600 / 60, second % 60].enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ":")) }
+            if part < 10 { bytes.append(UInt8(ascii: "0")) }
+            bytes.append(contentsOf: String(part).utf8)
+        }
+        raw("Z\"")
+    }
+}
