@@ -69,7 +69,7 @@ import UadeDomain
     /// The hand-written "due" list is the document JSONEncoder would give.
     @Test func dueListsWriteWhatTheEncoderWould() throws {
         func item(_ name: String, latest: (Double, Int64, Date)?, kato: String?, target: Double) -> DueItem {
-            DueItem(indicatorCode: "HOU-01", indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
+            DueItem(indicatorCode: "HOU-01", indicatorId: 3, indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
                     accumulation: "level", territoryId: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: "2026-Q3",
                     periodEnd: "2026-09-30", target: target, latestValue: latest?.0, latestEntryId: latest?.1, latestEnteredAt: latest?.2)
         }

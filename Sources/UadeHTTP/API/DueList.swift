@@ -28,6 +28,7 @@ struct DueList: ResponseGenerator, Sendable {
             out.raw("{\"accumulation\":"); out.string(item.accumulation)
             out.raw(",\"direction\":"); out.string(item.direction)
             out.raw(",\"indicator_code\":"); out.string(item.indicatorCode)
+            out.raw(",\"indicator_id\":"); out.integer(item.indicatorId)
             out.raw(",\"indicator_name\":"); out.string(item.indicatorName)
             if let at = item.latestEnteredAt { out.raw(",\"latest_entered_at\":"); out.date(at) }
             if let id = item.latestEntryId { out.raw(",\"latest_entry_id\":"); out.integer(id) }

@@ -82,6 +82,7 @@ public enum ProgressWriteError: Error, Sendable, Equatable {
 /// One line of "what is due": an indicator × territory × period with its target and latest value.
 public struct DueItem: Sendable, Codable {
     public let indicatorCode: String
+    public let indicatorId: Int64
     public let indicatorName: String
     public let sectionCode: String
     public let unit: String
@@ -98,10 +99,11 @@ public struct DueItem: Sendable, Codable {
     public let latestEntryId: Int64?
     public let latestEnteredAt: Date?
 
-    public init(indicatorCode: String, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
+    public init(indicatorCode: String, indicatorId: Int64, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
                 territoryId: Int64, territoryKato: String?, territoryName: String, period: String, periodEnd: String, target: Double,
                 latestValue: Double?, latestEntryId: Int64?, latestEnteredAt: Date?) {
         self.indicatorCode = indicatorCode
+        self.indicatorId = indicatorId
         self.indicatorName = indicatorName
         self.sectionCode = sectionCode
         self.unit = unit
@@ -278,28 +280,25 @@ public struct ProgressRepository: Sendable {
     /// (a page of a list whose cells and targets were read a moment ago).
     public func withLatestValues(_ items: [DueItem]) async throws -> [DueItem] {
         guard !items.isEmpty else { return items }
-        var codes: [String] = [], territories: [Int64] = [], starts: [String] = [], positions: [Int] = []
+        var cells = LatestValues(indicators: [], territories: [], starts: [])
+        var positions: [Int] = []
         for (index, item) in items.enumerated() {
             guard let period = Period(code: item.period) else { continue }
-            codes.append(item.indicatorCode); territories.append(item.territoryId); starts.append(period.start.iso); positions.append(index)
+            cells.indicators.append(item.indicatorId); cells.territories.append(item.territoryId); cells.starts.append(period.start.iso)
+            positions.append(index)
         }
         var latest: [Int: (id: Int64, value: Double, enteredAt: Date)] = [:]
-        for try await (n, id, value, enteredAt) in try await client.query("""
-            SELECT u.n::int, p.id, p.value, p.entered_at
-              FROM unnest(\(codes)::text[], \(territories)::bigint[], \(starts)::date[]) WITH ORDINALITY AS u(code, territory_id, period_start, n)
-              JOIN indicators i ON i.code = u.code
-             CROSS JOIN LATERAL (SELECT id, value, entered_at FROM progress_entries p
-                                  WHERE p.indicator_id = i.id AND p.territory_id = u.territory_id AND p.period_start = u.period_start
-                                  ORDER BY entered_at DESC, id DESC LIMIT 1) p
-            """, logger: logger).decode((Int, Int64, Double, Date).self) {
-            latest[positions[n - 1]] = (id, value, enteredAt)
+        try await client.withConnection { connection in
+            for try await (n, id, value, enteredAt) in try await connection.execute(cells, logger: logger) {
+                latest[positions[n - 1]] = (id, value, enteredAt)
+            }
         }
         return items.enumerated().map { index, item in
             let found = latest[index]
-            return DueItem(indicatorCode: item.indicatorCode, indicatorName: item.indicatorName, sectionCode: item.sectionCode, unit: item.unit,
-                           direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId, territoryKato: item.territoryKato,
-                           territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd, target: item.target,
-                           latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
+            return DueItem(indicatorCode: item.indicatorCode, indicatorId: item.indicatorId, indicatorName: item.indicatorName, sectionCode: item.sectionCode,
+                           unit: item.unit, direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId,
+                           territoryKato: item.territoryKato, territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd,
+                           target: item.target, latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
         }
     }
 
@@ -366,7 +365,7 @@ public struct ProgressRepository: Sendable {
                   WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
                   ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
             """
-        let select = "SELECT m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
+        let select = "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
         binds.append(page.limit)   // $8
         binds.append(page.offset)  // $9
         let sql: String
@@ -393,10 +392,11 @@ public struct ProgressRepository: Sendable {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         var items: [DueItem] = []
         var total = 0
-        for try await r in rows.decode((String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
+        for try await row in rows.decode((Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
+            let (indicatorID, r) = (row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
             let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
-            items.append(DueItem(indicatorCode: r.0, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5, territoryId: r.6,
-                                 territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
+            items.append(DueItem(indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5,
+                                 territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
                                  target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
             total = r.15
         }
@@ -465,5 +465,36 @@ struct RecordValue: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let r = try row.decode((Bool, Int64?, Int64?, Date?).self)
         return (r.0, r.1, r.2, r.3)
+    }
+}
+
+/// The latest value of each of a page's cells (by position, from 1), planned once per connection.
+struct LatestValues: PostgresPreparedStatement {
+    typealias Row = (Int, Int64, Double, Date)
+
+    static let sql = """
+        SELECT u.n::int, p.id, p.value, p.entered_at
+          FROM unnest($1::bigint[], $2::bigint[], $3::text[]::date[]) WITH ORDINALITY AS u(indicator_id, territory_id, period_start, n)
+         CROSS JOIN LATERAL (SELECT id, value, entered_at FROM progress_entries p
+                              WHERE p.indicator_id = u.indicator_id AND p.territory_id = u.territory_id AND p.period_start = u.period_start
+                              ORDER BY entered_at DESC, id DESC LIMIT 1) p
+        """
+
+    static var bindingDataTypes: [PostgresDataType] { [.int8Array, .int8Array, .textArray] }
+
+    var indicators: [Int64]
+    var territories: [Int64]
+    var starts: [String]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(indicators)
+        bindings.append(territories)
+        bindings.append(starts)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
     }
 }
