@@ -28,7 +28,8 @@ public func buildApplication(
 public struct RouterOptions: Sendable {
     public var secureCookies: Bool
     public var bcryptCost: UInt8
-    /// How long roles, ownership and the territory tree are cached per process.
+    /// How long roles, ownership, the territory tree, API tokens, indicators and owners' cell lists
+    /// are cached per process.
     public var cacheLifetime: Duration = .seconds(5)
     /// Today in Kazakhstan (UTC+5): what "due now" and ownership "valid today" mean.
     public var today: @Sendable () -> Day
