@@ -42,6 +42,28 @@ struct ImportTests {
         }
     }
 
+    /// A value recorded through the API for one of the file's empty cells between the import's
+    /// checks and its write (stood in for by a trigger raising what the unique index would): the
+    /// import is refused whole with 409, and nothing of it is written.
+    @Test func anImportThatLosesARaceForACellIsRefusedWhole() async throws {
+        try await withDemoApp { app in
+            let text = try await template(app, "territory=430000000&period=2026-Q4")
+            let csv = try filled(text, ["1", "2", "3"])
+            let before = try await app.count("SELECT count(*) FROM progress_entries")
+            try await app.database.query("""
+                CREATE FUNCTION stand_in_for_a_race() RETURNS trigger LANGUAGE plpgsql
+                    AS $$ BEGIN RAISE unique_violation USING MESSAGE = 'a first entry for this cell exists'; END $$
+                """, logger: TestDatabase.logger)
+            try await app.database.query("""
+                CREATE TRIGGER stand_in_for_a_race BEFORE INSERT ON progress_entries FOR EACH STATEMENT EXECUTE FUNCTION stand_in_for_a_race()
+                """, logger: TestDatabase.logger)
+            let (status, body) = try await upload(app, csv)
+            #expect(status == .conflict)
+            #expect(body["type"] as? String == "https://uade.kz/problems/value-exists")
+            #expect(try await app.count("SELECT count(*) FROM progress_entries") == before)
+        }
+    }
+
     @Test func theTemplateListsWhatIsDueWithTargetsAndCurrentValues() async throws {
         try await withDemoApp { app in
             let text = try await template(app, "territory=430000000&period=2026-Q4&lang=kk")

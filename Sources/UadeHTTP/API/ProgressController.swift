@@ -291,8 +291,14 @@ extension ProgressController {
             throw APIError(.unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
                            fields: [.init(field: "csv", reason: "not UTF-8")])
         }
-        let report = try await importer.run(csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
+        let report: ImportReport
+        do {
+            report = try await importer.run(csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
                                             tree: policy.tree, dryRun: dryRun, requestID: context.id)
+        } catch is ImportRaced {
+            throw APIError(.conflict, kind: "value-exists",
+                           detail: "a value was recorded for one of these cells while the file was being written; nothing was written — upload the file again")
+        }
         return try importResponse(report, request: request, context: context)
     }
 

@@ -35,6 +35,14 @@ public struct ImportReport: Sendable, Codable, Equatable {
 
 /// Imports progress from a CSV file: validated whole, then written in one transaction, or not at
 /// all. Rows are staged with COPY and checked set-based, so a million rows stay fast.
+/// Another write recorded a first value for one of the file's empty cells while the file was
+/// being written: the import rolled back, and uploading it again finds the new value.
+public struct ImportRaced: Error, Sendable, CustomStringConvertible {
+    public var description: String {
+        "a value was recorded for one of these cells while the file was being written; nothing was written — import the file again"
+    }
+}
+
 public struct ProgressImporter: Sendable {
     public static let columns = ["indicator_code", "territory_kato", "territory_id", "period", "value", "comment", "evidence", "correction_reason"]
 
@@ -160,7 +168,19 @@ public struct ProgressImporter: Sendable {
         // one upload reports everything that is wrong with the file.
         progress("checked \(table.records.count) rows; staging \(rows.count) values")
 
-        let outcome = try await client.transaction(logger: logger) { connection in
+        let outcome: (ImportReport, Bool)
+        do {
+            outcome = try await write(rows, report: report, accountID: accountID, dryRun: dryRun, requestID: requestID)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw ImportRaced()
+        }
+        return outcome.0
+    }
+
+    /// Stages the checked rows, looks for missing targets and existing values, and writes them
+    /// when nothing is wrong: one transaction.
+    func write(_ rows: [Row], report: ImportReport, accountID: Int64, dryRun: Bool, requestID: String?) async throws -> (ImportReport, Bool) {
+        try await client.transaction(logger: logger) { connection in
             var report = report
             try await stage(rows, on: connection)
             let checks = try await connection.query("""
@@ -218,7 +238,6 @@ public struct ProgressImporter: Sendable {
             report.written = true
             return (report, true)
         }
-        return outcome.0
     }
 
     func indicatorFacts() async throws -> [String: IndicatorFacts] {
