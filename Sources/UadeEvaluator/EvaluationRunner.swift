@@ -242,7 +242,7 @@ public struct EvaluationRunner: Sendable {
         try await connection.unlessClosed("writing measure verdicts") { [measureRows] in
             try await repository.writeMeasures(measureRows, runID: runID, on: $0)
         }
-        outcome.fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        outcome.fingerprint = Secrets.hex(hasher.finalize())
         return outcome
     }
 

@@ -15,7 +15,7 @@ public struct Migration: Sendable, Equatable {
 
     /// SHA-256 of the file's bytes: an applied file that changes afterwards is refused.
     public var checksum: String {
-        SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        Secrets.hex(SHA256.hash(data: Data(sql.utf8)))
     }
 
     /// Reads `NNNN_name.sql` files in name order.
