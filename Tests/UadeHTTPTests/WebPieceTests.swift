@@ -77,6 +77,7 @@ import UadeDomain
             item("Тұрғын үй \"жаңа\" \\ line\nbreak\u{1}", latest: (41, 7, Date(timeIntervalSince1970: 1_795_000_123.9)), kato: "431010000", target: 2.5),
             item("plain", latest: nil, kato: nil, target: -1e20),
             item("small", latest: (0.1 + 0.2, 9, Date(timeIntervalSince1970: -86_399)), kato: "431010000", target: 1234567.125),
+            item("large", latest: (-7, 9_007_199_254_740_000, Date(timeIntervalSince1970: 4_102_444_799)), kato: nil, target: 0),
         ]
         let written = DueList(items: items, total: 3, limit: 50, offset: 0).json()
         let encoded = try AppRequestContext.encoder.encode(ListDTO(items: items, total: 3, limit: 50, offset: 0))

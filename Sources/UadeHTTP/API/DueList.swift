@@ -66,26 +66,54 @@ struct JSONText {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                raw("\\u00")
-                bytes.append(digits[Int(byte >> 4)])
-                bytes.append(digits[Int(byte & 0x0f)])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Names and codes rarely need escaping: copy them whole when they do not.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case UInt8(ascii: "\n"): raw("\\n")
+                case UInt8(ascii: "\r"): raw("\\r")
+                case UInt8(ascii: "\t"): raw("\\t")
+                case 0..<0x20:
+                    raw("\\u00")
+                    bytes.append(Self.hexDigit(byte >> 4))
+                    bytes.append(Self.hexDigit(byte & 0x0f))
+                default: bytes.append(byte)
+                }
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+
     mutating func integer(_ value: Int64) {
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// Exactly `width` decimal digits of a non-negative value.
+    private mutating func padded(_ value: Int, width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Whole numbers without a fraction, as JSONEncoder writes them; others in Swift's shortest
@@ -103,15 +131,15 @@ struct JSONText {
     /// `2026-11-21T08:30:00Z`: UTC to the second, as JSONEncoder's `.iso8601`.
     mutating func date(_ date: Date) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let (days, second) = (seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0), (seconds % 86_400 + 86_400) % 86_400)
+        let (days, second) = (seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0), Int((seconds % 86_400 + 86_400) % 86_400))
+        let day = Day(daysSinceEpoch: Int(days))
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: Day(daysSinceEpoch: Int(days)).iso.utf8)
-        bytes.append(UInt8(ascii: "T"))
-        for (index, part) in [second / 3600, second % 3600 / 60, second % 60].enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ":")) }
-            if part < 10 { bytes.append(UInt8(ascii: "0")) }
-            bytes.append(contentsOf: String(part).utf8)
-        }
+        padded(day.year, width: 4); bytes.append(UInt8(ascii: "-"))
+        padded(day.month, width: 2); bytes.append(UInt8(ascii: "-"))
+        padded(day.day, width: 2); bytes.append(UInt8(ascii: "T"))
+        padded(second / 3600, width: 2); bytes.append(UInt8(ascii: ":"))
+        padded(second % 3600 / 60, width: 2); bytes.append(UInt8(ascii: ":"))
+        padded(second % 60, width: 2)
         raw("Z\"")
     }
 }

@@ -27,7 +27,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "Authorization must be 'Bearer <token>'")
             }
-            guard let accountID = try await tokens.account(forToken: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+            guard let accountID = try await tokens.account(forToken: String(parts[1]).trimmedOfWhitespace),
                   let caller = try await callers.caller(accountID: accountID, on: today())
             else {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "the API token is unknown, revoked, or its account is disabled")

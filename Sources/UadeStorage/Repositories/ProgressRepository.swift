@@ -282,9 +282,17 @@ public struct ProgressRepository: Sendable {
         guard !items.isEmpty else { return items }
         var cells = LatestValues(indicators: [], territories: [], starts: [])
         var positions: [Int] = []
+        var starts: [String: String] = [:]  // a page has few distinct periods
         for (index, item) in items.enumerated() {
-            guard let period = Period(code: item.period) else { continue }
-            cells.indicators.append(item.indicatorId); cells.territories.append(item.territoryId); cells.starts.append(period.start.iso)
+            let start: String
+            if let known = starts[item.period] {
+                start = known
+            } else {
+                guard let period = Period(code: item.period) else { continue }
+                start = period.start.iso
+                starts[item.period] = start
+            }
+            cells.indicators.append(item.indicatorId); cells.territories.append(item.territoryId); cells.starts.append(start)
             positions.append(index)
         }
         var latest: [Int: (id: Int64, value: Double, enteredAt: Date)] = [:]
@@ -494,7 +502,20 @@ struct LatestValues: PostgresPreparedStatement {
         return bindings
     }
 
+    /// Cell by cell: decoding the row as one tuple resolves its generic pack at run time, which
+    /// cost as much as the rest of the decoding.
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        try row.decode(Row.self)
+        var cells = row.makeIterator()
+        guard let n = cells.next(), let id = cells.next(), let value = cells.next(), let enteredAt = cells.next() else {
+            throw UnexpectedRow(statement: "LatestValues", columns: row.count)
+        }
+        return (try n.decode(Int.self), try id.decode(Int64.self), try value.decode(Double.self), try enteredAt.decode(Date.self))
     }
+}
+
+/// A prepared statement's row without the columns its SQL selects: a bug, not a user's mistake.
+struct UnexpectedRow: Error, CustomStringConvertible {
+    let statement: String
+    let columns: Int
+    var description: String { "\(statement) returned a row of \(columns) columns" }
 }
