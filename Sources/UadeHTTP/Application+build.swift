@@ -94,11 +94,12 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes).addRoutes(to: api)
     let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
     session.addRoutes(to: api)
+    let ownedCells = OwnedCells(lifetime: options.cacheLifetime)
     let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
-                                         caches: AccessCaches(tokens: tokens, callers: callers))
+                                         caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
     accountsAPI.addRoutes(to: api)
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
-                                         ownedCells: OwnedCells(lifetime: options.cacheLifetime), importer: ProgressImporter(client: client, logger: logger),
+                                         ownedCells: ownedCells, importer: ProgressImporter(client: client, logger: logger),
                                          authorizer: authorizer, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)

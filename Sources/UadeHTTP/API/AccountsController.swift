@@ -75,7 +75,7 @@ struct AccountsController: Sendable {
         let username = context.parameters.get("username") ?? ""
         do {
             try await accounts.disable(username: username, by: caller.accountID, requestID: context.id)
-            await caches.forgetAll()
+            caches.forgetAll()
         } catch AccountError.unknownAccount {
             throw APIError.notFound("no account \(username)")
         }
@@ -105,7 +105,7 @@ struct AccountsController: Sendable {
         do {
             let id = try await accounts.grant(username: username, role: role!, territoryID: role!.needsTerritory ? territoryID : nil,
                                               by: caller.accountID, requestID: context.id)
-            await caches.forgetAll()
+            caches.forgetAll()
             return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
         } catch AccountError.unknownAccount {
             throw APIError.notFound("no account \(username)")
@@ -119,7 +119,7 @@ struct AccountsController: Sendable {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
         do {
             try await accounts.revoke(grantID: id, by: caller.accountID, requestID: context.id)
-            await caches.forgetAll()
+            caches.forgetAll()
         } catch AccountError.unknownGrant {
             throw APIError.notFound("no active role grant \(id)")
         }
@@ -152,7 +152,7 @@ struct AccountsController: Sendable {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
         do {
             try await accounts.revokeToken(id: id, by: caller.accountID, requestID: context.id)
-            await caches.forgetAll()
+            caches.forgetAll()
         } catch AccountError.unknownToken {
             throw APIError.notFound("no active token \(id)")
         }

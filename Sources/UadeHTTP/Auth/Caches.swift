@@ -1,38 +1,84 @@
 import Foundation
+import NIOConcurrencyHelpers
 import UadeDomain
 import UadeStorage
 
 /// Keeps what every request needs but rarely changes for a few seconds: who a caller is (roles
 /// and ownership) and the territory tree. A revoked role or a new territory takes effect within
 /// `lifetime`; everything written is still checked against the database by the write itself.
-actor ShortLivedCache<Key: Hashable & Sendable, Value: Sendable> {
-    private var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
-    /// Loads under way: callers asking meanwhile wait for the same one instead of all loading.
-    private var loading: [Key: Task<Value, any Error>] = [:]
+///
+/// A lock, not an actor: a hit is the common case on every request, and should not cost a hop
+/// to another executor.
+final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
+        /// Loads under way: callers asking meanwhile share one instead of all loading.
+        var loading: [Key: Task<Value, any Error>] = [:]
+        /// Moves on with every `removeAll`, so that a load begun before it does not store what
+        /// it read after all.
+        var generation = 0
+    }
+
+    private enum Answer {
+        case cached(Value)
+        case wait(Task<Value, any Error>)
+    }
+
+    private let state = NIOLockedValueBox(State())
     let lifetime: Duration
     let capacity: Int
+    /// Whether an expired value is still answered, for at most one more `lifetime`, while a single
+    /// load replaces it. Only for what decides no access: everyone asking would otherwise wait for
+    /// that load each time the value expires.
+    let servesStaleWhileLoading: Bool
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(lifetime: Duration, capacity: Int = 10_000) {
+    init(lifetime: Duration, capacity: Int = 10_000, servesStaleWhileLoading: Bool = false,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.lifetime = lifetime
         self.capacity = capacity
+        self.servesStaleWhileLoading = servesStaleWhileLoading
+        self.now = now
     }
 
     /// The cached value, or `load`'s, kept for `lifetime` when `keep` says so.
-    func value(for key: Key, keep: @Sendable (Value) -> Bool = { _ in true }, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        if let entry = entries[key], entry.expires > ContinuousClock.now { return entry.value }
-        if let pending = loading[key] { return try await pending.value }
-        let task = Task { try await load() }
-        loading[key] = task
-        defer { loading[key] = nil }
-        let value = try await task.value
-        guard keep(value) else { return value }
-        if entries.count >= capacity { entries.removeAll() }
-        entries[key] = (value, ContinuousClock.now + lifetime)
-        return value
+    func value(for key: Key, keep: @escaping @Sendable (Value) -> Bool = { _ in true },
+               load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let now = now()
+        let answer: Answer = state.withLockedValue { state in
+            let entry = state.entries[key]
+            if let entry, entry.expires > now { return .cached(entry.value) }
+            let stale = servesStaleWhileLoading ? entry.flatMap { now < $0.expires + lifetime ? $0.value : nil } : nil
+            if let pending = state.loading[key] { return stale.map { .cached($0) } ?? .wait(pending) }
+            let generation = state.generation
+            let task = Task { try await self.load(key, generation: generation, keep: keep, load: load) }
+            state.loading[key] = task
+            return stale.map { .cached($0) } ?? .wait(task)
+        }
+        switch answer {
+        case .cached(let value): return value
+        case .wait(let task): return try await task.value
+        }
+    }
+
+    private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @Sendable () async throws -> Value) async throws -> Value {
+        let result: Result<Value, any Error>
+        do { result = .success(try await load()) } catch { result = .failure(error) }
+        state.withLockedValue { state in
+            state.loading[key] = nil
+            guard case .success(let value) = result, keep(value), state.generation == generation else { return }
+            if state.entries.count >= capacity { state.entries.removeAll() }
+            state.entries[key] = (value, now() + lifetime)
+        }
+        return try result.get()
     }
 
     func removeAll() {
-        entries.removeAll()
+        state.withLockedValue { state in
+            state.entries.removeAll()
+            state.loading.removeAll()
+            state.generation += 1
+        }
     }
 }
 
@@ -80,8 +126,8 @@ struct TokenDirectory: Sendable {
         }
     }
 
-    func forgetAll() async {
-        await cache.removeAll()
+    func forgetAll() {
+        cache.removeAll()
     }
 }
 
@@ -89,10 +135,12 @@ struct TokenDirectory: Sendable {
 struct AccessCaches: Sendable {
     let tokens: TokenDirectory
     let callers: CallerDirectory
+    let ownedCells: OwnedCells
 
-    func forgetAll() async {
-        await tokens.forgetAll()
-        await callers.cache.removeAll()
+    func forgetAll() {
+        tokens.forgetAll()
+        callers.cache.removeAll()
+        ownedCells.cache.removeAll()
     }
 }
 
@@ -105,7 +153,8 @@ struct IndicatorDirectory: Sendable {
 
     init(progress: ProgressRepository, lifetime: Duration) {
         self.progress = progress
-        self.cache = ShortLivedCache(lifetime: lifetime)
+        // The catalogue changes between terms; what a write checks is checked again by the database.
+        self.cache = ShortLivedCache(lifetime: lifetime, servesStaleWhileLoading: true)
     }
 
     func context(code: String) async throws -> IndicatorContext? {
@@ -131,7 +180,9 @@ struct OwnedCells: Sendable {
     let cache: ShortLivedCache<Key, [DueItem]>
 
     init(lifetime: Duration) {
-        // A frame is a few hundred kilobytes: keep a few hundred owners' at most.
-        self.cache = ShortLivedCache(lifetime: lifetime, capacity: 300)
+        // A frame is a few hundred kilobytes: keep a few hundred owners' at most. Stale while
+        // reloading, because every page of that owner would otherwise wait for the reload each
+        // time the frame expires; role changes through the API clear it at once.
+        self.cache = ShortLivedCache(lifetime: lifetime, capacity: 300, servesStaleWhileLoading: true)
     }
 }
