@@ -138,7 +138,7 @@ struct EvaluationRunTests {
             }
             try #require(terminated == 1, "the run finished before its connection could be dropped")
             // The run must end, with an error; a hang fails the test instead of the suite.
-            let outcome = await Self.outcome(of: task, within: .seconds(90))
+            let outcome = await outcome(of: task, within: .seconds(90))
             switch outcome {
             case .none:
                 task.cancel()
@@ -159,23 +159,6 @@ struct EvaluationRunTests {
             #expect(next.results > 0)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'failed'") == 1)
-        }
-    }
-
-    /// The task's result, or nil when it has not finished within `limit`. Not a task group: a
-    /// group would wait for a hung task's result before returning.
-    static func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
-        let waiter = NIOLockedValueBox<CheckedContinuation<Result<T, any Error>?, Never>?>(nil)
-        @Sendable func finish(_ outcome: Result<T, any Error>?) {
-            waiter.withLockedValue { continuation in
-                continuation?.resume(returning: outcome)
-                continuation = nil
-            }
-        }
-        return await withCheckedContinuation { continuation in
-            waiter.withLockedValue { $0 = continuation }
-            Task { finish(await task.result) }
-            Task { try? await Task.sleep(for: limit); finish(nil) }
         }
     }
 

@@ -64,6 +64,45 @@ struct ImportTests {
         }
     }
 
+    /// The database connection lost in the middle of an import (its backend terminated while the
+    /// import's insert waits in a trigger): the upload ends, within a time limit, with 503 — the
+    /// database went away, not a bug — and nothing of it is written.
+    @Test func anImportWhoseConnectionIsLostAnswersAtOnceAndWritesNothing() async throws {
+        try await withDemoApp { app in
+            let text = try await template(app, "territory=430000000&period=2026-Q4")
+            let csv = try filled(text, ["1", "2", "3"])
+            let before = try await app.count("SELECT count(*) FROM progress_entries")
+            try await app.database.query("""
+                CREATE FUNCTION hold_the_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$
+                """, logger: TestDatabase.logger)
+            try await app.database.query("""
+                CREATE TRIGGER hold_the_insert BEFORE INSERT ON progress_entries FOR EACH STATEMENT EXECUTE FUNCTION hold_the_insert()
+                """, logger: TestDatabase.logger)
+            let upload = Task {
+                let (status, body) = try await self.upload(app, csv)
+                return (status, body["type"] as? String)
+            }
+            var terminated = 0
+            for _ in 0..<3000 where terminated == 0 {
+                terminated = try await app.count("""
+                    SELECT count(*)::int FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid() AND datname = current_database()) AS t
+                    """)
+                if terminated == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            try #require(terminated == 1, "the import never reached its insert")
+            guard let answer = await outcome(of: upload, within: .seconds(90)) else {
+                upload.cancel()
+                Issue.record("the upload did not answer after its connection was lost")
+                return
+            }
+            let (status, type) = try answer.get()
+            #expect(status == .serviceUnavailable)
+            #expect(type == "https://uade.kz/problems/database-unavailable")
+            #expect(try await app.count("SELECT count(*) FROM progress_entries") == before)
+        }
+    }
+
     @Test func theTemplateListsWhatIsDueWithTargetsAndCurrentValues() async throws {
         try await withDemoApp { app in
             let text = try await template(app, "territory=430000000&period=2026-Q4&lang=kk")

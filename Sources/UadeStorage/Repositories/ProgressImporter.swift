@@ -178,65 +178,68 @@ public struct ProgressImporter: Sendable {
     }
 
     /// Stages the checked rows, looks for missing targets and existing values, and writes them
-    /// when nothing is wrong: one transaction.
+    /// when nothing is wrong: one transaction, which fails at once if its connection is lost.
     func write(_ rows: [Row], report: ImportReport, accountID: Int64, dryRun: Bool, requestID: String?) async throws -> (ImportReport, Bool) {
-        try await client.transaction(logger: logger) { connection in
-            var report = report
-            try await stage(rows, on: connection)
-            let checks = try await connection.query("""
-                SELECT s.line,
-                       g.indicator_id IS NULL,
-                       e.id, e.value, s.value, s.reason
-                  FROM import_rows s
-                  LEFT JOIN targets g ON g.indicator_id = s.indicator_id AND g.territory_id = s.territory_id AND g.period_start = s.period_start
-                  LEFT JOIN LATERAL (SELECT p.id, p.value FROM progress_entries p
-                        WHERE p.indicator_id = s.indicator_id AND p.territory_id = s.territory_id AND p.period_start = s.period_start
-                        ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
-                 WHERE g.indicator_id IS NULL OR e.id IS NOT NULL
-                 ORDER BY s.line
-                """, logger: logger)
-            var unchangedLines: [Int32] = []
-            var correctionLines: [Int32] = []
-            var correctionTargets: [Int64] = []
-            for try await (line, noTarget, current, currentValue, value, reason) in checks.decode((Int32, Bool, Int64?, Double?, Double, String?).self) {
-                if noTarget {
-                    report.problems.append(ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period"))
-                } else if let current, let currentValue {
-                    if currentValue == value {
-                        unchangedLines.append(line)
-                    } else if reason == nil {
-                        report.problems.append(ImportProblem(line: Int(line), column: "correction_reason",
-                                                             reason: "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"))
-                    } else {
-                        correctionLines.append(line)
-                        correctionTargets.append(current)
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await connection.guardedTransaction("the progress import", logger: logger) { connection in
+                var report = report
+                try await stage(rows, on: connection)
+                let checks = try await connection.query("""
+                    SELECT s.line,
+                           g.indicator_id IS NULL,
+                           e.id, e.value, s.value, s.reason
+                      FROM import_rows s
+                      LEFT JOIN targets g ON g.indicator_id = s.indicator_id AND g.territory_id = s.territory_id AND g.period_start = s.period_start
+                      LEFT JOIN LATERAL (SELECT p.id, p.value FROM progress_entries p
+                            WHERE p.indicator_id = s.indicator_id AND p.territory_id = s.territory_id AND p.period_start = s.period_start
+                            ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
+                     WHERE g.indicator_id IS NULL OR e.id IS NOT NULL
+                     ORDER BY s.line
+                    """, logger: logger)
+                var unchangedLines: [Int32] = []
+                var correctionLines: [Int32] = []
+                var correctionTargets: [Int64] = []
+                for try await (line, noTarget, current, currentValue, value, reason) in checks.decode((Int32, Bool, Int64?, Double?, Double, String?).self) {
+                    if noTarget {
+                        report.problems.append(ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period"))
+                    } else if let current, let currentValue {
+                        if currentValue == value {
+                            unchangedLines.append(line)
+                        } else if reason == nil {
+                            report.problems.append(ImportProblem(line: Int(line), column: "correction_reason",
+                                                                 reason: "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"))
+                        } else {
+                            correctionLines.append(line)
+                            correctionTargets.append(current)
+                        }
                     }
                 }
-            }
-            report.unchanged = unchangedLines.count
-            report.corrections = correctionLines.count
-            report.newValues = rows.count - report.unchanged - report.corrections
-            report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-            guard report.problems.isEmpty, !dryRun else { return (report, false) }
+                report.unchanged = unchangedLines.count
+                report.corrections = correctionLines.count
+                report.newValues = rows.count - report.unchanged - report.corrections
+                report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+                guard report.problems.isEmpty, !dryRun else { return (report, false) }
 
-            try await connection.query("""
-                UPDATE import_rows s SET supersedes_id = c.id FROM unnest(\(correctionLines)::int[], \(correctionTargets)::bigint[]) AS c(line, id)
-                 WHERE s.line = c.line
-                """, logger: logger)
-            try await connection.query("DELETE FROM import_rows WHERE line = ANY(\(unchangedLines)::int[])", logger: logger)
-            try await connection.query("""
-                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
-                                              supersedes_id, correction_reason, request_id)
-                SELECT indicator_id, territory_id, period_start, value, comment, evidence, \(accountID), now(),
-                       supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID)
-                  FROM import_rows ORDER BY line
-                """, logger: logger)
-            try await AuditEvent(accountID: accountID, action: "import", entity: "progress_import", entityID: requestID,
-                                 new: ["rows": report.rows, "new_values": report.newValues, "corrections": report.corrections,
-                                       "unchanged": report.unchanged, "blank": report.blank],
-                                 requestID: requestID).write(on: connection, logger: logger)
-            report.written = true
-            return (report, true)
+                try await connection.query("""
+                    UPDATE import_rows s SET supersedes_id = c.id FROM unnest(\(correctionLines)::int[], \(correctionTargets)::bigint[]) AS c(line, id)
+                     WHERE s.line = c.line
+                    """, logger: logger)
+                try await connection.query("DELETE FROM import_rows WHERE line = ANY(\(unchangedLines)::int[])", logger: logger)
+                try await connection.query("""
+                    INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
+                                                  supersedes_id, correction_reason, request_id)
+                    SELECT indicator_id, territory_id, period_start, value, comment, evidence, \(accountID), now(),
+                           supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID)
+                      FROM import_rows ORDER BY line
+                    """, logger: logger)
+                try await AuditEvent(accountID: accountID, action: "import", entity: "progress_import", entityID: requestID,
+                                     new: ["rows": report.rows, "new_values": report.newValues, "corrections": report.corrections,
+                                           "unchanged": report.unchanged, "blank": report.blank],
+                                     requestID: requestID).write(on: connection, logger: logger)
+                report.written = true
+                return (report, true)
+            }
         }
     }
 

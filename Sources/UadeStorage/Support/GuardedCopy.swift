@@ -54,10 +54,47 @@ extension PostgresConnection {
         }
     }
 
+    /// A transaction whose caller fails as soon as the connection closes, at any statement.
+    /// `withTransaction` cannot do this: its ROLLBACK after a failure, written to a closed
+    /// connection, would wait forever as well.
+    func guardedTransaction<T: Sendable>(
+        _ during: String, logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await unlessClosed(during) { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let result: T
+            do {
+                result = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+
     /// `copyFrom` of a prepared text buffer, failing when the connection closes under it.
     func guardedCopy(table: String, columns: [String], data: ByteBuffer, logger: Logger) async throws {
         try await unlessClosed("COPY into \(table)") { connection in
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(data) }
+        }
+    }
+}
+
+extension PSQLError {
+    /// The error says the database went away (stopped, restarted, the backend terminated, the
+    /// connection broke), not that the statement was wrong.
+    public var meansTheDatabaseWentAway: Bool {
+        switch code {
+        case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            return true
+        case .server:
+            // Class 08: connection exception; 57P: the server shutting down or restarting.
+            let state = serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        default:
+            return false
         }
     }
 }
