@@ -62,12 +62,31 @@ done = function(summary, latency, requests)
 end
 LUA
 
+# CPU time per request, of the server and of the database, beside the rates: where a request's
+# cost goes, against what pgbench's statements cost the database.
+measure_wrk() {
+    local target="$1" script="${2:-}" server0 database0 server1 database1 requests
+    checkpoint
+    server0="$(process_ticks "$SERVER")"; database0="$(cluster_ticks)"
+    OUT="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" ${script:+-s "$script"} "http://127.0.0.1:$PORT$target")"
+    server1="$(process_ticks "$SERVER")"; database1="$(cluster_ticks)"
+    requests="$(echo "$OUT" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')"
+    SERVER_US="$(per_operation_us $((server1 - server0)) "$requests")"
+    DATABASE_US="$(per_operation_us $((database1 - database0)) "$requests")"
+}
+
 # Warm up (caches, connection pool), then measure.
 wrk -t2 -c"$CONNECTIONS" -d3s -s /tmp/uade-bench-get.lua "http://127.0.0.1:$PORT" >/dev/null
 say "wrk: GET /api/v1/owned for ${DURATION}s"
-GET_OUT="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s /tmp/uade-bench-get.lua "http://127.0.0.1:$PORT")"
+measure_wrk "" /tmp/uade-bench-get.lua
+GET_OUT="$OUT" GET_SERVER_US="$SERVER_US" GET_DATABASE_US="$DATABASE_US"
 say "wrk: POST /api/v1/progress for ${DURATION}s"
-POST_OUT="$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s /tmp/uade-bench-post.lua "http://127.0.0.1:$PORT")"
+measure_wrk "" /tmp/uade-bench-post.lua
+POST_OUT="$OUT" POST_SERVER_US="$SERVER_US" POST_DATABASE_US="$DATABASE_US"
+# The floor under any route that reads the database: one `SELECT 1` and a small JSON answer.
+say "wrk: GET /health for ${DURATION}s"
+measure_wrk /health
+HEALTH_RPS="$(echo "$OUT" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')" HEALTH_SERVER_US="$SERVER_US" HEALTH_DATABASE_US="$DATABASE_US"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
 # The baselines: the same database, plain single-row statements.
@@ -84,10 +103,22 @@ cat > /tmp/uade-bench-select.sql <<'SQL'
 SELECT value FROM progress_entries WHERE indicator_id = :i AND territory_id = :t AND period_start = DATE '2024-04-01' ORDER BY entered_at DESC, id DESC LIMIT 1;
 SQL
 PGB=("$PG_BIN/pgbench" -n -h "$SOCKET_DIR" -p 5432 -U uade -c "$CONNECTIONS" -j 2 -T "$DURATION" "$BENCH_DB")
+run_pgbench() {
+    local database0 database1 out
+    # A backend's time is lost to the count if it exits while being counted: let pgbench's
+    # backends finish exiting first.
+    checkpoint; sleep 1; database0="$(cluster_ticks)"
+    out="$("${PGB[@]}" -f "$1" 2>/dev/null)"
+    sleep 1; database1="$(cluster_ticks)"
+    TPS="$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')"
+    DATABASE_US="$(per_operation_us $((database1 - database0)) "$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')")"
+}
 say "pgbench: single-row INSERT for ${DURATION}s"
-INSERT_TPS="$("${PGB[@]}" -f /tmp/uade-bench-insert.sql 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')"
+run_pgbench /tmp/uade-bench-insert.sql
+INSERT_TPS="$TPS" INSERT_DATABASE_US="$DATABASE_US"
 say "pgbench: indexed SELECT for ${DURATION}s"
-SELECT_TPS="$("${PGB[@]}" -f /tmp/uade-bench-select.sql 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p')"
+run_pgbench /tmp/uade-bench-select.sql
+SELECT_TPS="$TPS" SELECT_DATABASE_US="$DATABASE_US"
 "${PSQL[@]}" -c "DROP TABLE bench_rows"
 
 POST_RPS="$(echo "$POST_OUT" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')"
@@ -101,6 +132,10 @@ GET_BAD="$(echo "$GET_OUT" | sed -n 's/.*non2xx=\([0-9]*\).*/\1/p')"
 
 echo "POST /api/v1/progress: ${POST_RPS} req/s, p50 ${POST_P50} ms, p99 ${POST_P99} ms, non-2xx ${POST_BAD}"
 echo "GET  /api/v1/owned:    ${GET_RPS} req/s, p50 ${GET_P50} ms, p99 ${GET_P99} ms, non-2xx ${GET_BAD}"
+echo "GET  /health:          ${HEALTH_RPS} req/s (one SELECT 1: the floor under any route that reads the database)"
 echo "pgbench INSERT: ${INSERT_TPS} tps; pgbench indexed SELECT: ${SELECT_TPS} tps"
+echo "CPU per request (µs):  POST server ${POST_SERVER_US}, database ${POST_DATABASE_US}; GET server ${GET_SERVER_US}, database ${GET_DATABASE_US};" \
+     "/health server ${HEALTH_SERVER_US}, database ${HEALTH_DATABASE_US}"
+echo "CPU per transaction (µs): pgbench INSERT database ${INSERT_DATABASE_US}; pgbench SELECT database ${SELECT_DATABASE_US}"
 awk -v pr="$POST_RPS" -v gr="$GET_RPS" -v it="$INSERT_TPS" -v st="$SELECT_TPS" -v pp="$POST_P99" -v gp="$GET_P99" \
     'BEGIN { printf "api: post_vs_pgbench=%.2f get_vs_pgbench=%.2f post_p99_ms=%.1f get_p99_ms=%.1f\n", pr / it, gr / st, pp, gp }'
