@@ -65,8 +65,10 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         let result: Result<Value, any Error>
         do { result = .success(try await load()) } catch { result = .failure(error) }
         state.withLockedValue { state in
+            // After a removal, the key's load (if any) is a newer one: not this one's to clear.
+            guard state.generation == generation else { return }
             state.loading[key] = nil
-            guard case .success(let value) = result, keep(value), state.generation == generation else { return }
+            guard case .success(let value) = result, keep(value) else { return }
             if state.entries.count >= capacity { state.entries.removeAll() }
             state.entries[key] = (value, now() + lifetime)
         }
