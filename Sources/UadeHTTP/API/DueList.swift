@@ -97,23 +97,21 @@ struct JSONText {
 
     mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var divisor: UInt64 = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
+        digits(value.magnitude)
     }
 
-    /// Exactly `width` decimal digits of a non-negative value.
-    private mutating func padded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
+    /// The decimal digits of `value`, with leading zeros up to `width`.
+    private mutating func digits(_ value: UInt64, width: Int = 1) {
+        var divisor: UInt64 = 1
+        var count = 1
+        while count < width || divisor <= value / 10 {
+            divisor *= 10
+            count += 1
+        }
+        repeat {
             bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
             divisor /= 10
-        }
+        } while divisor > 0
     }
 
     /// Whole numbers without a fraction, as JSONEncoder writes them; others in Swift's shortest
@@ -134,12 +132,12 @@ struct JSONText {
         let (days, second) = (seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0), Int((seconds % 86_400 + 86_400) % 86_400))
         let day = Day(daysSinceEpoch: Int(days))
         bytes.append(UInt8(ascii: "\""))
-        padded(day.year, width: 4); bytes.append(UInt8(ascii: "-"))
-        padded(day.month, width: 2); bytes.append(UInt8(ascii: "-"))
-        padded(day.day, width: 2); bytes.append(UInt8(ascii: "T"))
-        padded(second / 3600, width: 2); bytes.append(UInt8(ascii: ":"))
-        padded(second % 3600 / 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        padded(second % 60, width: 2)
+        digits(UInt64(day.year), width: 4); bytes.append(UInt8(ascii: "-"))
+        digits(UInt64(day.month), width: 2); bytes.append(UInt8(ascii: "-"))
+        digits(UInt64(day.day), width: 2); bytes.append(UInt8(ascii: "T"))
+        digits(UInt64(second / 3600), width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(UInt64(second % 3600 / 60), width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(UInt64(second % 60), width: 2)
         raw("Z\"")
     }
 }
