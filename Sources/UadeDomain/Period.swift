@@ -19,18 +19,24 @@ public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConve
         self.quarter = quarter
     }
 
-    /// Accepts `2024`, `2024-Q3`, `2024Q3` and `2024-q3`.
+    /// Accepts `2024`, `2024-Q3`, `2024Q3` and `2024-q3`, nothing else: four ASCII digits, then
+    /// optionally one dash, `Q` and one digit (`2026-Q-1` or `-2026-Q1` are not periods).
     public init?(code: String) {
-        let text = code.trimmingWhitespace().uppercased()
-        if text.count == 4, let y = Int(text) {
-            self.init(year: y)
+        let scalars = Array(code.trimmingWhitespace().uppercased().unicodeScalars)
+        func digit(_ i: Int) -> Int? {
+            guard i < scalars.count, ("0"..."9").contains(scalars[i]) else { return nil }
+            return Int(scalars[i].value - 48)
+        }
+        guard scalars.count >= 4, let a = digit(0), let b = digit(1), let c = digit(2), let d = digit(3) else { return nil }
+        let year = a * 1000 + b * 100 + c * 10 + d
+        var rest = scalars[4...]
+        if rest.isEmpty {
+            self.init(year: year)
             return
         }
-        let compact = text.replacingDash()
-        guard compact.count == 6, let y = Int(compact.prefix(4)),
-              compact.dropFirst(4).first == "Q", let q = Int(String(compact.suffix(1)))
-        else { return nil }
-        self.init(year: y, quarter: q)
+        if rest.first == "-" { rest = rest.dropFirst() }
+        guard rest.count == 2, rest.first == "Q", let q = digit(rest.startIndex + 1) else { return nil }
+        self.init(year: year, quarter: q)
     }
 
     /// The period that starts on `start`, for an indicator of the given periodicity.
@@ -118,9 +124,5 @@ extension String {
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
-    }
-
-    fileprivate func replacingDash() -> String {
-        String(filter { $0 != "-" })
     }
 }

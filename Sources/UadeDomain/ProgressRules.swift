@@ -11,9 +11,17 @@ public struct FieldProblem: Sendable, Hashable, Codable, Error {
 
 /// What makes a reported value acceptable, independent of who sends it and how.
 public enum ProgressRules {
-    /// The indicator's unit bounds its values: percentages 0–100, counts not negative.
+    /// No indicator of a national programme counts a trillion of its unit: a bound on every
+    /// value whatever its unit says, so that a typo or a hostile figure never reaches a report.
+    public static let largestMagnitude = 1e12
+
+    /// The indicator's unit bounds its values: percentages 0–100, counts not negative, every unit
+    /// a maximum (schema/0014), and no value beyond ``largestMagnitude``.
     public static func check(value: Double, unit: MeasurementUnit, field: String = "value") -> FieldProblem? {
         guard value.isFinite else { return FieldProblem(field: field, reason: "must be a finite number") }
+        guard value.magnitude <= largestMagnitude else {
+            return FieldProblem(field: field, reason: "must lie between −10^12 and 10^12")
+        }
         if let minimum = unit.minimum, value < minimum {
             let what = unit.code == "percent" ? "a percentage" : "a value in \(unit.name.resolved(.en))"
             return FieldProblem(field: field, reason: "\(what) cannot be below \(format(minimum))")
@@ -52,8 +60,10 @@ public enum ProgressRules {
         return value
     }
 
+    /// Any stored or computed value, also one out of every range, without trapping.
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        guard value.isFinite else { return "—" }
+        return value == value.rounded() && value.magnitude < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 

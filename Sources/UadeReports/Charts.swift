@@ -16,8 +16,9 @@ public enum Charts {
 
     /// Coordinates: at most one decimal, no trailing ".0", the same bytes on every platform.
     public static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
         let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        return rounded == rounded.rounded() && rounded.magnitude < 1e15 ? String(Int64(rounded)) : String(rounded)
     }
 
     /// Horizontal bars, one per status, with this count and (lighter, thinner) the previous one.

@@ -39,19 +39,21 @@ public enum CSVReport {
                           "coordinator_explanation"]
 
     public static func render(_ report: HearingReport) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        func number(_ value: Double?) -> CSVTable.Cell {
+            guard let value, value.isFinite else { return .number("") }
+            return .number(String((value * 1_000_000).rounded() / 1_000_000))
         }
-        func number(_ value: Double?) -> String {
-            guard let value else { return "" }
-            return String((value * 1_000_000).rounded() / 1_000_000)
-        }
-        var out = "\u{FEFF}" + columns.joined(separator: ",") + "\r\n"
+        var out = "\u{FEFF}" + CSVTable.line(columns.map(CSVTable.Cell.text), separator: ",")
         for item in report.slipping {
-            let row = [item.indicatorCode, item.indicatorName, item.sectionCode, item.territoryKato ?? "", item.territory, item.period, item.status,
-                       item.statusLabel, item.unit, number(item.target), number(item.actual), number(item.projected), number(item.gap),
-                       number(item.gapPercent), item.councilMember ?? "", item.bureauMember ?? "", item.explanation ?? "", item.coordinatorExplanation ?? ""]
-            out += row.map(field).joined(separator: ",") + "\r\n"
+            // Every text is neutralised against formula injection: names, explanations and
+            // coordinators' words are all someone's input.
+            let row: [CSVTable.Cell] = [
+                .text(item.indicatorCode), .text(item.indicatorName), .text(item.sectionCode), .text(item.territoryKato ?? ""), .text(item.territory),
+                .text(item.period), .text(item.status), .text(item.statusLabel), .text(item.unit), number(item.target), number(item.actual),
+                number(item.projected), number(item.gap), number(item.gapPercent), .text(item.councilMember ?? ""), .text(item.bureauMember ?? ""),
+                .text(item.explanation ?? ""), .text(item.coordinatorExplanation ?? ""),
+            ]
+            out += CSVTable.line(row, separator: ",")
         }
         return out
     }

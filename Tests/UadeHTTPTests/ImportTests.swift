@@ -186,7 +186,7 @@ struct ImportTests {
             #expect(empty == .unprocessableContent)
             let (header, body) = try await upload(app, "a;b;c\r\n1;2;3\r\n")
             #expect(header == .unprocessableContent)
-            #expect(((body["fields"] as? [[String: Any]])?.first?["field"] as? String) == "csv:1:")
+            #expect(((body["fields"] as? [[String: Any]])?.first?["field"] as? String) == "csv:1:indicator_code")
             try await app.client.execute(uri: "/api/v1/progress/import", method: .post, headers: app.bearer("bureau-social"),
                                          body: ByteBuffer(string: "indicator_code,territory_kato,period,value\n")) { response in
                 #expect(response.status == .forbidden, "only coordinators write")

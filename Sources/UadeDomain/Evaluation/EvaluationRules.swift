@@ -88,11 +88,18 @@ public struct Judgement: Sendable, Hashable {
         self.period = period
         self.status = status
         self.target = target
-        self.actual = actual
-        self.projected = projected
-        self.gap = gap
-        self.gapPercent = gapPercent
+        // A figure computed from out-of-range history can overflow; it is then unknown, never
+        // infinite, so that no report, JSON document or stored result has to cope with it.
+        self.actual = actual.finite
+        self.projected = projected.finite
+        self.gap = gap.finite
+        self.gapPercent = gapPercent.finite
     }
+}
+
+extension Optional where Wrapped == Double {
+    /// The value when it is a finite number, nil otherwise.
+    public var finite: Double? { flatMap { $0.isFinite ? $0 : nil } }
 }
 
 /// The evaluation rules, pure: a series in, a judgement per period out.

@@ -78,11 +78,15 @@ public enum Explanation {
 /// in Kazakh and Russian, a point and a comma in English; at most one decimal place.
 public enum NumberFormat {
     public static func format(_ value: Double, _ language: Language) -> String {
+        guard value.isFinite else { return "—" }
         let rounded = (value * 10).rounded() / 10
+        // Past 15 digits a Double has no exact whole part to group; such a figure is out of every
+        // unit's range, and the page still has to show it rather than trap.
+        guard rounded.magnitude < 1e15 else { return (value < 0 ? "−" : "") + String(value.magnitude) }
         let negative = rounded < 0
         let magnitude = abs(rounded)
-        let whole = Int(magnitude)
-        let tenth = Int(((magnitude - Double(whole)) * 10).rounded())
+        let whole = Int64(magnitude)
+        let tenth = Int64(((magnitude - Double(whole)) * 10).rounded())
         let digits = String(whole)
         var grouped = ""
         for (i, c) in digits.enumerated() {

@@ -70,19 +70,52 @@ struct JSONBody: Sendable {
 
     static func read(_ request: Request, context: AppRequestContext, limit: Int = 1 << 20) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
-              case .object(let object) = JSONValue(parsed), !object.values.contains(where: \.containsNUL)
-        else {
-            throw APIError(.badRequest, kind: "malformed-body", detail: "the body must be a JSON object without NUL characters",
-                           fields: [.init(field: "body", reason: "not a JSON object, or a text with a NUL character")])
+        return JSONBody(object: try parse(buffer), raw: buffer)
+    }
+
+    /// The body as an object, or a 400 that says what is wrong and where.
+    static func parse(_ buffer: ByteBuffer) throws(APIError) -> [String: JSONValue] {
+        func malformed(_ reason: String) -> APIError {
+            APIError(.badRequest, kind: "malformed-body", detail: "the body is not a usable JSON object: \(reason)",
+                     fields: [.init(field: "body", reason: reason)])
         }
-        return JSONBody(object: object, raw: buffer)
+        guard buffer.readableBytes > 0 else { throw malformed("the body is empty; send a JSON object") }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+        } catch {
+            // Foundation says what and where ("Invalid value around character 5.").
+            let said = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw malformed("not valid JSON" + (said.map { " (\($0.trimmingCharacters(in: CharacterSet(charactersIn: "."))))" } ?? ""))
+        }
+        guard case .object(let object) = JSONValue(parsed) else {
+            let what = switch JSONValue(parsed) {
+            case .array: "an array"
+            case .string: "a string"
+            case .number: "a number"
+            case .bool: "a boolean"
+            case .null: "null"
+            default: "something else"
+            }
+            throw malformed("the body is \(what); send a JSON object")
+        }
+        if let key = object.keys.sorted().first(where: { $0.contains("\u{0}") || object[$0]!.containsNUL }) {
+            let field = key.contains("\u{0}") ? "body" : "body.\(key)"
+            throw APIError(.badRequest, kind: "malformed-body", detail: "\(field) contains a NUL character, which no text may hold",
+                           fields: [.init(field: field, reason: "contains a NUL character")])
+        }
+        return object
     }
 
     /// A text field; numbers are accepted as their text (ids, KATO codes).
     func string(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> String? {
         switch object[key] {
         case .string(let s) where !s.trimmedOfWhitespace.isEmpty:
+            // Every text field has a length limit (``TextLimits``), checked here once for all.
+            if let problem = TextLimits.check(s, field: "body.\(key)", name: key) {
+                problems.append(problem)
+                return nil
+            }
             return s.trimmedOfWhitespace
         case .number(let n) where n == n.rounded() && abs(n) < 1e15:
             return String(Int64(n))

@@ -271,8 +271,10 @@ extension ProgressController {
         var text = "\u{FEFF}" + CSVTable.line(["indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",
                                                 "period", "target", "current_value", "value", "comment", "evidence", "correction_reason"])
         for item in items {
-            text += CSVTable.line([item.indicatorCode, item.indicatorName, item.unit, item.territoryKato ?? "", String(item.territoryId), item.territoryName,
-                                   item.period, ProgressRules.display(item.target), item.latestValue.map(ProgressRules.display) ?? "", "", "", "", ""])
+            text += CSVTable.line([.text(item.indicatorCode), .text(item.indicatorName), .text(item.unit), .text(item.territoryKato ?? ""),
+                                   .number(String(item.territoryId)), .text(item.territoryName), .text(item.period),
+                                   .number(ProgressRules.display(item.target)), .number(item.latestValue.map(ProgressRules.display) ?? ""),
+                                   .text(""), .text(""), .text(""), .text("")])
         }
         let name = "progress-\(query.string("territory") ?? "all")-\(try periods(query).map(\.code).joined(separator: "_")).csv"
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
@@ -283,7 +285,7 @@ extension ProgressController {
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
-        let dryRun = ["1", "true", "yes"].contains(query.string("dry_run")?.lowercased() ?? "")
+        let dryRun = try query.bool("dry_run") ?? false
         let policy = try await authorizer.policy()
         try await authorizer.require(context, .writeProgress, .anything, policy: policy)
         let buffer = try await request.body.collect(upTo: 256 << 20)
@@ -304,10 +306,13 @@ extension ProgressController {
 
     func importResponse(_ report: ImportReport, request: Request, context: AppRequestContext) throws -> Response {
         if !report.problems.isEmpty {
-            let shown = report.problems.prefix(1000)
-            throw APIError(.unprocessableContent, kind: "invalid-file",
-                           detail: "\(report.problems.count) problem(s) in the file; nothing was written",
-                           fields: shown.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) })
+            let limit = 1000
+            let cut = report.problems.count > limit ? " (the first \(limit) are listed)" : ""
+            var error = APIError(.unprocessableContent, kind: "invalid-file",
+                                 detail: "\(report.problems.count) problem(s) in the file\(cut); nothing was written",
+                                 fields: report.problems.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) }, listingAtMost: limit)
+            error.commitOutcome = .notCommitted
+            throw error
         }
         return try report.response(from: request, context: context)
     }

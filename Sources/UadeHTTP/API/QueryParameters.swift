@@ -16,6 +16,17 @@ struct QueryParameters {
         return value
     }
 
+    /// `true` or `false` (also `1`/`0`, any case), nothing else: a typo such as `tru` must not
+    /// silently mean false and write.
+    func bool(_ name: String) throws(APIError) -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw .invalidParameter("query.\(name)", "must be true or false, not '\(text)'")
+        }
+    }
+
     /// `?lang=` first, then the first language of `Accept-Language` we know, then Kazakh.
     func language() throws(APIError) -> Language {
         if let tag = string("lang") {

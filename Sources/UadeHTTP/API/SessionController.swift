@@ -34,25 +34,23 @@ struct SessionController: Sendable {
         return parts.joined(separator: "; ")
     }
 
-    /// Checks a username and password; the same answer, after the same delay, whether the
-    /// username exists, the password is wrong or the account is locked.
+    /// Checks a username and password; the same answer, after the same work and delay, whether
+    /// the username exists, the password is wrong or the name is locked. The attempt is counted
+    /// before the password is checked, so parallel guesses cannot outrun the lock.
     func authenticate(username: String, password: String, logger: Logger) async throws -> AccountRecord? {
+        let attempt = try await accounts.claimLoginAttempt(name: username)
         let record = try await accounts.find(username: username)
-        guard let record else {
-            _ = try await hasher.verify(password, against: PasswordHasher.decoy)
-            try await Task.sleep(for: .milliseconds(200))
-            return nil
-        }
-        let matches = try await hasher.verify(password, against: record.passwordHash)
-        let locked = record.lockedUntil.map { $0 > Date() } ?? false
-        if matches && !locked && !record.disabled {
-            try await accounts.recordSuccessfulLogin(accountID: record.id)
+        // One hash check on every path: a real one only while the name is not locked.
+        let hash = attempt.allowed ? record?.passwordHash ?? PasswordHasher.decoy : PasswordHasher.decoy
+        let matches = try await hasher.verify(password, against: hash)
+        if attempt.allowed, let record, matches, !record.disabled {
+            try await accounts.recordSuccessfulLogin(name: username, accountID: record.id)
             return record
         }
-        let failures = try await accounts.recordFailedLogin(accountID: record.id)
-        logger.notice("failed login", metadata: ["username": "\(record.username)", "failures": "\(failures)", "locked": "\(locked)"])
-        // Each failure in a row costs more time before the answer, up to two seconds.
-        try await Task.sleep(for: .milliseconds(200 * min(failures, 10)))
+        logger.notice("failed login", metadata: ["attempts": "\(attempt.attempts)", "locked": "\(!attempt.allowed)"])
+        // Each attempt in a row under the same name costs more time, up to two seconds, known
+        // name or not.
+        try await Task.sleep(for: .milliseconds(200 * min(max(attempt.attempts, 1), 10)))
         return nil
     }
 

@@ -21,11 +21,30 @@ public struct APIError: HTTPResponseError, Sendable {
     public let detail: String
     public let fields: [FieldProblem]
 
+    /// How many problems there are when `fields` lists only the first of them.
+    public var problemCount: Int? = nil
+    /// Whether a write's commit may have happened although the answer is an error (a
+    /// connection lost mid-write): the client should read back or retry with its idempotency key.
+    public var commitOutcome: CommitOutcome? = nil
+
+    public enum CommitOutcome: String, Codable, Sendable {
+        /// The write was refused or rolled back: nothing of it is stored.
+        case notCommitted = "not_committed"
+        /// The connection went away while the write ran or committed: it may be stored or not.
+        case unknown
+    }
+
     public init(_ status: HTTPResponse.Status, kind: String, detail: String, fields: [FieldProblem] = []) {
         self.status = status
         self.kind = kind
         self.detail = detail
         self.fields = fields
+    }
+
+    /// The first `limit` problems, saying how many there are and that the list is cut.
+    public init(_ status: HTTPResponse.Status, kind: String, detail: String, fields: [FieldProblem], listingAtMost limit: Int) {
+        self.init(status, kind: kind, detail: detail, fields: Array(fields.prefix(limit)))
+        if fields.count > limit { problemCount = fields.count }
     }
 
     public static func notFound(_ detail: String) -> APIError {
@@ -42,10 +61,16 @@ public struct APIError: HTTPResponseError, Sendable {
         let status: Int
         let detail: String
         let fields: [FieldProblem]?
+        let problemCount: Int?
+        let fieldsTruncated: Bool?
+        let commitOutcome: CommitOutcome?
         let requestId: String?
 
         enum CodingKeys: String, CodingKey {
             case type, title, status, detail, fields
+            case problemCount = "problem_count"
+            case fieldsTruncated = "fields_truncated"
+            case commitOutcome = "commit_outcome"
             case requestId = "request_id"
         }
     }
@@ -59,7 +84,8 @@ public struct APIError: HTTPResponseError, Sendable {
     func response(requestID: String?) throws -> Response {
         let body = Body(
             type: "https://uade.kz/problems/\(kind)", title: status.reasonPhrase, status: status.code,
-            detail: detail, fields: fields.isEmpty ? nil : fields, requestId: requestID
+            detail: detail, fields: fields.isEmpty ? nil : fields, problemCount: problemCount,
+            fieldsTruncated: problemCount.map { _ in true }, commitOutcome: commitOutcome, requestId: requestID
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

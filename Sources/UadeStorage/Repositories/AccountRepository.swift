@@ -128,6 +128,7 @@ public struct AccountRepository: Sendable {
                 """, logger: logger)
             // Other sessions of this account end: a changed password must lock out whoever had the old one.
             try await connection.query("DELETE FROM sessions WHERE account_id = \(accountID)", logger: logger)
+            try await connection.query("DELETE FROM login_attempts WHERE name = (SELECT username FROM accounts WHERE id = \(accountID))", logger: logger)
             try await AuditEvent(accountID: actor, action: "change_password", entity: "account", entityID: String(accountID), requestID: requestID)
                 .write(on: connection, logger: logger)
         }
@@ -152,21 +153,55 @@ public struct AccountRepository: Sendable {
         }
     }
 
-    /// Counts a failed login; from the fifth in a row the account is locked for 15 minutes.
-    /// Returns the number of failures so far.
-    @discardableResult
-    public func recordFailedLogin(accountID: Int64) async throws -> Int {
-        let rows = try await client.query("""
-            UPDATE accounts SET failed_logins = failed_logins + 1,
-                   locked_until = CASE WHEN failed_logins + 1 >= 5 THEN now() + interval '15 minutes' ELSE locked_until END
-             WHERE id = \(accountID) RETURNING failed_logins
-            """, logger: logger)
-        for try await count in rows.decode(Int32.self) { return Int(count) }
-        return 0
+    /// Attempts a name may make in a row without a success; the next one locks it for
+    /// ``lockMinutes`` minutes.
+    public static let attemptsBeforeLock = 5
+    public static let lockMinutes = 15
+
+    /// Whether a login under `name` may check its password, and how many attempts in a row
+    /// (this one included) the name has made.
+    public struct LoginAttempt: Sendable {
+        public let allowed: Bool
+        public let attempts: Int
     }
 
-    public func recordSuccessfulLogin(accountID: Int64) async throws {
-        try await client.query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(accountID)", logger: logger)
+    /// Counts an attempt under `name` (known or not) before its password is checked, in one
+    /// statement: concurrent guesses each get their own number, and only the first
+    /// ``attemptsBeforeLock`` of a run are checked at all. The account of that name, if any,
+    /// shows the lock too. Failures older than the lock's length are forgotten.
+    public func claimLoginAttempt(name: String) async throws -> LoginAttempt {
+        let name = name.lowercased()
+        let limit = Int32(Self.attemptsBeforeLock), minutes = Int32(Self.lockMinutes)
+        let rows = try await client.query("""
+            WITH claim AS (
+                INSERT INTO login_attempts AS a (name, attempts, last_at) VALUES (\(name), 1, now())
+                ON CONFLICT (name) DO UPDATE SET
+                    attempts = CASE WHEN a.locked_until <= now() OR (a.locked_until IS NULL AND a.last_at < now() - make_interval(mins => \(minutes)))
+                                    THEN 1 ELSE a.attempts + 1 END,
+                    locked_until = CASE WHEN a.locked_until <= now() OR (a.locked_until IS NULL AND a.last_at < now() - make_interval(mins => \(minutes))) THEN NULL
+                                        WHEN a.locked_until IS NULL AND a.attempts + 1 > \(limit) THEN now() + make_interval(mins => \(minutes))
+                                        ELSE a.locked_until END,
+                    last_at = now()
+                RETURNING attempts, locked_until
+            ), mark AS (
+                UPDATE accounts SET failed_logins = LEAST(claim.attempts - 1, 1000000), locked_until = claim.locked_until
+                  FROM claim WHERE accounts.username = \(name)
+            )
+            SELECT attempts, locked_until IS NOT NULL FROM claim
+            """, logger: logger)
+        for try await (attempts, locked) in rows.decode((Int32, Bool).self) {
+            return LoginAttempt(allowed: !locked && attempts <= limit, attempts: Int(attempts))
+        }
+        return LoginAttempt(allowed: false, attempts: 0)
+    }
+
+    /// A successful login clears its name's run of attempts; long-idle names of nobody are
+    /// forgotten on the way.
+    public func recordSuccessfulLogin(name: String, accountID: Int64) async throws {
+        try await client.query("""
+            WITH forget AS (DELETE FROM login_attempts WHERE name = \(name.lowercased()) OR (last_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())))
+            UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(accountID)
+            """, logger: logger)
     }
 
     // MARK: Roles

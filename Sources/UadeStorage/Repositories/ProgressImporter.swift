@@ -94,12 +94,10 @@ public struct ProgressImporter: Sendable {
             return report
         }
         report.rows = table.records.count
-        guard let codeColumn = table.column("indicator_code"), let periodColumn = table.column("period"), let valueColumn = table.column("value"),
-              table.column("territory_kato") != nil || table.column("territory_id") != nil
-        else {
-            report.problems.append(ImportProblem(line: 1, column: "", reason: "the header must name indicator_code, territory_kato or territory_id, period and value"))
-            return report
-        }
+        report.problems.append(contentsOf: Self.headerProblems(table))
+        guard report.problems.isEmpty, let codeColumn = table.column("indicator_code"), let periodColumn = table.column("period"),
+              let valueColumn = table.column("value")
+        else { return report }
         let katoColumn = table.column("territory_kato"), idColumn = table.column("territory_id")
         let commentColumn = table.column("comment"), evidenceColumn = table.column("evidence"), reasonColumn = table.column("correction_reason")
 
@@ -113,6 +111,12 @@ public struct ProgressImporter: Sendable {
         for (number, record) in table.records.enumerated() {
             if number > 0 && number % 200_000 == 0 { progress("checked \(number) of \(table.records.count) rows") }
             let line = record.line
+            // A line that cannot be read as the header says is a problem, never a blank: its
+            // values would otherwise be lost without a word.
+            if let problem = Self.shapeProblem(record, header: table.header, separator: table.separator) {
+                report.problems.append(problem)
+                continue
+            }
             func field(_ index: Int?) -> String? {
                 guard let index, index < record.fields.count else { return nil }
                 let value = record.fields[index].trimmingCharacters(in: .whitespaces)
@@ -128,6 +132,13 @@ public struct ProgressImporter: Sendable {
             if let idText = field(idColumn) {
                 territoryID = Int64(idText).flatMap { tree.byID[$0] != nil ? $0 : nil }
                 if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_id", reason: "no territory \(idText)")) }
+                // Both given: they must name the same territory, or the row is ambiguous.
+                if let id = territoryID, let kato = field(katoColumn), katoIndex[kato] != id {
+                    let named = katoIndex[kato].flatMap { tree.byID[$0] }.map { "\($0.name.resolved(.en)) (id \($0.id))" } ?? "no territory"
+                    rowProblems.append(ImportProblem(line: line, column: "territory_kato",
+                                                     reason: "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree"))
+                    territoryID = nil
+                }
             } else if let kato = field(katoColumn) {
                 territoryID = katoIndex[kato]
                 if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)")) }
@@ -157,6 +168,11 @@ public struct ProgressImporter: Sendable {
                     seen[key] = line
                 }
             }
+            for (column, index) in [("comment", commentColumn), ("evidence", evidenceColumn), ("correction_reason", reasonColumn)] {
+                if let text = field(index), let problem = TextLimits.check(text, field: column) {
+                    rowProblems.append(ImportProblem(line: line, column: column, reason: problem.reason))
+                }
+            }
             if rowProblems.isEmpty, let facts, let territoryID, let period, let value {
                 rows.append(Row(line: line, indicatorID: facts.id, territoryID: territoryID, period: period, value: value,
                                 comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn)))
@@ -175,6 +191,58 @@ public struct ProgressImporter: Sendable {
             throw ImportRaced()
         }
         return outcome.0
+    }
+
+    /// Columns the import reads, and those the progress template adds for people (read as
+    /// written, never imported). Anything else is probably a misspelt column whose values would
+    /// be lost, so it is refused.
+    public static let templateOnlyColumns = ["indicator_name", "unit", "territory_name", "target", "current_value"]
+
+    /// What is wrong with the header: duplicate, missing and unknown columns, each named.
+    static func headerProblems(_ table: CSVTable) -> [ImportProblem] {
+        var problems: [ImportProblem] = []
+        for (name, columns) in table.duplicateColumns {
+            problems.append(ImportProblem(line: 1, column: name,
+                                          reason: "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one"))
+        }
+        var missing = ["indicator_code", "period", "value"].filter { table.column($0) == nil }
+        if table.column("territory_kato") == nil && table.column("territory_id") == nil { missing.insert("territory_kato or territory_id", at: 1) }
+        if !missing.isEmpty {
+            problems.append(ImportProblem(line: 1, column: missing[0],
+                                          reason: "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')"))
+        }
+        let known = Set(columns + templateOnlyColumns)
+        for (index, name) in table.header.enumerated() where !name.isEmpty && !known.contains(name) {
+            problems.append(ImportProblem(line: 1, column: name,
+                                          reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))"))
+        }
+        if let empty = table.header.indices.first(where: { table.header[$0].isEmpty }),
+           table.records.contains(where: { $0.fields.count > empty && !$0.fields[empty].trimmingCharacters(in: .whitespaces).isEmpty }) {
+            problems.append(ImportProblem(line: 1, column: "",
+                                          reason: "column \(empty + 1) has no name in the header but holds values"))
+        }
+        return problems
+    }
+
+    /// A record with fewer fields than the header, more non-empty ones, or text after a
+    /// closing quote.
+    static func shapeProblem(_ record: CSVTable.Record, header: [String], separator: Character) -> ImportProblem? {
+        if let field = record.strayQuoteField {
+            let name = field < header.count ? header[field] : "field \(field + 1)"
+            return ImportProblem(line: record.line, column: name, reason: "text follows the closing quote of this field")
+        }
+        if record.fields.count < header.count {
+            let name = header[record.fields.count]
+            let other = separator == ";" ? "," : ";"
+            return ImportProblem(line: record.line, column: name,
+                                 reason: "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)")
+        }
+        if record.fields.count > header.count,
+           let extra = record.fields.indices.dropFirst(header.count).first(where: { !record.fields[$0].trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return ImportProblem(line: record.line, column: "field \(extra + 1)",
+                                 reason: "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes")
+        }
+        return nil
     }
 
     /// Stages the checked rows, looks for missing targets and existing values, and writes them

@@ -1,0 +1,30 @@
+/// How long each kind of text a person writes may be, the same through the API, the pages and
+/// CSV files. A bound on every text keeps one careless paste (or a hostile 50 MB comment) out of
+/// every page, history and report that shows it.
+public enum TextLimits {
+    /// Free text that explains: comments, evidence (usually a link or a document number),
+    /// correction reasons, flag explanations, resolution texts.
+    public static let prose = 4_000
+    /// Titles and names: hearing titles, people's names, offices, executors.
+    public static let title = 300
+    /// Codes, references, dates, usernames, passwords and other short values.
+    public static let short = 200
+
+    /// The limit of a field by its name in the API (the same names are the CSV columns).
+    public static func maximum(for field: String) -> Int {
+        switch field {
+        case "comment", "evidence", "reason", "correction_reason", "text", "explanation", "description": prose
+        case "title", "name", "office", "executor", "full_name", "person_name": title
+        default: short
+        }
+    }
+
+    /// A problem when `text` is longer than its field allows, counted in characters as people
+    /// count them.
+    public static func check(_ text: String, field: String, name: String? = nil) -> FieldProblem? {
+        let limit = maximum(for: name ?? field)
+        // Counting stops past the limit, so a 50 MB text costs no more than a long one.
+        guard text.unicodeScalars.prefix(limit + 1).count > limit, text.prefix(limit + 1).count > limit else { return nil }
+        return FieldProblem(field: field, reason: "must be at most \(limit) characters long")
+    }
+}
