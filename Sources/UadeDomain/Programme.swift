@@ -31,6 +31,20 @@ public struct Programme: Sendable, Hashable, Identifiable {
     public func covers(_ period: Period) -> Bool {
         period.start >= termStart && period.end <= termEnd
     }
+
+    /// How long after the term a run may still judge it: the last periods' values come in late.
+    public static let evaluationDaysAfterTerm = 366
+
+    /// Why a run as of `day` would be a mistake, or nil: before the term nothing is due, so such
+    /// a run would resolve every open flag (and the next run reopen them); long after it, nothing
+    /// can change any more.
+    public func problem(evaluatingAsOf day: Day) -> String? {
+        let last = termEnd.adding(days: Self.evaluationDaysAfterTerm)
+        guard day >= termStart, day <= last else {
+            return "must lie within the programme's term \(termStart.iso) – \(termEnd.iso) (or up to \(last.iso), a year after it), not \(day.iso)"
+        }
+        return nil
+    }
 }
 
 /// A section of a roadmap (раздел / бөлім); sections nest.

@@ -38,6 +38,8 @@ public enum EvaluationFailure: Error, Equatable, Sendable {
     case unknownProgramme(String)
     case noProgramme
     case unknownTerritory(String)
+    /// The as-of date lies outside the programme's term: why.
+    case asOfOutsideTerm(String)
     /// Another evaluation of the programme holds the lock; the id of the run it recorded.
     case alreadyRunning(runID: Int64?)
 }
@@ -73,6 +75,7 @@ public struct EvaluationRunner: Sendable {
             guard let first = try await programmes.programmes().first else { throw EvaluationFailure.noProgramme }
             programme = first
         }
+        if let problem = programme.problem(evaluatingAsOf: request.asOf) { throw EvaluationFailure.asOfOutsideTerm(problem) }
         let tree = try await TerritoryRepository(client: client, logger: logger).tree()
         var scope: Set<Territory.ID>?
         var scopeRoot: Territory.ID?
@@ -98,7 +101,7 @@ public struct EvaluationRunner: Sendable {
                 }
                 runID = id
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
-                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger) }
+                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger); try await $0.query("SET LOCAL statement_timeout = 0", logger: logger) }
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
                                                  connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
                 progress("run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"

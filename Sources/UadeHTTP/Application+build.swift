@@ -13,14 +13,26 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = baseLogger ?? Logger(label: "uade")
     logger.logLevel = config.logLevel
-    let client = PostgresClient(configuration: config.database.clientConfiguration, backgroundLogger: logger)
-    let router = try buildRouter(client: client, logger: logger, options: .init(secureCookies: config.secureCookies, today: today))
+    let client = PostgresClient(configuration: config.database.serverClientConfiguration(statementTimeout: config.statementTimeout), backgroundLogger: logger)
+    var options = RouterOptions(secureCookies: config.secureCookies, today: today)
+    options.requestTimeout = config.requestTimeout
+    options.uploadTimeout = config.uploadTimeout
+    let router = try buildRouter(client: client, logger: logger, options: options)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
         logger: logger
     )
     app.addServices(client)
+    app.beforeServerStarts { [logger] in
+        // Runs cut off by a previous process's end show as failed, not "running", from the start.
+        do {
+            let marked = try await EvaluationRepository(client: client, logger: logger).failAbandonedRuns()
+            if marked > 0 { logger.notice("marked interrupted evaluation runs failed", metadata: ["runs": "\(marked)"]) }
+        } catch {
+            logger.warning("could not check for interrupted evaluation runs", metadata: ["error": "\(error)"])
+        }
+    }
     return app
 }
 
@@ -33,6 +45,9 @@ public struct RouterOptions: Sendable {
     public var cacheLifetime: Duration = .seconds(5)
     /// Today in Kazakhstan (UTC+5): what "due now" and ownership "valid today" mean.
     public var today: @Sendable () -> Day
+    /// Every request is answered within these (``DeadlineMiddleware``).
+    public var requestTimeout: Duration = .seconds(30)
+    public var uploadTimeout: Duration = .seconds(600)
 
     public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, today: @escaping @Sendable () -> Day = RouterOptions.todayInKazakhstan) {
         self.secureCookies = secureCookies
@@ -55,6 +70,7 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let tokens = TokenDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let hasher = PasswordHasher(cost: options.bcryptCost)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: DeadlineMiddleware(normal: options.requestTimeout, upload: options.uploadTimeout))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, tokens: tokens, callers: callers, today: options.today))

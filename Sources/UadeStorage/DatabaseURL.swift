@@ -121,4 +121,19 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         configuration.options.additionalStartupParameters = [("application_name", "uade")]
         return configuration
     }
+
+    /// The server's configuration: every statement ends within `statementTimeout` (imports and
+    /// evaluations lift it inside their own transactions), a transaction left idle is ended,
+    /// and a connection attempt gives up after a few seconds, so that no request waits on the
+    /// database without bound.
+    public func serverClientConfiguration(statementTimeout: Duration, connectTimeout: Duration = .seconds(5)) -> PostgresClient.Configuration {
+        var configuration = clientConfiguration
+        let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.additionalStartupParameters += [
+            ("statement_timeout", "\(milliseconds)"),
+            ("idle_in_transaction_session_timeout", "\(max(milliseconds * 2, 60_000))"),
+        ]
+        configuration.options.connectTimeout = connectTimeout
+        return configuration
+    }
 }

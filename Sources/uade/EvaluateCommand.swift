@@ -51,6 +51,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             case .unknownProgramme(let code): throw CommandFailure("no programme \(code)")
             case .noProgramme: throw CommandFailure("there is no programme to evaluate")
             case .unknownTerritory(let ref): throw CommandFailure("no territory \(ref)")
+            case .asOfOutsideTerm(let reason): throw CommandFailure("--as-of \(reason)")
             }
         }
         say("Run \(summary.runId): \(summary.programmeCode) as of \(summary.asOf), \(summary.results) results in \(String(format: "%.1f", summary.seconds)) s")

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import PostgresNIO
 import Testing
 import UadeDomain
 import UadeHTTP
@@ -118,5 +119,57 @@ struct DocumentTests {
         let image = try Data(contentsOf: png)
         #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
         #expect(image.count > 20_000, "a page with content, not a blank one")
+    }
+}
+
+/// Texts people wrote reach the documents as they wrote them, but can neither break the XML of a
+/// DOCX nor run as a formula when a CSV is opened in a spreadsheet.
+@Suite("Hostile texts in documents")
+struct HostileTextTests {
+    static let controls = String(String.UnicodeScalarView((0..<0x20).compactMap { Unicode.Scalar($0) }))
+
+    @Test func everyControlCharacterLeavesTheDOCXWellFormedAndFormulasInert() async throws {
+        let (docx, csv) = try await withTestDatabase(.hearings) { client, _ throws in
+            try await client.query("""
+                UPDATE hearings SET title = \("Заслушивание" + Self.controls + "\u{FFFE}\u{FFFF} конец") WHERE id = 2
+                """, logger: TestDatabase.logger)
+            try await client.query("""
+                UPDATE flags SET explanation = \("=HYPERLINK(\"http://evil.example\",\"click\")" + Self.controls), explained_at = now()
+                 WHERE id IN (SELECT id FROM flags WHERE territory_id IN (SELECT id FROM territories WHERE kato LIKE '43%') ORDER BY id LIMIT 400)
+                """, logger: TestDatabase.logger)
+            let service = ReportService(client: client, logger: TestDatabase.logger)
+            let docx = try #require(try await service.render(hearingID: 2, format: .docx, language: .ru))
+            let csv = try #require(try await service.render(hearingID: 2, format: .csv, language: .ru))
+            return (docx, csv)
+        }
+        let archive = try Archive(data: docx.data, accessMode: .read)
+        for path in ["word/document.xml", "docProps/core.xml"] {
+            let parser = XMLParser(data: try DocumentTests.part(archive, path))
+            #expect(parser.parse(), "\(path) is well-formed XML: \(String(describing: parser.parserError))")
+        }
+        let text = String(decoding: csv.data, as: UTF8.self)
+        let table = try CSVTable.parse(text)
+        let explanations = table.records.compactMap { record -> String? in
+            guard let column = table.column("coordinator_explanation"), column < record.fields.count else { return nil }
+            let value = record.fields[column]
+            return value.isEmpty ? nil : value
+        }
+        #expect(!explanations.isEmpty, "the report carries the explanations")
+        for value in explanations { #expect(value.hasPrefix("'="), "\(value.prefix(20))") }
+        for record in table.records {
+            for field in record.fields { #expect(!["=", "+", "@"].contains(field.first ?? " "), "\(field.prefix(20))") }
+        }
+
+        // And LibreOffice opens the DOCX.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uade-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(docx.fileName)
+        try docx.data.write(to: file)
+        let (status, log) = try await DocumentTests.run("soffice", ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
+                                                                     "--convert-to", "pdf", "--outdir", directory.path, file.path])
+        #expect(status == 0, "\(log)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(docx.fileName.replacingOccurrences(of: ".docx", with: ".pdf")).path),
+                "LibreOffice refused the file: \(log)")
     }
 }

@@ -128,7 +128,9 @@ struct AccountsController: Sendable {
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountRepository.TokenSummary> {
         try await authorizer.require(context, .manageAccounts)
-        let items = try await accounts.tokens(username: context.parameters.get("username") ?? "")
+        let username = context.parameters.get("username") ?? ""
+        guard try await accounts.find(username: username) != nil else { throw APIError.notFound("no account \(username)") }
+        let items = try await accounts.tokens(username: username)
         return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
 

@@ -108,6 +108,8 @@ struct EvaluationsController: Sendable {
                 throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)", fields: [.init(field: "body.programme", reason: "no such programme")])
             case .failure(EvaluationFailure.unknownTerritory(let ref)):
                 throw APIError(.unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)", fields: [.init(field: "body.territory", reason: "no such territory")])
+            case .failure(EvaluationFailure.asOfOutsideTerm(let reason)):
+                throw APIError(.unprocessableContent, kind: "invalid-as-of", detail: "body.as_of: \(reason)", fields: [.init(field: "body.as_of", reason: reason)])
             case .failure(EvaluationFailure.noProgramme):
                 throw APIError(.unprocessableContent, kind: "no-programme", detail: "there is no programme to evaluate")
             case .failure(let error):
@@ -121,7 +123,7 @@ struct EvaluationsController: Sendable {
         try await authorizer.require(context, .readEvaluation)
         let page = try QueryParameters(request: request).page()
         let items = try await reads.runs(limit: page.limit, offset: page.offset)
-        return ListDTO(items: items, total: items.count, limit: page.limit, offset: page.offset)
+        return ListDTO(items: items, total: try await reads.runCount(), limit: page.limit, offset: page.offset)
     }
 
     func findRun(_ text: String?, field: String = "path.id") async throws -> RunView {
@@ -147,8 +149,13 @@ struct EvaluationsController: Sendable {
             filter.territories = subtree.map { Array($0) }
             return filter
         }
+        // A territory named outside what the caller may read is refused, as on every other
+        // route, rather than answered with an empty list.
+        let outside = APIError(.forbidden, kind: "forbidden", detail: "query.territory: outside the territories this account may read")
         if !territorial.isEmpty {
-            filter.territories = Array(subtree.map { $0.intersection(territorial) } ?? territorial)
+            let visible = subtree.map { $0.intersection(territorial) } ?? territorial
+            if visible.isEmpty { throw outside }
+            filter.territories = Array(visible)
             return filter
         }
         if !policy.readableSections(caller).isEmpty {
@@ -158,6 +165,7 @@ struct EvaluationsController: Sendable {
         }
         if caller.holds(.councilMember) && !caller.ownedIndicators.isEmpty {
             filter.pairs = Array(caller.ownedIndicators.filter { subtree?.contains($0.territoryID) ?? true })
+            if filter.pairs?.isEmpty == true { throw outside }
             return filter
         }
         throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories, sections or indicators this account answers for")

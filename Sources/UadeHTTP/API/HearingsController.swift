@@ -151,7 +151,9 @@ struct HearingsController: Sendable {
     // MARK: Writing
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireCaller()
+        // Who may prepare hearings at all is decided before the body is read: a caller who may
+        // not learns nothing from validation messages.
+        try await authorizer.require(context, .prepareHearing, .anything)
         let body = try await JSONBody.read(request, context: context)
         let draft = try await draft(from: body, existing: nil)
         let caller = try await authorizer.require(context, .prepareHearing, Resource(territoryID: draft.factionTerritoryID))

@@ -57,8 +57,43 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         }
         switch answer {
         case .cached(let value): return value
-        case .wait(let task): return try await task.value
+        case .wait(let task): return try await Self.wait(for: task)
         }
+    }
+
+    /// The shared load's value, or CancellationError as soon as this caller is cancelled (its
+    /// request's deadline passed): the load goes on for the others, but no caller waits for it
+    /// longer than its own deadline — while the database restarts a load can wait for minutes.
+    private static func wait(for task: Task<Value, any Error>) async throws -> Value {
+        let slot = NIOLockedValueBox(WaitSlot())
+        @Sendable func finish(_ result: Result<Value, any Error>) {
+            let waiting = slot.withLockedValue { (slot: inout WaitSlot) -> CheckedContinuation<Value, any Error>? in
+                guard slot.result == nil else { return nil }
+                slot.result = result
+                defer { slot.continuation = nil }
+                return slot.continuation
+            }
+            waiting?.resume(with: result)
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                let ready = slot.withLockedValue { (slot: inout WaitSlot) -> Result<Value, any Error>? in
+                    if slot.result == nil { slot.continuation = continuation }
+                    return slot.result
+                }
+                if let ready { continuation.resume(with: ready) }
+                Task {
+                    do { finish(.success(try await task.value)) } catch { finish(.failure(error)) }
+                }
+            }
+        } onCancel: {
+            finish(.failure(CancellationError()))
+        }
+    }
+
+    private struct WaitSlot {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var result: Result<Value, any Error>?
     }
 
     private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @Sendable () async throws -> Value) async throws -> Value {

@@ -10,6 +10,13 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Set cookies with `Secure` when the service is reached over HTTPS (behind a proxy).
     public var secureCookies: Bool
+    /// How long a request may take before it is answered 503: waiting for a pooled connection
+    /// included (`UADE_REQUEST_TIMEOUT`, seconds).
+    public var requestTimeout: Duration = .seconds(30)
+    /// The same for file uploads, which may carry a million rows (`UADE_UPLOAD_TIMEOUT`).
+    public var uploadTimeout: Duration = .seconds(600)
+    /// How long one SQL statement may run (`UADE_STATEMENT_TIMEOUT`).
+    public var statementTimeout: Duration = .seconds(20)
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, secureCookies: Bool = false) {
         self.database = database
@@ -26,7 +33,8 @@ public struct AppConfiguration: Sendable {
         public var description: String { "configuration: \(variable) \(reason)" }
     }
 
-    /// Reads `DATABASE_URL`, `UADE_HOST`, `UADE_PORT`, `UADE_LOG_LEVEL`, `UADE_SECURE_COOKIES`.
+    /// Reads `DATABASE_URL`, `UADE_HOST`, `UADE_PORT`, `UADE_LOG_LEVEL`, `UADE_SECURE_COOKIES`,
+    /// `UADE_REQUEST_TIMEOUT`, `UADE_UPLOAD_TIMEOUT`, `UADE_STATEMENT_TIMEOUT`.
     /// `database` stands in for `DATABASE_URL` when the caller already knows it (the embedded demo).
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -59,6 +67,16 @@ public struct AppConfiguration: Sendable {
             default: throw Problem(variable: "UADE_SECURE_COOKIES", reason: "must be true or false, not '\(text)'")
             }
         }
+        func seconds(_ variable: String, range: ClosedRange<Int>) throws(Problem) -> Duration? {
+            guard let text = environment[variable], !text.isEmpty else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw Problem(variable: variable, reason: "must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            }
+            return .seconds(value)
+        }
+        if let value = try seconds("UADE_REQUEST_TIMEOUT", range: 1...3600) { config.requestTimeout = value }
+        if let value = try seconds("UADE_UPLOAD_TIMEOUT", range: 1...86_400) { config.uploadTimeout = value }
+        if let value = try seconds("UADE_STATEMENT_TIMEOUT", range: 1...3600) { config.statementTimeout = value }
         return config
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import UadeDomain
 
 /// Who changed what, when, old → new, and in which request. Written inside the transaction of
 /// the change itself, so an accepted write and its audit row stand or fall together.
@@ -61,19 +62,22 @@ public struct AuditRepository: Sendable {
     }
 
     public func list(entity: String?, entityID: String?, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int) {
-        let rows = try await client.query("""
-            SELECT l.id, l.occurred_at, a.username, l.action, l.entity, l.entity_id, l.old_value::text, l.new_value::text, l.request_id,
-                   count(*) OVER ()
-              FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
-             WHERE (\(entity)::text IS NULL OR l.entity = \(entity)) AND (\(entityID)::text IS NULL OR l.entity_id = \(entityID))
-             ORDER BY l.id DESC LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger)
-        var items: [AuditEntry] = []
-        var total = 0
-        for try await r in rows.decode((Int64, Date, String?, String, String, String?, String?, String?, String?, Int).self) {
-            items.append(AuditEntry(id: r.0, occurredAt: r.1, username: r.2, action: r.3, entity: r.4, entityId: r.5, oldValue: r.6, newValue: r.7, requestId: r.8))
-            total = r.9
+        try await PageRequest(limit: limit, offset: offset).listing { page in
+            let limit = page.limit, offset = page.offset
+            let rows = try await client.query("""
+                SELECT l.id, l.occurred_at, a.username, l.action, l.entity, l.entity_id, l.old_value::text, l.new_value::text, l.request_id,
+                       count(*) OVER ()
+                  FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
+                 WHERE (\(entity)::text IS NULL OR l.entity = \(entity)) AND (\(entityID)::text IS NULL OR l.entity_id = \(entityID))
+                 ORDER BY l.id DESC LIMIT \(limit) OFFSET \(offset)
+                """, logger: logger)
+            var items: [AuditEntry] = []
+            var total = 0
+            for try await r in rows.decode((Int64, Date, String?, String, String, String?, String?, String?, String?, Int).self) {
+                items.append(AuditEntry(id: r.0, occurredAt: r.1, username: r.2, action: r.3, entity: r.4, entityId: r.5, oldValue: r.6, newValue: r.7, requestId: r.8))
+                total = r.9
+            }
+            return (items, total)
         }
-        return (items, total)
     }
 }

@@ -134,11 +134,19 @@ public struct EvaluationReadRepository: Sendable {
         return try await runs(client.query(PostgresQuery(unsafeSQL: Self.runSelect + " WHERE r.id = $1", binds: binds), logger: logger)).first
     }
 
+    /// The runs, newest first. Runs whose process died are marked failed first, so that the
+    /// list never shows a dead run as running.
     public func runs(limit: Int, offset: Int) async throws -> [RunView] {
+        try await EvaluationRepository(client: client, logger: logger).failAbandonedRuns()
         var binds = PostgresBindings()
         binds.append(limit)
         binds.append(offset)
         return try await runs(client.query(PostgresQuery(unsafeSQL: Self.runSelect + " ORDER BY r.id DESC LIMIT $1 OFFSET $2", binds: binds), logger: logger))
+    }
+
+    public func runCount() async throws -> Int {
+        for try await count in try await client.query("SELECT count(*)::int FROM evaluation_runs", logger: logger).decode(Int.self) { return count }
+        return 0
     }
 
     /// The latest completed run of a programme (all territories, or a run covering `territory`).
@@ -152,105 +160,109 @@ public struct EvaluationReadRepository: Sendable {
 
     /// A page of a completed run's results, worst first.
     public func results(runID: Int64, filter: ResultFilter, page: PageRequest) async throws -> (items: [ResultView], total: Int) {
-        var binds = PostgresBindings()
-        binds.append(runID)                                   // $1
-        binds.append(filter.statuses?.map(\.rawValue))        // $2
-        binds.append(filter.sectionCode)                      // $3
-        binds.append(filter.territories)                      // $4
-        binds.append(filter.sections)                         // $5
-        binds.append(filter.pairs?.map(\.indicatorID))        // $6
-        binds.append(filter.pairs?.map(\.territoryID))        // $7
-        binds.append(filter.ownerPersonID)                    // $8
-        binds.append(filter.indicatorCode)                    // $9
-        binds.append(page.limit)                              // $10
-        binds.append(page.offset)                             // $11
-        let sql = """
-            SELECT r.indicator_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, u.name_kk, u.name_ru, u.name_en, i.periodicity,
-                   s.id, s.code, r.territory_id, t.kato, t.name_kk, t.name_ru, t.name_en, r.period_start, r.status, r.target, r.actual,
-                   r.projected, r.gap, r.gap_percent, r.rolled_up, r.own_value, r.reconciliation, r.outlier,
-                   so.name_kk, so.name_ru, so.name_en, io.name_kk, io.name_ru, io.name_en,
-                   (SELECT f.explanation FROM flags f WHERE f.indicator_id = r.indicator_id AND f.territory_id = r.territory_id
-                       AND f.period_start = r.period_start AND f.kind = r.status AND f.explanation IS NOT NULL LIMIT 1),
-                   count(*) OVER ()
-              FROM evaluation_results r
-              JOIN evaluation_runs run ON run.id = r.run_id AND run.status = 'completed'
-              JOIN indicators i ON i.id = r.indicator_id
-              JOIN units u ON u.code = i.unit
-              JOIN sections s ON s.id = i.section_id
-              JOIN territories t ON t.id = r.territory_id
-              LEFT JOIN people so ON so.id = r.section_owner_id
-              LEFT JOIN people io ON io.id = r.indicator_owner_id
-             WHERE r.run_id = $1
-               AND ($2::text[] IS NULL OR r.status = ANY($2))
-               AND ($3::text IS NULL OR s.code = $3)
-               AND ($4::bigint[] IS NULL OR r.territory_id = ANY($4))
-               AND ($5::bigint[] IS NULL OR i.section_id = ANY($5))
-               AND ($6::bigint[] IS NULL OR (r.indicator_id, r.territory_id) IN (SELECT * FROM unnest($6::bigint[], $7::bigint[])))
-               AND ($8::bigint IS NULL OR r.section_owner_id = $8 OR r.indicator_owner_id = $8)
-               AND ($9::text IS NULL OR i.code = $9)
-             ORDER BY array_position(ARRAY['missed', 'not_reported', 'at_risk', 'on_track', 'achieved', 'not_due'], r.status),
-                      r.gap_percent DESC NULLS LAST, s.position, i.position, t.id, r.period_start
-             LIMIT $10 OFFSET $11
-            """
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        var items: [ResultView] = []
-        var total = 0
-        for try await row in rows {
-            let cell = row.makeRandomAccess()
-            func v<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cell[index].decode(T.self) }
-            guard let period = Period(start: try v(17, Day.self), periodicity: Periodicity(rawValue: try v(9, String.self)) ?? .quarterly) else { continue }
-            let sectionOwner: String? = try v(28), indicatorOwner: String? = try v(31)
-            items.append(ResultView(
-                indicatorId: try v(0), indicatorCode: try v(1), indicatorName: LocalizedText(kk: try v(2), ru: try v(3), en: try v(4)), unit: try v(5),
-                unitName: LocalizedText(kk: try v(6), ru: try v(7), en: try v(8)), sectionId: try v(10), sectionCode: try v(11),
-                territoryId: try v(12), territoryKato: try v(13), territoryName: LocalizedText(kk: try v(14), ru: try v(15), en: try v(16)),
-                period: period, status: EvaluationStatus(rawValue: try v(18, String.self)) ?? .notDue,
-                target: try v(19), actual: try v(20), projected: try v(21), gap: try v(22), gapPercent: try v(23), rolledUp: try v(24),
-                ownValue: try v(25), reconciliation: try v(26), outlier: try v(27),
-                sectionOwner: try sectionOwner.map { LocalizedText(kk: $0, ru: try v(29), en: try v(30)) },
-                indicatorOwner: try indicatorOwner.map { LocalizedText(kk: $0, ru: try v(32), en: try v(33)) },
-                flagExplanation: try v(34)))
-            total = try v(35)
+        try await page.listing { page in
+            var binds = PostgresBindings()
+            binds.append(runID)                                   // $1
+            binds.append(filter.statuses?.map(\.rawValue))        // $2
+            binds.append(filter.sectionCode)                      // $3
+            binds.append(filter.territories)                      // $4
+            binds.append(filter.sections)                         // $5
+            binds.append(filter.pairs?.map(\.indicatorID))        // $6
+            binds.append(filter.pairs?.map(\.territoryID))        // $7
+            binds.append(filter.ownerPersonID)                    // $8
+            binds.append(filter.indicatorCode)                    // $9
+            binds.append(page.limit)                              // $10
+            binds.append(page.offset)                             // $11
+            let sql = """
+                SELECT r.indicator_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, u.name_kk, u.name_ru, u.name_en, i.periodicity,
+                       s.id, s.code, r.territory_id, t.kato, t.name_kk, t.name_ru, t.name_en, r.period_start, r.status, r.target, r.actual,
+                       r.projected, r.gap, r.gap_percent, r.rolled_up, r.own_value, r.reconciliation, r.outlier,
+                       so.name_kk, so.name_ru, so.name_en, io.name_kk, io.name_ru, io.name_en,
+                       (SELECT f.explanation FROM flags f WHERE f.indicator_id = r.indicator_id AND f.territory_id = r.territory_id
+                           AND f.period_start = r.period_start AND f.kind = r.status AND f.explanation IS NOT NULL LIMIT 1),
+                       count(*) OVER ()
+                  FROM evaluation_results r
+                  JOIN evaluation_runs run ON run.id = r.run_id AND run.status = 'completed'
+                  JOIN indicators i ON i.id = r.indicator_id
+                  JOIN units u ON u.code = i.unit
+                  JOIN sections s ON s.id = i.section_id
+                  JOIN territories t ON t.id = r.territory_id
+                  LEFT JOIN people so ON so.id = r.section_owner_id
+                  LEFT JOIN people io ON io.id = r.indicator_owner_id
+                 WHERE r.run_id = $1
+                   AND ($2::text[] IS NULL OR r.status = ANY($2))
+                   AND ($3::text IS NULL OR s.code = $3)
+                   AND ($4::bigint[] IS NULL OR r.territory_id = ANY($4))
+                   AND ($5::bigint[] IS NULL OR i.section_id = ANY($5))
+                   AND ($6::bigint[] IS NULL OR (r.indicator_id, r.territory_id) IN (SELECT * FROM unnest($6::bigint[], $7::bigint[])))
+                   AND ($8::bigint IS NULL OR r.section_owner_id = $8 OR r.indicator_owner_id = $8)
+                   AND ($9::text IS NULL OR i.code = $9)
+                 ORDER BY array_position(ARRAY['missed', 'not_reported', 'at_risk', 'on_track', 'achieved', 'not_due'], r.status),
+                          r.gap_percent DESC NULLS LAST, s.position, i.position, t.id, r.period_start
+                 LIMIT $10 OFFSET $11
+                """
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            var items: [ResultView] = []
+            var total = 0
+            for try await row in rows {
+                let cell = row.makeRandomAccess()
+                func v<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cell[index].decode(T.self) }
+                guard let period = Period(start: try v(17, Day.self), periodicity: Periodicity(rawValue: try v(9, String.self)) ?? .quarterly) else { continue }
+                let sectionOwner: String? = try v(28), indicatorOwner: String? = try v(31)
+                items.append(ResultView(
+                    indicatorId: try v(0), indicatorCode: try v(1), indicatorName: LocalizedText(kk: try v(2), ru: try v(3), en: try v(4)), unit: try v(5),
+                    unitName: LocalizedText(kk: try v(6), ru: try v(7), en: try v(8)), sectionId: try v(10), sectionCode: try v(11),
+                    territoryId: try v(12), territoryKato: try v(13), territoryName: LocalizedText(kk: try v(14), ru: try v(15), en: try v(16)),
+                    period: period, status: EvaluationStatus(rawValue: try v(18, String.self)) ?? .notDue,
+                    target: try v(19), actual: try v(20), projected: try v(21), gap: try v(22), gapPercent: try v(23), rolledUp: try v(24),
+                    ownValue: try v(25), reconciliation: try v(26), outlier: try v(27),
+                    sectionOwner: try sectionOwner.map { LocalizedText(kk: $0, ru: try v(29), en: try v(30)) },
+                    indicatorOwner: try indicatorOwner.map { LocalizedText(kk: $0, ru: try v(32), en: try v(33)) },
+                    flagExplanation: try v(34)))
+                total = try v(35)
+            }
+            return (items, total)
         }
-        return (items, total)
     }
 
     /// What changed between two completed runs.
     public func diff(from before: Int64, to after: Int64, territories: [Territory.ID]?, page: PageRequest) async throws -> (items: [DiffRow], total: Int, counts: [String: Int]) {
-        var binds = PostgresBindings()
-        binds.append(before)
-        binds.append(after)
-        binds.append(territories)
-        binds.append(page.limit)
-        binds.append(page.offset)
-        let sql = """
-            WITH a AS (SELECT * FROM evaluation_results WHERE run_id = $1), b AS (SELECT * FROM evaluation_results WHERE run_id = $2),
-            changed AS (
-                SELECT coalesce(a.indicator_id, b.indicator_id) AS indicator_id, coalesce(a.territory_id, b.territory_id) AS territory_id,
-                       coalesce(a.period_start, b.period_start) AS period_start, a.status AS before, b.status AS after,
-                       CASE WHEN b.status IN ('missed', 'not_reported') AND coalesce(a.status, '') NOT IN ('missed', 'not_reported') THEN 'newly_missed'
-                            WHEN a.status IN ('missed', 'not_reported', 'at_risk') AND b.status IN ('achieved', 'on_track') THEN 'recovered'
-                            ELSE 'changed' END AS change
-                  FROM a FULL JOIN b USING (indicator_id, territory_id, period_start)
-                 WHERE a.status IS DISTINCT FROM b.status
-                   AND ($3::bigint[] IS NULL OR coalesce(a.territory_id, b.territory_id) = ANY($3)))
-            SELECT i.code, c.territory_id, t.kato, i.periodicity, c.period_start, c.before, c.after, c.change, count(*) OVER (),
-                   count(*) FILTER (WHERE c.change = 'newly_missed') OVER (), count(*) FILTER (WHERE c.change = 'recovered') OVER ()
-              FROM changed c JOIN indicators i ON i.id = c.indicator_id JOIN territories t ON t.id = c.territory_id
-             ORDER BY array_position(ARRAY['newly_missed', 'recovered', 'changed'], c.change), i.position, c.territory_id, c.period_start
-             LIMIT $4 OFFSET $5
-            """
-        var items: [DiffRow] = []
-        var total = 0
-        var counts: [String: Int] = [:]
-        for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self) {
-            let period = Period(start: r.4, periodicity: Periodicity(rawValue: r.3) ?? .quarterly)
-            items.append(DiffRow(indicatorCode: r.0, territoryId: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso, before: r.5, after: r.6, change: r.7))
-            total = r.8
-            counts = ["newly_missed": r.9, "recovered": r.10, "changed": r.8 - r.9 - r.10]
+        try await page.listing { page in
+            var binds = PostgresBindings()
+            binds.append(before)
+            binds.append(after)
+            binds.append(territories)
+            binds.append(page.limit)
+            binds.append(page.offset)
+            let sql = """
+                WITH a AS (SELECT * FROM evaluation_results WHERE run_id = $1), b AS (SELECT * FROM evaluation_results WHERE run_id = $2),
+                changed AS (
+                    SELECT coalesce(a.indicator_id, b.indicator_id) AS indicator_id, coalesce(a.territory_id, b.territory_id) AS territory_id,
+                           coalesce(a.period_start, b.period_start) AS period_start, a.status AS before, b.status AS after,
+                           CASE WHEN b.status IN ('missed', 'not_reported') AND coalesce(a.status, '') NOT IN ('missed', 'not_reported') THEN 'newly_missed'
+                                WHEN a.status IN ('missed', 'not_reported', 'at_risk') AND b.status IN ('achieved', 'on_track') THEN 'recovered'
+                                ELSE 'changed' END AS change
+                      FROM a FULL JOIN b USING (indicator_id, territory_id, period_start)
+                     WHERE a.status IS DISTINCT FROM b.status
+                       AND ($3::bigint[] IS NULL OR coalesce(a.territory_id, b.territory_id) = ANY($3)))
+                SELECT i.code, c.territory_id, t.kato, i.periodicity, c.period_start, c.before, c.after, c.change, count(*) OVER (),
+                       count(*) FILTER (WHERE c.change = 'newly_missed') OVER (), count(*) FILTER (WHERE c.change = 'recovered') OVER ()
+                  FROM changed c JOIN indicators i ON i.id = c.indicator_id JOIN territories t ON t.id = c.territory_id
+                 ORDER BY array_position(ARRAY['newly_missed', 'recovered', 'changed'], c.change), i.position, c.territory_id, c.period_start
+                 LIMIT $4 OFFSET $5
+                """
+            var items: [DiffRow] = []
+            var total = 0
+            var counts: [String: Int] = [:]
+            for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self) {
+                let period = Period(start: r.4, periodicity: Periodicity(rawValue: r.3) ?? .quarterly)
+                items.append(DiffRow(indicatorCode: r.0, territoryId: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso, before: r.5, after: r.6, change: r.7))
+                total = r.8
+                counts = ["newly_missed": r.9, "recovered": r.10, "changed": r.8 - r.9 - r.10]
+            }
+            return (items, total, counts)
         }
-        return (items, total, counts)
     }
 
     public struct FlagFilter: Sendable {
@@ -293,21 +305,23 @@ public struct EvaluationReadRepository: Sendable {
     }
 
     public func flags(_ filter: FlagFilter, page: PageRequest) async throws -> (items: [FlagView], total: Int) {
-        var binds = PostgresBindings()
-        binds.append(filter.kinds)
-        binds.append(filter.states)
-        binds.append(filter.territories)
-        binds.append(filter.sections)
-        binds.append(filter.sectionCode)
-        binds.append(page.limit)
-        binds.append(page.offset)
-        let found = try await flags(client.query(PostgresQuery(unsafeSQL: Self.flagSelect.replacingOccurrences(of: "f.resolved_at\n", with: "f.resolved_at, count(*) OVER ()\n") + """
-             WHERE ($1::text[] IS NULL OR f.kind = ANY($1)) AND ($2::text[] IS NULL OR f.state = ANY($2))
-               AND ($3::bigint[] IS NULL OR f.territory_id = ANY($3)) AND ($4::bigint[] IS NULL OR i.section_id = ANY($4))
-               AND ($5::text IS NULL OR s.code = $5)
-             ORDER BY f.id LIMIT $6 OFFSET $7
-            """, binds: binds), logger: logger))
-        return (found.map(\.0), found.first?.1 ?? 0)
+        try await page.listing { page in
+            var binds = PostgresBindings()
+            binds.append(filter.kinds)
+            binds.append(filter.states)
+            binds.append(filter.territories)
+            binds.append(filter.sections)
+            binds.append(filter.sectionCode)
+            binds.append(page.limit)
+            binds.append(page.offset)
+            let found = try await flags(client.query(PostgresQuery(unsafeSQL: Self.flagSelect.replacingOccurrences(of: "f.resolved_at\n", with: "f.resolved_at, count(*) OVER ()\n") + """
+                 WHERE ($1::text[] IS NULL OR f.kind = ANY($1)) AND ($2::text[] IS NULL OR f.state = ANY($2))
+                   AND ($3::bigint[] IS NULL OR f.territory_id = ANY($3)) AND ($4::bigint[] IS NULL OR i.section_id = ANY($4))
+                   AND ($5::text IS NULL OR s.code = $5)
+                 ORDER BY f.id LIMIT $6 OFFSET $7
+                """, binds: binds), logger: logger))
+            return (found.map(\.0), found.first?.1 ?? 0)
+        }
     }
 
     public func flag(id: Int64) async throws -> FlagView? {

@@ -221,6 +221,27 @@ public struct EvaluationRepository: Sendable {
         return id
     }
 
+    /// Marks failed every run recorded as running whose programme's lock nobody holds: its
+    /// process or connection went away mid-run (a live run holds the lock from before it is
+    /// recorded until after it ends). Returns how many were marked.
+    @discardableResult
+    public func failAbandonedRuns() async throws -> Int {
+        let rows = try await client.query("""
+            WITH abandoned AS (
+                UPDATE evaluation_runs r SET status = 'failed', failure = 'interrupted'
+                 WHERE r.status = 'running'
+                   AND NOT EXISTS (SELECT 1 FROM pg_locks l
+                                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                                      AND l.classid::bigint = (\(Self.lockClass)::bigint & 4294967295)
+                                      AND l.objid::bigint = (r.programme_id::bit(32)::int4::bigint & 4294967295))
+                RETURNING 1)
+            SELECT count(*)::int FROM abandoned
+            """, logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     public func fail(runID: Int64, reason: String, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE evaluation_runs SET status = 'failed', failure = \(reason) WHERE id = \(runID)", logger: logger)
     }
@@ -342,7 +363,8 @@ public struct EvaluationRepository: Sendable {
     public func change(reopen: [Int64], resolve: [Int64], runID: Int64, on connection: PostgresConnection) async throws {
         if !reopen.isEmpty {
             try await connection.query("""
-                UPDATE flags SET state = 'open', reopened = reopened + 1, resolved_at = NULL, changed_in_run_id = \(runID)
+                UPDATE flags SET state = CASE WHEN explanation IS NULL THEN 'open' ELSE 'explained' END,
+                                 reopened = reopened + 1, resolved_at = NULL, changed_in_run_id = \(runID)
                  WHERE id = ANY(\(reopen)) AND state = 'resolved'
                 """, logger: logger)
         }

@@ -133,14 +133,17 @@ public struct HearingRepository: Sendable {
 
     /// Hearings whose faction sits for one of `territories` (nil: all), latest first.
     public func list(territories: [Territory.ID]?, limit: Int, offset: Int) async throws -> (items: [Hearing], total: Int) {
-        var b = PostgresBindings()
-        b.append(territories)
-        b.append(limit)
-        b.append(offset)
-        let found = try await decode(client.query(PostgresQuery(unsafeSQL: Self.select + """
-             WHERE ($1::bigint[] IS NULL OR h.faction_territory_id = ANY($1)) ORDER BY h.held_on DESC, h.id DESC LIMIT $2 OFFSET $3
-            """, binds: b), logger: logger))
-        return (found.map(\.0), found.first?.1 ?? 0)
+        try await PageRequest(limit: limit, offset: offset).listing { page in
+            let limit = page.limit, offset = page.offset
+            var b = PostgresBindings()
+            b.append(territories)
+            b.append(limit)
+            b.append(offset)
+            let found = try await decode(client.query(PostgresQuery(unsafeSQL: Self.select + """
+                 WHERE ($1::bigint[] IS NULL OR h.faction_territory_id = ANY($1)) ORDER BY h.held_on DESC, h.id DESC LIMIT $2 OFFSET $3
+                """, binds: b), logger: logger))
+            return (found.map(\.0), found.first?.1 ?? 0)
+        }
     }
 
     public func create(_ draft: HearingDraft, by accountID: Int64?, requestID: String?) async throws -> Hearing {

@@ -73,17 +73,19 @@ public struct MeasureRepository: Sendable {
 
     public func list(territories: [Territory.ID]?, sections: [Section.ID]?, status: MeasureStatus?, language: Language,
                      page: PageRequest) async throws -> (items: [MeasureView], total: Int) {
-        var binds = PostgresBindings()
-        binds.append(territories)
-        binds.append(sections)
-        binds.append(status?.rawValue)
-        binds.append(page.limit)
-        binds.append(page.offset)
-        return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + """
-             WHERE ($1::bigint[] IS NULL OR m.territory_id = ANY($1)) AND ($2::bigint[] IS NULL OR m.section_id = ANY($2))
-               AND ($3::text IS NULL OR coalesce(u.status, 'not_started') = $3)
-             ORDER BY m.deadline, m.code LIMIT $4 OFFSET $5
-            """, binds: binds), logger: logger))
+        try await page.listing { page in
+            var binds = PostgresBindings()
+            binds.append(territories)
+            binds.append(sections)
+            binds.append(status?.rawValue)
+            binds.append(page.limit)
+            binds.append(page.offset)
+            return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + """
+                 WHERE ($1::bigint[] IS NULL OR m.territory_id = ANY($1)) AND ($2::bigint[] IS NULL OR m.section_id = ANY($2))
+                   AND ($3::text IS NULL OR coalesce(u.status, 'not_started') = $3)
+                 ORDER BY m.deadline, m.code LIMIT $4 OFFSET $5
+                """, binds: binds), logger: logger))
+        }
     }
 
     public func history(measureID: Int64) async throws -> [MeasureStatusView] {

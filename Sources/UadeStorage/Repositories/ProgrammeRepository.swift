@@ -63,25 +63,27 @@ public struct ProgrammeRepository: Sendable {
 
     /// A page of indicators with the section they belong to, and the total count.
     public func indicators(_ filter: IndicatorFilter, page: PageRequest) async throws -> (items: [(Indicator, sectionCode: String)], total: Int) {
-        let rows = try await client.query("""
-            SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction,
-                   i.aggregation, i.accumulation, i.periodicity, s.code, count(*) OVER ()
-              FROM indicators i JOIN sections s ON s.id = i.section_id
-             WHERE (\(filter.programmeID)::bigint IS NULL OR s.programme_id = \(filter.programmeID))
-               AND (\(filter.sectionCode)::text IS NULL OR s.code = \(filter.sectionCode))
-             ORDER BY s.position, i.position, i.code
-             LIMIT \(page.limit) OFFSET \(page.offset)
-            """, logger: logger)
-        var items: [(Indicator, sectionCode: String)] = []
-        var total = 0
-        for try await row in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int).self) {
-            items.append((Self.indicator(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10), row.11))
-            total = row.12
+        try await page.listing { page in
+            let rows = try await client.query("""
+                SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction,
+                       i.aggregation, i.accumulation, i.periodicity, s.code, count(*) OVER ()
+                  FROM indicators i JOIN sections s ON s.id = i.section_id
+                 WHERE (\(filter.programmeID)::bigint IS NULL OR s.programme_id = \(filter.programmeID))
+                   AND (\(filter.sectionCode)::text IS NULL OR s.code = \(filter.sectionCode))
+                 ORDER BY s.position, i.position, i.code
+                 LIMIT \(page.limit) OFFSET \(page.offset)
+                """, logger: logger)
+            var items: [(Indicator, sectionCode: String)] = []
+            var total = 0
+            for try await row in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int).self) {
+                items.append((Self.indicator(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10), row.11))
+                total = row.12
+            }
+            if items.isEmpty, page.offset > 0 {
+                total = try await countIndicators(filter)
+            }
+            return (items, total)
         }
-        if items.isEmpty, page.offset > 0 {
-            total = try await countIndicators(filter)
-        }
-        return (items, total)
     }
 
     private func countIndicators(_ filter: IndicatorFilter) async throws -> Int {
@@ -149,27 +151,29 @@ public struct ProgrammeRepository: Sendable {
 
     /// A page of targets, in indicator, territory and period order.
     public func targets(_ filter: TargetFilter, page: PageRequest) async throws -> (items: [TargetRow], total: Int) {
-        let periodStart = filter.period?.start
-        let rows = try await client.query("""
-            SELECT i.code, i.periodicity, t.territory_id, t.period_start, t.value, count(*) OVER ()
-              FROM targets t
-              JOIN indicators i ON i.id = t.indicator_id
-              JOIN sections s ON s.id = i.section_id
-             WHERE (\(filter.indicatorID)::bigint IS NULL OR t.indicator_id = \(filter.indicatorID))
-               AND (\(filter.programmeID)::bigint IS NULL OR s.programme_id = \(filter.programmeID))
-               AND (\(filter.territoryID)::bigint IS NULL OR t.territory_id = \(filter.territoryID))
-               AND (\(periodStart)::date IS NULL OR t.period_start = \(periodStart))
-             ORDER BY s.position, i.position, i.code, t.territory_id, t.period_start
-             LIMIT \(page.limit) OFFSET \(page.offset)
-            """, logger: logger)
-        var items: [TargetRow] = []
-        var total = 0
-        for try await row in rows.decode((String, String, Int64, Day, Double, Int).self) {
-            let periodicity = Periodicity(rawValue: row.1) ?? .quarterly
-            guard let period = Period(start: row.3, periodicity: periodicity) else { continue }
-            items.append(TargetRow(indicatorCode: row.0, territoryID: row.2, period: period, target: row.4))
-            total = row.5
+        try await page.listing { page in
+            let periodStart = filter.period?.start
+            let rows = try await client.query("""
+                SELECT i.code, i.periodicity, t.territory_id, t.period_start, t.value, count(*) OVER ()
+                  FROM targets t
+                  JOIN indicators i ON i.id = t.indicator_id
+                  JOIN sections s ON s.id = i.section_id
+                 WHERE (\(filter.indicatorID)::bigint IS NULL OR t.indicator_id = \(filter.indicatorID))
+                   AND (\(filter.programmeID)::bigint IS NULL OR s.programme_id = \(filter.programmeID))
+                   AND (\(filter.territoryID)::bigint IS NULL OR t.territory_id = \(filter.territoryID))
+                   AND (\(periodStart)::date IS NULL OR t.period_start = \(periodStart))
+                 ORDER BY s.position, i.position, i.code, t.territory_id, t.period_start
+                 LIMIT \(page.limit) OFFSET \(page.offset)
+                """, logger: logger)
+            var items: [TargetRow] = []
+            var total = 0
+            for try await row in rows.decode((String, String, Int64, Day, Double, Int).self) {
+                let periodicity = Periodicity(rawValue: row.1) ?? .quarterly
+                guard let period = Period(start: row.3, periodicity: periodicity) else { continue }
+                items.append(TargetRow(indicatorCode: row.0, territoryID: row.2, period: period, target: row.4))
+                total = row.5
+            }
+            return (items, total)
         }
-        return (items, total)
     }
 }

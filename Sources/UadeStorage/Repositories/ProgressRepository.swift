@@ -316,103 +316,105 @@ public struct ProgressRepository: Sendable {
     /// (territory, period), sections by indicator — so a small scope stays cheap on a large
     /// database. Without a status filter the page is cut before the latest values are looked up.
     public func due(_ filter: DueFilter, language: Language, page: PageRequest) async throws -> (items: [DueItem], total: Int) {
-        let nameColumn = switch language {
-        case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
-        case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
-        case .en: "coalesce(nullif(%@.name_en, ''), %@.name_ru, %@.name_kk)"
-        }
-        let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
-        let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
-        let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
-        let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
+        try await page.listing { page in
+            let nameColumn = switch language {
+            case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
+            case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
+            case .en: "coalesce(nullif(%@.name_en, ''), %@.name_ru, %@.name_kk)"
+            }
+            let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
+            let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
+            let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
+            let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
 
-        var binds = PostgresBindings()
-        binds.append(quarterStarts + yearStarts)   // $1: every period start, for the index
-        binds.append(quarterStarts)                 // $2
-        binds.append(yearStarts)                    // $3
-        binds.append(filter.sectionCode)            // $4
-        binds.append(filter.indicatorCode)          // $5
-        // Every scope joins i (indicator), s (section), t (territory) and g (target).
-        let joins = "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
-        let scope: String
-        if let pairs = filter.pairs {
-            binds.append(pairs.map(\.indicatorID))   // $6
-            binds.append(pairs.map(\.territoryID))   // $7
-            scope = """
-                FROM unnest($6::bigint[], $7::bigint[]) AS o(indicator_id, territory_id)
-                JOIN targets g ON g.indicator_id = o.indicator_id AND g.territory_id = o.territory_id AND g.period_start = ANY($1::date[])
-                \(joins) WHERE true
+            var binds = PostgresBindings()
+            binds.append(quarterStarts + yearStarts)   // $1: every period start, for the index
+            binds.append(quarterStarts)                 // $2
+            binds.append(yearStarts)                    // $3
+            binds.append(filter.sectionCode)            // $4
+            binds.append(filter.indicatorCode)          // $5
+            // Every scope joins i (indicator), s (section), t (territory) and g (target).
+            let joins = "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
+            let scope: String
+            if let pairs = filter.pairs {
+                binds.append(pairs.map(\.indicatorID))   // $6
+                binds.append(pairs.map(\.territoryID))   // $7
+                scope = """
+                    FROM unnest($6::bigint[], $7::bigint[]) AS o(indicator_id, territory_id)
+                    JOIN targets g ON g.indicator_id = o.indicator_id AND g.territory_id = o.territory_id AND g.period_start = ANY($1::date[])
+                    \(joins) WHERE true
+                    """
+            } else if let sections = filter.sections {
+                binds.append(sections)                     // $6
+                binds.append(filter.territories)           // $7
+                scope = """
+                    FROM indicators i0 JOIN targets g ON g.indicator_id = i0.id AND g.period_start = ANY($1::date[])
+                    \(joins) WHERE i0.section_id = ANY($6::bigint[]) AND ($7::bigint[] IS NULL OR g.territory_id = ANY($7))
+                    """
+            } else {
+                binds.append(filter.territories)           // $6
+                binds.append(Optional<[Int64]>.none)       // $7
+                scope = """
+                    FROM targets g \(joins)
+                    WHERE g.period_start = ANY($1::date[]) AND ($6::bigint[] IS NULL OR g.territory_id = ANY($6)) AND $7::bigint[] IS NULL
+                    """
+            }
+            let matching = """
+                SELECT g.indicator_id, g.territory_id, g.period_start, g.value AS target, i.code, \(indicatorName) AS indicator_name,
+                       s.code AS section_code, i.unit, i.direction, i.accumulation, i.periodicity, s.position AS s_pos, i.position AS i_pos,
+                       t.kato, \(territoryName) AS territory_name
+                  \(scope)
+                   AND ((i.periodicity = 'quarterly' AND g.period_start = ANY($2::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($3::date[])))
+                   AND ($4::text IS NULL OR s.code = $4)
+                   AND ($5::text IS NULL OR i.code = $5)
                 """
-        } else if let sections = filter.sections {
-            binds.append(sections)                     // $6
-            binds.append(filter.territories)           // $7
-            scope = """
-                FROM indicators i0 JOIN targets g ON g.indicator_id = i0.id AND g.period_start = ANY($1::date[])
-                \(joins) WHERE i0.section_id = ANY($6::bigint[]) AND ($7::bigint[] IS NULL OR g.territory_id = ANY($7))
+            let latest = """
+                LEFT JOIN LATERAL (
+                     SELECT p.id, p.value, p.entered_at FROM progress_entries p
+                      WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
+                      ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
                 """
-        } else {
-            binds.append(filter.territories)           // $6
-            binds.append(Optional<[Int64]>.none)       // $7
-            scope = """
-                FROM targets g \(joins)
-                WHERE g.period_start = ANY($1::date[]) AND ($6::bigint[] IS NULL OR g.territory_id = ANY($6)) AND $7::bigint[] IS NULL
-                """
+            let select = "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
+            binds.append(page.limit)   // $8
+            binds.append(page.offset)  // $9
+            let sql: String
+            let statusFilter: String? = switch filter.status {
+            case "missing": "e.id IS NULL"
+            case "reported": "e.id IS NOT NULL"
+            default: nil
+            }
+            if let statusFilter {
+                sql = """
+                    WITH m AS (\(matching))
+                    \(select), count(*) OVER () FROM m \(latest)
+                     WHERE \(statusFilter)
+                     ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start LIMIT $8 OFFSET $9
+                    """
+            } else {
+                sql = """
+                    WITH all_rows AS (\(matching)),
+                         m AS (SELECT *, count(*) OVER () AS total FROM all_rows ORDER BY s_pos, i_pos, territory_id, period_start LIMIT $8 OFFSET $9)
+                    \(select), m.total FROM m \(latest)
+                     ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start
+                    """
+            }
+            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            var items: [DueItem] = []
+            var total = 0
+            for try await row in rows.decode((Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
+                let (indicatorID, r) = (row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+                let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
+                items.append(DueItem(indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5,
+                                     territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
+                                     target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
+                total = r.15
+            }
+            if items.isEmpty && page.offset > 0 {
+                // Past the last page: the window function saw no rows, so count them apart.
+                return (items, try await due(filter, language: language, page: PageRequest(limit: 1, offset: 0)).total)
+            }
+            return (items, total)
         }
-        let matching = """
-            SELECT g.indicator_id, g.territory_id, g.period_start, g.value AS target, i.code, \(indicatorName) AS indicator_name,
-                   s.code AS section_code, i.unit, i.direction, i.accumulation, i.periodicity, s.position AS s_pos, i.position AS i_pos,
-                   t.kato, \(territoryName) AS territory_name
-              \(scope)
-               AND ((i.periodicity = 'quarterly' AND g.period_start = ANY($2::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($3::date[])))
-               AND ($4::text IS NULL OR s.code = $4)
-               AND ($5::text IS NULL OR i.code = $5)
-            """
-        let latest = """
-            LEFT JOIN LATERAL (
-                 SELECT p.id, p.value, p.entered_at FROM progress_entries p
-                  WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
-                  ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
-            """
-        let select = "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
-        binds.append(page.limit)   // $8
-        binds.append(page.offset)  // $9
-        let sql: String
-        let statusFilter: String? = switch filter.status {
-        case "missing": "e.id IS NULL"
-        case "reported": "e.id IS NOT NULL"
-        default: nil
-        }
-        if let statusFilter {
-            sql = """
-                WITH m AS (\(matching))
-                \(select), count(*) OVER () FROM m \(latest)
-                 WHERE \(statusFilter)
-                 ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start LIMIT $8 OFFSET $9
-                """
-        } else {
-            sql = """
-                WITH all_rows AS (\(matching)),
-                     m AS (SELECT *, count(*) OVER () AS total FROM all_rows ORDER BY s_pos, i_pos, territory_id, period_start LIMIT $8 OFFSET $9)
-                \(select), m.total FROM m \(latest)
-                 ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start
-                """
-        }
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        var items: [DueItem] = []
-        var total = 0
-        for try await row in rows.decode((Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
-            let (indicatorID, r) = (row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
-            let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
-            items.append(DueItem(indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5,
-                                 territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
-                                 target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
-            total = r.15
-        }
-        if items.isEmpty && page.offset > 0 {
-            // Past the last page: the window function saw no rows, so count them apart.
-            return (items, try await due(filter, language: language, page: PageRequest(limit: 1, offset: 0)).total)
-        }
-        return (items, total)
     }
 }
 

@@ -62,6 +62,9 @@ extension PostgresConnection {
     ) async throws -> T {
         try await unlessClosed(during) { connection in
             try await connection.query("BEGIN", logger: logger)
+            // Long work (a million-row import) is bounded by its request's deadline, not by the
+            // server's per-statement timeout; SET LOCAL ends with the transaction.
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
             let result: T
             do {
                 result = try await body(connection)
@@ -78,6 +81,31 @@ extension PostgresConnection {
     func guardedCopy(table: String, columns: [String], data: ByteBuffer, logger: Logger) async throws {
         try await unlessClosed("COPY into \(table)") { connection in
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in try await writer.write(data) }
+        }
+    }
+}
+
+/// Whether an error means the database could not be reached or answer in time, rather than a
+/// mistake in the request or a bug: answered 503, worth retrying.
+public enum DatabaseTrouble {
+    case connectionLost
+    case timedOut
+
+    public init?(_ error: any Error) {
+        switch error {
+        case is ConnectionLost: self = .connectionLost
+        case let error as PSQLError:
+            if error.code == .server, error.serverInfo?[.sqlState] == "57014" { self = .timedOut; return }
+            guard error.meansTheDatabaseWentAway else { return nil }
+            self = .connectionLost
+        case let error as PostgresTransactionError:
+            // BEGIN, COMMIT or ROLLBACK failed, or the work inside did.
+            guard let inner = error.commitError ?? error.beginError ?? error.closureError ?? error.rollbackError,
+                  let trouble = DatabaseTrouble(inner) else { return nil }
+            self = trouble
+        case let error as IOError where [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ENOENT].contains(error.errnoCode): self = .connectionLost
+        case is ChannelError: self = .connectionLost
+        default: return nil
         }
     }
 }
