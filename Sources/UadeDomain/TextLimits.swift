@@ -2,19 +2,23 @@
 /// CSV files. A bound on every text keeps one careless paste (or a hostile 50 MB comment) out of
 /// every page, history and report that shows it.
 public enum TextLimits {
-    /// Free text that explains: comments, evidence (usually a link or a document number),
-    /// correction reasons, flag explanations, resolution texts.
+    /// Free text that explains: comments and flag explanations.
     public static let prose = 4_000
-    /// Titles and names: hearing titles, people's names, offices, executors.
+    /// Shorter explanations: evidence (usually a link or a document number), correction
+    /// reasons, resolution texts.
+    public static let note = 2_000
+    /// Titles and offices: hearing titles, executors.
     public static let title = 300
-    /// Codes, references, dates, usernames, passwords and other short values.
+    /// Names, codes, references, dates, usernames, passwords and other short values.
     public static let short = 200
 
-    /// The limit of a field by its name in the API (the same names are the CSV columns).
+    /// The limit of a field by its name in the API (the same names are the CSV columns and the
+    /// pages' form fields, whose `maxlength` says the same).
     public static func maximum(for field: String) -> Int {
         switch field {
-        case "comment", "evidence", "reason", "correction_reason", "text", "explanation", "description": prose
-        case "title", "name", "office", "executor", "full_name", "person_name": title
+        case "comment", "text", "explanation": prose
+        case "evidence", "reason", "correction_reason", "description": note
+        case "title", "office", "executor": title
         default: short
         }
     }

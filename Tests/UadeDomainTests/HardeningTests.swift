@@ -88,6 +88,8 @@ struct HardeningTests {
         #expect(TextLimits.check(String(repeating: "я", count: TextLimits.prose), field: "body.comment", name: "comment") == nil)
         #expect(TextLimits.check(String(repeating: "я", count: TextLimits.prose + 1), field: "body.comment", name: "comment") != nil)
         #expect(TextLimits.check(String(repeating: "x", count: TextLimits.title + 1), field: "body.title", name: "title") != nil)
+        #expect(TextLimits.check(String(repeating: "x", count: TextLimits.note + 1), field: "evidence") != nil)
+        #expect(TextLimits.maximum(for: "anything else") == TextLimits.short)
         // Characters as people count them: a flag emoji is one.
         #expect(TextLimits.check(String(repeating: "🇰🇿", count: TextLimits.title), field: "title") == nil)
     }

@@ -226,7 +226,8 @@ struct EvaluationRunTests {
             #expect(items.contains { $0.territoryId == territory && $0.change == "recovered" && $0.before == "missed" && $0.after == "achieved" })
             #expect((counts["recovered"] ?? 0) >= 1)
 
-            // A later correction back below the target reopens the same flag.
+            // A later correction back below the target reopens the same flag, which keeps the
+            // coordinator's explanation (it is explained again, and counted as reopened).
             try await client.query("""
                 INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason, entered_at)
                 SELECT e.indicator_id, e.territory_id, e.period_start,
@@ -238,7 +239,8 @@ struct EvaluationRunTests {
                 """, logger: logger)
             let fourth = try await runner.run(EvaluationRequest(asOf: asOf))
             let reopened = try #require(try await reads.flag(id: flagID))
-            #expect(reopened.state == "open" && reopened.reopened == 1 && reopened.changedInRunId == fourth.runId)
+            #expect(reopened.state == "explained" && reopened.reopened == 1 && reopened.changedInRunId == fourth.runId)
+            #expect(reopened.explanation == "подрядчик сорвал сроки")
             let (newly, _, _) = try await reads.diff(from: third.runId, to: fourth.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
             #expect(newly.contains { $0.territoryId == territory && $0.change == "newly_missed" })
         }

@@ -41,7 +41,7 @@ struct DatabaseRestartTests {
         config.statementTimeout = .seconds(3)
         let app = try await buildApplication(config, logger: logger, today: { testToday })
         // The deadline, and time to answer (the test client queues its requests too).
-        let limit = 4.0 + 4.0
+        let limit = 4.0 + 8.0
         try await app.test(.live) { client in
             let outcomes = Outcomes()
             let headers: HTTPFields = [.authorization: "Bearer \(token)"]

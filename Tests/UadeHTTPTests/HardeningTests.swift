@@ -183,4 +183,106 @@ struct HostileRequestTests {
             }
         }
     }
+
+    @Test func anEvaluationOutsideTheTermIsRefusedAndChangesNoFlag() async throws {
+        try await withDemoApp(.hearings) { app in
+            let before = try await app.count("SELECT count(*) FROM flags WHERE state <> 'resolved'")
+            for asOf in ["1990-01-01", "2021-12-31", "2040-01-01"] {
+                try await app.client.execute(uri: "/api/v1/evaluations", method: .post, headers: app.bearer("admin"), body: app.json(["as_of": asOf])) { response throws in
+                    #expect(response.status == .unprocessableContent, "\(asOf)")
+                    #expect(try fieldNames(response) == ["body.as_of"])
+                }
+            }
+            #expect(try await app.count("SELECT count(*) FROM flags WHERE state <> 'resolved'") == before)
+            #expect(try await app.count("SELECT count(*) FROM evaluation_runs WHERE as_of < DATE '2022-01-01'") == 0)
+        }
+    }
+
+    @Test func anExplanationSurvivesAResolveAndAReopen() async throws {
+        try await withDemoApp(.hearings) { app in
+            let id = try await app.count("""
+                SELECT f.id FROM flags f JOIN territories t ON t.id = f.territory_id
+                 WHERE f.state = 'open' AND f.kind = 'missed' AND t.kato LIKE '43%' ORDER BY f.id LIMIT 1
+                """)
+            try await app.client.execute(uri: "/api/v1/flags/\(id)/explanation", method: .post, headers: app.bearer("coord-kyzylorda"),
+                                         body: app.json(["text": "подрядчик сорвал сроки"])) { response in
+                #expect(response.status == .ok)
+            }
+            let repository = EvaluationRepository(client: app.database, logger: TestDatabase.logger)
+            let run = try await app.count("SELECT max(id) FROM evaluation_runs")
+            try await app.database.withConnection { connection in
+                try await repository.change(reopen: [], resolve: [Int64(id)], runID: Int64(run), on: connection)
+                try await repository.change(reopen: [Int64(id)], resolve: [], runID: Int64(run), on: connection)
+            }
+            #expect(try await app.count("SELECT count(*) FROM flags WHERE id = \(id) AND state = 'explained' AND explanation = 'подрядчик сорвал сроки'") == 1)
+        }
+    }
+
+    @Test func foreignTerritoriesAndUnknownAccountsAreRefusedAlike() async throws {
+        try await withDemoApp(.hearings) { app in
+            for path in ["/api/v1/flags?territory=590000000", "/api/v1/evaluations/2/results?territory=590000000"] {
+                try await app.client.execute(uri: path, method: .get, headers: app.bearer("coord-kyzylorda")) { response in
+                    #expect(response.status == .forbidden, "\(path)")
+                }
+            }
+            try await app.client.execute(uri: "/api/v1/accounts/no-such-account/tokens", method: .get, headers: app.bearer("admin")) { response in
+                #expect(response.status == .notFound)
+            }
+            // Who may prepare hearings is decided before the body is looked at.
+            try await app.client.execute(uri: "/api/v1/hearings", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json([:])) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func listsGiveTheirTotalPastTheEnd() async throws {
+        try await withDemoApp(.hearings) { app in
+            for path in ["/api/v1/indicators?offset=100000", "/api/v1/evaluations?offset=1000", "/api/v1/hearings?offset=1000",
+                         "/api/v1/flags?offset=10000000", "/api/v1/evaluations/2/results?offset=10000000"] {
+                try await app.client.execute(uri: path, method: .get, headers: app.bearer("admin")) { response throws in
+                    #expect(response.status == .ok, "\(path)")
+                    let body = try object(response)
+                    #expect((body["items"] as? [Any])?.isEmpty == true, "\(path)")
+                    #expect((body["total"] as? Int ?? 0) > 0, "\(path): \(body["total"] ?? "nil")")
+                }
+            }
+        }
+    }
+
+    @Test func aRunWhoseProcessDiedIsShownFailed() async throws {
+        try await withDemoApp(.hearings) { app in
+            try await app.database.query("""
+                INSERT INTO evaluation_runs (programme_id, as_of, grace_days, status) SELECT id, DATE '2026-11-01', 30, 'running' FROM programmes LIMIT 1
+                """, logger: TestDatabase.logger)
+            try await app.client.execute(uri: "/api/v1/evaluations", method: .get, headers: app.bearer("admin")) { response throws in
+                #expect(response.status == .ok)
+                let items = try object(response)["items"] as? [[String: Any]] ?? []
+                #expect(items.first?["status"] as? String == "failed")
+            }
+            #expect(try await app.count("SELECT count(*) FROM evaluation_runs WHERE status = 'running'") == 0)
+        }
+    }
+
+    @Test func parallelGuessesCannotOutrunTheLock() async throws {
+        try await withDemoApp { app in
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<24 {
+                    group.addTask { try await login(app, "coord-akzhar", "wrong-password") != nil }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(300))
+                    return try await login(app, "coord-akzhar") != nil
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(!results.contains(true), "the right password sent among parallel guesses is refused: the name is locked")
+            #expect(try await app.count("SELECT attempts FROM login_attempts WHERE name = 'coord-akzhar'") == 25)
+            #expect(try await app.count("SELECT count(*) FROM accounts WHERE username = 'coord-akzhar' AND locked_until > now()") == 1)
+            // Unknown names are counted and locked the same way.
+            for _ in 0..<6 { _ = try await login(app, "no-such-user", "guess") }
+            #expect(try await app.count("SELECT count(*) FROM login_attempts WHERE name = 'no-such-user' AND attempts = 6 AND locked_until > now()") == 1)
+        }
+    }
 }
