@@ -93,4 +93,25 @@ struct HardeningTests {
         // Characters as people count them: a flag emoji is one.
         #expect(TextLimits.check(String(repeating: "🇰🇿", count: TextLimits.title), field: "title") == nil)
     }
+
+    /// A small in-process fuzz pass (the HTTP one is Tests/Fuzz/fuzz_http.py): random texts of
+    /// the characters that matter never trap the reader, lines only grow, and whatever the
+    /// writer writes reads back as written.
+    @Test func randomTextsNeverTrapTheReaderAndWrittenLinesReadBack() {
+        var random = SeededGenerator(seed: 14)
+        let pieces: [String] = ["\"", ";", ",", "\r", "\n", "\r\n", "a", "7", " ", "\u{FEFF}", "=", "ж", "🇰🇿", "\u{0B}", "\"\""]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...40, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            if let table = try? CSVTable.parse(text) {
+                let lines = table.records.map(\.line)
+                #expect(lines == lines.sorted() && Set(lines).count == lines.count, "\(text.debugDescription)")
+            }
+            let fields = (0..<Int.random(in: 1...5, using: &random)).map { _ in
+                (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            }
+            let written = "h1;h2;h3;h4;h5\r\n" + CSVTable.line(fields.map { .number($0) })
+            let read = try? CSVTable.parse(written)
+            #expect(read?.records.first?.fields == fields || fields.allSatisfy { $0.allSatisfy(\.isWhitespace) }, "\(fields.debugDescription)")
+        }
+    }
 }

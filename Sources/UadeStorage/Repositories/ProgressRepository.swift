@@ -175,9 +175,11 @@ public struct ProgressRepository: Sendable {
         return nil
     }
 
+    /// Texts stored before the limits (``TextLimits``) are shown cut to them; the rows stay whole.
     static let entrySelect = """
-        SELECT e.id, i.code, e.territory_id, t.kato, i.periodicity, e.period_start, e.value, e.comment, e.evidence, a.username,
-               e.entered_at, e.supersedes_id, e.correction_reason,
+        SELECT e.id, i.code, e.territory_id, t.kato, i.periodicity, e.period_start, e.value,
+               left(e.comment, \(TextLimits.maximum(for: "comment"))), left(e.evidence, \(TextLimits.maximum(for: "evidence"))), a.username,
+               e.entered_at, e.supersedes_id, left(e.correction_reason, \(TextLimits.maximum(for: "correction_reason"))),
                EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
           FROM progress_entries e
           JOIN indicators i ON i.id = e.indicator_id
