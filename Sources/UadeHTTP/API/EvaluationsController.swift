@@ -91,6 +91,10 @@ struct EvaluationsController: Sendable {
                         continuation.yield(.success(id))
                     }
                 })
+            } catch let refusal as EvaluationFailure {
+                // The request's own mistake (or a run already under way), answered 4xx: no error.
+                continuation.yield(.failure(refusal))
+                logger.notice("evaluation refused", metadata: ["reason": "\(refusal)"])
             } catch {
                 continuation.yield(.failure(error))
                 logger.error("evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
