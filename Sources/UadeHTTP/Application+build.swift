@@ -69,7 +69,10 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let callers = CallerDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let tokens = TokenDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let hasher = PasswordHasher(cost: options.bcryptCost)
-    router.add(middleware: ProblemMiddleware())
+    let pages = try PageRenderer()
+    router.add(middleware: ProblemMiddleware(unavailablePage: { request, context in
+        WebMiddleware.unavailablePage(request, context: context, pages: pages)
+    }))
     router.add(middleware: DeadlineMiddleware(normal: options.requestTimeout, upload: options.uploadTimeout))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
@@ -125,7 +128,6 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     hearingsAPI.addRoutes(to: api)
 
     // The pages: the same handlers underneath, answered as HTML.
-    let pages = try PageRenderer()
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))
     WebController(
         pages: pages, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress, reads: reads,

@@ -93,6 +93,12 @@ struct DatabaseRestartTests {
                 #expect(body["commit_outcome"] as? String == "unknown")
                 #expect(response.headers[.retryAfter] != nil)
             }
+            // A page says it in the visitor's language.
+            try await client.execute(uri: "/progress?lang=ru", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("База данных сейчас не отвечает"))
+            }
             _ = try cluster.start()
         }
     }

@@ -8,6 +8,10 @@ import UadeStorage
 /// logged 503, and anything unexpected into a logged 500 that carries the request id, never an
 /// empty body.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The page a person gets instead of a problem document when the database is away during a
+    /// page request (nil for the API).
+    var unavailablePage: (@Sendable (Request, Context) -> Response?)? = nil
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -43,6 +47,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// A write may have been committed before the connection went: the answer says so, and
     /// that repeating it with the same Idempotency-Key (or re-uploading a file) is safe.
     private func unavailable(kind: String, _ what: String, request: Request, context: Context) throws -> Response {
+        if let page = unavailablePage?(request, context) { return page }
         let writes = request.method != .get && request.method != .head
         var error = APIError(.serviceUnavailable, kind: kind, detail: what + (writes
             ? "; the write may or may not have been committed — read it back, or repeat it with the same Idempotency-Key (an upload is safe to repeat)"

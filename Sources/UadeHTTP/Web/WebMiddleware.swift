@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import UadeDomain
 import UadeStorage
@@ -36,11 +37,42 @@ struct WebMiddleware: RouterMiddleware {
             response = try errorPage(status: error.status, detail: error.detail, csrf: error.kind == "csrf", request: request, context: context)
         } catch let error as HTTPError where error.status.code < 500 {
             response = try errorPage(status: error.status, detail: error.body ?? error.status.reasonPhrase, request: request, context: context)
+        } catch let error where DatabaseTrouble(error) != nil {
+            // A page, in the visitor's language, rather than the API's problem document.
+            context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            response = try errorPage(status: .serviceUnavailable, detail: "", request: request, context: context)
+            response.headers[.retryAfter] = "5"
         }
         if let newLoginToken {
             response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, newLoginToken, maxAge: 12 * 3600)))
         }
         return response
+    }
+
+    /// The 503 page for a page request that ran out of time or lost the database, in the
+    /// language the request asks for (no database needed to choose it); nil for the API.
+    static func unavailablePage(_ request: Request, context: AppRequestContext, pages: PageRenderer) -> Response? {
+        let path = request.uri.path
+        guard !path.hasPrefix("/api/"), path != "/health", !path.hasPrefix("/static/") else { return nil }
+        var context = context
+        context.language = context.language ?? requestedLanguage(request)
+        let t = WebText.labels(context.language ?? .ru)
+        let message = request.method == .get ? t["error_unavailable"]! : t["error_unavailable_write"]!
+        guard var response = try? pages.render("error", title: t["error_title"]! + " 503", request: request, context: context,
+                                               data: ["message": message, "detail": "", "code": 503], status: .serviceUnavailable)
+        else { return nil }
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+
+    /// `?lang=`, the language cookie, then Accept-Language, then Russian: what needs no database.
+    static func requestedLanguage(_ request: Request) -> Language {
+        if let tag = request.uri.queryParameters.get("lang"), let language = Language(tag: tag) { return language }
+        if let tag = request.cookies[languageCookie]?.value, let language = Language(tag: tag) { return language }
+        for part in (request.headers[.acceptLanguage] ?? "").split(separator: ",") {
+            if let tag = part.split(separator: ";").first, let language = Language(tag: tag.trimmingCharacters(in: .whitespaces)) { return language }
+        }
+        return .ru
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int) -> String {
@@ -71,6 +103,7 @@ struct WebMiddleware: RouterMiddleware {
         case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
         case .notFound: t["error_not_found"]!
         case .unauthorized: t["login_failed"]!
+        case .serviceUnavailable: request.method == .get ? t["error_unavailable"]! : t["error_unavailable_write"]!
         default: detail
         }
         return try pages.render("error", title: t["error_title"]! + " \(status.code)", request: request, context: context,
