@@ -23,6 +23,8 @@ public struct CSVTable: Sendable {
     public let header: [String]
     public let records: [Record]
     public let separator: Character
+    /// The header field (0-based) with text after its closing quote, if any.
+    public var headerStrayQuoteField: Int? = nil
 
     public enum Problem: Error, Equatable, Sendable {
         case empty
@@ -102,7 +104,8 @@ public struct CSVTable: Sendable {
         // Blank lines (often at the end) are not records.
         rows.removeAll { $0.fields.allSatisfy { $0.trimmingWhitespace().isEmpty } }
         guard let header = rows.first else { throw .empty }
-        return CSVTable(header: header.fields.map { $0.trimmingWhitespace().lowercased() }, records: Array(rows.dropFirst()), separator: separator)
+        return CSVTable(header: header.fields.map { $0.trimmingWhitespace().lowercased() }, records: Array(rows.dropFirst()), separator: separator,
+                        headerStrayQuoteField: header.strayQuoteField)
     }
 
     /// The separator the header line uses most, outside quotes: `;` or `,`.

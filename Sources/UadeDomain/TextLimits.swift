@@ -27,8 +27,10 @@ public enum TextLimits {
     /// count them.
     public static func check(_ text: String, field: String, name: String? = nil) -> FieldProblem? {
         let limit = maximum(for: name ?? field)
-        // Counting stops past the limit, so a 50 MB text costs no more than a long one.
-        guard text.unicodeScalars.prefix(limit + 1).count > limit, text.prefix(limit + 1).count > limit else { return nil }
+        // Characters as people count them, and at most two scalars each on average, so that one
+        // letter with ten million combining marks is not one character's worth. Counting stops
+        // past the limit, so a 50 MB text costs no more than a long one.
+        guard text.unicodeScalars.prefix(2 * limit + 1).count > 2 * limit || text.prefix(limit + 1).count > limit else { return nil }
         return FieldProblem(field: field, reason: "must be at most \(limit) characters long")
     }
 }

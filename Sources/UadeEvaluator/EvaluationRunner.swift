@@ -101,7 +101,7 @@ public struct EvaluationRunner: Sendable {
                 }
                 runID = id
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
-                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger); try await $0.query("SET LOCAL statement_timeout = 0", logger: logger) }
+                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger); try await $0.query("SET LOCAL statement_timeout = '60min'", logger: logger) }
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
                                                  connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
                 progress("run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"

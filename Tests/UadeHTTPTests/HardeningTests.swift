@@ -285,4 +285,70 @@ struct HostileRequestTests {
             #expect(try await app.count("SELECT count(*) FROM login_attempts WHERE name = 'no-such-user' AND attempts = 6 AND locked_until > now()") == 1)
         }
     }
+
+    @Test func offsetsAndIdsThatWouldOverflowAreRefused() async throws {
+        try await withDemoApp { app in
+            try await app.client.execute(uri: "/api/v1/due?offset=9223372036854775807", method: .get, headers: app.bearer("coord-kyzylorda")) { response in
+                #expect(response.status == .badRequest)
+            }
+            let session = try #require(try await login(app, "coord-kyzylorda"))
+            try await app.client.execute(uri: "/due?offset=9223372036854775807", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status.code < 500)
+            }
+            try await app.client.execute(uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
+                                         body: app.json(["username": "big-person", "password": "a long enough secret", "person_id": 1e19])) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(try fieldNames(response) == ["body.person_id"])
+            }
+        }
+    }
+
+    @Test func whatWouldBeDroppedIsRefused() async throws {
+        try await withDemoApp { app in
+            let before = try await app.count("SELECT count(*) FROM progress_entries")
+            // One letter with a hundred thousand combining marks is not one character's worth.
+            var body = ProgressTests.fresh
+            body["comment"] = "a" + String(repeating: "\u{0301}", count: 100_000)
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(try fieldNames(response) == ["body.comment"])
+            }
+            // A misspelt field would lose its text.
+            body = ProgressTests.fresh
+            body["coment"] = "важно"
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(try fieldNames(response) == ["body.coment"])
+            }
+            let (typo, _) = try await upload(app, "indicator_code;territory_id;period;value\r\nHOU-01;22;2026-Q4;5\r\n", query: "?dryrun=true")
+            #expect(typo == .badRequest)
+            // A comment without its value.
+            let (status, problems) = try await upload(app, "indicator_code;territory_id;period;value;comment\r\nHOU-01;22;2026-Q4;;акт приёмки\r\n")
+            #expect(status == .unprocessableContent)
+            #expect(fields(problems) == ["csv:2:comment"])
+            // Values under a column without a name.
+            let (unnamed, named) = try await upload(app, "indicator_code;territory_id;period;value;;\r\nHOU-01;22;2026-Q4;5;;x\r\n")
+            #expect(unnamed == .unprocessableContent)
+            #expect(fields(named) == ["csv:1:column 6"])
+            #expect(try await app.count("SELECT count(*) FROM progress_entries") == before)
+            // A quoted comment keeps its line ends as written, CR included.
+            let (written, _) = try await upload(app, "indicator_code;territory_id;period;value;comment\r\nHOU-01;22;2026-Q4;5;\"первая\r\nвторая\"\r\n")
+            #expect(written == .ok)
+            #expect(try await app.count("SELECT count(*) FROM progress_entries WHERE comment = E'первая\\r\\nвторая'") == 1)
+        }
+    }
+
+    @Test func aForeignCellIsRefusedBeforeTheBodyIsJudged() async throws {
+        try await withDemoApp { app in
+            var body = ProgressTests.fresh
+            body["value"] = -5
+            body["comment"] = String(repeating: "x", count: TextLimits.prose + 1)
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-akzhar"), body: app.json(body)) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("faction-mazhilis"), body: app.json([:])) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
 }

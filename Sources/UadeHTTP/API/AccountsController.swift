@@ -58,6 +58,9 @@ struct AccountsController: Sendable {
         if let lang {
             if let l = Language(tag: lang) { language = l } else { problems.append(FieldProblem(field: "body.lang", reason: "must be kk, ru or en")) }
         }
+        if let person, person != person.rounded() || person < 1 || person >= 1e15 {
+            problems.append(FieldProblem(field: "body.person_id", reason: "must be a person's id"))
+        }
         try throwIfProblems(problems)
         do {
             let id = try await accounts.create(username: username!, passwordHash: try await hasher.hash(password!), personID: person.map { Int64($0) },

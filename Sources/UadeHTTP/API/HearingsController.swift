@@ -328,8 +328,8 @@ struct HearingsController: Sendable {
             officials = []
             for (index, value) in values.enumerated() {
                 guard case .object(let fields) = value,
-                      case .string(let name)? = fields["name"], !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200,
-                      case .string(let office)? = fields["office"], !office.trimmingCharacters(in: .whitespaces).isEmpty, office.count <= 300
+                      case .string(let name)? = fields["name"], !name.trimmingCharacters(in: .whitespaces).isEmpty, TextLimits.check(name, field: "name") == nil,
+                      case .string(let office)? = fields["office"], !office.trimmingCharacters(in: .whitespaces).isEmpty, TextLimits.check(office, field: "office") == nil
                 else {
                     problems.append(.init(field: "body.officials[\(index)]", reason: "must be an object with a name (≤ 200 characters) and an office (≤ 300)"))
                     continue

@@ -107,6 +107,14 @@ struct JSONBody: Sendable {
         return object
     }
 
+    /// Every key outside `allowed` is a problem: a misspelt `coment` would otherwise be dropped
+    /// while the rest is stored.
+    func refuseUnknownKeys(_ allowed: Set<String>, problems: inout [FieldProblem]) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            problems.append(FieldProblem(field: "body.\(key)", reason: "is not a field of this request (the fields are \(allowed.sorted().joined(separator: ", ")))"))
+        }
+    }
+
     /// A text field; numbers are accepted as their text (ids, KATO codes).
     func string(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> String? {
         switch object[key] {

@@ -80,20 +80,24 @@ struct ProgressController: Sendable {
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let key = try IdempotentWrites.key(request)
+        let policy = try await authorizer.policy()
+        // Who may report at all is decided before the body is looked at.
+        try await authorizer.require(context, .writeProgress, .anything, policy: policy)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["indicator", "territory", "period", "value", "comment", "evidence"], problems: &problems)
         let indicator = body.string("indicator", required: true, problems: &problems)
         let territory = body.string("territory", required: true, problems: &problems)
         let periodText = body.string("period", required: true, problems: &problems)
         let value = body.number("value", required: true, problems: &problems)
         let comment = body.string("comment", problems: &problems)
         let evidence = body.string("evidence", problems: &problems)
-        let policy = try await authorizer.policy()
         let cell = try await resolveCell(indicator: indicator, territory: territory, period: periodText, tree: policy.tree, prefix: "body.", problems: &problems)
+        // A cell outside the caller's territories is 403 whatever else is wrong with the body.
+        if let cell { try await authorizer.require(context, .writeProgress, cell.resource, policy: policy) }
         try throwIfProblems(problems)
         guard let cell, let value else { throw APIError(.unprocessableContent, kind: "invalid-fields", detail: "incomplete request") }
 
-        try await authorizer.require(context, .writeProgress, cell.resource, policy: policy)
         if let problem = ProgressRules.check(period: cell.period, indicator: cell.context.indicator, programme: cell.context.programme, field: "body.period") {
             problems.append(problem)
         }
@@ -122,6 +126,7 @@ struct ProgressController: Sendable {
                                                                         indicatorID: indicatorContext.indicator.id))
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["value", "reason", "comment", "evidence"], problems: &problems)
         let value = body.number("value", required: true, problems: &problems)
         let reason = body.string("reason", required: true, problems: &problems)
         let comment = body.string("comment", problems: &problems)
@@ -285,6 +290,7 @@ extension ProgressController {
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
+        try query.refuseUnknown(["dry_run", "lang"])
         let dryRun = try query.bool("dry_run") ?? false
         let policy = try await authorizer.policy()
         try await authorizer.require(context, .writeProgress, .anything, policy: policy)

@@ -10,6 +10,13 @@ struct QueryParameters {
         return value
     }
 
+    /// A 400 for a parameter outside `allowed`: `?dryrun=true` must not mean a write.
+    func refuseUnknown(_ allowed: Set<String>) throws(APIError) {
+        for (name, _) in request.uri.queryParameters where !allowed.contains(String(name)) {
+            throw .invalidParameter("query.\(name)", "is not a parameter of this request (they are \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
     func int(_ name: String) throws(APIError) -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text) else { throw .invalidParameter("query.\(name)", "must be a whole number, not '\(text)'") }
@@ -52,6 +59,8 @@ struct QueryParameters {
                 throw .invalidParameter("query.limit", "must be from 1 to \(PageRequest.maximumLimit), not \(limit)")
             case .negativeOffset(let offset):
                 throw .invalidParameter("query.offset", "must not be negative, not \(offset)")
+            case .offsetOutOfRange(let offset):
+                throw .invalidParameter("query.offset", "must be at most \(PageRequest.maximumOffset), not \(offset)")
             }
         }
     }

@@ -96,9 +96,26 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         var result: Result<Value, any Error>?
     }
 
-    private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @Sendable () async throws -> Value) async throws -> Value {
+    /// A shared load gives up after this long: while the database restarts it would otherwise
+    /// wait for a connection for minutes, and every caller of its key with it.
+    static var loadTimeout: Duration { .seconds(10) }
+
+    private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let result: Result<Value, any Error>
-        do { result = .success(try await load()) } catch { result = .failure(error) }
+        do {
+            result = .success(try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await load() }
+                group.addTask {
+                    try await Task.sleep(for: Self.loadTimeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else { throw DatabaseWaitTimedOut() }
+                return value
+            })
+        } catch {
+            result = .failure(error)
+        }
         state.withLockedValue { state in
             // After a removal, the key's load (if any) is a newer one: not this one's to clear.
             guard state.generation == generation else { return }

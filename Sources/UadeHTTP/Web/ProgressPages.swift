@@ -28,7 +28,7 @@ extension WebController {
         let t = self.t(context), language = self.language(context)
         let query = request.uri.queryParameters
         var path = "/api/v1/due?lang=\(language.rawValue)"
-        let offset = max(0, Int(query.get("offset") ?? "") ?? 0)
+        let offset = min(max(0, Int(query.get("offset") ?? "") ?? 0), PageRequest.maximumOffset)
         path += "&limit=50&offset=\(offset)"
         var selected: [String: String] = [:]
         for name in ["territory", "section", "status", "period"] {
@@ -228,7 +228,7 @@ extension WebController {
                 if parts.count == 3, parts[0] == "csv" { return ["line": parts[1], "column": parts[2], "reason": problem.reason] }
                 return ["line": "", "column": problem.field, "reason": problem.reason]
             }
-            data["problemCount"] = error.fields.count
+            data["problemCount"] = error.problemCount ?? error.fields.count
             data["problemDetail"] = error.detail
             return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: error.status)
         }

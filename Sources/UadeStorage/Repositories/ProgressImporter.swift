@@ -122,7 +122,16 @@ public struct ProgressImporter: Sendable {
                 let value = record.fields[index].trimmingCharacters(in: .whitespaces)
                 return value.isEmpty ? nil : value
             }
-            guard let valueText = field(valueColumn) else { report.blank += 1; continue }
+            guard let valueText = field(valueColumn) else {
+                // A comment, evidence or reason without a value would be dropped: say so.
+                if let column = [("comment", commentColumn), ("evidence", evidenceColumn), ("correction_reason", reasonColumn)]
+                    .first(where: { field($0.1) != nil })?.0 {
+                    report.problems.append(ImportProblem(line: line, column: column, reason: "has text but the value is empty: give the value, or leave the \(column) out"))
+                } else {
+                    report.blank += 1
+                }
+                continue
+            }
             var rowProblems: [ImportProblem] = []
             let code = field(codeColumn) ?? ""
             let facts = indicators[code]
@@ -216,10 +225,13 @@ public struct ProgressImporter: Sendable {
             problems.append(ImportProblem(line: 1, column: name,
                                           reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))"))
         }
-        if let empty = table.header.indices.first(where: { table.header[$0].isEmpty }),
-           table.records.contains(where: { $0.fields.count > empty && !$0.fields[empty].trimmingCharacters(in: .whitespaces).isEmpty }) {
-            problems.append(ImportProblem(line: 1, column: "",
-                                          reason: "column \(empty + 1) has no name in the header but holds values"))
+        for empty in table.header.indices where table.header[empty].isEmpty {
+            if table.records.contains(where: { $0.fields.count > empty && !$0.fields[empty].trimmingCharacters(in: .whitespaces).isEmpty }) {
+                problems.append(ImportProblem(line: 1, column: "column \(empty + 1)", reason: "column \(empty + 1) has no name in the header but holds values"))
+            }
+        }
+        if let field = table.headerStrayQuoteField {
+            problems.append(ImportProblem(line: 1, column: "column \(field + 1)", reason: "text follows the closing quote of this column's name"))
         }
         return problems
     }
@@ -361,7 +373,9 @@ public struct ProgressImporter: Sendable {
             case "\\": out += "\\\\"
             case "\t": out += "\\t"
             case "\n": out += "\\n"
-            case "\r", "\r\n": out += "\\n"
+            // CR and CRLF stay as written: a file's line ends inside a quoted comment are its text.
+            case "\r": out += "\\r"
+            case "\r\n": out += "\\r\\n"
             default: out.append(c)
             }
         }

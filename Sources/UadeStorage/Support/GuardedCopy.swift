@@ -62,9 +62,11 @@ extension PostgresConnection {
     ) async throws -> T {
         try await unlessClosed(during) { connection in
             try await connection.query("BEGIN", logger: logger)
-            // Long work (a million-row import) is bounded by its request's deadline, not by the
-            // server's per-statement timeout; SET LOCAL ends with the transaction.
-            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+            // Long work (a million-row import) gets the upload's time rather than the server's
+            // per-statement timeout, and gives up on a row lock held elsewhere instead of
+            // waiting for it without bound; SET LOCAL ends with the transaction.
+            try await connection.query("SET LOCAL statement_timeout = '10min'", logger: logger)
+            try await connection.query("SET LOCAL lock_timeout = '30s'", logger: logger)
             let result: T
             do {
                 result = try await body(connection)
@@ -85,6 +87,11 @@ extension PostgresConnection {
     }
 }
 
+/// Work that waits for the database gave up after its own time limit (a shared cache load).
+public struct DatabaseWaitTimedOut: Error {
+    public init() {}
+}
+
 /// Whether an error means the database could not be reached or answer in time, rather than a
 /// mistake in the request or a bug: answered 503, worth retrying.
 public enum DatabaseTrouble {
@@ -94,6 +101,7 @@ public enum DatabaseTrouble {
     public init?(_ error: any Error) {
         switch error {
         case is ConnectionLost: self = .connectionLost
+        case is DatabaseWaitTimedOut: self = .timedOut
         case let error as PSQLError:
             if error.code == .server, error.serverInfo?[.sqlState] == "57014" { self = .timedOut; return }
             guard error.meansTheDatabaseWentAway else { return nil }
