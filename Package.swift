@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         // DOCX reports are ZIP packages: writing the archive format ourselves would be the larger dependency.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Already in the graph through hummingbird: long-running work (evaluations) owned by the service group.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
@@ -73,6 +75,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One service per workflow, shared by the API, the pages and the command line: typed
+        // inputs, results and failures; authorization by the one access policy. No HTTP here.
+        .target(
+            name: "UadeServices",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeEvaluator",
+                "UadeReports",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP application: configuration, context, middleware, routes.
         .target(
             name: "UadeHTTP",
@@ -81,9 +99,10 @@ let package = Package(
                 "UadeStorage",
                 "UadeEvaluator",
                 "UadeReports",
+                "UadeServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -101,6 +120,7 @@ let package = Package(
                 "UadeEvaluator",
                 "UadeHTTP",
                 "UadeReports",
+                "UadeServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -157,6 +177,7 @@ let package = Package(
                 "UadeEvaluator",
                 "UadeReports",
                 "UadeHTTP",
+                "UadeServices",
                 "UadeTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -170,9 +191,11 @@ let package = Package(
                 "UadeDomain",
                 "UadeStorage",
                 "UadeHTTP",
+                "UadeServices",
                 "UadeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -112,3 +112,10 @@ extension Day {
         Double((daysSinceEpoch + 1) * 86_400 - Day.kazakhstanUTCOffsetSeconds)
     }
 }
+
+extension Duration {
+    /// The duration in seconds, fraction included: the one place that adds its two parts.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -64,7 +64,10 @@ public struct EvaluationRunner: Sendable {
         Date(timeIntervalSince1970: day.endInKazakhstanSecondsSince1970)
     }
 
-    public func run(_ request: EvaluationRequest, progress: @Sendable (String) -> Void = { _ in }) async throws -> EvaluationSummary {
+    /// - Parameters:
+    ///   - recorded: called with the run's id once it is recorded as running (before the work).
+    public func run(_ request: EvaluationRequest, recorded: @Sendable (Int64) -> Void = { _ in },
+                    progress: @Sendable (String) -> Void = { _ in }) async throws -> EvaluationSummary {
         let started = ContinuousClock.now
         let programmes = ProgrammeRepository(client: client, logger: logger)
         let programme: Programme
@@ -100,6 +103,7 @@ public struct EvaluationRunner: Sendable {
                     try await repository.begin(programmeID: programme.id, territoryID: scopeRoot, policy: policy, startedBy: request.startedBy, on: $0)
                 }
                 runID = id
+                recorded(id)
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
                 try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger); try await $0.query("SET LOCAL statement_timeout = '60min'", logger: logger) }
                 let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
@@ -115,7 +119,7 @@ public struct EvaluationRunner: Sendable {
                 let elapsed = ContinuousClock.now - started
                 return EvaluationSummary(
                     runId: id, programmeCode: programme.code, asOf: policy.asOf.iso, counts: outcome.counts, measureCounts: outcome.measureCounts,
-                    results: outcome.results, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                    results: outcome.results, seconds: elapsed.inSeconds,
                     fingerprint: outcome.fingerprint)
             } catch {
                 // Nothing of the run becomes visible: roll back, record why it failed, release the
@@ -252,7 +256,7 @@ public struct EvaluationRunner: Sendable {
     /// "12.3 s", for progress lines.
     static func seconds(since start: ContinuousClock.Instant) -> String {
         let elapsed = ContinuousClock.now - start
-        return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return String(format: "%.1f s", elapsed.inSeconds)
     }
 
     /// Adds a result to the fingerprint as fixed-width numbers (cheap, and independent of how

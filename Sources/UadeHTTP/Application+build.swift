@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import PostgresNIO
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Builds the whole application: the database client as a service, and the router.
@@ -17,13 +18,15 @@ public func buildApplication(
     var options = RouterOptions(secureCookies: config.secureCookies, today: today)
     options.requestTimeout = config.requestTimeout
     options.uploadTimeout = config.uploadTimeout
-    let router = try buildRouter(client: client, logger: logger, options: options)
+    // Evaluations started through the API belong to the service group: shutdown awaits them.
+    let evaluations = EvaluationService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
+    let router = try buildRouter(client: client, logger: logger, options: options, evaluations: evaluations)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
         logger: logger
     )
-    app.addServices(client)
+    app.addServices(client, evaluations)
     app.beforeServerStarts { [logger] in
         // Runs cut off by a previous process's end show as failed, not "running", from the start.
         do {
@@ -55,13 +58,14 @@ public struct RouterOptions: Sendable {
         self.today = today
     }
 
-    public static let todayInKazakhstan: @Sendable () -> Day = {
-        Day.inKazakhstan(secondsSince1970: Date().timeIntervalSince1970)
-    }
+    public static let todayInKazakhstan: @Sendable () -> Day = { Day.todayInKazakhstan() }
 }
 
 /// The routes of the service, over a database client that someone else runs.
-public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init()) throws -> Router<AppRequestContext> {
+/// `evaluations` is the service that runs evaluations started through the API; without one (a
+/// router tested on its own) runs are owned by a service nobody shuts down.
+public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init(),
+                        evaluations: EvaluationService? = nil) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let territories = TerritoryRepository(client: client, logger: logger)
     let accounts = AccountRepository(client: client, logger: logger)
@@ -118,11 +122,13 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
                                          caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
     accountsAPI.addRoutes(to: api)
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
-                                         ownedCells: ownedCells, importer: ProgressImporter(client: client, logger: logger),
+                                         ownedCells: ownedCells, imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
                                          authorizer: authorizer, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    let evaluationsAPI = EvaluationsController(client: client, logger: logger, reads: reads, authorizer: authorizer)
+    let evaluationsAPI = EvaluationsController(
+        reads: reads, authorizer: authorizer,
+        evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer))
     evaluationsAPI.addRoutes(to: api)
     let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: ReportService(client: client, logger: logger), authorizer: authorizer)
     hearingsAPI.addRoutes(to: api)

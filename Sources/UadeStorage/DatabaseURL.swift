@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import PostgresNIO
+import UadeDomain
 
 /// Where the database is, read from `DATABASE_URL`.
 ///
@@ -128,7 +129,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// database without bound.
     public func serverClientConfiguration(statementTimeout: Duration, connectTimeout: Duration = .seconds(5)) -> PostgresClient.Configuration {
         var configuration = clientConfiguration
-        let milliseconds = statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = Int64((statementTimeout.inSeconds * 1000).rounded())
         configuration.options.additionalStartupParameters += [
             ("statement_timeout", "\(milliseconds)"),
             ("idle_in_transaction_session_timeout", "\(max(milliseconds * 2, 60_000))"),

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import UadeDomain
-import UadeHTTP
+import UadeServices
 import UadeStorage
 
 struct ImportCommand: AsyncParsableCommand {
@@ -39,16 +39,17 @@ struct ImportCommand: AsyncParsableCommand {
             let report = try await Database.withClient(url, logger: logger) { client in
                 let accounts = AccountRepository(client: client, logger: logger)
                 guard let record = try await accounts.find(username: account),
-                      let caller = try await accounts.caller(accountID: record.id, on: RouterOptions.todayInKazakhstan())
+                      let caller = try await accounts.caller(accountID: record.id, on: Day.todayInKazakhstan())
                 else { throw CommandFailure("no active account \(account)") }
-                let policy = AccessPolicy(tree: try await TerritoryRepository(client: client, logger: logger).tree())
-                guard policy.decide(caller, .writeProgress).isAllowed else { throw CommandFailure("\(account) may not enter progress") }
                 say("Importing \(file) as \(account)\(dryRun ? " (dry run)" : "")…")
-                return try await ProgressImporter(client: client, logger: logger).run(
-                    csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
-                    tree: policy.tree, dryRun: dryRun, requestID: "cli-import-\(UUID().uuidString.prefix(8))", progress: { say($0) })
+                do {
+                    return try await ProgressImportService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
+                        .importFile(text, by: caller, dryRun: dryRun, requestID: "cli-import-\(UUID().uuidString.prefix(8))", progress: { say($0) })
+                } catch let failure as ServiceFailure {
+                    throw CommandFailure("\(account): \(failure.detail)")
+                }
             }
-            let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+            let seconds = (ContinuousClock.now - started).inSeconds
             say("rows \(report.rows): new \(report.newValues), corrections \(report.corrections), unchanged \(report.unchanged), blank \(report.blank) (\(String(format: "%.1f", seconds)) s)")
             if !report.problems.isEmpty {
                 for problem in report.problems.prefix(200) { say("line \(problem.line), \(problem.column): \(problem.reason)") }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import UadeDomain
-import UadeHTTP
 import UadeReports
+import UadeServices
 import UadeStorage
 
 struct ReportCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import UadeDomain
-import UadeHTTP
+import UadeServices
 import UadeStorage
 
 struct UserCommand: AsyncParsableCommand {

@@ -123,7 +123,7 @@ struct EvaluationRunTests {
         try await withTestDatabase(.demo) { client, _ throws in
             let runner = EvaluationRunner(client: client, logger: logger)
             let lines = NIOLockedValueBox<[String]>([])
-            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf)) { line in lines.withLockedValue { $0.append(line) } } }
+            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf), progress: { line in lines.withLockedValue { $0.append(line) } }) }
             // Once the run is under way, terminate the backend holding this database's evaluation
             // lock: the run's own connection, as when PostgreSQL restarts or a proxy drops it.
             var terminated = 0

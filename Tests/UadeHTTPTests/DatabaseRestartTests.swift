@@ -55,7 +55,7 @@ struct DatabaseRestartTests {
                                 let path = index % 2 == 0 ? "/api/v1/territories?lang=ru" : "/api/v1/evaluations"
                                 let status = (try? await client.execute(uri: path, method: .get, headers: headers) { Int($0.status.code) }) ?? -1
                                 let elapsed = ContinuousClock.now - started
-                                outcomes.list.withLock { $0.append((status, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) }
+                                outcomes.list.withLock { $0.append((status, elapsed.inSeconds)) }
                             }
                         }
                     }

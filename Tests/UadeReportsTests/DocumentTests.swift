@@ -7,6 +7,7 @@ import Testing
 import UadeDomain
 import UadeHTTP
 import UadeReports
+import UadeServices
 import UadeStorage
 import UadeTestSupport
 import ZIPFoundation

@@ -6,6 +6,7 @@ import UadeDomain
 import UadeEvaluator
 import UadeHTTP
 import UadeReports
+import UadeServices
 import UadeStorage
 import UadeTestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 struct CreatedTokenDTO: ResponseCodable, Sendable {

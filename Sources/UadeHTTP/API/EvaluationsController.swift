@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import UadeDomain
 import UadeEvaluator
+import UadeServices
 import UadeStorage
 
 struct RunStartedDTO: ResponseCodable, Sendable {
@@ -49,10 +50,9 @@ struct DiffDTO: ResponseCodable, Sendable {
 
 /// Starting evaluations (administrators), reading completed runs, their results, diffs and flags.
 struct EvaluationsController: Sendable {
-    let client: PostgresClient
-    let logger: Logger
     let reads: EvaluationReadRepository
     let authorizer: Authorizer
+    let evaluations: EvaluationService
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("evaluations", use: start)
@@ -78,49 +78,14 @@ struct EvaluationsController: Sendable {
             problems.append(FieldProblem(field: "body.grace_days", reason: "must be a whole number of days from 0 to 366"))
         }
         try throwIfProblems(problems)
-        let evaluation = EvaluationRequest(programmeCode: programme, asOf: asOf!, territory: territory, graceDays: grace.map { Int($0) } ?? 30,
-                                           startedBy: caller.accountID)
+        let evaluation = EvaluationRequest(programmeCode: programme, asOf: asOf!, territory: territory, graceDays: grace.map { Int($0) } ?? 30)
         // The run goes on after the answer; the caller follows it at GET /api/v1/evaluations/{id}.
-        let (started, continuation) = AsyncStream<Result<Int64, any Error>>.makeStream()
-        let runner = EvaluationRunner(client: client, logger: logger)
-        let logger = self.logger
-        Task {
-            do {
-                _ = try await runner.run(evaluation, progress: { line in
-                    if line.hasPrefix("run "), let id = Int64(line.dropFirst(4).prefix { $0.isNumber }) {
-                        continuation.yield(.success(id))
-                    }
-                })
-            } catch let refusal as EvaluationFailure {
-                // The request's own mistake (or a run already under way), answered 4xx: no error.
-                continuation.yield(.failure(refusal))
-                logger.notice("evaluation refused", metadata: ["reason": "\(refusal)"])
-            } catch {
-                continuation.yield(.failure(error))
-                logger.error("evaluation failed", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            continuation.finish()
+        do {
+            let id = try await evaluations.start(evaluation, by: caller)
+            return try RunStartedDTO(id: id, status: "running").response(from: request, context: context).with(status: .accepted)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
         }
-        for await outcome in started {
-            switch outcome {
-            case .success(let id):
-                return try RunStartedDTO(id: id, status: "running").response(from: request, context: context).with(status: .accepted)
-            case .failure(EvaluationFailure.alreadyRunning(let id)):
-                throw APIError(.conflict, kind: "already-running",
-                               detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
-            case .failure(EvaluationFailure.unknownProgramme(let code)):
-                throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)", fields: [.init(field: "body.programme", reason: "no such programme")])
-            case .failure(EvaluationFailure.unknownTerritory(let ref)):
-                throw APIError(.unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)", fields: [.init(field: "body.territory", reason: "no such territory")])
-            case .failure(EvaluationFailure.asOfOutsideTerm(let reason)):
-                throw APIError(.unprocessableContent, kind: "invalid-as-of", detail: "body.as_of: \(reason)", fields: [.init(field: "body.as_of", reason: reason)])
-            case .failure(EvaluationFailure.noProgramme):
-                throw APIError(.unprocessableContent, kind: "no-programme", detail: "there is no programme to evaluate")
-            case .failure(let error):
-                throw error
-            }
-        }
-        throw APIError(.internalServerError, kind: "server-error", detail: "the evaluation did not start")
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<RunView> {

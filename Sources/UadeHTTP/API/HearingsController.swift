@@ -4,6 +4,7 @@ import Hummingbird
 import PostgresNIO
 import UadeDomain
 import UadeReports
+import UadeServices
 import UadeStorage
 
 struct OfficialDTO: Codable, Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Reporting values, correcting them, reading their history, and "what is due from me".
@@ -9,7 +10,7 @@ struct ProgressController: Sendable {
     let progress: ProgressRepository
     let indicators: IndicatorDirectory
     let ownedCells: OwnedCells
-    let importer: ProgressImporter
+    let imports: ProgressImportService
     let authorizer: Authorizer
     let today: @Sendable () -> Day
 
@@ -288,12 +289,11 @@ extension ProgressController {
 
     /// Validates a whole file; writes it in one transaction only when every row is good.
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requireCaller()
+        _ = try context.requireCaller()
         let query = QueryParameters(request: request)
         try query.refuseUnknown(["dry_run", "lang"])
         let dryRun = try query.bool("dry_run") ?? false
-        let policy = try await authorizer.policy()
-        try await authorizer.require(context, .writeProgress, .anything, policy: policy)
+        let caller = try await authorizer.require(context, .writeProgress)
         let buffer = try await request.body.collect(upTo: 256 << 20)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw APIError(.unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
@@ -301,11 +301,9 @@ extension ProgressController {
         }
         let report: ImportReport
         do {
-            report = try await importer.run(csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
-                                            tree: policy.tree, dryRun: dryRun, requestID: context.id)
-        } catch is ImportRaced {
-            throw APIError(.conflict, kind: "value-exists",
-                           detail: "a value was recorded for one of these cells while the file was being written; nothing was written — upload the file again")
+            report = try await imports.importFile(text, by: caller, dryRun: dryRun, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
         }
         return try importResponse(report, request: request, context: context)
     }

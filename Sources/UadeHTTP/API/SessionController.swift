@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 struct SessionDTO: ResponseCodable, Sendable {

@@ -1,9 +1,10 @@
 import Hummingbird
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Asks the access policy about a request and turns "no" into 401 or 403.
-struct Authorizer: Sendable {
+struct Authorizer: PolicySource {
     let territories: TerritoryRepository
     let trees: ShortLivedCache<Int, TerritoryTree>
 

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import UadeDomain
+import UadeServices
 
 /// An error answered as `application/problem+json` (RFC 9457), naming the offending fields.
 public struct APIError: HTTPResponseError, Sendable {
@@ -45,6 +47,18 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ status: HTTPResponse.Status, kind: String, detail: String, fields: [FieldProblem], listingAtMost limit: Int) {
         self.init(status, kind: kind, detail: detail, fields: Array(fields.prefix(limit)))
         if fields.count > limit { problemCount = fields.count }
+    }
+
+    /// A service's refusal as HTTP says it; `prefix` places its field names (`body.`, `query.`).
+    public init(_ failure: ServiceFailure, fieldPrefix prefix: String = "body.") {
+        let status: HTTPResponse.Status = switch failure.kind {
+        case .invalid: .unprocessableContent
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        }
+        self.init(status, kind: failure.code, detail: failure.detail,
+                  fields: failure.problems.map { FieldProblem(field: prefix + $0.field, reason: $0.reason) })
     }
 
     public static func notFound(_ detail: String) -> APIError {

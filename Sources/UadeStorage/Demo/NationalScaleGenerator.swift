@@ -59,7 +59,7 @@ public struct NationalScaleGenerator: Sendable {
         let started = ContinuousClock.now
         func elapsed() -> String {
             let d = ContinuousClock.now - started
-            return String(format: "%.1fs", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            return String(format: "%.1fs", d.inSeconds)
         }
         try await client.withConnection { connection in
             progress("national: clearing the database")

@@ -19,7 +19,7 @@ public struct PasswordHasher: Sendable {
     }
 
     /// Compared against when the username is unknown, so that the answer takes as long.
-    static let decoy = Bcrypt.hash("decoy password that never matches", cost: 12)
+    public static let decoy = Bcrypt.hash("decoy password that never matches", cost: 12)
 
     /// Rules for a new password.
     public static func problem(with password: String, username: String) -> String? {
