@@ -121,22 +121,24 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
                                          caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
     accountsAPI.addRoutes(to: api)
+    let services = Services(
+        imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
+        evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
+        reports: ReportService(client: client, logger: logger))
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
-                                         ownedCells: ownedCells, imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
+                                         ownedCells: ownedCells, imports: services.imports,
                                          authorizer: authorizer, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    let evaluationsAPI = EvaluationsController(
-        reads: reads, authorizer: authorizer,
-        evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer))
+    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, evaluations: services.evaluations)
     evaluationsAPI.addRoutes(to: api)
-    let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: ReportService(client: client, logger: logger), authorizer: authorizer)
+    let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: services.reports, authorizer: authorizer)
     hearingsAPI.addRoutes(to: api)
 
     // The pages: the same handlers underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))
     WebController(
-        pages: pages, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress, reads: reads,
+        pages: pages, services: services, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress, reads: reads,
         hearings: hearings, dashboard: DashboardRepository(client: client, logger: logger), sessionAPI: session, progressAPI: progressAPI,
         evaluationsAPI: evaluationsAPI, hearingsAPI: hearingsAPI, accountsAPI: accountsAPI, today: options.today
     ).addRoutes(to: web)

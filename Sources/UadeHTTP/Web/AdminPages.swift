@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeEvaluator
+import UadeServices
 import UadeStorage
 
 /// Administrators: accounts and roles, ownership with its gaps, evaluation runs and their diffs.
@@ -188,18 +190,23 @@ extension WebController {
         _ = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        var json: [String: Any] = ["as_of": form.string("as_of") ?? ""]
-        if let territory = form.string("territory") { json["territory"] = territory }
-        let outcome = try await InProcessAPI.call(evaluationsAPI.start, path: "/api/v1/evaluations", json: json, context: context)
-        switch outcome {
-        case .success(let response):
-            let body = try await InProcessAPI.json(response)
+        let caller = try context.requireCaller()
+        let page = { (errors: FormErrors, status: HTTPResponse.Status) in
+            try self.pages.render("evaluations", title: self.t(context)["evaluations_title"]!, request: request, context: context,
+                                  data: try await self.evaluationsData(context, errors: errors, values: form.echo), status: status)
+        }
+        guard let asOf = form.string("as_of").flatMap(Day.init(iso:)) else {
+            var errors = FormErrors()
+            errors.byField["as_of"] = WebText.text("as_of", language(context)) + ": YYYY-MM-DD"
+            return try await page(errors, .unprocessableContent)
+        }
+        do {
+            let id = try await services.evaluations.start(EvaluationRequest(asOf: asOf, territory: form.string("territory")), by: caller)
             // The run goes on in the background; the list shows it running, then completed.
-            return PageRenderer.redirect("/admin/evaluations?notice=saved&started=\(body["id"] ?? "")")
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
-            return try pages.render("evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
-                                    data: try await evaluationsData(context, errors: FormErrors(error), values: form.echo), status: error.status)
+            return PageRenderer.redirect("/admin/evaluations?notice=saved&started=\(id)")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            return try await page(FormErrors(failure), failure.kind == .invalid ? .unprocessableContent : .conflict)
         }
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// The coordinator's pages: what is due, the entry and correction form, CSV upload, flags.
@@ -212,26 +213,31 @@ extension WebController {
             return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
         let checkOnly = form.string("check_only") != nil
-        let outcome = try await InProcessAPI.call(progressAPI.importFile, path: "/api/v1/progress/import" + (checkOnly ? "?dry_run=1" : ""),
-                                                  raw: file.data, context: context)
         data["filename"] = file.filename
-        switch outcome {
-        case .success(let response):
-            let body = try await InProcessAPI.json(response)
-            data["result"] = ["rows": body["rows"] ?? 0, "newValues": body["new_values"] ?? 0, "corrections": body["corrections"] ?? 0,
-                              "unchanged": body["unchanged"] ?? 0, "blank": body["blank"] ?? 0, "written": body["written"] as? Bool ?? false]
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data)
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
-            data["problems"] = error.fields.map { problem -> [String: String] in
-                let parts = problem.field.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-                if parts.count == 3, parts[0] == "csv" { return ["line": parts[1], "column": parts[2], "reason": problem.reason] }
-                return ["line": "", "column": problem.field, "reason": problem.reason]
-            }
-            data["problemCount"] = error.problemCount ?? error.fields.count
-            data["problemDetail"] = error.detail
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: error.status)
+        guard let text = String(validating: file.data.readableBytesView, as: UTF8.self) else {
+            data["problems"] = [["line": "", "column": "", "reason": t["upload_help"]!]]
+            data["problemCount"] = 1
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
+        let report: ImportReport
+        do {
+            report = try await services.imports.importFile(text, by: caller, dryRun: checkOnly, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            data["errors"] = FormErrors(failure).context
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .conflict)
+        }
+        guard report.problems.isEmpty else {
+            let shown = 1000
+            data["problems"] = report.problems.prefix(shown).map { ["line": String($0.line), "column": $0.column, "reason": $0.reason] }
+            data["problemCount"] = report.problems.count
+            data["problemDetail"] = "\(report.problems.count) problem(s) in the file" + (report.problems.count > shown ? " (the first \(shown) are listed)" : "")
+                + "; nothing was written"
+            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+        }
+        data["result"] = ["rows": report.rows, "newValues": report.newValues, "corrections": report.corrections,
+                          "unchanged": report.unchanged, "blank": report.blank, "written": report.written]
+        return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data)
     }
 
     // MARK: Flags

@@ -3,12 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// The web pages. Reads come from the repositories; every write goes through the API's own
 /// handler (``InProcessAPI``), so the pages can do nothing the API would refuse.
 struct WebController: Sendable {
     let pages: PageRenderer
+    let services: Services
     let accounts: AccountRepository
     let authorizer: Authorizer
     let territories: TerritoryRepository

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import UadeDomain
+import UadeServices
 import NIOCore
 
 /// A submitted HTML form: `application/x-www-form-urlencoded`, or `multipart/form-data` when it
@@ -140,6 +142,14 @@ struct FormErrors {
             byField[name] = byField[name].map { $0 + "; " + problem.reason } ?? problem.reason
         }
         if error.fields.isEmpty { general.append(error.detail) }
+    }
+
+    /// A service's refusal beside the form's fields (services name fields as the forms do).
+    init(_ failure: ServiceFailure) {
+        for problem in failure.problems {
+            byField[problem.field] = byField[problem.field].map { $0 + "; " + problem.reason } ?? problem.reason
+        }
+        if failure.problems.isEmpty { general.append(failure.detail) }
     }
 
     var isEmpty: Bool { byField.isEmpty && general.isEmpty }
