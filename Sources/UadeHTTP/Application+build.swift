@@ -127,10 +127,11 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
         reports: ReportService(client: client, logger: logger))
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
                                          ownedCells: ownedCells, imports: services.imports,
-                                         authorizer: authorizer, today: options.today)
+                                         authorizer: authorizer, codes: KnownCodes(programmes: programmes), today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, evaluations: services.evaluations)
+    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, codes: KnownCodes(programmes: programmes),
+                                               evaluations: services.evaluations)
     evaluationsAPI.addRoutes(to: api)
     let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: services.reports, authorizer: authorizer)
     hearingsAPI.addRoutes(to: api)

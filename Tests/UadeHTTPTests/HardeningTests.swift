@@ -351,4 +351,23 @@ struct HostileRequestTests {
             }
         }
     }
+
+    @Test func unknownFilterCodesAreNamedNotAnsweredEmpty() async throws {
+        try await withDemoApp(.hearings) { app in
+            for (path, user, field) in [("/api/v1/due?section=HOUS", "coord-kyzylorda", "query.section"),
+                                        ("/api/v1/due?indicator=HOU-99", "coord-kyzylorda", "query.indicator"),
+                                        ("/api/v1/progress/template?period=2026-Q4&section=HOUS", "coord-kyzylorda", "query.section"),
+                                        ("/api/v1/flags?section=HOUS", "admin", "query.section"),
+                                        ("/api/v1/evaluations/2/results?indicator=HOU-99", "admin", "query.indicator"),
+                                        ("/api/v1/indicators?section=HOUS", "admin", "query.section")] {
+                try await app.client.execute(uri: path, method: .get, headers: app.bearer(user)) { response throws in
+                    #expect(response.status == .unprocessableContent, "\(path)")
+                    #expect(try fieldNames(response) == [field], "\(path)")
+                }
+            }
+            try await app.client.execute(uri: "/api/v1/due?section=HOUSING", method: .get, headers: app.bearer("coord-kyzylorda")) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
 }

@@ -138,7 +138,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let query = QueryParameters(request: request)
         let language = try query.language()
         let page = try query.page()
-        var filter = ProgrammeRepository.IndicatorFilter(sectionCode: query.string("section"))
+        var filter = ProgrammeRepository.IndicatorFilter(sectionCode: try await KnownCodes(programmes: programmes).section(query))
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
                 throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",

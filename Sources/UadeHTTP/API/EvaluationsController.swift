@@ -52,6 +52,7 @@ struct DiffDTO: ResponseCodable, Sendable {
 struct EvaluationsController: Sendable {
     let reads: EvaluationReadRepository
     let authorizer: Authorizer
+    let codes: KnownCodes
     let evaluations: EvaluationService
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -161,8 +162,8 @@ struct EvaluationsController: Sendable {
             }
             filter.statuses = statuses
         }
-        filter.sectionCode = query.string("section")
-        filter.indicatorCode = query.string("indicator")
+        filter.sectionCode = try await codes.section(query)
+        filter.indicatorCode = try await codes.indicator(query)
         if let owner = query.string("owner") {
             guard let id = Int64(owner) else { throw APIError.invalidParameter("query.owner", "must be a person id") }
             filter.ownerPersonID = id
@@ -212,7 +213,7 @@ struct EvaluationsController: Sendable {
         if let kinds, !Set(kinds).isSubset(of: knownKinds) { throw APIError.invalidParameter("query.kind", "must be among \(knownKinds.sorted().joined(separator: ", "))") }
         if let states, !Set(states).isSubset(of: ["open", "explained", "resolved"]) { throw APIError.invalidParameter("query.state", "must be among open, explained, resolved") }
         var filter = EvaluationReadRepository.FlagFilter(kinds: kinds, states: states, territories: visible.territories, sections: visible.sections,
-                                                         sectionCode: query.string("section"))
+                                                         sectionCode: try await codes.section(query))
         if let pairs = visible.pairs { filter.territories = Array(Set(pairs.map(\.territoryID))) }
         let (items, total) = try await reads.flags(filter, page: page)
         return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)

@@ -12,6 +12,7 @@ struct ProgressController: Sendable {
     let ownedCells: OwnedCells
     let imports: ProgressImportService
     let authorizer: Authorizer
+    let codes: KnownCodes
     let today: @Sendable () -> Day
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -208,7 +209,7 @@ struct ProgressController: Sendable {
         } else if territories?.isEmpty == true {
             throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators have values due; owners see theirs at /api/v1/owned")
         }
-        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
                                periods: try periods(query), status: try status(query))
         let (items, total) = try await progress.due(filter, language: language, page: page)
         return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
@@ -219,7 +220,7 @@ struct ProgressController: Sendable {
         let query = QueryParameters(request: request)
         let language = try query.language()
         let page = try query.page()
-        var filter = DueFilter(sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+        var filter = DueFilter(sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
                                periods: try periods(query), status: try status(query))
         let asBureau: Bool
         switch query.string("as") {
@@ -271,7 +272,7 @@ extension ProgressController {
         } else if territories?.isEmpty == true {
             throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators fill in progress")
         }
-        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.string("section"),
+        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),
                                periods: try periods(query), status: try status(query))
         let (items, _) = try await progress.due(filter, language: language, page: PageRequest(limit: 1_000_000, offset: 0))
         var text = "\u{FEFF}" + CSVTable.line(["indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",

@@ -37,6 +37,21 @@ public struct ProgrammeRepository: Sendable {
         return result
     }
 
+    /// Whether a section or an indicator of that code exists (in any programme).
+    public func exists(sectionCode code: String) async throws -> Bool {
+        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM sections WHERE code = \(code))", logger: logger).decode(Bool.self) {
+            return found
+        }
+        return false
+    }
+
+    public func exists(indicatorCode code: String) async throws -> Bool {
+        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM indicators WHERE code = \(code))", logger: logger).decode(Bool.self) {
+            return found
+        }
+        return false
+    }
+
     public func sections(programmeID: Programme.ID) async throws -> [Section] {
         let rows = try await client.query("""
             SELECT id, programme_id, parent_id, code, name_kk, name_ru, name_en, socially_sensitive, position
