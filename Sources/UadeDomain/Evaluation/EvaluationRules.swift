@@ -190,3 +190,11 @@ public enum EvaluationRules {
         return (gap, percent)
     }
 }
+
+/// Where an evaluation run stands.
+public enum RunStatus: String, Sendable, Codable, CaseIterable {
+    case running
+    case completed
+    /// Rolled back: cancelled, its connection lost, or its process gone.
+    case failed
+}

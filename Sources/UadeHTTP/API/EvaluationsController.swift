@@ -83,7 +83,7 @@ struct EvaluationsController: Sendable {
         // The run goes on after the answer; the caller follows it at GET /api/v1/evaluations/{id}.
         do {
             let id = try await evaluations.start(evaluation, by: caller)
-            return try RunStartedDTO(id: id, status: "running").response(from: request, context: context).with(status: .accepted)
+            return try RunStartedDTO(id: id, status: RunStatus.running.rawValue).response(from: request, context: context).with(status: .accepted)
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }
@@ -144,7 +144,7 @@ struct EvaluationsController: Sendable {
     @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ResultDTO> {
         let caller = try await authorizer.require(context, .readEvaluation)
         let run = try await findRun(context.parameters.get("id"))
-        guard run.status == "completed" else {
+        guard run.status == .completed else {
             throw APIError(.conflict, kind: "run-not-completed", detail: "run \(run.id) is \(run.status); only completed runs have results")
         }
         let query = QueryParameters(request: request)
@@ -190,7 +190,7 @@ struct EvaluationsController: Sendable {
         let after = try await findRun(context.parameters.get("id"))
         guard let againstText = query.string("against") else { throw APIError.invalidParameter("query.against", "is required: the run to compare with") }
         let before = try await findRun(againstText, field: "query.against")
-        guard before.status == "completed", after.status == "completed" else {
+        guard before.status == .completed, after.status == .completed else {
             throw APIError(.conflict, kind: "run-not-completed", detail: "both runs must be completed")
         }
         let page = try query.page()

@@ -168,10 +168,10 @@ extension WebController {
         let caller = try await authorizer.require(context, .readEvaluation)
         let language = self.language(context)
         let runs = try await reads.runs(limit: 50, offset: 0)
-        let completed = runs.filter { $0.status == "completed" }
+        let completed = runs.filter { $0.status == .completed }
         return [
             "runs": runs.map { run in
-                ["id": run.id, "asOf": run.asOf, "status": run.status, "started": Show.timestamp(run.startedAt, language),
+                ["id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "started": Show.timestamp(run.startedAt, language),
                  "by": run.startedBy ?? "", "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
                  "failure": run.failure ?? ""] as [String: Any]
             },

@@ -49,7 +49,7 @@ extension WebController {
         }
         let programme = try await programmes.programmes().first
         let sections = if let programme { try await programmes.sections(programmeID: programme.id) } else { [Section]() }
-        let runs = try await reads.runs(limit: 30, offset: 0).filter { $0.status == "completed" }
+        let runs = try await reads.runs(limit: 30, offset: 0).filter { $0.status == .completed }
         let choice = values["sections"] ?? "all"
         return [
             "values": values,

@@ -22,7 +22,7 @@ extension WebController {
 
     func run(_ request: Request) async throws -> RunView? {
         if let text = request.uri.queryParameters.get("run") {
-            guard let id = Int64(text), let run = try await reads.run(id: id), run.status == "completed" else {
+            guard let id = Int64(text), let run = try await reads.run(id: id), run.status == .completed else {
                 throw APIError.notFound("no completed evaluation run \(text)")
             }
             return run

@@ -9,7 +9,7 @@ public struct RunView: Sendable, Codable {
     public let territoryId: Int64?
     public let asOf: String
     public let graceDays: Int
-    public let status: String
+    public let status: RunStatus
     public let startedAt: Date
     public let finishedAt: Date?
     public let startedBy: String?
@@ -119,7 +119,7 @@ public struct EvaluationReadRepository: Sendable {
         var result: [RunView] = []
         let decoder = JSONDecoder()
         for try await r in rows.decode((Int64, String, Int64?, Day, Int32, String, Date, Date?, String?, String?, String?, String?, String?).self) {
-            result.append(RunView(id: r.0, programmeCode: r.1, territoryId: r.2, asOf: r.3.iso, graceDays: Int(r.4), status: r.5, startedAt: r.6,
+            result.append(RunView(id: r.0, programmeCode: r.1, territoryId: r.2, asOf: r.3.iso, graceDays: Int(r.4), status: RunStatus(rawValue: r.5) ?? .failed, startedAt: r.6,
                                   finishedAt: r.7, startedBy: r.8,
                                   counts: r.9.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
                                   measureCounts: r.10.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
