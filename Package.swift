@@ -50,7 +50,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // One evaluation run: facts from the repositories, the pure rules, a frozen snapshot.
@@ -63,6 +62,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The demo programme, its history, runs and hearings, and the synthetic national-scale
+        // dataset: for `uade demo`, the tests and the benchmarks, never for a real party's data.
+        .target(
+            name: "UadeDemo",
+            dependencies: [
+                "UadeDomain",
+                "UadeStorage",
+                "UadeEvaluator",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // Hearing reports: the model built from a run's facts, and its HTML, DOCX, CSV and JSON forms.
@@ -121,6 +134,7 @@ let package = Package(
                 "UadeHTTP",
                 "UadeReports",
                 "UadeServices",
+                "UadeDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -135,6 +149,7 @@ let package = Package(
                 "UadeDomain",
                 "UadeStorage",
                 "UadeEvaluator",
+                "UadeDemo",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -151,6 +166,7 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeDemo",
                 "UadeTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -190,6 +206,7 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 "UadeStorage",
+                "UadeDemo",
                 "UadeHTTP",
                 "UadeServices",
                 "UadeTestSupport",

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import UadeEvaluator
+import UadeDemo
 import UadeHTTP
 import UadeStorage
 

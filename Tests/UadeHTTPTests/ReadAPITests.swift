@@ -5,6 +5,7 @@ import Logging
 import Testing
 import UadeHTTP
 import UadeStorage
+import UadeDemo
 import UadeTestSupport
 
 /// Decodes API bodies the way clients see them (snake_case keys).

@@ -2,6 +2,7 @@ import Logging
 import PostgresNIO
 import Testing
 import UadeStorage
+import UadeDemo
 import UadeTestSupport
 
 @Suite("Demo data")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import UadeEvaluator
+import UadeDemo
 import UadeStorage
 
 /// The test suite's own PostgreSQL: a throwaway cluster started on first use (in

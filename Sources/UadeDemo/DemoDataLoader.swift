@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import UadeDomain
+import UadeStorage
 
 /// What the demo loader put into the database.
 public struct DemoSummary: Sendable, Equatable, CustomStringConvertible {

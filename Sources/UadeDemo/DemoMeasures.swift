@@ -1,4 +1,5 @@
 import UadeDomain
+import UadeStorage
 
 /// The roadmap's actions used in the demo: two per section, set for the republic, every region
 /// and city of republican significance, and the districts of Kyzylorda Region.

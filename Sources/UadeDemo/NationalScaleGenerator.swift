@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import UadeDomain
+import UadeStorage
 
 /// A synthetic dataset at national scale for benchmarks: ~220 territories (the real ones plus
 /// generated districts), one republic roadmap of 2,000 indicators with quarterly targets for

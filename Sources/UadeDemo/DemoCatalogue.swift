@@ -1,5 +1,6 @@
 import Foundation
 import UadeDomain
+import UadeStorage
 
 /// The demo's fixed content, read from the tab-separated files in `Resources/demo`.
 struct DemoCatalogue: Sendable {

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import UadeDomain
+import UadeEvaluator
 import UadeStorage
 
 /// The demo's hearings: a Kyzylorda Region maslikhat hearing held in June on a mid-year run
