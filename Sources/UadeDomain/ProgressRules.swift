@@ -87,3 +87,17 @@ extension ProgressRules {
     /// A value as an operator reads it back in a message.
     public static func display(_ value: Double) -> String { format(value) }
 }
+
+/// Which due items a list shows: those still without a value, those with one, or both (nil).
+public enum DueStatus: String, Sendable, CaseIterable {
+    case missing
+    case reported
+}
+
+extension ProgressRules {
+    /// The periods a due list shows by default: the last quarter that ended and the last year.
+    public static func defaultDuePeriods(today: Day) -> [Period] {
+        let lastQuarter = Period.all(.quarterly, from: Day(year: today.year - 1, month: 1, day: 1)!, through: today.adding(days: -1)).last
+        return [lastQuarter, Period(year: today.year - 1)].compactMap { $0 }
+    }
+}

@@ -122,11 +122,12 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
                                          caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
     accountsAPI.addRoutes(to: api)
     let services = Services(
+        progress: ProgressService(client: client, logger: logger, policies: authorizer),
         imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
         reports: ReportService(client: client, logger: logger))
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
-                                         ownedCells: ownedCells, imports: services.imports,
+                                         ownedCells: ownedCells, services: services,
                                          authorizer: authorizer, codes: KnownCodes(programmes: programmes), today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)

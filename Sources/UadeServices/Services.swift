@@ -1,11 +1,13 @@
 /// Every workflow the API, the pages and the command line share, built once per process and
 /// handed to each presentation.
 public struct Services: Sendable {
+    public let progress: ProgressService
     public let imports: ProgressImportService
     public let evaluations: EvaluationService
     public let reports: ReportService
 
-    public init(imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService) {
+    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService) {
+        self.progress = progress
         self.imports = imports
         self.evaluations = evaluations
         self.reports = reports

@@ -370,4 +370,18 @@ struct HostileRequestTests {
             }
         }
     }
+
+    @Test func theDuePageSaysWhichFilterItCannotRead() async throws {
+        try await withDemoApp { app in
+            let session = try #require(try await login(app, "coord-kyzylorda"))
+            try await app.client.execute(uri: "/due?period=2026-Q-1&lang=ru", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("Период «2026-Q-1»: не удалось прочитать"))
+            }
+            try await app.client.execute(uri: "/due?period=2026-Q3&lang=ru", method: .get, headers: [.cookie: session.cookie]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("/entry?indicator="))
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ struct ProgressController: Sendable {
     let progress: ProgressRepository
     let indicators: IndicatorDirectory
     let ownedCells: OwnedCells
-    let imports: ProgressImportService
+    let services: Services
     let authorizer: Authorizer
     let codes: KnownCodes
     let today: @Sendable () -> Day
@@ -177,9 +177,7 @@ struct ProgressController: Sendable {
 
     /// The periods "due now": the last quarter and the last year that ended before today.
     func defaultPeriods() -> [Period] {
-        let now = today()
-        let lastQuarter = Period.all(.quarterly, from: Day(year: now.year - 1, month: 1, day: 1)!, through: now.adding(days: -1)).last
-        return [lastQuarter, Period(year: now.year - 1)].compactMap { $0 }
+        ProgressRules.defaultDuePeriods(today: today())
     }
 
     func periods(_ query: QueryParameters) throws -> [Period] {
@@ -187,9 +185,9 @@ struct ProgressController: Sendable {
         return defaultPeriods()
     }
 
-    func status(_ query: QueryParameters) throws -> String? {
-        guard let status = query.string("status") else { return nil }
-        guard ["missing", "reported"].contains(status) else { throw APIError.invalidParameter("query.status", "must be missing or reported") }
+    func status(_ query: QueryParameters) throws -> DueStatus? {
+        guard let text = query.string("status") else { return nil }
+        guard let status = DueStatus(rawValue: text) else { throw APIError.invalidParameter("query.status", "must be missing or reported") }
         return status
     }
 
@@ -198,21 +196,22 @@ struct ProgressController: Sendable {
         let query = QueryParameters(request: request)
         let language = try query.language()
         let page = try query.page()
-        let policy = try await authorizer.policy()
-        var territories = policy.visibleTerritories(caller, roles: [.coordinator])
+        var territory: Territory.ID?
         if let ref = query.string("territory") {
-            guard let territory = try? CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory") else {
+            let tree = try await authorizer.policy().tree
+            guard let found = try? CatalogueController<AppRequestContext>.resolve(ref, in: tree, field: "query.territory") else {
                 throw APIError.invalidParameter("query.territory", "no territory '\(ref)'")
             }
-            try await authorizer.require(context, .writeProgress, Resource(territoryID: territory.id), policy: policy)
-            territories = policy.tree.subtree(of: territory.id)
-        } else if territories?.isEmpty == true {
-            throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators have values due; owners see theirs at /api/v1/owned")
+            territory = found.id
         }
-        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
-                               periods: try periods(query), status: try status(query))
-        let (items, total) = try await progress.due(filter, language: language, page: page)
-        return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
+        let due = DueQuery(territory: territory, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+                           periods: try periods(query), status: try status(query))
+        do {
+            let (items, total) = try await services.progress.due(due, by: caller, language: language, page: page)
+            return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure, fieldPrefix: "query.")
+        }
     }
 
     @Sendable func owned(_ request: Request, context: AppRequestContext) async throws -> DueList {
@@ -302,7 +301,7 @@ extension ProgressController {
         }
         let report: ImportReport
         do {
-            report = try await imports.importFile(text, by: caller, dryRun: dryRun, requestID: context.id)
+            report = try await services.imports.importFile(text, by: caller, dryRun: dryRun, requestID: context.id)
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }

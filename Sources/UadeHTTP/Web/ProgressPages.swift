@@ -28,40 +28,47 @@ extension WebController {
         let caller = try context.requirePageCaller()
         let t = self.t(context), language = self.language(context)
         let query = request.uri.queryParameters
-        var path = "/api/v1/due?lang=\(language.rawValue)"
         let offset = min(max(0, Int(query.get("offset") ?? "") ?? 0), PageRequest.maximumOffset)
-        path += "&limit=50&offset=\(offset)"
         var selected: [String: String] = [:]
         for name in ["territory", "section", "status", "period"] {
-            if let value = query.get(name), !value.isEmpty {
-                selected[name] = value
-                path += "&\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-            }
+            if let value = query.get(name), !value.isEmpty { selected[name] = value }
         }
-        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(progressAPI.due), method: .get, path: path, context: context)
         let policy = try await authorizer.policy()
         var rows: [[String: Any]] = []
         var total = 0
         var errors = FormErrors()
-        switch outcome {
-        case .success(let response):
-            let body = try await InProcessAPI.json(response)
-            total = body["total"] as? Int ?? 0
-            for item in body["items"] as? [[String: Any]] ?? [] {
-                let ref = (item["territory_kato"] as? String) ?? "\(item["territory_id"] ?? "")"
-                let code = item["indicator_code"] as? String ?? ""
-                let period = item["period"] as? String ?? ""
-                let latest = item["latest_value"] as? Double
-                rows.append([
-                    "indicator": code, "indicatorName": item["indicator_name"] ?? "", "territory": item["territory_name"] ?? "",
-                    "period": period, "unit": item["unit"] ?? "",
-                    "target": Show.number(item["target"] as? Double, language), "latest": Show.number(latest, language), "reported": latest != nil,
-                    "href": "/entry?indicator=\(code)&territory=\(ref)&period=\(period)",
-                ])
+        // What the filters say, each checked; a filter that cannot be read says so beside it.
+        var due = DueQuery(periods: progressAPI.defaultPeriods())
+        func unreadable(_ field: String, _ text: String) {
+            errors.general.append("\(WebText.text(field, language)) «\(text)»: \(t["filter_unreadable"]!)")
+        }
+        if let ref = selected["territory"] {
+            if let territory = policy.tree.find(ref) { due.territory = territory.id } else { unreadable("territory", ref) }
+        }
+        if let text = selected["period"] {
+            if let period = Period(code: text) { due.periods = [period] } else { unreadable("period", text) }
+        }
+        if let text = selected["status"] {
+            if let status = DueStatus(rawValue: text) { due.status = status } else { unreadable("status", text) }
+        }
+        due.sectionCode = selected["section"]
+        if errors.isEmpty {
+            do {
+                let page = try await services.progress.due(due, by: caller, language: language, page: PageRequest(limit: 50, offset: offset))
+                total = page.total
+                rows = page.items.map { item in
+                    let ref = item.territoryKato ?? String(item.territoryId)
+                    return [
+                        "indicator": item.indicatorCode, "indicatorName": item.indicatorName, "territory": item.territoryName,
+                        "period": item.period, "unit": item.unit,
+                        "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language), "reported": item.latestValue != nil,
+                        "href": "/entry?indicator=\(item.indicatorCode)&territory=\(ref)&period=\(item.period)",
+                    ]
+                }
+            } catch let failure as ServiceFailure {
+                if failure.kind == .forbidden { throw APIError(failure) }
+                errors = FormErrors(failure)
             }
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
-            errors = FormErrors(error)
         }
         let sections = try await allSections()
         var seen = Set<String>()

@@ -171,7 +171,7 @@ struct WebController: Sendable {
         var anything = false
         if caller.holds(.coordinator) {
             let territories = policy.visibleTerritories(caller, roles: [.coordinator]).map { Array($0) }
-            let filter = DueFilter(territories: territories, periods: progressAPI.defaultPeriods(), status: "missing")
+            let filter = DueFilter(territories: territories, periods: progressAPI.defaultPeriods(), status: .missing)
             let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
             data["due"] = ["missing": missing, "periods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
             let (flags, total) = try await reads.flags(.init(states: ["open"], territories: territories), page: PageRequest(limit: 10, offset: 0))

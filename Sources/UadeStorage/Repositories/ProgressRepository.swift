@@ -131,11 +131,11 @@ public struct DueFilter: Sendable {
     public var sectionCode: String?
     public var indicatorCode: String?
     public var periods: [Period]
-    /// `missing`, `reported` or nil for both.
-    public var status: String?
+    /// nil for both.
+    public var status: DueStatus?
 
     public init(territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, pairs: [IndicatorInTerritory]? = nil,
-                sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: String? = nil) {
+                sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: DueStatus? = nil) {
         self.territories = territories
         self.sections = sections
         self.pairs = pairs
@@ -381,9 +381,9 @@ public struct ProgressRepository: Sendable {
             binds.append(page.offset)  // $9
             let sql: String
             let statusFilter: String? = switch filter.status {
-            case "missing": "e.id IS NULL"
-            case "reported": "e.id IS NOT NULL"
-            default: nil
+            case .missing: "e.id IS NULL"
+            case .reported: "e.id IS NOT NULL"
+            case nil: nil
             }
             if let statusFilter {
                 sql = """
