@@ -125,14 +125,15 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
         progress: ProgressService(client: client, logger: logger, policies: authorizer),
         imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
-        reports: ReportService(client: client, logger: logger))
+        reports: ReportService(client: client, logger: logger),
+        flags: FlagService(client: client, logger: logger, policies: authorizer))
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
                                          ownedCells: ownedCells, services: services,
                                          authorizer: authorizer, codes: KnownCodes(programmes: programmes), today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
     let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, codes: KnownCodes(programmes: programmes),
-                                               evaluations: services.evaluations)
+                                               evaluations: services.evaluations, flags: services.flags)
     evaluationsAPI.addRoutes(to: api)
     let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: services.reports, authorizer: authorizer)
     hearingsAPI.addRoutes(to: api)

@@ -5,8 +5,10 @@ public struct Services: Sendable {
     public let imports: ProgressImportService
     public let evaluations: EvaluationService
     public let reports: ReportService
+    public let flags: FlagService
 
-    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService) {
+    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService, flags: FlagService) {
+        self.flags = flags
         self.progress = progress
         self.imports = imports
         self.evaluations = evaluations

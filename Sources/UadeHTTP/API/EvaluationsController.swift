@@ -54,6 +54,7 @@ struct EvaluationsController: Sendable {
     let authorizer: Authorizer
     let codes: KnownCodes
     let evaluations: EvaluationService
+    let flags: FlagService
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("evaluations", use: start)
@@ -220,17 +221,20 @@ struct EvaluationsController: Sendable {
     }
 
     @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> FlagView {
-        _ = try context.requireCaller()
+        let caller = try context.requireCaller()
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a flag number") }
-        guard let flag = try await reads.flag(id: id) else { throw APIError.notFound("no flag \(id)") }
-        let caller = try await authorizer.require(context, .explainFlag, Resource(territoryID: flag.territoryId, sectionID: flag.sectionId))
-        let body = try await JSONBody.read(request, context: context)
-        var problems: [FieldProblem] = []
-        let text = body.string("text", required: true, problems: &problems)
-        if let text, text.count > 4000 { problems.append(FieldProblem(field: "body.text", reason: "at most 4000 characters")) }
-        try throwIfProblems(problems)
-        _ = try await reads.explain(flagID: id, text: text!, by: caller.accountID, requestID: context.id)
-        return try await reads.flag(id: id)!
+        do {
+            // Access is decided before the body is read.
+            try await flags.requireAccess(flagID: id, by: caller)
+            let body = try await JSONBody.read(request, context: context)
+            var problems: [FieldProblem] = []
+            body.refuseUnknownKeys(["text"], problems: &problems)
+            let text = body.string("text", problems: &problems)
+            try throwIfProblems(problems)
+            return try await flags.explain(flagID: id, text: text, by: caller, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
+        }
     }
 }
 

@@ -253,16 +253,14 @@ extension WebController {
         _ = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        let id = context.parameters.get("id") ?? ""
-        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(evaluationsAPI.explain), path: "/api/v1/flags/\(id)/explanation",
-                                                  json: ["text": form.string("text") ?? ""], parameters: ["id": id], context: context)
-        if case .failure(let error) = outcome {
-            if error.status == .unprocessableContent || error.status == .badRequest, let flagID = Int64(id) {
-                let reason = error.fields.map(\.reason).joined(separator: "; ")
-                let refused = RefusedExplanation(flagID: flagID, text: form.fields["text"]?.first ?? "", reason: reason.isEmpty ? error.detail : reason)
-                return try await renderHome(request, context: context, refused: refused, status: error.status)
-            }
-            throw error
+        guard let flagID = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.notFound("no such flag") }
+        do {
+            _ = try await services.flags.explain(flagID: flagID, text: form.string("text"), by: try context.requireCaller(), requestID: context.id)
+        } catch let failure as ServiceFailure {
+            guard failure.kind == .invalid else { throw APIError(failure) }
+            let reason = failure.problems.map(\.reason).joined(separator: "; ")
+            let refused = RefusedExplanation(flagID: flagID, text: form.fields["text"]?.first ?? "", reason: reason.isEmpty ? failure.detail : reason)
+            return try await renderHome(request, context: context, refused: refused, status: .unprocessableContent)
         }
         return PageRenderer.redirect(Self.safeNext(form.string("next")).appending(form.string("next")?.contains("?") == true ? "&notice=saved" : "?notice=saved"))
     }
