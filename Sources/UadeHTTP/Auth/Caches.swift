@@ -97,8 +97,10 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     }
 
     /// A shared load gives up after this long: while the database restarts it would otherwise
-    /// wait for a connection for minutes, and every caller of its key with it.
-    static var loadTimeout: Duration { .seconds(10) }
+    /// wait for a connection for minutes, and every later caller of its key with it. As long as
+    /// the default request deadline: a burst of requests queued for the pool must not time out
+    /// the load they all wait for (each caller stops waiting at its own deadline anyway).
+    static var loadTimeout: Duration { .seconds(30) }
 
     private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let result: Result<Value, any Error>
