@@ -40,8 +40,9 @@ public enum Decision: Sendable, Equatable {
     public var isAllowed: Bool { self == .allow }
 }
 
-/// The one place that decides every request from (caller, action, resource). Routes ask it;
-/// none of them checks roles on its own.
+/// Decides a request from (caller, action, resource). The services and routes ask it; some
+/// routes still choose what to list by the caller's roles themselves (`holds`,
+/// `isAdministrator`), which is being moved into the services.
 public struct AccessPolicy: Sendable {
     public let tree: TerritoryTree
 

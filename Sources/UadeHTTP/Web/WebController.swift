@@ -6,8 +6,9 @@ import UadeDomain
 import UadeServices
 import UadeStorage
 
-/// The web pages. Reads come from the repositories; every write goes through the API's own
-/// handler (``InProcessAPI``), so the pages can do nothing the API would refuse.
+/// The web pages. Workflows moved into `UadeServices` are called directly; the other writes
+/// still go through the API's own handler (``InProcessAPI``), so the pages can do nothing the
+/// API would refuse. Reads come from the repositories.
 struct WebController: Sendable {
     let pages: PageRenderer
     let services: Services
