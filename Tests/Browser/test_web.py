@@ -197,9 +197,12 @@ class EvaluationHeatmapTests(WebCase):
         while time.time() < deadline:
             d = self.open("/admin/evaluations")
             row = [r for r in d.find_elements(By.CSS_SELECTOR, "#runs tbody tr") if r.find_elements(By.TAG_NAME, "td")[0].text == str(run)]
-            if row and "completed" in row[0].text:
+            # The status is shown in the page's language; the row carries its code too.
+            status = row[0].get_attribute("data-status") if row else None
+            if status == "completed":
+                self.assertIn("Завершён", row[0].text, "the status is shown in Russian")
                 break
-            self.assertFalse(row and "failed" in row[0].text, "the evaluation failed")
+            self.assertNotEqual(status, "failed", "the evaluation failed")
             time.sleep(3)
         else:
             self.fail("the evaluation did not complete in ten minutes")

@@ -171,7 +171,7 @@ extension WebController {
         let completed = runs.filter { $0.status == .completed }
         return [
             "runs": runs.map { run in
-                ["id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "started": Show.timestamp(run.startedAt, language),
+                ["id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "statusCode": run.status.rawValue, "started": Show.timestamp(run.startedAt, language),
                  "by": run.startedBy ?? "", "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
                  "failure": run.failure ?? ""] as [String: Any]
             },
