@@ -7,7 +7,7 @@ import UadeServices
 import UadeStorage
 
 /// The web pages. Workflows moved into `UadeServices` are called directly; the other writes
-/// still go through the API's own handler (``InProcessAPI``), so the pages can do nothing the
+/// still call the API's own handler in-process, so the pages can do nothing the
 /// API would refuse. Reads come from the repositories.
 struct WebController: Sendable {
     let pages: PageRenderer
