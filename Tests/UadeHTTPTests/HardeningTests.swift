@@ -384,4 +384,21 @@ struct HostileRequestTests {
             }
         }
     }
+
+    @Test func everyWriteRefusesFieldsItDoesNotKnow() async throws {
+        try await withDemoApp { app in
+            for (path, user, body, field) in [
+                ("/api/v1/hearings", "faction-mazhilis", ["faction": "mazhilis", "held_on": "2026-12-20", "titel": "опечатка"], "body.titel"),
+                ("/api/v1/evaluations", "admin", ["as_of": "2026-11-15", "grace": 10], "body.grace"),
+                ("/api/v1/accounts", "admin", ["username": "new-one", "password": "a long enough secret", "role": "coordinator"], "body.role"),
+                ("/api/v1/session", "admin", ["username": "admin", "password": "demo-password", "remember": true], "body.remember"),
+            ] as [(String, String, [String: Any], String)] {
+                try await app.client.execute(uri: path, method: .post, headers: app.bearer(user), body: app.json(body)) { response throws in
+                    #expect(response.status == .unprocessableContent, "\(path)")
+                    #expect(try fieldNames(response).contains(field), "\(path)")
+                }
+            }
+            #expect(try await app.count("SELECT count(*) FROM accounts WHERE username = 'new-one'") == 0)
+        }
+    }
 }

@@ -45,6 +45,7 @@ struct AccountsController: Sendable {
         let caller = try await authorizer.require(context, .manageAccounts)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["username", "password", "person_id", "lang"], problems: &problems)
         let username = body.string("username", required: true, problems: &problems)?.lowercased()
         let password = body.string("password", required: true, problems: &problems)
         let person = body.number("person_id", problems: &problems)
@@ -91,6 +92,7 @@ struct AccountsController: Sendable {
         let username = context.parameters.get("username") ?? ""
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["role", "territory"], problems: &problems)
         let roleText = body.string("role", required: true, problems: &problems)
         let territoryRef = body.string("territory", problems: &problems)
         let role = roleText.flatMap(Role.init(rawValue:))
@@ -143,6 +145,7 @@ struct AccountsController: Sendable {
         let username = context.parameters.get("username") ?? ""
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["name"], problems: &problems)
         let name = body.string("name", required: true, problems: &problems)
         try throwIfProblems(problems)
         do {

@@ -70,6 +70,7 @@ struct EvaluationsController: Sendable {
         let caller = try await authorizer.require(context, .runEvaluation)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["as_of", "programme", "territory", "grace_days"], problems: &problems)
         let asOfText = body.string("as_of", required: true, problems: &problems)
         let programme = body.string("programme", problems: &problems)
         let territory = body.string("territory", problems: &problems)

@@ -189,6 +189,7 @@ struct HearingsController: Sendable {
         }
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["text", "section", "territory", "deadline", "executor", "owner_person_id"], problems: &problems)
         let text = body.string("text", required: true, problems: &problems)
         let sectionCode = body.string("section", required: true, problems: &problems)
         let territoryRef = body.string("territory", problems: &problems)
@@ -231,6 +232,8 @@ struct HearingsController: Sendable {
     /// Reads a hearing from a body: every field for a new one, only the fields present for an edit.
     func draft(from body: JSONBody, existing: Hearing?) async throws -> HearingDraft {
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["programme", "faction", "faction_territory", "territory", "held_on", "title", "depth", "status", "sections",
+                                "officials", "run_id"], problems: &problems)
         let policy = try await authorizer.policy()
         let tree = policy.tree
         func territory(_ key: String) -> Territory? {

@@ -84,6 +84,7 @@ struct MeasuresController: Sendable {
         let key = try IdempotentWrites.key(request)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["status", "reason", "comment", "evidence"], problems: &problems)
         let statusText = body.string("status", required: true, problems: &problems)
         let reason = body.string("reason", problems: &problems)
         let comment = body.string("comment", problems: &problems)

@@ -61,6 +61,7 @@ struct SessionController: Sendable {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["username", "password"], problems: &problems)
         let username = body.string("username", required: true, problems: &problems)
         let password = body.string("password", required: true, problems: &problems)
         try throwIfProblems(problems)
@@ -98,6 +99,7 @@ struct SessionController: Sendable {
         let caller = try context.requireCaller()
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
+        body.refuseUnknownKeys(["current_password", "new_password"], problems: &problems)
         let current = body.string("current_password", required: true, problems: &problems)
         let new = body.string("new_password", required: true, problems: &problems)
         if let new, let problem = PasswordHasher.problem(with: new, username: caller.username) {
