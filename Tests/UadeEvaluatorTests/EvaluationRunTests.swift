@@ -100,13 +100,12 @@ struct EvaluationRunTests {
     @Test func aCancelledRunLeavesNothingVisibleAndTheNextSucceeds() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             let runner = EvaluationRunner(client: client, logger: logger)
-            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf)) }
-            // Let it get going, then cancel it.
-            for _ in 0..<200 {
-                if try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'running'") > 0 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancelled as soon as it is recorded: certainly under way, and certainly not done
+            // (a fixed sleep guessed at both).
+            let (recorded, recording) = AsyncStream<Int64>.makeStream()
+            let task = Task { try await runner.run(EvaluationRequest(asOf: asOf), recorded: { recording.yield($0) }) }
+            for await _ in recorded { break }
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'running'") == 1)
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 0)
