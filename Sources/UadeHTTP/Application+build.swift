@@ -114,25 +114,26 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let progress = ProgressRepository(client: client, logger: logger)
     let reads = EvaluationReadRepository(client: client, logger: logger)
     let hearings = HearingRepository(client: client, logger: logger)
-    CatalogueController<AppRequestContext>(territories: territories, programmes: programmes).addRoutes(to: api)
-    let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
-    session.addRoutes(to: api)
-    let ownedCells = OwnedCells(lifetime: options.cacheLifetime)
-    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
-                                         caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
-    accountsAPI.addRoutes(to: api)
     let services = Services(
         progress: ProgressService(client: client, logger: logger, policies: authorizer),
         imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
         reports: ReportService(client: client, logger: logger),
         flags: FlagService(client: client, logger: logger, policies: authorizer))
+    let codes = KnownCodes(progress: services.progress)
+    CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
+    let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
+    session.addRoutes(to: api)
+    let ownedCells = OwnedCells(lifetime: options.cacheLifetime)
+    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
+                                         caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
+    accountsAPI.addRoutes(to: api)
     let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
                                          ownedCells: ownedCells, services: services,
-                                         authorizer: authorizer, codes: KnownCodes(programmes: programmes), today: options.today)
+                                         authorizer: authorizer, codes: codes, today: options.today)
     progressAPI.addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, codes: KnownCodes(programmes: programmes),
+    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, codes: codes,
                                                evaluations: services.evaluations, flags: services.flags)
     evaluationsAPI.addRoutes(to: api)
     let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: services.reports, authorizer: authorizer)

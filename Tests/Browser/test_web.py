@@ -150,6 +150,7 @@ class CoordinatorTests(WebCase):
         cells = [c.text for c in rows[0].find_elements(By.TAG_NAME, "td")]
         self.assertEqual(cells[0], "3")
         self.assertEqual(cells[1], "indicator_code")
+        self.assertIn("Ничего не записано.", self.text(), "the page says, in Russian, that nothing was written")
         d = self.open(entry[len(BASE):])
         self.assertEqual(d.find_element(By.ID, "current-value").text, "13", "the rejected file changed nothing")
 

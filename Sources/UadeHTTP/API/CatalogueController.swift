@@ -8,6 +8,7 @@ import UadeStorage
 struct CatalogueController<Context: RequestContext>: Sendable {
     let territories: TerritoryRepository
     let programmes: ProgrammeRepository
+    let codes: KnownCodes
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("territories", use: listTerritories)
@@ -138,7 +139,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let query = QueryParameters(request: request)
         let language = try query.language()
         let page = try query.page()
-        var filter = ProgrammeRepository.IndicatorFilter(sectionCode: try await KnownCodes(programmes: programmes).section(query))
+        var filter = ProgrammeRepository.IndicatorFilter(sectionCode: try await codes.section(query))
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
                 throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",

@@ -1,25 +1,25 @@
-import HTTPTypes
-import UadeStorage
+import UadeServices
 
 /// Section and indicator codes in list filters must exist: a misspelt `?section=HOUS` answered
-/// an empty list, which reads as "nothing there".
+/// an empty list, which reads as "nothing there". The rule is ``ProgressService/requireKnown``;
+/// this reads the codes from the query and names the parameter.
 struct KnownCodes: Sendable {
-    let programmes: ProgrammeRepository
+    let progress: ProgressService
 
     func section(_ query: QueryParameters) async throws -> String? {
-        guard let code = query.string("section") else { return nil }
-        guard try await programmes.exists(sectionCode: code) else {
-            throw APIError(.unprocessableContent, kind: "unknown-section", detail: "query.section: no section with code '\(code)'",
-                           fields: [.init(field: "query.section", reason: "no section with code '\(code)'")])
-        }
-        return code
+        try await known(query, "section")
     }
 
     func indicator(_ query: QueryParameters) async throws -> String? {
-        guard let code = query.string("indicator") else { return nil }
-        guard try await programmes.exists(indicatorCode: code) else {
-            throw APIError(.unprocessableContent, kind: "unknown-indicator", detail: "query.indicator: no indicator with code '\(code)'",
-                           fields: [.init(field: "query.indicator", reason: "no indicator with code '\(code)'")])
+        try await known(query, "indicator")
+    }
+
+    private func known(_ query: QueryParameters, _ name: String) async throws -> String? {
+        guard let code = query.string(name) else { return nil }
+        do {
+            try await progress.requireKnown(section: name == "section" ? code : nil, indicator: name == "indicator" ? code : nil)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure, fieldPrefix: "query.")
         }
         return code
     }

@@ -105,16 +105,8 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let result: Result<Value, any Error>
         do {
-            result = .success(try await withThrowingTaskGroup(of: Value?.self) { group in
-                group.addTask { try await load() }
-                group.addTask {
-                    try await Task.sleep(for: Self.loadTimeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else { throw DatabaseWaitTimedOut() }
-                return value
-            })
+            guard let value = try await withTimeLimit(Self.loadTimeout, load) else { throw DatabaseWaitTimedOut() }
+            result = .success(value)
         } catch {
             result = .failure(error)
         }

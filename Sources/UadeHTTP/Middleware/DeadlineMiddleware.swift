@@ -17,16 +17,8 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
         let limit = Self.isUpload(request) ? upload : normal
         return try await withoutActuallyEscaping(next) { next in
             let box = UnsafeTransfer((next, context))
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await box.value.0(request, box.value.1) }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw Passed(limit: limit) }
-                return response
-            }
+            guard let response = try await withTimeLimit(limit, { try await box.value.0(request, box.value.1) }) else { throw Passed(limit: limit) }
+            return response
         }
     }
 

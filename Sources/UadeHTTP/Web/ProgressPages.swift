@@ -238,8 +238,8 @@ extension WebController {
             let shown = 1000
             data["problems"] = report.problems.prefix(shown).map { ["line": String($0.line), "column": $0.column, "reason": $0.reason] }
             data["problemCount"] = report.problems.count
-            data["problemDetail"] = "\(report.problems.count) problem(s) in the file" + (report.problems.count > shown ? " (the first \(shown) are listed)" : "")
-                + "; nothing was written"
+            data["problemDetail"] = (report.problems.count > shown ? t["upload_list_cut"]!.replacingOccurrences(of: "%d", with: String(shown)) + " " : "")
+                + t["upload_nothing_written"]!
             return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
         data["result"] = ["rows": report.rows, "newValues": report.newValues, "corrections": report.corrections,

@@ -40,8 +40,8 @@ struct WebMiddleware: RouterMiddleware {
         } catch let error where DatabaseTrouble(error) != nil {
             // A page, in the visitor's language, rather than the API's problem document.
             context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            response = try errorPage(status: .serviceUnavailable, detail: "", request: request, context: context)
-            response.headers[.retryAfter] = "5"
+            guard let page = Self.unavailablePage(request, context: context, pages: pages) else { throw error }
+            response = page
         }
         if let newLoginToken {
             response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.loginCookie, newLoginToken, maxAge: 12 * 3600)))
@@ -103,7 +103,6 @@ struct WebMiddleware: RouterMiddleware {
         case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
         case .notFound: t["error_not_found"]!
         case .unauthorized: t["login_failed"]!
-        case .serviceUnavailable: request.method == .get ? t["error_unavailable"]! : t["error_unavailable_write"]!
         default: detail
         }
         return try pages.render("error", title: t["error_title"]! + " \(status.code)", request: request, context: context,

@@ -214,6 +214,8 @@ enum WebText {
         "run_failed": ("Сәтсіз аяқталды", "Не удался", "Failed"),
         "filter_unreadable": ("оқылмады (кезең мысалы: 2024-Q3 немесе 2024)", "не удалось прочитать (период, например: 2024-Q3 или 2024)",
                               "cannot be read (a period is e.g. 2024-Q3 or 2024)"),
+        "upload_nothing_written": ("Ештеңе жазылған жоқ.", "Ничего не записано.", "Nothing was written."),
+        "upload_list_cut": ("Алғашқы %d ғана көрсетілген.", "Показаны только первые %d.", "Only the first %d are listed."),
         "back_home": ("Басты бетке", "На главную", "Back to the home page"),
         "page_prev": ("Алдыңғы", "Назад", "Previous"),
         "page_next": ("Келесі", "Далее", "Next"),
