@@ -113,38 +113,36 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let programmes = ProgrammeRepository(client: client, logger: logger)
     let progress = ProgressRepository(client: client, logger: logger)
     let reads = EvaluationReadRepository(client: client, logger: logger)
-    let hearings = HearingRepository(client: client, logger: logger)
+    let ownedCells = OwnedCells(lifetime: options.cacheLifetime)
+    let caches = AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells)
+    let reports = ReportService(client: client, logger: logger)
+    let sessions = SessionService(client: client, logger: logger, hasher: hasher, today: options.today)
     let services = Services(
-        progress: ProgressService(client: client, logger: logger, policies: authorizer),
+        progress: ProgressService(client: client, logger: logger, policies: authorizer, catalogueLifetime: options.cacheLifetime),
         imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
-        reports: ReportService(client: client, logger: logger),
-        flags: FlagService(client: client, logger: logger, policies: authorizer))
+        reports: reports,
+        flags: FlagService(client: client, logger: logger, policies: authorizer),
+        hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
+        accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
+        sessions: sessions)
     let codes = KnownCodes(progress: services.progress)
+    let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
-    let session = SessionController(accounts: accounts, hasher: hasher, secureCookies: options.secureCookies, today: options.today)
-    session.addRoutes(to: api)
-    let ownedCells = OwnedCells(lifetime: options.cacheLifetime)
-    let accountsAPI = AccountsController(accounts: accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer, hasher: hasher,
-                                         caches: AccessCaches(tokens: tokens, callers: callers, ownedCells: ownedCells))
-    accountsAPI.addRoutes(to: api)
-    let progressAPI = ProgressController(progress: progress, indicators: IndicatorDirectory(progress: progress, lifetime: options.cacheLifetime),
-                                         ownedCells: ownedCells, services: services,
-                                         authorizer: authorizer, codes: codes, today: options.today)
-    progressAPI.addRoutes(to: api)
+    SessionController(sessions: sessions, cookies: cookies).addRoutes(to: api)
+    AccountsController(service: services.accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
+    ProgressController(progress: progress, ownedCells: ownedCells, services: services, authorizer: authorizer, codes: codes, today: options.today)
+        .addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    let evaluationsAPI = EvaluationsController(reads: reads, authorizer: authorizer, codes: codes,
-                                               evaluations: services.evaluations, flags: services.flags)
-    evaluationsAPI.addRoutes(to: api)
-    let hearingsAPI = HearingsController(hearings: hearings, programmes: programmes, reports: services.reports, authorizer: authorizer)
-    hearingsAPI.addRoutes(to: api)
+    EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(to: api)
+    HearingsController(service: services.hearings).addRoutes(to: api)
 
-    // The pages: the same handlers underneath, answered as HTML.
+    // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))
     WebController(
-        pages: pages, services: services, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress, reads: reads,
-        hearings: hearings, dashboard: DashboardRepository(client: client, logger: logger), sessionAPI: session, progressAPI: progressAPI,
-        evaluationsAPI: evaluationsAPI, hearingsAPI: hearingsAPI, accountsAPI: accountsAPI, today: options.today
+        pages: pages, services: services, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress,
+        reads: reads, hearings: HearingRepository(client: client, logger: logger), dashboard: DashboardRepository(client: client, logger: logger),
+        cookies: cookies, today: options.today
     ).addRoutes(to: web)
     return router
 }

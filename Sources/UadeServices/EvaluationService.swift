@@ -12,6 +12,7 @@ import UadeStorage
 /// rather than left "running".
 public final class EvaluationService: Service, Sendable {
     let runner: EvaluationRunner
+    let reads: EvaluationReadRepository
     let policies: any PolicySource
     let logger: Logger
     private let running = NIOLockedValueBox<[Int: Task<Void, Never>]>([:])
@@ -20,6 +21,7 @@ public final class EvaluationService: Service, Sendable {
 
     public init(client: PostgresClient, logger: Logger, policies: any PolicySource) {
         self.runner = EvaluationRunner(client: client, logger: logger)
+        self.reads = EvaluationReadRepository(client: client, logger: logger)
         self.policies = policies
         self.logger = logger
     }
@@ -68,6 +70,23 @@ public final class EvaluationService: Service, Sendable {
         throw ServiceFailure(.conflict, code: "not-started", detail: "the evaluation did not start")
     }
 
+    /// What changed between two completed runs, limited to the territories the caller sees.
+    /// - Throws: ``ServiceFailure``: `.forbidden`, `.notFound` for an unknown run,
+    ///   `.conflict` (`run-not-completed`).
+    public func diff(run after: Int64, against before: Int64, by caller: Caller, page: PageRequest) async throws -> RunDiff {
+        let policy = try await policies.policy()
+        if case .deny(let reason) = policy.decide(caller, .readEvaluation) { throw ServiceFailure.forbidden(reason) }
+        guard let afterRun = try await reads.run(id: after) else { throw ServiceFailure.notFound("no evaluation run \(after)") }
+        guard let beforeRun = try await reads.run(id: before) else { throw ServiceFailure.notFound("no evaluation run \(before)") }
+        guard beforeRun.status == .completed, afterRun.status == .completed else {
+            throw ServiceFailure(.conflict, code: "run-not-completed", detail: "both runs must be completed")
+        }
+        let territories = policy.visibleTerritories(caller)
+        if territories?.isEmpty == true { throw ServiceFailure.forbidden("diffs are for territorial roles and administrators") }
+        let (items, total, counts) = try await reads.diff(from: before, to: after, territories: territories.map { Array($0) }, page: page)
+        return RunDiff(from: before, to: after, counts: counts, items: items, total: total)
+    }
+
     /// Waits for the service group's graceful shutdown, then cancels the runs under way and
     /// waits until each has rolled back and recorded its failure.
     public func run() async throws {
@@ -95,4 +114,13 @@ public final class EvaluationService: Service, Sendable {
             ServiceFailure(.invalid, code: "invalid-as-of", detail: "as_of: \(reason)", problems: [FieldProblem(field: "as_of", reason: reason)])
         }
     }
+}
+
+/// The items whose judgement changed from one run to another: a page of them, and the counts of all.
+public struct RunDiff: Sendable {
+    public let from: Int64
+    public let to: Int64
+    public let counts: DiffCounts
+    public let items: [DiffRow]
+    public let total: Int
 }

@@ -6,6 +6,8 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
     public enum Kind: Sendable, Equatable {
         /// The input is wrong: `problems` name the fields.
         case invalid
+        /// Nobody is signed in, or the credentials are wrong.
+        case unauthenticated
         /// The caller may not do this here.
         case forbidden
         case notFound
@@ -29,6 +31,17 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { detail }
 
     public static func forbidden(_ detail: String) -> ServiceFailure { ServiceFailure(.forbidden, code: "forbidden", detail: detail) }
+    /// A refusal of `field` alone.
+    public static func invalid(_ field: String, _ reason: String, code: String = "invalid-fields") -> ServiceFailure {
+        ServiceFailure(.invalid, code: code, detail: "\(field): \(reason)", problems: [FieldProblem(field: field, reason: reason)])
+    }
+
+    /// Throws `.invalid` naming every problem, when there are any.
+    public static func throwIfAny(_ problems: [FieldProblem], code: String = "invalid-fields") throws(ServiceFailure) {
+        guard !problems.isEmpty else { return }
+        throw ServiceFailure(.invalid, code: code, detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
+    }
+
     public static func notFound(_ detail: String) -> ServiceFailure { ServiceFailure(.notFound, code: "not-found", detail: detail) }
 }
 
@@ -36,4 +49,16 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
 /// reads it once.
 public protocol PolicySource: Sendable {
     func policy() async throws -> AccessPolicy
+}
+
+/// Who asks for a change to accounts: a signed-in person, whom the access policy checks, or the
+/// operator at the server's command line, who may do what an administrator may.
+public enum Requester: Sendable {
+    case caller(Caller)
+    case commandLine
+
+    /// The account the audit log names; nil for the command line.
+    public var accountID: Int64? {
+        if case .caller(let caller) = self { caller.accountID } else { nil }
+    }
 }

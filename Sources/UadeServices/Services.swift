@@ -6,12 +6,19 @@ public struct Services: Sendable {
     public let evaluations: EvaluationService
     public let reports: ReportService
     public let flags: FlagService
+    public let hearings: HearingService
+    public let accounts: AccountService
+    public let sessions: SessionService
 
-    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService, flags: FlagService) {
-        self.flags = flags
+    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
+                flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService) {
         self.progress = progress
         self.imports = imports
         self.evaluations = evaluations
         self.reports = reports
+        self.flags = flags
+        self.hearings = hearings
+        self.accounts = accounts
+        self.sessions = sessions
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Which database a command works on: `DATABASE_URL`, or the project's embedded cluster.
@@ -44,6 +46,12 @@ enum DatabaseTarget {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// A service's refusal as the command line says it: the detail, then each field's problem.
+    init(_ failure: ServiceFailure) {
+        let fields = failure.problems.map { "  \($0.field): \($0.reason)" }
+        self.description = ([failure.problems.isEmpty ? failure.detail : "refused:"] + fields).joined(separator: "\n")
+    }
 }
 
 func makeLogger(_ label: String = "uade") -> Logger {

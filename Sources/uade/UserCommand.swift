@@ -20,14 +20,11 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "kk, ru or en.") var lang: String = "ru"
 
         func run() async throws {
-            let password = try readPassword()
-            if let problem = PasswordHasher.problem(with: password, username: username) { throw CommandFailure("password \(problem)") }
             guard let language = Language(tag: lang) else { throw CommandFailure("--lang must be kk, ru or en") }
-            let hash = try await PasswordHasher().hash(password)
-            let username = self.username, person = self.person
-            try await withRepositories { accounts, _ in
-                let id = try await accounts.create(username: username, passwordHash: hash, personID: person, language: language, by: nil, requestID: "cli")
-                say("Created account \(username) (id \(id)).")
+            let account = NewAccount(username: username, password: try readPassword(), personID: person, language: language)
+            try await withAccounts { accounts in
+                let id = try await accounts.create(account, by: .commandLine, requestID: "cli")
+                say("Created account \(account.username ?? "") (id \(id)).")
             }
         }
     }
@@ -35,8 +32,8 @@ struct UserCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts with their roles.")
         func run() async throws {
-            try await withRepositories { accounts, _ in
-                for account in try await accounts.list() {
+            try await withAccounts { accounts in
+                for account in try await accounts.list(by: .commandLine) {
                     let roles = account.roles.map { "\($0.role)\($0.territoryKato.map { "@\($0)" } ?? $0.territoryId.map { "@\($0)" } ?? "") #\($0.id)" }
                     say("\(account.username)\(account.disabled ? " (disabled)" : "")\t\(account.personName ?? "-")\t\(roles.joined(separator: ", "))")
                 }
@@ -49,31 +46,24 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var username: String
         func run() async throws {
             let username = self.username
-            try await withRepositories { accounts, _ in
-                try await accounts.disable(username: username, by: nil, requestID: "cli")
+            try await withAccounts { accounts in
+                try await accounts.disable(username: username, by: .commandLine, requestID: "cli")
                 say("Disabled \(username).")
             }
         }
     }
 
     struct Grant: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Grant a role: administrator, coordinator, bureau_member, council_member, faction_staff, observer.")
+        static let configuration = CommandConfiguration(
+            abstract: "Grant a role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
         @Argument var username: String
         @Argument var role: String
         @Option(help: "The territory scope: KATO code or id (required except for administrator and bureau_member).") var territory: String?
         func run() async throws {
-            guard let role = Role(rawValue: role) else { throw CommandFailure("role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))") }
-            let username = self.username, territoryRef = self.territory
-            try await withRepositories { accounts, territories in
-                var territoryID: Int64?
-                if let territoryRef {
-                    guard let found = try await territories.find(territoryRef) else { throw CommandFailure("no territory \(territoryRef)") }
-                    territoryID = found.id
-                } else if role.needsTerritory {
-                    throw CommandFailure("the role \(role.rawValue) needs --territory")
-                }
-                let id = try await accounts.grant(username: username, role: role, territoryID: territoryID, by: nil, requestID: "cli")
-                say("Granted \(role.rawValue) to \(username) (grant #\(id)).")
+            let username = self.username, role = self.role, territory = self.territory
+            try await withAccounts { accounts in
+                let id = try await accounts.grant(username: username, role: role, territory: territory, by: .commandLine, requestID: "cli")
+                say("Granted \(role) to \(username) (grant #\(id)).")
             }
         }
     }
@@ -83,8 +73,8 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var grant: Int64
         func run() async throws {
             let grant = self.grant
-            try await withRepositories { accounts, _ in
-                try await accounts.revoke(grantID: grant, by: nil, requestID: "cli")
+            try await withAccounts { accounts in
+                try await accounts.revoke(grantID: grant, by: .commandLine, requestID: "cli")
                 say("Revoked grant #\(grant).")
             }
         }
@@ -97,12 +87,12 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Revoke the token with this number instead.") var revoke: Int64?
         func run() async throws {
             let username = self.username, name = self.name, revoke = self.revoke
-            try await withRepositories { accounts, _ in
+            try await withAccounts { accounts in
                 if let revoke {
-                    try await accounts.revokeToken(id: revoke, by: nil, requestID: "cli")
+                    try await accounts.revokeToken(id: revoke, by: .commandLine, requestID: "cli")
                     say("Revoked token #\(revoke).")
                 } else {
-                    let (id, secret) = try await accounts.createToken(username: username, name: name, by: nil, requestID: "cli")
+                    let (id, secret) = try await accounts.createToken(username: username, name: name, by: .commandLine, requestID: "cli")
                     say("Token #\(id) for \(username) (\(name)); it is shown only now:")
                     say(secret)
                 }
@@ -118,23 +108,16 @@ func readPassword() throws -> String {
     return line
 }
 
-/// Runs `body` with the account and territory repositories on the configured database.
-func withRepositories(_ body: @Sendable (AccountRepository, TerritoryRepository) async throws -> Void) async throws {
+/// Runs `body` with the account service on the configured database; its refusals become the
+/// command's message, each field named with its `--option` or argument.
+func withAccounts(_ body: @Sendable (AccountService) async throws -> Void) async throws {
     let logger = makeLogger()
     let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
     try await Database.withClient(url, logger: logger) { client in
         do {
-            try await body(AccountRepository(client: client, logger: logger), TerritoryRepository(client: client, logger: logger))
-        } catch let error as AccountError {
-            let message = switch error {
-            case .usernameTaken(let name): "an account \(name) exists already"
-            case .unknownAccount(let name): "no account \(name)"
-            case .unknownGrant(let id): "no active grant #\(id)"
-            case .unknownToken(let id): "no active token #\(id)"
-            case .unknownPerson(let id): "no person \(id)"
-            case .grantExists: "the account holds this role already"
-            }
-            throw CommandFailure(message)
+            try await body(AccountService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger)))
+        } catch let failure as ServiceFailure {
+            throw CommandFailure(failure)
         }
     }
 }

@@ -222,8 +222,10 @@ struct EvaluationRunTests {
 
             // …and the diff between the runs names it as recovered.
             let (items, _, counts) = try await reads.diff(from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
-            #expect(items.contains { $0.territoryId == territory && $0.change == "recovered" && $0.before == "missed" && $0.after == "achieved" })
-            #expect((counts["recovered"] ?? 0) >= 1)
+            #expect(items.contains { (row: DiffRow) in
+                row.territoryID == territory && row.change == .recovered && row.before == .missed && row.after == .achieved
+            })
+            #expect(counts.recovered >= 1)
 
             // A later correction back below the target reopens the same flag, which keeps the
             // coordinator's explanation (it is explained again, and counted as reopened).
@@ -241,7 +243,7 @@ struct EvaluationRunTests {
             #expect(reopened.state == "explained" && reopened.reopened == 1 && reopened.changedInRunId == fourth.runId)
             #expect(reopened.explanation == "подрядчик сорвал сроки")
             let (newly, _, _) = try await reads.diff(from: third.runId, to: fourth.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
-            #expect(newly.contains { $0.territoryId == territory && $0.change == "newly_missed" })
+            #expect(newly.contains { (row: DiffRow) in row.territoryID == territory && row.change == .newlyMissed })
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 @testable import UadeHTTP
+@testable import UadeServices
 
 /// The short-lived cache in front of tokens, callers, indicators and owners' cells, on a clock
 /// the test moves.

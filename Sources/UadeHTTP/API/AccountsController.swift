@@ -15,13 +15,11 @@ struct IDDTO: ResponseCodable, Sendable {
     let id: Int64
 }
 
-/// Accounts, roles and API tokens, for administrators.
+/// Accounts, roles and API tokens, for administrators: `AccountService` behind the API's words.
 struct AccountsController: Sendable {
-    let accounts: AccountRepository
+    let service: AccountService
     let audit: AuditRepository
     let authorizer: Authorizer
-    let hasher: PasswordHasher
-    let caches: AccessCaches
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("accounts", use: list)
@@ -35,136 +33,112 @@ struct AccountsController: Sendable {
         group.get("audit", use: auditLog)
     }
 
+    /// The signed-in caller as the account service knows them.
+    func requester(_ context: AppRequestContext) throws -> Requester {
+        .caller(try context.requireCaller())
+    }
+
+    /// A service's answer, its refusals as problem documents.
+    func answer<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
+        }
+    }
+
+    func pathID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
+        return id
+    }
+
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountSummary> {
-        try await authorizer.require(context, .manageAccounts)
-        let items = try await accounts.list()
+        let requester = try requester(context)
+        let items = try await answer { try await service.list(by: requester) }
         return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
+        let requester = try requester(context)
+        // Who may manage accounts is decided before the body is read.
+        try await authorizer.require(context, .manageAccounts)
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["username", "password", "person_id", "lang"], problems: &problems)
-        let username = body.string("username", required: true, problems: &problems)?.lowercased()
-        let password = body.string("password", required: true, problems: &problems)
+        let username = body.string("username", problems: &problems)
+        let password = body.string("password", problems: &problems)
         let person = body.number("person_id", problems: &problems)
-        let lang = body.string("lang", problems: &problems)
-        if let username, username.range(of: "^[a-z0-9][a-z0-9._-]{1,62}$", options: .regularExpression) == nil {
-            problems.append(FieldProblem(field: "body.username", reason: "2–63 characters: lowercase letters, digits, '.', '_' or '-'"))
-        }
-        if let password, let username, let problem = PasswordHasher.problem(with: password, username: username) {
-            problems.append(FieldProblem(field: "body.password", reason: problem))
-        }
         var language = Language.ru
-        if let lang {
-            if let l = Language(tag: lang) { language = l } else { problems.append(FieldProblem(field: "body.lang", reason: "must be kk, ru or en")) }
+        if let lang = body.string("lang", problems: &problems) {
+            if let chosen = Language(tag: lang) { language = chosen } else { problems.append(FieldProblem(field: "body.lang", reason: "must be kk, ru or en")) }
         }
-        if let person, person != person.rounded() || person < 1 || person >= 1e15 {
-            problems.append(FieldProblem(field: "body.person_id", reason: "must be a person's id"))
+        var personID: Int64?
+        if let person {
+            if person == person.rounded(), person >= 1, person < 1e15 { personID = Int64(person) }
+            else { problems.append(FieldProblem(field: "body.person_id", reason: "must be a person's id")) }
         }
-        try throwIfProblems(problems)
-        do {
-            let id = try await accounts.create(username: username!, passwordHash: try await hasher.hash(password!), personID: person.map { Int64($0) },
-                                               language: language, by: caller.accountID, requestID: context.id)
-            return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
-        } catch AccountError.usernameTaken(let name) {
-            throw APIError(.conflict, kind: "username-taken", detail: "an account '\(name)' exists", fields: [.init(field: "body.username", reason: "taken")])
-        } catch AccountError.unknownPerson(let id) {
-            throw APIError(.unprocessableContent, kind: "unknown-person", detail: "no person \(id)", fields: [.init(field: "body.person_id", reason: "no such person")])
-        }
+        let account = NewAccount(username: username, password: password, personID: personID, language: language, unreadable: JSONBody.plain(problems))
+        let id = try await answer { try await service.create(account, by: requester, requestID: context.id) }
+        return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
     }
 
     @Sendable func disable(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
+        let requester = try requester(context)
         let username = context.parameters.get("username") ?? ""
-        do {
-            try await accounts.disable(username: username, by: caller.accountID, requestID: context.id)
-            caches.forgetAll()
-        } catch AccountError.unknownAccount {
-            throw APIError.notFound("no account \(username)")
-        }
+        try await answer { try await service.disable(username: username, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 
     @Sendable func grant(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
+        let requester = try requester(context)
+        try await authorizer.require(context, .manageAccounts)
         let username = context.parameters.get("username") ?? ""
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["role", "territory"], problems: &problems)
-        let roleText = body.string("role", required: true, problems: &problems)
-        let territoryRef = body.string("territory", problems: &problems)
-        let role = roleText.flatMap(Role.init(rawValue:))
-        if roleText != nil && role == nil {
-            problems.append(FieldProblem(field: "body.role", reason: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))"))
+        let role = body.string("role", problems: &problems)
+        let territory = body.string("territory", problems: &problems)
+        let id = try await answer {
+            try await service.grant(username: username, role: role, territory: territory, by: requester, requestID: context.id,
+                                    unreadable: JSONBody.plain(problems))
         }
-        var territoryID: Int64?
-        if let territoryRef {
-            territoryID = try await authorizer.policy().tree.find(territoryRef)?.id
-            if territoryID == nil { problems.append(FieldProblem(field: "body.territory", reason: "no territory \(territoryRef)")) }
-        }
-        if let role, role.needsTerritory, territoryRef == nil {
-            problems.append(FieldProblem(field: "body.territory", reason: "the role \(role.rawValue) needs a territory"))
-        }
-        try throwIfProblems(problems)
-        do {
-            let id = try await accounts.grant(username: username, role: role!, territoryID: role!.needsTerritory ? territoryID : nil,
-                                              by: caller.accountID, requestID: context.id)
-            caches.forgetAll()
-            return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
-        } catch AccountError.unknownAccount {
-            throw APIError.notFound("no account \(username)")
-        } catch AccountError.grantExists {
-            throw APIError(.conflict, kind: "grant-exists", detail: "\(username) holds this role already")
-        }
+        return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
-        do {
-            try await accounts.revoke(grantID: id, by: caller.accountID, requestID: context.id)
-            caches.forgetAll()
-        } catch AccountError.unknownGrant {
-            throw APIError.notFound("no active role grant \(id)")
-        }
+        let requester = try requester(context)
+        try await authorizer.require(context, .manageAccounts)
+        let id = try pathID(context)
+        try await answer { try await service.revoke(grantID: id, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 
     @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountRepository.TokenSummary> {
-        try await authorizer.require(context, .manageAccounts)
+        let requester = try requester(context)
         let username = context.parameters.get("username") ?? ""
-        guard try await accounts.find(username: username) != nil else { throw APIError.notFound("no account \(username)") }
-        let items = try await accounts.tokens(username: username)
+        let items = try await answer { try await service.tokens(username: username, by: requester) }
         return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
 
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
+        let requester = try requester(context)
+        try await authorizer.require(context, .manageAccounts)
         let username = context.parameters.get("username") ?? ""
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["name"], problems: &problems)
-        let name = body.string("name", required: true, problems: &problems)
-        try throwIfProblems(problems)
-        do {
-            let (id, secret) = try await accounts.createToken(username: username, name: name!, by: caller.accountID, requestID: context.id)
-            return try CreatedTokenDTO(id: id, name: name!, token: secret).response(from: request, context: context).with(status: .created)
-        } catch AccountError.unknownAccount {
-            throw APIError.notFound("no account \(username)")
+        let name = body.string("name", problems: &problems)
+        let (id, secret) = try await answer {
+            try await service.createToken(username: username, name: name, by: requester, requestID: context.id, unreadable: JSONBody.plain(problems))
         }
+        return try CreatedTokenDTO(id: id, name: name ?? "", token: secret).response(from: request, context: context).with(status: .created)
     }
 
     @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try await authorizer.require(context, .manageAccounts)
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
-        do {
-            try await accounts.revokeToken(id: id, by: caller.accountID, requestID: context.id)
-            caches.forgetAll()
-        } catch AccountError.unknownToken {
-            throw APIError.notFound("no active token \(id)")
-        }
+        let requester = try requester(context)
+        try await authorizer.require(context, .manageAccounts)
+        let id = try pathID(context)
+        try await answer { try await service.revokeToken(id: id, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 

@@ -39,13 +39,36 @@ struct ResultDTO: Codable, Sendable {
 }
 
 struct DiffDTO: ResponseCodable, Sendable {
+    struct Item: Codable, Sendable {
+        let indicatorCode: String
+        let territoryId: Int64
+        let territoryKato: String?
+        let period: String
+        let before: String?
+        let after: String?
+        let change: String
+    }
+
     let from: Int64
     let to: Int64
     let counts: [String: Int]
-    let items: [DiffRow]
+    let items: [Item]
     let total: Int
     let limit: Int
     let offset: Int
+
+    init(_ diff: RunDiff, page: PageRequest) {
+        from = diff.from
+        to = diff.to
+        counts = Dictionary(uniqueKeysWithValues: DiffChange.allCases.map { ($0.rawValue, diff.counts[$0]) })
+        items = diff.items.map {
+            Item(indicatorCode: $0.indicatorCode, territoryId: $0.territoryID, territoryKato: $0.territoryKato, period: $0.period,
+                 before: $0.before?.rawValue, after: $0.after?.rawValue, change: $0.change.rawValue)
+        }
+        total = diff.total
+        limit = page.limit
+        offset = page.offset
+    }
 }
 
 /// Starting evaluations (administrators), reading completed runs, their results, diffs and flags.
@@ -112,35 +135,15 @@ struct EvaluationsController: Sendable {
     /// Narrows a listing to what the caller may read: territories for territorial roles, owned
     /// sections for Bureau members, owned indicator × territory pairs for council members.
     func visibility(_ caller: Caller, policy: AccessPolicy, territoryRef: String?) throws -> ResultFilter {
-        var filter = ResultFilter()
         var subtree: Set<Territory.ID>?
         if let ref = territoryRef {
             subtree = policy.tree.subtree(of: try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory").id)
         }
-        guard let territorial = policy.visibleTerritories(caller) else {
-            filter.territories = subtree.map { Array($0) }
-            return filter
+        do {
+            return try ResultVisibility.filter(for: caller, policy: policy, within: subtree)
+        } catch {
+            throw APIError(error)
         }
-        // A territory named outside what the caller may read is refused, as on every other
-        // route, rather than answered with an empty list.
-        let outside = APIError(.forbidden, kind: "forbidden", detail: "query.territory: outside the territories this account may read")
-        if !territorial.isEmpty {
-            let visible = subtree.map { $0.intersection(territorial) } ?? territorial
-            if visible.isEmpty { throw outside }
-            filter.territories = Array(visible)
-            return filter
-        }
-        if !policy.readableSections(caller).isEmpty {
-            filter.sections = Array(policy.readableSections(caller))
-            filter.territories = subtree.map { Array($0) }
-            return filter
-        }
-        if caller.holds(.councilMember) && !caller.ownedIndicators.isEmpty {
-            filter.pairs = Array(caller.ownedIndicators.filter { subtree?.contains($0.territoryID) ?? true })
-            if filter.pairs?.isEmpty == true { throw outside }
-            return filter
-        }
-        throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories, sections or indicators this account answers for")
     }
 
     @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ResultDTO> {
@@ -189,18 +192,20 @@ struct EvaluationsController: Sendable {
     @Sendable func diff(_ request: Request, context: AppRequestContext) async throws -> DiffDTO {
         let caller = try await authorizer.require(context, .readEvaluation)
         let query = QueryParameters(request: request)
-        let after = try await findRun(context.parameters.get("id"))
+        let after = try runNumber(context.parameters.get("id"), field: "path.id")
         guard let againstText = query.string("against") else { throw APIError.invalidParameter("query.against", "is required: the run to compare with") }
-        let before = try await findRun(againstText, field: "query.against")
-        guard before.status == .completed, after.status == .completed else {
-            throw APIError(.conflict, kind: "run-not-completed", detail: "both runs must be completed")
-        }
+        let before = try runNumber(againstText, field: "query.against")
         let page = try query.page()
-        let policy = try await authorizer.policy()
-        let territories = policy.visibleTerritories(caller)
-        if territories?.isEmpty == true { throw APIError(.forbidden, kind: "forbidden", detail: "diffs are for territorial roles and administrators") }
-        let (items, total, counts) = try await reads.diff(from: before.id, to: after.id, territories: territories.map { Array($0) }, page: page)
-        return DiffDTO(from: before.id, to: after.id, counts: counts, items: items, total: total, limit: page.limit, offset: page.offset)
+        do {
+            return DiffDTO(try await evaluations.diff(run: after, against: before, by: caller, page: page), page: page)
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
+        }
+    }
+
+    func runNumber(_ text: String?, field: String) throws -> Int64 {
+        guard let id = text.flatMap(Int64.init) else { throw APIError.invalidParameter(field, "must be a run number") }
+        return id
     }
 
     @Sendable func flags(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FlagView> {

@@ -11,11 +11,12 @@ enum IdempotentWrites {
         return key
     }
 
-    /// The stored answer as a response; a replay says so in `Idempotent-Replayed`.
-    static func response(_ stored: StoredResponse) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if stored.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: .init(string: stored.body)))
+    /// 201 with what was written; a replay of an earlier request's write says so in `Idempotent-Replayed`.
+    static func created(_ body: some ResponseEncodable, replayed: Bool, request: Request, context: AppRequestContext) throws -> Response {
+        var response = try body.response(from: request, context: context)
+        response.status = .created
+        if replayed { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return response
     }
 
     static func conflict(_ conflict: IdempotencyConflict) -> APIError {

@@ -167,6 +167,13 @@ struct JSONBody: Sendable {
 import UadeStorage
 
 /// Answers 422 listing every problem found, when there is one.
+extension JSONBody {
+    /// Problems named as a service names its fields: without the `body.` the API adds.
+    static func plain(_ problems: [FieldProblem]) -> [FieldProblem] {
+        problems.map { FieldProblem(field: $0.field.hasPrefix("body.") ? String($0.field.dropFirst(5)) : $0.field, reason: $0.reason) }
+    }
+}
+
 func throwIfProblems(_ problems: [FieldProblem], status: HTTPResponse.Status = .unprocessableContent) throws {
     guard !problems.isEmpty else { return }
     throw APIError(status, kind: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),

@@ -98,11 +98,10 @@ struct MeasuresController: Sendable {
         }
         try throwIfProblems(problems)
         do {
-            let stored = try await measures.updateStatus(
+            let (update, replayed) = try await measures.updateStatus(
                 measureID: measure.id, status: status!, reason: reason, comment: comment, evidence: evidence, by: caller.accountID,
-                requestID: context.id, idempotencyKey: key, requestHash: "measure:\(measure.id):" + body.hash,
-                render: { String(decoding: try AppRequestContext.encoder.encode($0), as: UTF8.self) })
-            return IdempotentWrites.response(stored)
+                requestID: context.id, once: key.map { IdempotencyKey(key: $0, requestHash: "measure:\(measure.id):" + body.hash) })
+            return try IdempotentWrites.created(update, replayed: replayed, request: request, context: context)
         } catch let conflict as IdempotencyConflict {
             throw IdempotentWrites.conflict(conflict)
         }
@@ -110,3 +109,4 @@ struct MeasuresController: Sendable {
 }
 
 extension MeasureView: ResponseEncodable {}
+extension MeasureStatusView: ResponseEncodable {}

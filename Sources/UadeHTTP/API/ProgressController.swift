@@ -6,9 +6,41 @@ import UadeServices
 import UadeStorage
 
 /// Reporting values, correcting them, reading their history, and "what is due from me".
+/// A reported value as the API shows it.
+struct ProgressEntryDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let indicatorCode: String
+    let territoryId: Int64
+    let territoryKato: String?
+    let period: String
+    let value: Double
+    let comment: String?
+    let evidence: String?
+    let enteredBy: String?
+    let enteredAt: Date
+    let supersedesId: Int64?
+    let correctionReason: String?
+    let superseded: Bool
+
+    init(_ entry: ProgressEntry) {
+        id = entry.id
+        indicatorCode = entry.indicatorCode
+        territoryId = entry.territoryId
+        territoryKato = entry.territoryKato
+        period = entry.period
+        value = entry.value
+        comment = entry.comment
+        evidence = entry.evidence
+        enteredBy = entry.enteredBy
+        enteredAt = entry.enteredAt
+        supersedesId = entry.supersedesId
+        correctionReason = entry.correctionReason
+        superseded = entry.superseded
+    }
+}
+
 struct ProgressController: Sendable {
     let progress: ProgressRepository
-    let indicators: IndicatorDirectory
     let ownedCells: OwnedCells
     let services: Services
     let authorizer: Authorizer
@@ -26,95 +58,37 @@ struct ProgressController: Sendable {
         group.get("owned", use: owned)
     }
 
-    /// The indicator, territory and period named in a request, each checked.
-    struct Cell {
-        let context: IndicatorContext
-        let territory: Territory
-        let period: Period
-        var resource: Resource {
-            Resource(territoryID: territory.id, sectionID: context.sectionID, indicatorID: context.indicator.id)
+    /// A write's refusal as a problem document; the idempotency key is a header.
+    static func writeError(_ failure: ServiceFailure) -> APIError {
+        var error = APIError(failure)
+        if failure.problems.contains(where: { $0.field == "Idempotency-Key" }) {
+            error = APIError(APIError(failure).status, kind: failure.code, detail: failure.detail,
+                             fields: failure.problems.map { .init(field: ($0.field == "Idempotency-Key" ? "header." : "body.") + $0.field, reason: $0.reason) })
         }
+        return error
     }
 
-    func resolveCell(indicator code: String?, territory ref: String?, period text: String?, tree: TerritoryTree,
-                     prefix: String, problems: inout [FieldProblem]) async throws -> Cell? {
-        var context: IndicatorContext?
-        if let code {
-            context = try await indicators.context(code: code)
-            if context == nil { problems.append(FieldProblem(field: "\(prefix)indicator", reason: "no indicator with code '\(code)'")) }
-        }
-        var territory: Territory?
-        if let ref {
-            territory = tree.find(ref)
-            if territory == nil { problems.append(FieldProblem(field: "\(prefix)territory", reason: "no territory with KATO code or id '\(ref)'")) }
-        }
-        var period: Period?
-        if let text {
-            period = Period(code: text)
-            if period == nil { problems.append(FieldProblem(field: "\(prefix)period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(text)'")) }
-        }
-        guard let context, let territory, let period else { return nil }
-        return Cell(context: context, territory: territory, period: period)
-    }
-
-    func render(_ view: ProgressEntryView) throws -> String {
-        String(decoding: try AppRequestContext.encoder.encode(view), as: UTF8.self)
-    }
-
-    func translate(_ error: any Error) -> any Error {
-        switch error {
-        case ProgressWriteError.noTarget:
-            return APIError(.unprocessableContent, kind: "no-target", detail: "this indicator has no target in this territory for this period",
-                            fields: [.init(field: "body.territory", reason: "no target for this indicator, territory and period")])
-        case ProgressWriteError.valueExists(let current):
-            return APIError(.conflict, kind: "value-exists",
-                            detail: "a value is already recorded (entry \(current)); correct it with POST /api/v1/progress/\(current)/corrections")
-        case ProgressWriteError.notCurrent(let current):
-            return APIError(.conflict, kind: "not-current",
-                            detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
-        case let conflict as IdempotencyConflict:
-            return IdempotentWrites.conflict(conflict)
-        default:
-            return error
-        }
+    /// The entry as written: 201, and `Idempotent-Replayed` when it was written by an earlier request.
+    func created(_ recorded: RecordedEntry, request: Request, context: AppRequestContext) throws -> Response {
+        try IdempotentWrites.created(ProgressEntryDTO(recorded.entry), replayed: recorded.replayed, request: request, context: context)
     }
 
     @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let key = try IdempotentWrites.key(request)
-        let policy = try await authorizer.policy()
-        // Who may report at all is decided before the body is looked at.
-        try await authorizer.require(context, .writeProgress, .anything, policy: policy)
-        let body = try await JSONBody.read(request, context: context)
-        var problems: [FieldProblem] = []
-        body.refuseUnknownKeys(["indicator", "territory", "period", "value", "comment", "evidence"], problems: &problems)
-        let indicator = body.string("indicator", required: true, problems: &problems)
-        let territory = body.string("territory", required: true, problems: &problems)
-        let periodText = body.string("period", required: true, problems: &problems)
-        let value = body.number("value", required: true, problems: &problems)
-        let comment = body.string("comment", problems: &problems)
-        let evidence = body.string("evidence", problems: &problems)
-        let cell = try await resolveCell(indicator: indicator, territory: territory, period: periodText, tree: policy.tree, prefix: "body.", problems: &problems)
-        // A cell outside the caller's territories is 403 whatever else is wrong with the body.
-        if let cell { try await authorizer.require(context, .writeProgress, cell.resource, policy: policy) }
-        try throwIfProblems(problems)
-        guard let cell, let value else { throw APIError(.unprocessableContent, kind: "invalid-fields", detail: "incomplete request") }
-
-        if let problem = ProgressRules.check(period: cell.period, indicator: cell.context.indicator, programme: cell.context.programme, field: "body.period") {
-            problems.append(problem)
-        }
-        if let problem = ProgressRules.check(value: value, unit: cell.context.unit, field: "body.value") { problems.append(problem) }
-        try throwIfProblems(problems)
-
-        let entry = NewProgressEntry(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
-                                     comment: comment, evidence: evidence)
         do {
-            let labels = ProgressEntryLabels(indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username)
-            let stored = try await progress.record(entry, by: caller.accountID, labels: labels, requestID: context.id, idempotencyKey: key,
-                                                   requestHash: key == nil ? "" : "progress:" + body.hash, render: render)
-            return IdempotentWrites.response(stored)
-        } catch {
-            throw translate(error)
+            // Who may report at all is decided before the body is looked at.
+            try await services.progress.requireReporting(by: caller)
+            let body = try await JSONBody.read(request, context: context)
+            var problems: [FieldProblem] = []
+            body.refuseUnknownKeys(["indicator", "territory", "period", "value", "comment", "evidence"], problems: &problems)
+            let report = ProgressReport(indicator: body.string("indicator", problems: &problems), territory: body.string("territory", problems: &problems),
+                                        period: body.string("period", problems: &problems), value: body.number("value", problems: &problems),
+                                        comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
+            let recorded = try await services.progress.report(report, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
+            return try created(recorded, request: request, context: context)
+        } catch let failure as ServiceFailure {
+            throw Self.writeError(failure)
         }
     }
 
@@ -122,57 +96,43 @@ struct ProgressController: Sendable {
         let caller = try context.requireCaller()
         let key = try IdempotentWrites.key(request)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
-        guard let existing = try await progress.entry(id: id) else { throw APIError.notFound("no progress entry \(id)") }
-        guard let indicatorContext = try await indicators.context(code: existing.indicatorCode) else { throw APIError.notFound("no progress entry \(id)") }
-        try await authorizer.require(context, .writeProgress, Resource(territoryID: existing.territoryId, sectionID: indicatorContext.sectionID,
-                                                                        indicatorID: indicatorContext.indicator.id))
-        let body = try await JSONBody.read(request, context: context)
-        var problems: [FieldProblem] = []
-        body.refuseUnknownKeys(["value", "reason", "comment", "evidence"], problems: &problems)
-        let value = body.number("value", required: true, problems: &problems)
-        let reason = body.string("reason", required: true, problems: &problems)
-        let comment = body.string("comment", problems: &problems)
-        let evidence = body.string("evidence", problems: &problems)
-        if let value, let problem = ProgressRules.check(value: value, unit: indicatorContext.unit, field: "body.value") { problems.append(problem) }
-        try throwIfProblems(problems)
-        guard let period = Period(code: existing.period) else { throw APIError.notFound("no progress entry \(id)") }
-        let entry = NewProgressEntry(indicatorID: indicatorContext.indicator.id, territoryID: existing.territoryId, period: period, value: value!,
-                                     comment: comment, evidence: evidence, supersedes: id, correctionReason: reason)
         do {
-            let labels = ProgressEntryLabels(indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username)
-            let stored = try await progress.record(entry, by: caller.accountID, labels: labels, requestID: context.id, idempotencyKey: key,
-                                                   requestHash: key == nil ? "" : "correction:\(id):" + body.hash, render: render)
-            return IdempotentWrites.response(stored)
-        } catch {
-            throw translate(error)
+            _ = try await services.progress.correctable(id, by: caller)
+            let body = try await JSONBody.read(request, context: context)
+            var problems: [FieldProblem] = []
+            body.refuseUnknownKeys(["value", "reason", "comment", "evidence"], problems: &problems)
+            let correction = ProgressCorrection(value: body.number("value", problems: &problems), reason: body.string("reason", problems: &problems),
+                                                comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
+            let recorded = try await services.progress.correct(id, correction, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
+            return try created(recorded, request: request, context: context)
+        } catch let failure as ServiceFailure {
+            throw Self.writeError(failure)
         }
     }
 
-    @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> ProgressEntryView {
+    @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> ProgressEntryDTO {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be an entry number") }
-        _ = try context.requireCaller()
-        guard let entry = try await progress.entry(id: id), let indicator = try await indicators.context(code: entry.indicatorCode) else {
-            throw APIError.notFound("no progress entry \(id)")
+        let caller = try context.requireCaller()
+        do {
+            return ProgressEntryDTO(try await services.progress.entry(id, by: caller))
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
         }
-        try await authorizer.require(context, .readProgress, Resource(territoryID: entry.territoryId, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id))
-        return entry
     }
 
-    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ProgressEntryView> {
-        _ = try context.requireCaller()
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ProgressEntryDTO> {
+        let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
-        var problems: [FieldProblem] = []
-        for name in ["indicator", "territory", "period"] where query.string(name) == nil {
-            problems.append(FieldProblem(field: "query.\(name)", reason: "is required"))
+        do {
+            let (_, entries) = try await services.progress.history(indicator: query.string("indicator"), territory: query.string("territory"),
+                                                                   period: query.string("period"), by: caller)
+            return ListDTO(items: entries.map(ProgressEntryDTO.init), total: entries.count, limit: nil, offset: nil)
+        } catch let failure as ServiceFailure where failure.kind == .invalid {
+            throw APIError(.badRequest, kind: failure.code, detail: failure.detail,
+                           fields: failure.problems.map { .init(field: "query." + $0.field, reason: $0.reason) })
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
         }
-        let policy = try await authorizer.policy()
-        let cell = try await resolveCell(indicator: query.string("indicator"), territory: query.string("territory"), period: query.string("period"),
-                                         tree: policy.tree, prefix: "query.", problems: &problems)
-        try throwIfProblems(problems, status: .badRequest)
-        guard let cell else { throw APIError(.badRequest, kind: "invalid-parameter", detail: "incomplete query") }
-        try await authorizer.require(context, .readProgress, cell.resource, policy: policy)
-        let items = try await progress.history(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period)
-        return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
 
     /// The periods "due now": the last quarter and the last year that ended before today.
@@ -322,5 +282,4 @@ extension ProgressController {
     }
 }
 
-extension ProgressEntryView: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}

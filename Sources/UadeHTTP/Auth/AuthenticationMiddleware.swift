@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 extension HTTPField.Name {

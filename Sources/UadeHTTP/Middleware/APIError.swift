@@ -53,6 +53,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public init(_ failure: ServiceFailure, fieldPrefix prefix: String = "body.") {
         let status: HTTPResponse.Status = switch failure.kind {
         case .invalid: .unprocessableContent
+        case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict

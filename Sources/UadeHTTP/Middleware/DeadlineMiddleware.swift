@@ -1,4 +1,5 @@
 import Hummingbird
+import UadeServices
 
 /// Every request ends within its deadline: a request still running then (waiting for a pooled
 /// connection while the database restarts, say) is cancelled and answered 503. Waiting for a

@@ -49,39 +49,47 @@ extension WebController {
     }
 
     @Sendable func createAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
+        let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        var json: [String: Any] = ["username": form.string("username") ?? "", "password": form.fields["password"]?.first ?? ""]
-        if let person = form.string("person_id") { json["person_id"] = Int(person) ?? -1 }
-        if let lang = form.string("lang") { json["lang"] = lang }
-        let outcome = try await InProcessAPI.call(accountsAPI.create, path: "/api/v1/accounts", json: json, context: context)
-        switch outcome {
-        case .success: return PageRenderer.redirect("/admin/accounts?notice=saved")
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
+        var problems: [FieldProblem] = []
+        let username = form.text("username", problems: &problems)
+        let password = form.text("password", problems: &problems)
+        let person = form.integer("person_id", problems: &problems)
+        var language = Language.ru
+        if let lang = form.string("lang") {
+            if let chosen = Language(tag: lang) { language = chosen } else { problems.append(FieldProblem(field: "lang", reason: "must be kk, ru or en")) }
+        }
+        let account = NewAccount(username: username, password: password, personID: person, language: language, unreadable: problems)
+        do {
+            _ = try await services.accounts.create(account, by: .caller(caller), requestID: context.id)
+            return PageRenderer.redirect("/admin/accounts?notice=saved")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
             var values = form.echo
             values["password"] = nil
             return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
-                                    data: try await accountsData(context, values: values, errors: FormErrors(error)), status: error.status)
+                                    data: try await accountsData(context, values: values, errors: FormErrors(failure)), status: APIError(failure).status)
         }
     }
 
     @Sendable func grantRole(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
+        let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
         let username = context.parameters.get("username") ?? ""
-        var json: [String: Any] = ["role": form.string("role") ?? ""]
-        if let territory = form.string("territory") { json["territory"] = territory }
-        let outcome = try await InProcessAPI.call(accountsAPI.grant, path: "/api/v1/accounts/\(username)/roles", json: json,
-                                                  parameters: ["username": username], context: context)
-        switch outcome {
-        case .success: return PageRenderer.redirect("/admin/accounts?notice=saved")
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
+        var problems: [FieldProblem] = []
+        let role = form.text("role", problems: &problems)
+        let territory = form.text("territory", problems: &problems)
+        do {
+            _ = try await services.accounts.grant(username: username, role: role, territory: territory, by: .caller(caller), requestID: context.id,
+                                                  unreadable: problems)
+            return PageRenderer.redirect("/admin/accounts?notice=saved")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
             return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
-                                    data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(error)), status: error.status)
+                                    data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure)),
+                                    status: APIError(failure).status)
         }
     }
 
@@ -211,30 +219,30 @@ extension WebController {
     }
 
     @Sendable func diffPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
+        let caller = try context.requirePageCaller()
         let t = self.t(context)
         let query = request.uri.queryParameters
         let from = query.get("from") ?? "", to = query.get("to") ?? ""
-        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(evaluationsAPI.diff), method: .get,
-                                                  path: "/api/v1/evaluations/\(to)/diff?against=\(from)&limit=500", parameters: ["id": to], context: context)
-        let body = try await InProcessAPI.json(try outcome.get())
+        guard let before = Int64(from), let after = Int64(to) else { throw APIError.invalidParameter("query.from", "must be run numbers") }
+        let diff: RunDiff
+        do {
+            diff = try await services.evaluations.diff(run: after, against: before, by: caller, page: PageRequest(limit: 500, offset: 0))
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
+        }
         let policy = try await authorizer.policy()
         let language = self.language(context)
-        let rows: [[String: Any]] = (body["items"] as? [[String: Any]] ?? []).map { item in
-            let change = item["change"] as? String ?? ""
-            let territory = (item["territory_kato"] as? String).flatMap { policy.tree.find($0) }
-            func status(_ key: String) -> [String: String]? {
-                (item[key] as? String).flatMap(EvaluationStatus.init(rawValue:)).map { Show.status($0, t) }
-            }
-            var row: [String: Any] = ["indicator": item["indicator_code"] ?? "", "territory": territory?.name.resolved(language) ?? (item["territory_kato"] ?? ""),
-                                      "period": item["period"] ?? "", "change": t[change] ?? change, "changeCode": change]
-            row["before"] = status("before")
-            row["after"] = status("after")
+        let rows: [[String: Any]] = diff.items.map { item in
+            let territory = policy.tree.byID[item.territoryID]
+            var row: [String: Any] = ["indicator": item.indicatorCode, "territory": territory?.name.resolved(language) ?? (item.territoryKato ?? ""),
+                                      "period": item.period, "change": t[item.change.rawValue] ?? item.change.rawValue, "changeCode": item.change.rawValue]
+            row["before"] = item.before.map { Show.status($0, t) }
+            row["after"] = item.after.map { Show.status($0, t) }
             return row
         }
-        let counts = (body["counts"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { ["label": t[$0.key] ?? $0.key, "count": $0.value] }
+        let counts = DiffChange.allCases.map { ["label": t[$0.rawValue] ?? $0.rawValue, "count": diff.counts[$0]] as [String: Any] }
         return try pages.render("diff", title: t["diff_title"]!, request: request, context: context, data: [
-            "from": from, "to": to, "rows": rows, "counts": counts, "total": body["total"] ?? 0, "empty": rows.isEmpty,
+            "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
         ])
     }
 }

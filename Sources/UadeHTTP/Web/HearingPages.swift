@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Faction staff: hearings, their form, the report previewed in the page, downloads, resolutions.
@@ -20,20 +21,26 @@ extension WebController {
     @Sendable func hearingsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         let t = self.t(context), language = self.language(context)
-        let outcome = try await InProcessAPI.call(InProcessAPI.wrap(hearingsAPI.list), method: .get, path: "/api/v1/hearings?limit=200", context: context)
-        let response = try outcome.get()
-        let body = try await InProcessAPI.json(response)
+        let (items, _) = try await hearingAnswer { try await services.hearings.list(by: caller, page: PageRequest(limit: 200, offset: 0)) }
         let policy = try await authorizer.policy()
-        let rows: [[String: Any]] = (body["items"] as? [[String: Any]] ?? []).map { item in
-            let territory = (item["territory_id"] as? Int64).flatMap { policy.tree.byID[$0] } ?? (item["territory_id"] as? Int).flatMap { policy.tree.byID[Int64($0)] }
-            let date = (item["held_on"] as? String).flatMap(Day.init(iso:))
-            return ["id": item["id"] ?? 0, "title": item["title"] ?? "", "date": date.map { Show.day($0, language) } ?? "",
-                    "territory": territory?.name.resolved(language) ?? "", "held": (item["status"] as? String) == "held",
-                    "status": t[(item["status"] as? String) ?? "planned"] ?? ""]
+        let rows: [[String: Any]] = items.map { record in
+            let hearing = record.hearing
+            return ["id": hearing.id, "title": hearing.title, "date": Show.day(hearing.heldOn, language),
+                    "territory": policy.tree.byID[hearing.territoryID]?.name.resolved(language) ?? "", "held": hearing.status == .held,
+                    "status": t[hearing.status.rawValue] ?? ""]
         }
         let canCreate = caller.holds(.factionStaff) || caller.isAdministrator
         return try pages.render("hearings", title: t["hearings_title"]!, request: request, context: context,
                                 data: ["rows": rows, "canCreate": canCreate, "empty": rows.isEmpty])
+    }
+
+    /// A service's answer; a refusal that is not about the form's fields becomes the error page.
+    func hearingAnswer<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let failure as ServiceFailure {
+            throw APIError(failure)
+        }
     }
 
     /// The choices of the hearing form, with `values` (as typed, or as stored) selected.
@@ -65,30 +72,35 @@ extension WebController {
         ]
     }
 
-    /// The form as the API's JSON; lines of officials as "name; office; KATO".
-    func hearingJSON(_ form: WebForm, errors: inout FormErrors) -> [String: Any] {
-        var json: [String: Any] = [:]
-        for key in ["title", "held_on", "faction", "faction_territory", "territory", "status"] { if let v = form.string(key) { json[key] = v } }
-        if let depth = form.string("depth") { json["depth"] = Int(depth) ?? -1 }
-        if let run = form.string("run_id") { json["run_id"] = Int(run) ?? -1 }
+    /// The hearing form as the service's input; lines of officials as "name; office; KATO".
+    func hearingInput(_ form: WebForm) -> HearingInput {
+        var problems: [FieldProblem] = []
+        var input = HearingInput(faction: form.text("faction", problems: &problems), factionTerritory: form.text("faction_territory", problems: &problems),
+                                 territory: form.text("territory", problems: &problems), heldOn: form.text("held_on", problems: &problems),
+                                 title: form.text("title", problems: &problems), status: form.text("status", problems: &problems))
+        input.depth = form.integer("depth", problems: &problems).map { Int(clamping: $0) }
+        input.runID = form.integer("run_id", problems: &problems)
         switch form.string("sections") ?? "all" {
-        case "chosen": json["sections"] = form.all("section_codes")
-        case let other: json["sections"] = other
+        case "chosen":
+            let codes = form.all("section_codes")
+            if codes.isEmpty { problems.append(FieldProblem(field: "sections", reason: "choose at least one section")) } else { input.sections = .codes(codes) }
+        case "socially_sensitive": input.sections = .sociallySensitive
+        case "all": input.sections = .all
+        case let other: problems.append(FieldProblem(field: "sections", reason: "not a choice: \(other)"))
         }
-        var officials: [[String: Any]] = []
+        var officials: [HearingInput.Official] = []
         for (number, line) in (form.fields["officials"]?.first ?? "").split(whereSeparator: \.isNewline).enumerated() {
             let parts = line.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.allSatisfy(\.isEmpty) { continue }
             guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                errors.byField["officials"] = "line \(number + 1): write “name; office; KATO”"
+                problems.append(FieldProblem(field: "officials", reason: "line \(number + 1): write “name; office; KATO”"))
                 continue
             }
-            var official: [String: Any] = ["name": parts[0], "office": parts[1]]
-            if parts.count > 2, !parts[2].isEmpty { official["territory"] = parts[2] }
-            officials.append(official)
+            officials.append(HearingInput.Official(name: parts[0], office: parts[1], territory: parts.count > 2 && !parts[2].isEmpty ? parts[2] : nil))
         }
-        json["officials"] = officials
-        return json
+        input.officials = officials
+        input.unreadable = problems
+        return input
     }
 
     func storedValues(_ hearing: Hearing, tree: TerritoryTree, sections: [Section]) -> ([String: String], Set<String>) {
@@ -120,18 +132,13 @@ extension WebController {
         let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 256 << 10)
         try context.requireFormToken(form)
-        var errors = FormErrors()
-        let json = hearingJSON(form, errors: &errors)
-        if errors.isEmpty {
-            let outcome = try await InProcessAPI.call(hearingsAPI.create, path: "/api/v1/hearings", json: json, context: context)
-            switch outcome {
-            case .success(let response):
-                let body = try await InProcessAPI.json(response)
-                return PageRenderer.redirect("/hearings/\(body["id"] ?? 0)?notice=saved")
-            case .failure(let error):
-                if error.status == .forbidden { throw error }
-                errors = FormErrors(error)
-            }
+        let errors: FormErrors
+        do {
+            let record = try await services.hearings.create(hearingInput(form), by: caller, requestID: context.id)
+            return PageRenderer.redirect("/hearings/\(record.hearing.id)?notice=saved")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            errors = FormErrors(failure)
         }
         var data = try await hearingForm(caller, context: context, values: form.echo, chosenSections: Set(form.all("section_codes")))
         data["action"] = "/hearings/new"
@@ -140,10 +147,10 @@ extension WebController {
                                 status: .unprocessableContent)
     }
 
-    func loadHearing(_ context: AppRequestContext) async throws -> Hearing {
+    func hearingID(_ context: AppRequestContext) throws -> Hearing.ID {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), let hearing = try await hearings.hearing(id: id) else { throw APIError.notFound("no hearing \(text)") }
-        return hearing
+        guard let id = Int64(text) else { throw APIError.notFound("no hearing \(text)") }
+        return id
     }
 
     @Sendable func hearingPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -155,15 +162,14 @@ extension WebController {
                        status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try context.requirePageCaller()
         let t = self.t(context), language = self.language(context)
-        let hearing = try await loadHearing(context)
+        let id = try hearingID(context)
+        let (record, access) = try await hearingAnswer { try await services.hearings.hearing(id, by: caller) }
+        let hearing = record.hearing
         let policy = try await authorizer.policy()
-        let access = policy.reportAccess(caller, factionTerritory: hearing.factionTerritoryID)
-        if access == .none { throw APIError(.forbidden, kind: "forbidden", detail: "not this account's hearing") }
-        let canEdit = policy.decide(caller, .prepareHearing, Resource(territoryID: hearing.factionTerritoryID)).isAllowed
+        let canEdit = access == .whole
         let sections = try await programmes.sections(programmeID: hearing.programmeID)
         let covered = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs, of: sections)
-        var resolutions = try await hearings.resolutions(hearingID: hearing.id)
-        if case .sections(let owned) = access { resolutions = resolutions.filter { owned.contains($0.sectionId) } }
+        let resolutions = try await hearingAnswer { try await services.hearings.resolutions(of: id, by: caller) }
         let report = "/api/v1/hearings/\(hearing.id)/report?lang=\(language.rawValue)"
         let chosenSection = resolution?.input["section"]
         return try pages.render("hearing", title: hearing.title, request: request, context: context, data: [
@@ -184,8 +190,9 @@ extension WebController {
 
     @Sendable func editHearingPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
-        let hearing = try await loadHearing(context)
-        try await authorizer.require(context, .prepareHearing, Resource(territoryID: hearing.factionTerritoryID))
+        let id = try hearingID(context)
+        try await hearingAnswer { try await services.hearings.requireMayChange(id, by: caller) }
+        let hearing = try await hearingAnswer { try await services.hearings.hearing(id, by: caller) }.record.hearing
         let policy = try await authorizer.policy()
         let (values, codes) = storedValues(hearing, tree: policy.tree, sections: try await programmes.sections(programmeID: hearing.programmeID))
         var data = try await hearingForm(caller, context: context, values: values, chosenSections: codes)
@@ -196,43 +203,42 @@ extension WebController {
 
     @Sendable func updateHearing(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
-        let hearing = try await loadHearing(context)
+        let id = try hearingID(context)
+        try await hearingAnswer { try await services.hearings.requireMayChange(id, by: caller) }
         let form = try await WebForm.read(request, limit: 256 << 10)
         try context.requireFormToken(form)
-        var errors = FormErrors()
-        let json = hearingJSON(form, errors: &errors)
-        if errors.isEmpty {
-            let outcome = try await InProcessAPI.call(InProcessAPI.wrap(hearingsAPI.update), method: .patch, path: "/api/v1/hearings/\(hearing.id)",
-                                                      json: json, parameters: ["id": String(hearing.id)], context: context)
-            switch outcome {
-            case .success: return PageRenderer.redirect("/hearings/\(hearing.id)?notice=saved")
-            case .failure(let error):
-                if error.status == .forbidden { throw error }
-                errors = FormErrors(error)
-            }
+        let errors: FormErrors
+        do {
+            _ = try await services.hearings.update(id, with: hearingInput(form), by: caller, requestID: context.id)
+            return PageRenderer.redirect("/hearings/\(id)?notice=saved")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden || failure.kind == .notFound { throw APIError(failure) }
+            errors = FormErrors(failure)
         }
         var data = try await hearingForm(caller, context: context, values: form.echo, chosenSections: Set(form.all("section_codes")))
-        data["action"] = "/hearings/\(hearing.id)/edit"
-        data["id"] = hearing.id
+        data["action"] = "/hearings/\(id)/edit"
+        data["id"] = id
         data["errors"] = errors.context
         return try pages.render("hearing_form", title: t(context)["hearing_edit"]!, request: request, context: context, data: data,
                                 status: .unprocessableContent)
     }
 
     @Sendable func addResolution(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
-        let hearing = try await loadHearing(context)
+        let caller = try context.requirePageCaller()
+        let id = try hearingID(context)
+        try await hearingAnswer { try await services.hearings.requireMayChange(id, by: caller) }
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        var json: [String: Any] = [:]
-        for key in ["text", "section", "territory", "deadline", "executor"] { if let v = form.string(key) { json[key] = v } }
-        let outcome = try await InProcessAPI.call(hearingsAPI.addResolution, path: "/api/v1/hearings/\(hearing.id)/resolutions", json: json,
-                                                  parameters: ["id": String(hearing.id)], context: context)
-        switch outcome {
-        case .success: return PageRenderer.redirect("/hearings/\(hearing.id)?notice=saved#resolutions")
-        case .failure(let error):
-            if error.status == .forbidden { throw error }
-            return try await renderHearing(request, context: context, resolution: (FormErrors(error), form.echo), status: error.status)
+        var problems: [FieldProblem] = []
+        let input = ResolutionInput(text: form.text("text", problems: &problems), section: form.text("section", problems: &problems),
+                                    territory: form.text("territory", problems: &problems), deadline: form.text("deadline", problems: &problems),
+                                    executor: form.text("executor", problems: &problems), unreadable: problems)
+        do {
+            _ = try await services.hearings.addResolution(to: id, input, by: caller, requestID: context.id)
+            return PageRenderer.redirect("/hearings/\(id)?notice=saved#resolutions")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden || failure.kind == .notFound { throw APIError(failure) }
+            return try await renderHearing(request, context: context, resolution: (FormErrors(failure), form.echo), status: APIError(failure).status)
         }
     }
 }

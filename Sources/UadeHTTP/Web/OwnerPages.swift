@@ -3,11 +3,21 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// What owners read: the heatmap of their sections, their own indicators, and the page of one
 /// indicator in one territory with its trajectory.
 extension WebController {
+    /// What results the caller reads, everywhere they may.
+    func visibility(_ caller: Caller, policy: AccessPolicy) throws -> ResultFilter {
+        do {
+            return try ResultVisibility.filter(for: caller, policy: policy, within: nil)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
     func addOwnerRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("heatmap", use: heatmapPage)
         router.get("mine", use: minePage)
@@ -38,7 +48,7 @@ extension WebController {
         let t = self.t(context), language = self.language(context)
         let query = request.uri.queryParameters
         let policy = try await authorizer.policy()
-        let filter = try evaluationsAPI.visibility(caller, policy: policy, territoryRef: nil)
+        let filter = try visibility(caller, policy: policy)
         if filter.pairs != nil && filter.sections == nil && filter.territories == nil { return PageRenderer.redirect("/mine") }
         guard let run = try await run(request) else {
             return try pages.render("heatmap", title: t["heatmap_title"]!, request: request, context: context, data: ["noRun": true, "legend": legend(t)])
@@ -143,7 +153,7 @@ extension WebController {
         }
         let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory", notFoundIsNotFound: true)
         guard let indicator = try await progress.indicatorContext(code: code) else { throw APIError.notFound("no indicator \(code)") }
-        let visible = try evaluationsAPI.visibility(caller, policy: policy, territoryRef: nil)
+        let visible = try visibility(caller, policy: policy)
         let allowed = (visible.territories.map { $0.contains(territory.id) } ?? true)
             && (visible.sections.map { $0.contains(indicator.sectionID) } ?? true)
             && (visible.pairs.map { $0.contains(IndicatorInTerritory(indicatorID: indicator.indicator.id, territoryID: territory.id)) } ?? true)

@@ -38,7 +38,7 @@ extension WebController {
         var total = 0
         var errors = FormErrors()
         // What the filters say, each checked; a filter that cannot be read says so beside it.
-        var due = DueQuery(periods: progressAPI.defaultPeriods())
+        var due = DueQuery(periods: defaultPeriods())
         func unreadable(_ field: String, _ text: String) {
             errors.general.append("\(WebText.text(field, language)) «\(text)»: \(t["filter_unreadable"]!)")
         }
@@ -85,7 +85,7 @@ extension WebController {
         return try pages.render("due", title: t["due_title"]!, request: request, context: context, data: [
             "rows": rows, "total": total, "territories": territories, "sections": sectionChoices,
             "statusMissing": selected["status"] == "missing", "statusReported": selected["status"] == "reported",
-            "period": selected["period"] ?? "", "defaultPeriods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", "),
+            "period": selected["period"] ?? "", "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", "),
             "errors": errors.context, "empty": rows.isEmpty,
             "prev": offset > 0 ? base + "&offset=\(max(0, offset - 50))" : "", "next": offset + 50 < total ? base + "&offset=\(offset + 50)" : "",
             "from": total == 0 ? 0 : offset + 1, "to": min(offset + 50, total),
@@ -100,8 +100,7 @@ extension WebController {
         let language = self.language(context)
         let policy = try await authorizer.policy()
         var problems: [FieldProblem] = []
-        let cell = try await progressAPI.resolveCell(indicator: indicator, territory: territory, period: period, tree: policy.tree,
-                                                     prefix: "query.", problems: &problems)
+        let cell = try await services.progress.cell(indicator: indicator, territory: territory, period: period, problems: &problems)
         guard let cell else {
             throw APIError(.notFound, kind: "not-found", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
         }
@@ -152,43 +151,32 @@ extension WebController {
     }
 
     @Sendable func saveEntry(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
+        let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 256 << 10)
         try context.requireFormToken(form)
         let data = try await entryData(request, context: context, indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"))
-        var json: [String: Any] = [:]
-        for key in ["comment", "evidence", "reason"] { if let value = form.string(key) { json[key] = value } }
-        var errors = FormErrors()
-        if let text = form.string("value") {
-            if let value = NumberFormat.parse(text) { json["value"] = value }
-            else { errors.byField["value"] = WebText.text("value", language(context)) + ": \(text)?" }
-        } else {
-            errors.byField["value"] = "is required"
-        }
-        var outcome: Result<Response, APIError>?
-        if errors.isEmpty {
-            var headers: HTTPFields = [:]
-            if let key = form.string("idempotency_key") { headers[.idempotencyKey] = key }
+        var problems: [FieldProblem] = []
+        let value = form.number("value", problems: &problems)
+        let comment = form.text("comment", problems: &problems), evidence = form.text("evidence", problems: &problems)
+        let key = form.string("idempotency_key")
+        do {
             if let entry = form.string("entry"), let id = Int64(entry) {
-                outcome = try await InProcessAPI.call(progressAPI.correct, path: "/api/v1/progress/\(id)/corrections", json: json,
-                                                      parameters: ["id": String(id)], headers: headers, context: context)
+                let correction = ProgressCorrection(value: value, reason: form.text("reason", problems: &problems), comment: comment, evidence: evidence)
+                _ = try await services.progress.correct(id, correction, by: caller, key: key, requestID: context.id, unreadable: problems)
             } else {
-                json["indicator"] = form.string("indicator")
-                json["territory"] = form.string("territory")
-                json["period"] = form.string("period")
-                outcome = try await InProcessAPI.call(progressAPI.report, path: "/api/v1/progress", json: json, headers: headers, context: context)
+                let report = ProgressReport(indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"),
+                                            value: value, comment: comment, evidence: evidence)
+                _ = try await services.progress.report(report, by: caller, key: key, requestID: context.id, unreadable: problems)
             }
+            return PageRenderer.redirect("/entry?indicator=\(data["indicator"]!)&territory=\(data["territory"]!)&period=\(data["period"]!)&notice=saved")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            var page = data
+            page["errors"] = FormErrors(failure).context
+            page["input"] = form.echo
+            return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
+                                    status: APIError(failure).status)
         }
-        if case .success = outcome {
-            let target = "/entry?indicator=\(data["indicator"]!)&territory=\(data["territory"]!)&period=\(data["period"]!)&notice=saved"
-            return PageRenderer.redirect(target)
-        }
-        if case .failure(let error) = outcome { errors = FormErrors(error) }
-        var page = data
-        page["errors"] = errors.context
-        page["input"] = form.echo
-        return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
-                                status: outcome.flatMap { if case .failure(let e) = $0 { e.status } else { nil } } ?? .unprocessableContent)
     }
 
     // MARK: CSV upload
@@ -197,7 +185,7 @@ extension WebController {
         let policy = try await authorizer.policy()
         let language = self.language(context)
         return ["territories": coordinatorTerritories(caller, policy: policy, language: language),
-                "defaultPeriods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
+                "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", ")]
     }
 
     @Sendable func uploadPage(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -6,9 +6,9 @@ import UadeDomain
 import UadeServices
 import UadeStorage
 
-/// The web pages. Workflows moved into `UadeServices` are called directly; the other writes
-/// still call the API's own handler in-process, so the pages can do nothing the
-/// API would refuse. Reads come from the repositories.
+/// The web pages: every write, and every read that decides who sees what, is a call to the same
+/// service the API calls, so the pages can do nothing the API would refuse; the pages turn the
+/// answers into view data and refusals into errors beside the form's fields.
 struct WebController: Sendable {
     let pages: PageRenderer
     let services: Services
@@ -20,11 +20,7 @@ struct WebController: Sendable {
     let reads: EvaluationReadRepository
     let hearings: HearingRepository
     let dashboard: DashboardRepository
-    let sessionAPI: SessionController
-    let progressAPI: ProgressController
-    let evaluationsAPI: EvaluationsController
-    let hearingsAPI: HearingsController
-    let accountsAPI: AccountsController
+    let cookies: SessionCookies
     let today: @Sendable () -> Day
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
@@ -66,6 +62,11 @@ struct WebController: Sendable {
         }
     }
 
+    /// The periods "due now": the last quarter and the last year that ended before today.
+    func defaultPeriods() -> [Period] {
+        ProgressRules.defaultDuePeriods(today: today())
+    }
+
     func t(_ context: AppRequestContext) -> [String: String] { WebText.labels(context.language ?? .ru) }
     func language(_ context: AppRequestContext) -> Language { context.language ?? .ru }
 
@@ -86,30 +87,29 @@ struct WebController: Sendable {
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
         let next = Self.safeNext(form.string("next"))
-        let outcome = try await InProcessAPI.call(sessionAPI.login, path: "/api/v1/session",
-                                                  json: ["username": form.string("username") ?? "", "password": form.fields["password"]?.first ?? ""],
-                                                  context: context)
-        switch outcome {
-        case .success(let response):
+        var problems: [FieldProblem] = []
+        let username = form.text("username", problems: &problems)
+        let password = form.text("password", problems: &problems)
+        do {
+            let signedIn = try await services.sessions.login(username: username, password: password, replacing: context.sessionToken,
+                                                             unreadable: problems)
             var redirect = PageRenderer.redirect(next)
-            if let cookie = response.headers[.setCookie] { redirect.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            redirect.headers.append(HTTPField(name: .setCookie, value: cookies.cookie(for: signedIn.session)))
             return redirect
-        case .failure(let error):
-            let message = error.status == .unauthorized ? t(context)["login_failed"]! : error.detail
+        } catch let failure as ServiceFailure {
+            let message = failure.kind == .unauthenticated ? t(context)["login_failed"]! : failure.detail
             return try pages.render("login", title: t(context)["login_title"]!, request: request, context: context,
                                     data: ["next": next, "error": message, "username": form.string("username") ?? ""],
-                                    status: error.status == .unauthorized ? .unauthorized : .unprocessableContent)
+                                    status: failure.kind == .unauthenticated ? .unauthorized : .unprocessableContent)
         }
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        let outcome = try await InProcessAPI.call(sessionAPI.logout, method: .delete, path: "/api/v1/session", context: context)
+        if let token = context.sessionToken { try await services.sessions.logout(token: token) }
         var redirect = PageRenderer.redirect("/login")
-        if case .success(let response) = outcome, let cookie = response.headers[.setCookie] {
-            redirect.headers.append(HTTPField(name: .setCookie, value: cookie))
-        }
+        redirect.headers.append(HTTPField(name: .setCookie, value: cookies.ended))
         return redirect
     }
 
@@ -119,21 +119,21 @@ struct WebController: Sendable {
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requirePageCaller()
+        let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        let outcome = try await InProcessAPI.call(sessionAPI.changePassword, path: "/api/v1/session/password",
-                                                  json: ["current_password": form.fields["current_password"]?.first ?? "",
-                                                         "new_password": form.fields["new_password"]?.first ?? ""],
-                                                  context: context)
-        switch outcome {
-        case .success(let response):
+        var problems: [FieldProblem] = []
+        let current = form.text("current_password", problems: &problems)
+        let new = form.text("new_password", problems: &problems)
+        do {
+            let session = try await services.sessions.changePassword(of: caller, current: current, new: new, newSession: true,
+                                                                     requestID: context.id, unreadable: problems)
             var redirect = PageRenderer.redirect("/?notice=password_changed")
-            if let cookie = response.headers[.setCookie] { redirect.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            if let session { redirect.headers.append(HTTPField(name: .setCookie, value: cookies.cookie(for: session))) }
             return redirect
-        case .failure(let error):
+        } catch let failure as ServiceFailure {
             return try pages.render("password", title: t(context)["password_title"]!, request: request, context: context,
-                                    data: ["errors": FormErrors(error).context], status: error.status)
+                                    data: ["errors": FormErrors(failure).context], status: APIError(failure).status)
         }
     }
 
@@ -172,9 +172,9 @@ struct WebController: Sendable {
         var anything = false
         if caller.holds(.coordinator) {
             let territories = policy.visibleTerritories(caller, roles: [.coordinator]).map { Array($0) }
-            let filter = DueFilter(territories: territories, periods: progressAPI.defaultPeriods(), status: .missing)
+            let filter = DueFilter(territories: territories, periods: defaultPeriods(), status: .missing)
             let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
-            data["due"] = ["missing": missing, "periods": progressAPI.defaultPeriods().map(\.code).joined(separator: ", ")]
+            data["due"] = ["missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", ")]
             let (flags, total) = try await reads.flags(.init(states: ["open"], territories: territories), page: PageRequest(limit: 10, offset: 0))
             data["flags"] = try await flagRows(flags, tree: policy.tree, language: language).map { row -> [String: Any] in
                 guard let refused, row["id"] as? Int64 == refused.flagID else { return row }

@@ -23,6 +23,37 @@ struct WebForm: Sendable {
 
     func all(_ name: String) -> [String] { fields[name] ?? [] }
 
+    /// A text field read as the API reads one: trimmed, nil when blank, and refused (named in
+    /// `problems`) past its length limit, so that a form can send nothing the API would refuse.
+    func text(_ name: String, problems: inout [FieldProblem]) -> String? {
+        guard let value = string(name) else { return nil }
+        if let problem = TextLimits.check(value, field: name) {
+            problems.append(problem)
+            return nil
+        }
+        return value
+    }
+
+    /// A number field: decimal comma or point, spaces between thousands.
+    func number(_ name: String, problems: inout [FieldProblem]) -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = NumberFormat.parse(text) else {
+            problems.append(FieldProblem(field: name, reason: "must be a number, not '\(text)'"))
+            return nil
+        }
+        return value
+    }
+
+    /// A whole number field, such as an id.
+    func integer(_ name: String, problems: inout [FieldProblem]) -> Int64? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int64(text) else {
+            problems.append(FieldProblem(field: name, reason: "must be a whole number, not '\(text)'"))
+            return nil
+        }
+        return value
+    }
+
     /// Every field as typed, for filling the form in again after an error.
     var echo: [String: String] {
         fields.compactMapValues(\.first)
@@ -137,18 +168,21 @@ struct FormErrors {
         for problem in error.fields {
             var name = problem.field
             for prefix in ["body.", "query.", "path."] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
-            // `officials[2].territory` belongs next to the `officials` input.
-            if let cut = name.firstIndex(where: { $0 == "[" || $0 == "." }) { name = String(name[..<cut]) }
-            byField[name] = byField[name].map { $0 + "; " + problem.reason } ?? problem.reason
+            add(problem.reason, to: name)
         }
         if error.fields.isEmpty { general.append(error.detail) }
     }
 
+    /// `officials[2].territory` belongs next to the `officials` input.
+    mutating func add(_ reason: String, to field: String) {
+        var name = field
+        if let cut = name.firstIndex(where: { $0 == "[" || $0 == "." }) { name = String(name[..<cut]) }
+        byField[name] = byField[name].map { $0 + "; " + reason } ?? reason
+    }
+
     /// A service's refusal beside the form's fields (services name fields as the forms do).
     init(_ failure: ServiceFailure) {
-        for problem in failure.problems {
-            byField[problem.field] = byField[problem.field].map { $0 + "; " + problem.reason } ?? problem.reason
-        }
+        for problem in failure.problems { add(problem.reason, to: problem.field) }
         if failure.problems.isEmpty { general.append(failure.detail) }
     }
 

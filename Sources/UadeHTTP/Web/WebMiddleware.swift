@@ -117,54 +117,6 @@ func randomToken() -> String {
         .replacingOccurrences(of: "=", with: "")
 }
 
-/// Writes from the pages go through the same handlers as the API, so a form and a JSON request
-/// are checked, authorised, audited and refused alike. Refusals come back as values for the
-/// form to show next to its fields.
-enum InProcessAPI {
-    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
-
-    static func call(_ handler: Handler, method: HTTPRequest.Method = .post, path: String, json: [String: Any]? = nil, raw: ByteBuffer? = nil,
-                     parameters: [String: String] = [:], headers extra: HTTPFields = [:], context: AppRequestContext) async throws -> Result<Response, APIError> {
-        var body = raw ?? ByteBuffer()
-        var headers = extra
-        if let json {
-            body = ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json)))
-            headers[.contentType] = "application/json"
-        }
-        let request = Request(head: HTTPRequest(method: method, scheme: nil, authority: nil, path: path, headerFields: headers),
-                              body: RequestBody(buffer: body))
-        var context = context
-        context.coreContext.parameters = Parameters(parameters.map { (Substring($0.key), Substring($0.value)) })
-        do {
-            return .success(try await handler(request, context))
-        } catch let error as APIError {
-            return .failure(error)
-        }
-    }
-
-    /// The bytes of a response body, for the page to read what the handler answered.
-    static func data(_ response: Response) async throws -> Data {
-        final class Sink: @unchecked Sendable { var buffer = ByteBuffer() }
-        struct Collector: ResponseBodyWriter {
-            let sink: Sink
-            mutating func write(_ buffer: ByteBuffer) async throws { sink.buffer.writeImmutableBuffer(buffer) }
-            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-        }
-        let sink = Sink()
-        try await response.body.write(Collector(sink: sink))
-        return Data(sink.buffer.readableBytesView)
-    }
-
-    static func json(_ response: Response) async throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: try await data(response)) as? [String: Any] ?? [:]
-    }
-
-    /// A handler that returns a body rather than a response.
-    static func wrap<Output: ResponseGenerator>(_ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Output) -> Handler {
-        { request, context in try await handler(request, context).response(from: request, context: context) }
-    }
-}
-
 extension AppRequestContext {
     /// Checks a form's `_csrf` against the session's token (or, before login, the browser's
     /// login cookie). Every form handler calls this first.

@@ -69,15 +69,16 @@ public struct ResultFilter: Sendable {
     }
 }
 
-public struct DiffRow: Sendable, Codable {
+/// One item whose judgement differs between two runs.
+public struct DiffRow: Sendable, Equatable {
     public let indicatorCode: String
-    public let territoryId: Int64
+    public let territoryID: Territory.ID
     public let territoryKato: String?
     public let period: String
-    public let before: String?
-    public let after: String?
-    /// `newly_missed`, `recovered` or `changed`.
-    public let change: String
+    /// Nil when the item was not judged in that run.
+    public let before: EvaluationStatus?
+    public let after: EvaluationStatus?
+    public let change: DiffChange
 }
 
 public struct FlagView: Sendable, Codable {
@@ -226,7 +227,7 @@ public struct EvaluationReadRepository: Sendable {
     }
 
     /// What changed between two completed runs.
-    public func diff(from before: Int64, to after: Int64, territories: [Territory.ID]?, page: PageRequest) async throws -> (items: [DiffRow], total: Int, counts: [String: Int]) {
+    public func diff(from before: Int64, to after: Int64, territories: [Territory.ID]?, page: PageRequest) async throws -> (items: [DiffRow], total: Int, counts: DiffCounts) {
         try await page.listing { page in
             var binds = PostgresBindings()
             binds.append(before)
@@ -253,13 +254,15 @@ public struct EvaluationReadRepository: Sendable {
                 """
             var items: [DiffRow] = []
             var total = 0
-            var counts: [String: Int] = [:]
+            var counts = DiffCounts()
             for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
                 .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self) {
                 let period = Period(start: r.4, periodicity: Periodicity(rawValue: r.3) ?? .quarterly)
-                items.append(DiffRow(indicatorCode: r.0, territoryId: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso, before: r.5, after: r.6, change: r.7))
+                items.append(DiffRow(indicatorCode: r.0, territoryID: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso,
+                                     before: r.5.flatMap(EvaluationStatus.init(rawValue:)), after: r.6.flatMap(EvaluationStatus.init(rawValue:)),
+                                     change: DiffChange(rawValue: r.7) ?? .changed))
                 total = r.8
-                counts = ["newly_missed": r.9, "recovered": r.10, "changed": r.8 - r.9 - r.10]
+                counts = DiffCounts(newlyMissed: r.9, recovered: r.10, changed: r.8 - r.9 - r.10)
             }
             return (items, total, counts)
         }

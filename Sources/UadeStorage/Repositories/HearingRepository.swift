@@ -81,6 +81,8 @@ public enum HearingError: Error, Equatable, Sendable {
     case notFound
     /// A held hearing keeps the run its report was read from.
     case runFrozen
+    /// A resolution's owner names no person.
+    case unknownPerson
 }
 
 /// A completed run as a hearing needs to know it.
@@ -228,6 +230,15 @@ public struct HearingRepository: Sendable {
     }
 
     public func addResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> ResolutionView {
+        do {
+            return try await insertResolution(hearingID: hearingID, draft, by: accountID, requestID: requestID)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            // The only reference a caller names is the owner: the hearing and section were checked.
+            throw HearingError.unknownPerson
+        }
+    }
+
+    func insertResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> ResolutionView {
         let id = try await client.transaction(logger: logger) { connection -> Int64 in
             var exists = false
             for try await _ in try await connection.query("SELECT 1 FROM hearings WHERE id = \(hearingID) FOR UPDATE", logger: logger) { exists = true }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -5,45 +6,67 @@ public struct IdempotencyConflict: Error, Sendable {
     public let key: String
 }
 
-/// A stored answer to a write, keyed by the client's `Idempotency-Key`.
-public struct StoredResponse: Sendable, Equatable {
-    public let status: Int
-    public let body: String
-    /// True when this is the answer to an earlier request with the same key.
-    public let replayed: Bool
+/// A client's `Idempotency-Key` with what identifies the request it came with.
+public struct IdempotencyKey: Sendable, Equatable {
+    public let key: String
+    /// Equal for the same request, whoever presents it (API or page).
+    public let requestHash: String
+
+    public init(key: String, requestHash: String) {
+        self.key = key
+        self.requestHash = requestHash
+    }
+
+    public static let lengths = 1...200
 }
 
 public enum Idempotency {
-    /// Runs `write` once per (account, key) inside the caller's transaction. A retry with the
-    /// same request gets the first answer back; the same key with another request is a conflict.
-    /// Concurrent retries wait on the key's row until the first one commits or rolls back.
-    public static func run(
-        on connection: PostgresConnection, accountID: Int64, key: String?, requestHash: String, logger: Logger,
-        _ write: () async throws -> (status: Int, body: String)
-    ) async throws -> StoredResponse {
-        guard let key else {
-            let (status, body) = try await write()
-            return StoredResponse(status: status, body: body, replayed: false)
-        }
+    /// Runs `write` once per (account, key) inside the caller's transaction and keeps its result.
+    /// A retry with the same request gets the first result back (`replayed`); the same key with
+    /// another request is a conflict. Concurrent retries wait on the key's row until the first
+    /// one commits or rolls back.
+    public static func run<Result: Codable & Sendable>(
+        on connection: PostgresConnection, accountID: Int64, once: IdempotencyKey?, logger: Logger,
+        _ write: () async throws -> Result
+    ) async throws -> (Result, replayed: Bool) {
+        guard let once else { return (try await write(), false) }
         var inserted = false
         for try await _ in try await connection.query("""
-            INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (\(accountID), \(key), \(requestHash))
+            INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (\(accountID), \(once.key), \(once.requestHash))
             ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger) { inserted = true }
         if inserted {
-            let (status, body) = try await write()
+            let result = try await write()
+            let stored = String(decoding: try encoder.encode(result), as: UTF8.self)
             try await connection.query("""
-                UPDATE idempotency_keys SET response_status = \(status), response_body = \(body)
-                 WHERE account_id = \(accountID) AND key = \(key)
+                UPDATE idempotency_keys SET result = \(stored) WHERE account_id = \(accountID) AND key = \(once.key)
                 """, logger: logger)
-            return StoredResponse(status: status, body: body, replayed: false)
+            return (result, false)
         }
-        for try await (hash, status, body) in try await connection.query("""
-            SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE account_id = \(accountID) AND key = \(key)
-            """, logger: logger).decode((String, Int32?, String?).self) {
-            guard hash == requestHash, let status, let body else { throw IdempotencyConflict(key: key) }
-            return StoredResponse(status: Int(status), body: body, replayed: true)
+        for try await (hash, stored) in try await connection.query("""
+            SELECT request_hash, result FROM idempotency_keys WHERE account_id = \(accountID) AND key = \(once.key)
+            """, logger: logger).decode((String, String?).self) {
+            guard hash == once.requestHash, let stored, let result = try? decoder.decode(Result.self, from: Data(stored.utf8)) else {
+                throw IdempotencyConflict(key: once.key)
+            }
+            return (result, true)
         }
-        throw IdempotencyConflict(key: key)
+        throw IdempotencyConflict(key: once.key)
+    }
+
+    // Snake case and ISO dates: the results kept before 0016 were stored in this form.
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
     }
 }

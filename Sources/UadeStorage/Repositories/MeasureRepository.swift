@@ -104,10 +104,10 @@ public struct MeasureRepository: Sendable {
     /// Records a status update with its audit row, once per idempotency key.
     public func updateStatus(
         measureID: Int64, status: MeasureStatus, reason: String?, comment: String?, evidence: String?, by accountID: Int64,
-        requestID: String?, idempotencyKey: String?, requestHash: String, render: @Sendable (MeasureStatusView) throws -> String
-    ) async throws -> StoredResponse {
-        return try await client.transaction(logger: logger) { connection in
-            try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
+        requestID: String?, once: IdempotencyKey?
+    ) async throws -> (update: MeasureStatusView, replayed: Bool) {
+        try await client.transaction(logger: logger) { connection in
+            let (update, replayed) = try await Idempotency.run(on: connection, accountID: accountID, once: once, logger: logger) {
                 for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
                 var previous: (Int64, String)?
                 for try await row in try await connection.query("""
@@ -130,8 +130,10 @@ public struct MeasureRepository: Sendable {
                     """, logger: logger).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
                     view = MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
                 }
-                return (201, try render(view!))
+                guard let view else { throw IdempotencyConflict(key: once?.key ?? "") }
+                return view
             }
+            return (update, replayed)
         }
     }
 }

@@ -12,8 +12,8 @@ public struct IndicatorContext: Sendable {
     public let unit: MeasurementUnit
 }
 
-/// A reported value as the API shows it.
-public struct ProgressEntryView: Sendable, Codable, Equatable {
+/// A reported value: a first value or a correction, with who entered it and when.
+public struct ProgressEntry: Sendable, Codable, Equatable {
     public let id: Int64
     public let indicatorCode: String
     public let territoryId: Int64
@@ -187,25 +187,25 @@ public struct ProgressRepository: Sendable {
           LEFT JOIN accounts a ON a.id = e.entered_by
         """
 
-    static func entries(_ rows: PostgresRowSequence) async throws -> [ProgressEntryView] {
-        var result: [ProgressEntryView] = []
+    static func entries(_ rows: PostgresRowSequence) async throws -> [ProgressEntry] {
+        var result: [ProgressEntry] = []
         for try await r in rows.decode((Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool).self) {
             let period = Period(start: r.5, periodicity: Periodicity(rawValue: r.4) ?? .quarterly)
-            result.append(ProgressEntryView(id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
+            result.append(ProgressEntry(id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
                                             value: r.6, comment: r.7, evidence: r.8, enteredBy: r.9, enteredAt: r.10, supersedesId: r.11,
                                             correctionReason: r.12, superseded: r.13))
         }
         return result
     }
 
-    public func entry(id: Int64) async throws -> ProgressEntryView? {
+    public func entry(id: Int64) async throws -> ProgressEntry? {
         try await Self.entries(client.query(PostgresQuery(unsafeSQL: Self.entrySelect + " WHERE e.id = $1", binds: {
             var b = PostgresBindings(); b.append(id); return b
         }()), logger: logger)).first
     }
 
     /// Every entry of one indicator × territory × period, oldest first.
-    public func history(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period) async throws -> [ProgressEntryView] {
+    public func history(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period) async throws -> [ProgressEntry] {
         var binds = PostgresBindings()
         binds.append(indicatorID)
         binds.append(territoryID)
@@ -216,21 +216,19 @@ public struct ProgressRepository: Sendable {
     }
 
     /// Records a value (or a correction) with its audit row, atomically, once per idempotency
-    /// key. `render` turns the stored entry into the response body.
-    public func record(
-        _ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, idempotencyKey: String?, requestHash: String,
-        render: @Sendable (ProgressEntryView) throws -> String
-    ) async throws -> StoredResponse {
-        guard let idempotencyKey else {
+    /// key: a retry with the same key and request gets the entry recorded the first time.
+    public func record(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?,
+                       once: IdempotencyKey?) async throws -> (entry: ProgressEntry, replayed: Bool) {
+        guard let once else {
             // One statement is its own transaction: the common case is a single round trip.
-            let view = try await client.withConnection { try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: $0) }
-            return StoredResponse(status: 201, body: try render(view), replayed: false)
+            let recorded = try await client.withConnection { try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: $0) }
+            return (recorded, false)
         }
         return try await client.transaction(logger: logger) { connection in
-            try await Idempotency.run(on: connection, accountID: accountID, key: idempotencyKey, requestHash: requestHash, logger: logger) {
-                let view = try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: connection)
-                return (201, try render(view))
+            let (recorded, replayed) = try await Idempotency.run(on: connection, accountID: accountID, once: once, logger: logger) {
+                try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: connection)
             }
+            return (recorded, replayed)
         }
     }
 
@@ -246,7 +244,7 @@ public struct ProgressRepository: Sendable {
     /// nothing supersedes; two unique indexes keep that to one per cell (one first entry, each
     /// entry corrected at most once), so a write that loses a race to another fails instead of
     /// forking the history, and is answered like one that came second.
-    func insert(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntryView {
+    func insert(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntry {
         let audited = AuditEvent.json(Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence,
                                               correctionReason: entry.correctionReason))
         let statement = RecordValue(entry: entry, accountID: accountID, requestID: requestID, action: entry.supersedes == nil ? "report" : "correct",
@@ -264,7 +262,7 @@ public struct ProgressRepository: Sendable {
             if entry.supersedes == nil, let current = outcome.current { throw ProgressWriteError.valueExists(current: current) }
             throw ProgressWriteError.notCurrent(current: outcome.current)
         }
-        return ProgressEntryView(id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
+        return ProgressEntry(id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
                                  period: entry.period.code, value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: labels.enteredBy, enteredAt: enteredAt,
                                  supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
     }

@@ -1,6 +1,6 @@
 /// `body`'s result, or nil when `limit` passes first; `body` is then cancelled, and awaited
 /// (waiting for a pooled connection honours the cancellation; statements end by their timeout).
-func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+public func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {

@@ -9,7 +9,7 @@ import UadeStorage
 ///
 /// A lock, not an actor: a hit is the common case on every request, and should not cost a hop
 /// to another executor.
-final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+public final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
         /// Loads under way: callers asking meanwhile share one instead of all loading.
@@ -25,15 +25,15 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     }
 
     private let state = NIOLockedValueBox(State())
-    let lifetime: Duration
-    let capacity: Int
+    public let lifetime: Duration
+    public let capacity: Int
     /// Whether an expired value is still answered, for at most one more `lifetime`, while a single
     /// load replaces it. Only for what decides no access: everyone asking would otherwise wait for
     /// that load each time the value expires.
-    let servesStaleWhileLoading: Bool
+    public let servesStaleWhileLoading: Bool
     private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(lifetime: Duration, capacity: Int = 10_000, servesStaleWhileLoading: Bool = false,
+    public init(lifetime: Duration, capacity: Int = 10_000, servesStaleWhileLoading: Bool = false,
          now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.lifetime = lifetime
         self.capacity = capacity
@@ -42,7 +42,7 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     }
 
     /// The cached value, or `load`'s, kept for `lifetime` when `keep` says so.
-    func value(for key: Key, keep: @escaping @Sendable (Value) -> Bool = { _ in true },
+    public func value(for key: Key, keep: @escaping @Sendable (Value) -> Bool = { _ in true },
                load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let now = now()
         let answer: Answer = state.withLockedValue { state in
@@ -100,7 +100,7 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     /// wait for a connection for minutes, and every later caller of its key with it. As long as
     /// the default request deadline: a burst of requests queued for the pool must not time out
     /// the load they all wait for (each caller stops waiting at its own deadline anyway).
-    static var loadTimeout: Duration { .seconds(30) }
+    public static var loadTimeout: Duration { .seconds(30) }
 
     private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let result: Result<Value, any Error>
@@ -121,7 +121,7 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
         return try result.get()
     }
 
-    func removeAll() {
+    public func removeAll() {
         state.withLockedValue { state in
             state.entries.removeAll()
             state.loading.removeAll()
@@ -131,21 +131,26 @@ final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
 }
 
 /// The caller behind an account, as of a day, cached briefly.
-struct CallerDirectory: Sendable {
-    struct Key: Hashable, Sendable {
-        let accountID: Int64
-        let day: Day
+public struct CallerDirectory: Sendable {
+    public struct Key: Hashable, Sendable {
+        public let accountID: Int64
+        public let day: Day
+
+        public init(accountID: Int64, day: Day) {
+            self.accountID = accountID
+            self.day = day
+        }
     }
 
-    let accounts: AccountRepository
-    let cache: ShortLivedCache<Key, Caller?>
+    public let accounts: AccountRepository
+    public let cache: ShortLivedCache<Key, Caller?>
 
-    init(accounts: AccountRepository, lifetime: Duration) {
+    public init(accounts: AccountRepository, lifetime: Duration) {
         self.accounts = accounts
         self.cache = ShortLivedCache(lifetime: lifetime)
     }
 
-    func caller(accountID: Int64, on day: Day) async throws -> Caller? {
+    public func caller(accountID: Int64, on day: Day) async throws -> Caller? {
         let accounts = self.accounts
         return try await cache.value(for: Key(accountID: accountID, day: day)) {
             try await accounts.caller(accountID: accountID, on: day)
@@ -157,16 +162,16 @@ struct CallerDirectory: Sendable {
 /// otherwise start with a lookup. Unknown tokens are not cached. A token revoked or an account
 /// disabled through this instance stops working at once (`forgetAll`); through another instance
 /// or the command line, within `lifetime`.
-struct TokenDirectory: Sendable {
-    let accounts: AccountRepository
-    let cache: ShortLivedCache<String, Int64?>
+public struct TokenDirectory: Sendable {
+    public let accounts: AccountRepository
+    public let cache: ShortLivedCache<String, Int64?>
 
-    init(accounts: AccountRepository, lifetime: Duration) {
+    public init(accounts: AccountRepository, lifetime: Duration) {
         self.accounts = accounts
         self.cache = ShortLivedCache(lifetime: lifetime)
     }
 
-    func account(forToken token: String) async throws -> Int64? {
+    public func account(forToken token: String) async throws -> Int64? {
         let accounts = self.accounts
         // Keyed by the token's hash, as it is stored: the cache holds no usable secret.
         return try await cache.value(for: Secrets.sha256Hex(token), keep: { $0 != nil }) {
@@ -174,18 +179,24 @@ struct TokenDirectory: Sendable {
         }
     }
 
-    func forgetAll() {
+    public func forgetAll() {
         cache.removeAll()
     }
 }
 
 /// What account changes must clear at once on this instance.
-struct AccessCaches: Sendable {
-    let tokens: TokenDirectory
-    let callers: CallerDirectory
-    let ownedCells: OwnedCells
+public struct AccessCaches: Sendable {
+    public let tokens: TokenDirectory
+    public let callers: CallerDirectory
+    public let ownedCells: OwnedCells
 
-    func forgetAll() {
+    public init(tokens: TokenDirectory, callers: CallerDirectory, ownedCells: OwnedCells) {
+        self.tokens = tokens
+        self.callers = callers
+        self.ownedCells = ownedCells
+    }
+
+    public func forgetAll() {
         tokens.forgetAll()
         callers.cache.removeAll()
         ownedCells.cache.removeAll()
@@ -195,17 +206,17 @@ struct AccessCaches: Sendable {
 /// Indicators by code with what validating a value for them needs, cached briefly: the catalogue
 /// changes between terms, values every minute, and each reported value would otherwise start
 /// with this lookup.
-struct IndicatorDirectory: Sendable {
-    let progress: ProgressRepository
-    let cache: ShortLivedCache<String, IndicatorContext?>
+public struct IndicatorDirectory: Sendable {
+    public let progress: ProgressRepository
+    public let cache: ShortLivedCache<String, IndicatorContext?>
 
-    init(progress: ProgressRepository, lifetime: Duration) {
+    public init(progress: ProgressRepository, lifetime: Duration) {
         self.progress = progress
         // The catalogue changes between terms; what a write checks is checked again by the database.
         self.cache = ShortLivedCache(lifetime: lifetime, servesStaleWhileLoading: true)
     }
 
-    func context(code: String) async throws -> IndicatorContext? {
+    public func context(code: String) async throws -> IndicatorContext? {
         let progress = self.progress
         return try await cache.value(for: code, keep: { $0 != nil }) { try await progress.indicatorContext(code: code) }
     }
@@ -215,19 +226,28 @@ struct IndicatorDirectory: Sendable {
 /// names: a few thousand rows that take tens of milliseconds to gather and change only with the
 /// catalogue or ownership. Kept briefly per caller, so that paging through them reads only the
 /// page's latest values (always read live).
-struct OwnedCells: Sendable {
-    struct Key: Hashable, Sendable {
-        let accountID: Int64
-        let day: Day
-        let sectionCode: String?
-        let indicatorCode: String?
-        let periods: [String]
-        let language: Language
+public struct OwnedCells: Sendable {
+    public struct Key: Hashable, Sendable {
+        public let accountID: Int64
+        public let day: Day
+        public let sectionCode: String?
+        public let indicatorCode: String?
+        public let periods: [String]
+        public let language: Language
+
+        public init(accountID: Int64, day: Day, sectionCode: String?, indicatorCode: String?, periods: [String], language: Language) {
+            self.accountID = accountID
+            self.day = day
+            self.sectionCode = sectionCode
+            self.indicatorCode = indicatorCode
+            self.periods = periods
+            self.language = language
+        }
     }
 
-    let cache: ShortLivedCache<Key, [DueItem]>
+    public let cache: ShortLivedCache<Key, [DueItem]>
 
-    init(lifetime: Duration) {
+    public init(lifetime: Duration) {
         // A frame is a few hundred kilobytes: keep a few hundred owners' at most. Stale while
         // reloading, because every page of that owner would otherwise wait for the reload each
         // time the frame expires; role changes through the API clear it at once.
