@@ -10,7 +10,7 @@ let package = Package(
     name: "uade",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "uade", targets: ["uade"]),
+        .executable(name: "uade", targets: ["uade"])
     ],
     dependencies: [
         // HTTP server, routing, request contexts, test client.

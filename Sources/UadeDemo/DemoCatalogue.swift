@@ -50,8 +50,9 @@ struct DemoCatalogue: Sendable {
 
     static func load() throws -> DemoCatalogue {
         func rows(_ name: String, _ ext: String, separator: Character) throws -> [[String]] {
-            guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources/demo")
-                ?? Bundle.module.url(forResource: name, withExtension: ext)
+            guard
+                let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources/demo")
+                    ?? Bundle.module.url(forResource: name, withExtension: ext)
             else { throw Failure.resourceMissing("\(name).\(ext)") }
             let text = try String(contentsOf: url, encoding: .utf8)
             return text.split(separator: "\n").dropFirst().map { line in
@@ -60,8 +61,9 @@ struct DemoCatalogue: Sendable {
         }
         let territories = try rows("kz-territories", "csv", separator: ",").enumerated().map { index, f in
             guard f.count == 6, let kind = TerritoryKind(rawValue: f[2]) else { throw Failure.badRow(file: "kz-territories.csv", line: index + 2) }
-            return TerritoryRow(kato: f[0].isEmpty ? nil : f[0], parentKATO: f[1].isEmpty ? nil : f[1], kind: kind,
-                                name: LocalizedText(kk: f[3], ru: f[4], en: f[5]))
+            return TerritoryRow(
+                kato: f[0].isEmpty ? nil : f[0], parentKATO: f[1].isEmpty ? nil : f[1], kind: kind,
+                name: LocalizedText(kk: f[3], ru: f[4], en: f[5]))
         }
         let sections = try rows("sections", "tsv", separator: "\t").enumerated().map { index, f in
             guard f.count == 6, let position = Int(f[1]) else { throw Failure.badRow(file: "sections.tsv", line: index + 2) }
@@ -69,12 +71,13 @@ struct DemoCatalogue: Sendable {
         }
         let indicators = try rows("indicators", "tsv", separator: "\t").enumerated().map { index, f in
             guard f.count == 12, let direction = Direction(rawValue: f[3]), let aggregation = Aggregation(rawValue: f[4]),
-                  let accumulation = Accumulation(rawValue: f[5]), let periodicity = Periodicity(rawValue: f[6]),
-                  let base = Double(f[7]), let goal = Double(f[8])
+                let accumulation = Accumulation(rawValue: f[5]), let periodicity = Periodicity(rawValue: f[6]),
+                let base = Double(f[7]), let goal = Double(f[8])
             else { throw Failure.badRow(file: "indicators.tsv", line: index + 2) }
-            return IndicatorRow(code: f[0], section: f[1], unit: f[2], direction: direction, aggregation: aggregation,
-                                accumulation: accumulation, periodicity: periodicity, base: base, goal: goal,
-                                name: LocalizedText(kk: f[9], ru: f[10], en: f[11]))
+            return IndicatorRow(
+                code: f[0], section: f[1], unit: f[2], direction: direction, aggregation: aggregation,
+                accumulation: accumulation, periodicity: periodicity, base: base, goal: goal,
+                name: LocalizedText(kk: f[9], ru: f[10], en: f[11]))
         }
         return DemoCatalogue(territories: territories, sections: sections, indicators: indicators)
     }

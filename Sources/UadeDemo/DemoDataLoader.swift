@@ -89,7 +89,8 @@ public struct DemoDataLoader: Sendable {
     }
 
     static func summary(_ connection: PostgresConnection, logger: Logger) async throws -> DemoSummary {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT (SELECT count(*) FROM territories), (SELECT count(*) FROM programmes), (SELECT count(*) FROM sections),
                    (SELECT count(*) FROM indicators), (SELECT count(*) FROM targets), (SELECT count(*) FROM measures),
                    (SELECT count(*) FROM measure_status_updates), (SELECT count(*) FROM people),
@@ -98,9 +99,10 @@ public struct DemoDataLoader: Sendable {
             """, logger: logger)
         var s = DemoSummary()
         for try await r in rows.decode((Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int).self) {
-            s = DemoSummary(territories: r.0, programmes: r.1, sections: r.2, indicators: r.3, targets: r.4, measures: r.5,
-                            measureStatusUpdates: r.6, people: r.7, sectionOwners: r.8, indicatorOwners: r.9,
-                            progressEntries: r.10, corrections: r.11)
+            s = DemoSummary(
+                territories: r.0, programmes: r.1, sections: r.2, indicators: r.3, targets: r.4, measures: r.5,
+                measureStatusUpdates: r.6, people: r.7, sectionOwners: r.8, indicatorOwners: r.9,
+                progressEntries: r.10, corrections: r.11)
         }
         return s
     }
@@ -147,8 +149,10 @@ private struct DemoWriter {
         var idsByKATO: [String: Int64] = [:]
         for row in catalogue.territories {
             let parent = row.parentKATO.flatMap { idsByKATO[$0] }
-            let validFrom = row.kato.map { newRegions.contains($0) } == true ? Day(year: 2022, month: 6, day: 8)! : Day(year: 1991, month: 12, day: 16)!
-            let rows = try await connection.query("""
+            let validFrom =
+                row.kato.map { newRegions.contains($0) } == true ? Day(year: 2022, month: 6, day: 8)! : Day(year: 1991, month: 12, day: 16)!
+            let rows = try await connection.query(
+                """
                 INSERT INTO territories (kato, kind, parent_id, name_kk, name_ru, name_en, valid_from)
                 VALUES (\(row.kato), \(row.kind.rawValue), \(parent), \(row.name.kk ?? ""), \(row.name.ru ?? ""), \(row.name.en), \(validFrom))
                 RETURNING id
@@ -175,7 +179,8 @@ private struct DemoWriter {
     // MARK: Programme, sections, indicators
 
     mutating func writeProgramme() async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end)
             VALUES (\(DemoDataLoader.programmeCode), 'republic', \(republicID),
                     '«AMANAT» партиясының сайлауалды бағдарламасын іске асырудың жол картасы 2022–2026',
@@ -187,7 +192,8 @@ private struct DemoWriter {
         for try await id in rows.decode(Int64.self) { programmeID = id }
 
         for section in catalogue.sections {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO sections (programme_id, code, name_kk, name_ru, name_en, socially_sensitive, position)
                 VALUES (\(programmeID), \(section.code), \(section.name.kk ?? ""), \(section.name.ru ?? ""), \(section.name.en),
                         \(section.sociallySensitive), \(section.position))
@@ -196,7 +202,8 @@ private struct DemoWriter {
             for try await id in rows.decode(Int64.self) { sectionIDs[section.code] = id }
         }
         for (position, indicator) in catalogue.indicators.enumerated() {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO indicators (section_id, code, name_kk, name_ru, name_en, unit, direction, aggregation, accumulation, periodicity, position)
                 VALUES (\(sectionIDs[indicator.section]!), \(indicator.code), \(indicator.name.kk ?? ""), \(indicator.name.ru ?? ""),
                         \(indicator.name.en), \(indicator.unit), \(indicator.direction.rawValue), \(indicator.aggregation.rawValue),
@@ -241,7 +248,10 @@ private struct DemoWriter {
     mutating func writeTargets() async throws {
         let periodsQ = Period.all(.quarterly, from: DemoDataLoader.termStart, through: DemoDataLoader.termEnd)
         let periodsY = Period.all(.yearly, from: DemoDataLoader.termStart, through: DemoDataLoader.termEnd)
-        var indicatorColumn: [Int64] = [], territoryColumn: [Int64] = [], periodColumn: [String] = [], valueColumn: [Double] = []
+        var indicatorColumn: [Int64] = []
+        var territoryColumn: [Int64] = []
+        var periodColumn: [String] = []
+        var valueColumn: [Double] = []
 
         for indicator in catalogue.indicators {
             let periods = indicator.periodicity == .quarterly ? periodsQ : periodsY
@@ -270,12 +280,13 @@ private struct DemoWriter {
                 var trajectory: [Period: Double] = [:]
                 for period in periods {
                     let values = kids.compactMap { byTerritory[$0]?[period] }
-                    let combined: Double = switch indicator.aggregation {
-                    case .sum: values.reduce(0, +)
-                    case .average, .none: values.reduce(0, +) / Double(max(values.count, 1))
-                    case .min: values.min() ?? 0
-                    case .max: values.max() ?? 0
-                    }
+                    let combined: Double =
+                        switch indicator.aggregation {
+                        case .sum: values.reduce(0, +)
+                        case .average, .none: values.reduce(0, +) / Double(max(values.count, 1))
+                        case .min: values.min() ?? 0
+                        case .max: values.max() ?? 0
+                        }
                     trajectory[period] = Self.round(combined, for: indicator.unit)
                 }
                 byTerritory[territory.id] = trajectory
@@ -290,7 +301,8 @@ private struct DemoWriter {
                 }
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO targets (indicator_id, territory_id, period_start, value)
             SELECT * FROM unnest(\(indicatorColumn)::bigint[], \(territoryColumn)::bigint[], \(periodColumn)::date[], \(valueColumn)::float8[])
             """, logger: logger)
@@ -304,52 +316,75 @@ private struct DemoWriter {
             [.republic, .region, .cityRepublican].contains($0.row.kind) || $0.parent == kyzylorda
         }
         var code = 0
-        var sectionColumn: [Int64] = [], territoryColumn: [Int64] = [], codeColumn: [String] = []
-        var kk: [String] = [], ru: [String] = [], en: [String] = [], deadlines: [String] = [], executors: [String] = []
+        var sectionColumn: [Int64] = []
+        var territoryColumn: [Int64] = []
+        var codeColumn: [String] = []
+        var kk: [String] = []
+        var ru: [String] = []
+        var en: [String] = []
+        var deadlines: [String] = []
+        var executors: [String] = []
         var plans: [(code: String, deadline: Day)] = []
         for territory in withMeasures {
             for template in DemoMeasures.templates {
                 // Districts carry only the first measure of each section.
                 if territory.row.kind == .district || territory.row.kind == .city,
-                   DemoMeasures.templates.first(where: { $0.section == template.section })?.text != template.text { continue }
+                    DemoMeasures.templates.first(where: { $0.section == template.section })?.text != template.text
+                {
+                    continue
+                }
                 code += 1
                 let deadline = Day(daysSinceEpoch: DemoDataLoader.termStart.daysSinceEpoch + Int(random.uniform(60...1780)))
                 let measureCode = "M-\(String(format: "%04d", code))"
                 sectionColumn.append(sectionIDs[template.section]!)
                 territoryColumn.append(territory.id)
                 codeColumn.append(measureCode)
-                kk.append(template.text.kk ?? ""); ru.append(template.text.ru ?? ""); en.append(template.text.en ?? "")
+                kk.append(template.text.kk ?? "")
+                ru.append(template.text.ru ?? "")
+                en.append(template.text.en ?? "")
                 deadlines.append(deadline.iso)
                 executors.append(template.executor)
                 plans.append((measureCode, deadline))
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO measures (section_id, territory_id, code, text_kk, text_ru, text_en, deadline, executor)
             SELECT * FROM unnest(\(sectionColumn)::bigint[], \(territoryColumn)::bigint[], \(codeColumn)::text[],
                                  \(kk)::text[], \(ru)::text[], \(en)::text[], \(deadlines)::date[], \(executors)::text[])
             """, logger: logger)
 
         // Status history: most measures past their deadline are done, some are late or cancelled.
-        var updateCodes: [String] = [], statuses: [String] = [], reasons: [String] = [], times: [Date] = []
+        var updateCodes: [String] = []
+        var statuses: [String] = []
+        var reasons: [String] = []
+        var times: [Date] = []
         let cutoff = DemoDataLoader.historyCutoff
         for plan in plans {
             let started = Day(daysSinceEpoch: plan.deadline.daysSinceEpoch - Int(random.uniform(60...200)))
             guard started < cutoff else { continue }
             let roll = random.uniform(0...1)
-            updateCodes.append(plan.code); statuses.append("in_progress"); reasons.append(""); times.append(Self.instant(started, hour: 10))
+            updateCodes.append(plan.code)
+            statuses.append("in_progress")
+            reasons.append("")
+            times.append(Self.instant(started, hour: 10))
             if plan.deadline < cutoff {
                 if roll < 0.72 {
                     let done = Day(daysSinceEpoch: plan.deadline.daysSinceEpoch - Int(random.uniform(0...40)))
-                    updateCodes.append(plan.code); statuses.append("done"); reasons.append(""); times.append(Self.instant(max(done, started.adding(days: 1)), hour: 16))
+                    updateCodes.append(plan.code)
+                    statuses.append("done")
+                    reasons.append("")
+                    times.append(Self.instant(max(done, started.adding(days: 1)), hour: 16))
                 } else if roll < 0.77 {
-                    updateCodes.append(plan.code); statuses.append("cancelled")
+                    updateCodes.append(plan.code)
+                    statuses.append("cancelled")
                     reasons.append("Қаржыландыру қайта бөлінді / Финансирование перераспределено решением маслихата")
                     times.append(Self.instant(plan.deadline.adding(days: -10), hour: 12))
                 }
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO measure_status_updates (measure_id, status, reason, entered_at)
             SELECT m.id, u.status, nullif(u.reason, ''), u.entered_at
               FROM unnest(\(updateCodes)::text[], \(statuses)::text[], \(reasons)::text[], \(times)::timestamptz[])
@@ -372,7 +407,8 @@ private struct DemoWriter {
             return DemoNames.name(personNumber)
         }
         func insertPerson(_ name: LocalizedText, position: LocalizedText, territory: Int64?) async throws -> Int64 {
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO people (name_kk, name_ru, name_en, position_kk, position_ru, position_en, territory_id)
                 VALUES (\(name.kk ?? ""), \(name.ru ?? ""), \(name.en), \(position.kk), \(position.ru), \(position.en), \(territory))
                 RETURNING id
@@ -383,19 +419,22 @@ private struct DemoWriter {
 
         // Bureau members: one owns every socially sensitive section (housing since its handover on
         // 2024-07-01), another the business section; the rest of the sections have no owner.
-        let bureau = LocalizedText(kk: "Саяси кеңес Бюросының мүшесі", ru: "Член Бюро Политического совета", en: "Member of the Political Council Bureau")
+        let bureau = LocalizedText(
+            kk: "Саяси кеңес Бюросының мүшесі", ru: "Член Бюро Политического совета", en: "Member of the Political Council Bureau")
         let socialOwner = try await insertPerson(nextName(), position: bureau, territory: republicID)
         let businessOwner = try await insertPerson(nextName(), position: bureau, territory: republicID)
         let housingBefore = try await insertPerson(nextName(), position: bureau, territory: republicID)
         let handover = Day(year: 2024, month: 7, day: 1)!
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO section_owners (section_id, person_id, valid_from, valid_to)
             VALUES (\(sectionIDs["HOUSING"]!), \(housingBefore), \(DemoDataLoader.termStart), \(handover))
             """, logger: logger)
         for section in catalogue.sections where section.sociallySensitive || section.code == "BUSINESS" {
             let owner = section.sociallySensitive ? socialOwner : businessOwner
             let from = section.code == "HOUSING" ? handover : DemoDataLoader.termStart
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO section_owners (section_id, person_id, valid_from) VALUES (\(sectionIDs[section.code]!), \(owner), \(from))
                 """, logger: logger)
         }
@@ -405,11 +444,12 @@ private struct DemoWriter {
         let council = LocalizedText(kk: "Саяси кеңес мүшесі", ru: "Член Политического совета", en: "Member of the Political Council")
         var members: [Int64: [Int64]] = [:]
         for territory in territories {
-            let count = switch territory.row.kind {
-            case .republic: 3
-            case .region, .cityRepublican: 2
-            default: 1
-            }
+            let count =
+                switch territory.row.kind {
+                case .republic: 3
+                case .region, .cityRepublican: 2
+                default: 1
+                }
             for _ in 0..<count {
                 members[territory.id, default: []].append(try await insertPerson(nextName(), position: council, territory: territory.id))
             }
@@ -429,7 +469,9 @@ private struct DemoWriter {
         // Most indicator × territory pairs have an owner; some gaps are left on purpose, and all
         // of "public reception offices" in Aral District is unowned.
         let aral = territoryID(named: "Aral District")
-        var indicatorColumn: [Int64] = [], territoryColumn: [Int64] = [], personColumn: [Int64] = []
+        var indicatorColumn: [Int64] = []
+        var territoryColumn: [Int64] = []
+        var personColumn: [Int64] = []
         for territory in territories {
             let people = members[territory.id] ?? []
             guard !people.isEmpty else { continue }
@@ -441,7 +483,8 @@ private struct DemoWriter {
                 personColumn.append(people[index * people.count / catalogue.indicators.count])
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from)
             SELECT i, t, p, \(DemoDataLoader.termStart) FROM unnest(\(indicatorColumn)::bigint[], \(territoryColumn)::bigint[], \(personColumn)::bigint[]) AS u(i, t, p)
             """, logger: logger)
@@ -463,11 +506,14 @@ private struct DemoWriter {
         ]
         for (username, role, territory) in accounts {
             var accountID: Int64 = 0
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 INSERT INTO accounts (username, password_hash, person_id, preferred_lang)
                 VALUES (\(username), \(DemoDataLoader.demoPasswordHash), \(demoPeople[username]), 'ru') RETURNING id
-                """, logger: logger).decode(Int64.self) { accountID = id }
-            try await connection.query("""
+                """, logger: logger
+            ).decode(Int64.self) { accountID = id }
+            try await connection.query(
+                """
                 INSERT INTO account_roles (account_id, role, territory_id) VALUES (\(accountID), \(role.rawValue), \(territory))
                 """, logger: logger)
         }
@@ -480,10 +526,14 @@ private struct DemoWriter {
         let silentDistrict = territoryID(named: "Zhalagash District")
         let kyzylorda = territories.first { $0.row.kato == "430000000" }!.id
         var reporters = reportingLeaves
-        reporters.append(kyzylorda) // reports its own figure too, for reconciliation
+        reporters.append(kyzylorda)  // reports its own figure too, for reconciliation
 
-        var indicatorColumn: [Int64] = [], territoryColumn: [Int64] = [], periodColumn: [String] = []
-        var valueColumn: [Double] = [], commentColumn: [String] = [], timeColumn: [Date] = []
+        var indicatorColumn: [Int64] = []
+        var territoryColumn: [Int64] = []
+        var periodColumn: [String] = []
+        var valueColumn: [Double] = []
+        var commentColumn: [String] = []
+        var timeColumn: [Date] = []
         var corrections: [(index: Int, value: Double, at: Date)] = []
 
         for indicator in catalogue.indicators {
@@ -529,7 +579,11 @@ private struct DemoWriter {
                         let corrected = DemoWriter.round(value * random.uniform(0.9...1.1), for: unit)
                         let correctedOn = reportedOn.adding(days: Int(random.uniform(5...40)))
                         if correctedOn < cutoff {
-                            corrections.append((valueColumn.count - 1, unit == "percent" ? min(100, corrected) : corrected, DemoWriter.instant(correctedOn, hour: 15)))
+                            corrections.append(
+                                (
+                                    valueColumn.count - 1, unit == "percent" ? min(100, corrected) : corrected,
+                                    DemoWriter.instant(correctedOn, hour: 15)
+                                ))
                         }
                     }
                 }
@@ -538,13 +592,22 @@ private struct DemoWriter {
         let ids = try await insertEntries(indicatorColumn, territoryColumn, periodColumn, valueColumn, commentColumn, timeColumn)
 
         // Corrections supersede the original entry and say why.
-        var supersedes: [Int64] = [], cI: [Int64] = [], cT: [Int64] = [], cP: [String] = [], cV: [Double] = [], cAt: [Date] = []
+        var supersedes: [Int64] = []
+        var cI: [Int64] = []
+        var cT: [Int64] = []
+        var cP: [String] = []
+        var cV: [Double] = []
+        var cAt: [Date] = []
         for correction in corrections {
             supersedes.append(ids[correction.index])
-            cI.append(indicatorColumn[correction.index]); cT.append(territoryColumn[correction.index]); cP.append(periodColumn[correction.index])
-            cV.append(correction.value); cAt.append(correction.at)
+            cI.append(indicatorColumn[correction.index])
+            cT.append(territoryColumn[correction.index])
+            cP.append(periodColumn[correction.index])
+            cV.append(correction.value)
+            cAt.append(correction.at)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, entered_at, supersedes_id, correction_reason, comment)
             SELECT i, t, p, v, a, s, 'Статистика органдарының нақтыланған деректері / Уточнённые данные органов статистики', NULL
               FROM unnest(\(cI)::bigint[], \(cT)::bigint[], \(cP)::date[], \(cV)::float8[], \(cAt)::timestamptz[], \(supersedes)::bigint[])
@@ -560,7 +623,8 @@ private struct DemoWriter {
     ]
 
     func insertEntries(_ i: [Int64], _ t: [Int64], _ p: [String], _ v: [Double], _ c: [String], _ a: [Date]) async throws -> [Int64] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, entered_at)
             SELECT i, t, p, v, nullif(c, ''), a FROM unnest(\(i)::bigint[], \(t)::bigint[], \(p)::date[], \(v)::float8[], \(c)::text[], \(a)::timestamptz[])
                    WITH ORDINALITY AS u(i, t, p, v, c, a, n)

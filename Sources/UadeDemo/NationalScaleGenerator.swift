@@ -38,7 +38,8 @@ public struct NationalScaleGenerator: Sendable {
     }
 
     public func counts() async throws -> Counts {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT (SELECT count(*) FROM territories), (SELECT count(*) FROM indicators), (SELECT count(*) FROM targets),
                    (SELECT count(*) FROM progress_entries), (SELECT count(*) FROM indicator_owners)
             """, logger: logger)
@@ -64,7 +65,8 @@ public struct NationalScaleGenerator: Sendable {
         }
         try await client.withConnection { connection in
             progress("national: clearing the database")
-            try await connection.query("""
+            try await connection.query(
+                """
                 TRUNCATE audit_log, progress_entries, measure_status_updates, measures, indicator_owners, section_owners,
                          account_roles, accounts, people, targets, indicators, sections, programmes, territories, installation_facts
                          RESTART IDENTITY CASCADE
@@ -78,7 +80,8 @@ public struct NationalScaleGenerator: Sendable {
             let parentsInFile = Set(catalogue.territories.compactMap(\.parentKATO))
             for row in catalogue.territories {
                 let parent = row.parentKATO.flatMap { idsByKATO[$0] }
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     INSERT INTO territories (kato, kind, parent_id, name_kk, name_ru, name_en)
                     VALUES (\(row.kato), \(row.kind.rawValue), \(parent), \(row.name.kk ?? ""), \(row.name.ru ?? ""), \(row.name.en))
                     RETURNING id
@@ -95,7 +98,8 @@ public struct NationalScaleGenerator: Sendable {
                 let share = synthetic / regionsWithoutDistricts.count + (regionIndex < synthetic % regionsWithoutDistricts.count ? 1 : 0)
                 for _ in 0..<share {
                     syntheticNumber += 1
-                    let rows = try await connection.query("""
+                    let rows = try await connection.query(
+                        """
                         INSERT INTO territories (kind, parent_id, name_kk, name_ru, name_en)
                         VALUES ('district', \(region), \("Синтетикалық аудан \(syntheticNumber)"), \("Синтетический район \(syntheticNumber)"), \("Synthetic District \(syntheticNumber)"))
                         RETURNING id
@@ -107,19 +111,23 @@ public struct NationalScaleGenerator: Sendable {
 
             // One roadmap, 20 sections, 2,000 indicators of every kind.
             var programmeID: Int64 = 0
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end)
                 VALUES (\(Self.programmeCode), 'republic', \(territoryIDs[0]), 'Ұлттық ауқымдағы синтетикалық жол картасы',
                         'Синтетическая дорожная карта национального масштаба', 'Synthetic national-scale roadmap',
                         DATE '2022-01-01', DATE '2026-12-31')
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { programmeID = id }
-            try await connection.query("""
+                """, logger: logger
+            ).decode(Int64.self) { programmeID = id }
+            try await connection.query(
+                """
                 INSERT INTO sections (programme_id, code, name_kk, name_ru, name_en, socially_sensitive, position)
                 SELECT \(programmeID), 'S' || lpad(n::text, 2, '0'), n || '-бөлім', 'Раздел ' || n, 'Section ' || n, n <= 8, n
                   FROM generate_series(1, \(Self.sectionCount)) AS n
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO indicators (section_id, code, name_kk, name_ru, name_en, unit, direction, aggregation, accumulation, periodicity, position)
                 SELECT s.id, 'N' || lpad(n::text, 4, '0'), n || '-көрсеткіш', 'Показатель ' || n, 'Indicator ' || n,
                        (ARRAY['count', 'percent', 'person', 'km', 'tenge_mln'])[1 + n % 5],
@@ -160,25 +168,35 @@ public struct NationalScaleGenerator: Sendable {
                         for (p, period) in periodText.enumerated() {
                             let target = cumulative ? base * (p + 1) / 4 : (percent ? min(100, base + p) : base + p * 3)
                             if phase == "targets" {
-                                buffer.writeBytes(indicatorText); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeBytes(territoryText); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeBytes(period); buffer.writeInteger(UInt8(ascii: "\t"))
-                                Self.writeInt(target, to: &buffer); buffer.writeInteger(UInt8(ascii: "\n"))
+                                buffer.writeBytes(indicatorText)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(territoryText)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(period)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                Self.writeInt(target, to: &buffer)
+                                buffer.writeInteger(UInt8(ascii: "\n"))
                                 targetRows += 1
                             } else if p < Self.reportedQuarters {
                                 let raw = cumulative ? Double(base) / 4 * performance : Double(target) * performance
                                 let value = percent ? min(100, Int(raw)) : Int(raw)
-                                buffer.writeBytes(indicatorText); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeBytes(territoryText); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeBytes(period); buffer.writeInteger(UInt8(ascii: "\t"))
-                                Self.writeInt(value, to: &buffer); buffer.writeInteger(UInt8(ascii: "\t"))
-                                buffer.writeBytes(reportedText[p]); buffer.writeInteger(UInt8(ascii: "\n"))
+                                buffer.writeBytes(indicatorText)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(territoryText)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(period)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                Self.writeInt(value, to: &buffer)
+                                buffer.writeInteger(UInt8(ascii: "\t"))
+                                buffer.writeBytes(reportedText[p])
+                                buffer.writeInteger(UInt8(ascii: "\n"))
                                 entryRows += 1
                             }
                         }
                     }
                     let rows = buffer
-                    let columns = phase == "targets"
+                    let columns =
+                        phase == "targets"
                         ? ["indicator_id", "territory_id", "period_start", "value"]
                         : ["indicator_id", "territory_id", "period_start", "value", "entered_at"]
                     try await connection.copyFrom(table: phase, columns: columns, logger: logger) { writer in
@@ -194,17 +212,20 @@ public struct NationalScaleGenerator: Sendable {
             }
 
             // One Political Council member per territory owns its indicators there; every tenth is left unowned.
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO people (name_kk, name_ru, name_en, territory_id)
                 SELECT 'Саяси кеңес мүшесі ' || id, 'Член Политсовета ' || id, 'Council member ' || id, id FROM territories
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from)
                 SELECT i.id, p.territory_id, p.id, DATE '2022-01-01'
                   FROM indicators i CROSS JOIN people p
                  WHERE (i.id + p.territory_id) % 10 <> 0
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO section_owners (section_id, person_id, valid_from)
                 SELECT s.id, (SELECT min(id) FROM people), DATE '2022-01-01' FROM sections s WHERE s.socially_sensitive
                 """, logger: logger)

@@ -104,13 +104,16 @@ public struct CSVTable: Sendable {
         // Blank lines (often at the end) are not records.
         rows.removeAll { $0.fields.allSatisfy { $0.trimmingWhitespace().isEmpty } }
         guard let header = rows.first else { throw .empty }
-        return CSVTable(header: header.fields.map { $0.trimmingWhitespace().lowercased() }, records: Array(rows.dropFirst()), separator: separator,
-                        headerStrayQuoteField: header.strayQuoteField)
+        return CSVTable(
+            header: header.fields.map { $0.trimmingWhitespace().lowercased() }, records: Array(rows.dropFirst()), separator: separator,
+            headerStrayQuoteField: header.strayQuoteField)
     }
 
     /// The separator the header line uses most, outside quotes: `;` or `,`.
     static func detectSeparator(_ scalars: Substring.UnicodeScalarView) -> Character {
-        var semicolons = 0, commas = 0, inQuotes = false
+        var semicolons = 0
+        var commas = 0
+        var inQuotes = false
         for c in scalars {
             if c == "\"" { inQuotes.toggle() }
             if inQuotes { continue }

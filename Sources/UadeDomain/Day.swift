@@ -10,7 +10,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     /// Returns nil for impossible dates (2023-02-29, month 13, …).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= Day.daysIn(month: month, year: year)
+            day >= 1, day <= Day.daysIn(month: month, year: year)
         else { return nil }
         self.year = year
         self.month = month
@@ -22,8 +22,8 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
         // Digits only: `Int` would also take a sign ("2024-+1-01").
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            parts.allSatisfy({ $0.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }

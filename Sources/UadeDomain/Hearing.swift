@@ -47,9 +47,11 @@ public struct Hearing: Sendable, Hashable, Identifiable {
     public let status: HearingStatus
     public let officials: [Official]
 
-    public init(id: ID, programmeID: Programme.ID, faction: Faction, factionTerritoryID: Territory.ID, heldOn: Day, title: String,
-                territoryID: Territory.ID, depth: Int, sectionsChoice: SectionsChoice, sectionIDs: [Section.ID], runID: Int64,
-                status: HearingStatus, officials: [Official]) {
+    public init(
+        id: ID, programmeID: Programme.ID, faction: Faction, factionTerritoryID: Territory.ID, heldOn: Day, title: String,
+        territoryID: Territory.ID, depth: Int, sectionsChoice: SectionsChoice, sectionIDs: [Section.ID], runID: Int64,
+        status: HearingStatus, officials: [Official]
+    ) {
         self.id = id
         self.programmeID = programmeID
         self.faction = faction

@@ -65,8 +65,10 @@ public struct Indicator: Sendable, Hashable, Identifiable {
     public let accumulation: Accumulation
     public let periodicity: Periodicity
 
-    public init(id: ID, sectionID: Section.ID, code: String, name: LocalizedText, unit: String, direction: Direction,
-                aggregation: Aggregation, accumulation: Accumulation, periodicity: Periodicity) {
+    public init(
+        id: ID, sectionID: Section.ID, code: String, name: LocalizedText, unit: String, direction: Direction,
+        aggregation: Aggregation, accumulation: Accumulation, periodicity: Periodicity
+    ) {
         self.id = id
         self.sectionID = sectionID
         self.code = code

@@ -40,7 +40,8 @@ public enum ProgressRules {
             return FieldProblem(field: field, reason: "indicator \(indicator.code) is reported \(indicator.periodicity.rawValue): give \(expected)")
         }
         guard programme.covers(period) else {
-            return FieldProblem(field: field, reason: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)")
+            return FieldProblem(
+                field: field, reason: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)")
         }
         return nil
     }
@@ -51,11 +52,11 @@ public enum ProgressRules {
         cleaned = String(cleaned.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" })
         guard !cleaned.isEmpty else { return nil }
         if cleaned.contains(",") {
-            guard !cleaned.contains(".") , cleaned.filter({ $0 == "," }).count == 1 else { return nil }
+            guard !cleaned.contains("."), cleaned.filter({ $0 == "," }).count == 1 else { return nil }
             cleaned = cleaned.replacingOccurrences(of: ",", with: ".")
         }
         guard cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+" || $0 == "e" || $0 == "E") }),
-              let value = Double(cleaned), value.isFinite
+            let value = Double(cleaned), value.isFinite
         else { return nil }
         return value
     }

@@ -66,8 +66,10 @@ public struct EvaluationRunner: Sendable {
 
     /// - Parameters:
     ///   - recorded: called with the run's id once it is recorded as running (before the work).
-    public func run(_ request: EvaluationRequest, recorded: @Sendable (Int64) -> Void = { _ in },
-                    progress: @Sendable (String) -> Void = { _ in }) async throws -> EvaluationSummary {
+    public func run(
+        _ request: EvaluationRequest, recorded: @Sendable (Int64) -> Void = { _ in },
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> EvaluationSummary {
         let started = ContinuousClock.now
         let programmes = ProgrammeRepository(client: client, logger: logger)
         let programme: Programme
@@ -89,7 +91,8 @@ public struct EvaluationRunner: Sendable {
         }
         let policy = EvaluationPolicy(asOf: request.asOf, graceDays: request.graceDays)
 
-        let repository = self.repository, logger = self.logger
+        let repository = self.repository
+        let logger = self.logger
         // Every statement on the run's connection goes through `unlessClosed`: the run holds that
         // connection throughout, and PostgresNIO would leave it waiting forever if it closed.
         return try await client.withConnection { connection in
@@ -100,19 +103,26 @@ public struct EvaluationRunner: Sendable {
             var runID: Int64?
             do {
                 let id = try await connection.unlessClosed("recording the run") { [scopeRoot] in
-                    try await repository.begin(programmeID: programme.id, territoryID: scopeRoot, policy: policy, startedBy: request.startedBy, on: $0)
+                    try await repository.begin(
+                        programmeID: programme.id, territoryID: scopeRoot, policy: policy, startedBy: request.startedBy, on: $0)
                 }
                 runID = id
                 recorded(id)
                 progress("run \(id): \(programme.code) as of \(policy.asOf.iso)\(scopeRoot.map { " for territory \($0)" } ?? "")")
-                try await connection.unlessClosed("starting the run's transaction") { try await $0.query("BEGIN", logger: logger); try await $0.query("SET LOCAL statement_timeout = '60min'", logger: logger) }
-                let outcome = try await evaluate(runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
-                                                 connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
-                progress("run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"
-                         + " after \(Self.seconds(since: started))")
+                try await connection.unlessClosed("starting the run's transaction") {
+                    try await $0.query("BEGIN", logger: logger)
+                    try await $0.query("SET LOCAL statement_timeout = '60min'", logger: logger)
+                }
+                let outcome = try await evaluate(
+                    runID: id, programme: programme, policy: policy, tree: tree, scope: scope,
+                    connection: connection, progress: { progress("\($0) after \(Self.seconds(since: started))") })
+                progress(
+                    "run \(id): flags \(outcome.flagsOpened) opened, \(outcome.flagsReopened) reopened, \(outcome.flagsResolved) resolved"
+                        + " after \(Self.seconds(since: started))")
                 try await connection.unlessClosed("completing the run") { connection in
-                    try await repository.complete(runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
-                                                  fingerprint: outcome.fingerprint, on: connection)
+                    try await repository.complete(
+                        runID: id, counts: outcome.counts, measureCounts: outcome.measureCounts,
+                        fingerprint: outcome.fingerprint, on: connection)
                     try await connection.query("COMMIT", logger: logger)
                     try await repository.unlock(programmeID: programme.id, on: connection)
                 }
@@ -156,14 +166,18 @@ public struct EvaluationRunner: Sendable {
         var flagsResolved = 0
     }
 
-    private func evaluate(runID: Int64, programme: Programme, policy: EvaluationPolicy, tree: TerritoryTree, scope: Set<Territory.ID>?,
-                          connection: PostgresConnection, progress: @Sendable (String) -> Void) async throws -> Outcome {
+    private func evaluate(
+        runID: Int64, programme: Programme, policy: EvaluationPolicy, tree: TerritoryTree, scope: Set<Territory.ID>?,
+        connection: PostgresConnection, progress: @Sendable (String) -> Void
+    ) async throws -> Outcome {
         let indicators = try await repository.indicators(programmeID: programme.id)
         let sectionOwners = try await repository.sectionOwners(programmeID: programme.id, on: policy.asOf)
         let indicatorOwners = try await repository.indicatorOwners(programmeID: programme.id, on: policy.asOf)
         let cutoff = Self.cutoff(for: policy.asOf)
         let scopeList = scope.map { Array($0).sorted() }
-        let bottomUp = tree.byID.keys.sorted { depth(of: $0, in: tree) > depth(of: $1, in: tree) || (depth(of: $0, in: tree) == depth(of: $1, in: tree) && $0 < $1) }
+        let bottomUp = tree.byID.keys.sorted {
+            depth(of: $0, in: tree) > depth(of: $1, in: tree) || (depth(of: $0, in: tree) == depth(of: $1, in: tree) && $0 < $1)
+        }
 
         var outcome = Outcome()
         var hasher = SHA256()
@@ -179,12 +193,16 @@ public struct EvaluationRunner: Sendable {
             Task {
                 let targetFacts = try await repository.facts(indicatorID: indicator.id, territories: scopeList, cutoff: cutoff)
                 let existingFlags = try await repository.flags(indicatorID: indicator.id, territories: flagTerritories)
-                let rows = IndicatorEvaluation(indicator: indicator, facts: targetFacts, tree: tree, bottomUp: bottomUp, policy: policy,
-                                               sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners).rows()
+                let rows = IndicatorEvaluation(
+                    indicator: indicator, facts: targetFacts, tree: tree, bottomUp: bottomUp, policy: policy,
+                    sectionOwner: sectionOwners[indicator.sectionID], owners: indicatorOwners
+                ).rows()
                 var found: [FlagIdentity] = []
                 for row in rows {
-                    for kind in FlagKind.raised(by: row.judgement.status, reconciliation: row.reconciliation, outlier: row.outlier,
-                                                owned: row.indicatorOwner != nil) {
+                    for kind in FlagKind.raised(
+                        by: row.judgement.status, reconciliation: row.reconciliation, outlier: row.outlier,
+                        owned: row.indicatorOwner != nil)
+                    {
                         found.append(FlagIdentity(territoryID: row.territoryID, periodStart: row.judgement.period.start, kind: kind))
                     }
                 }
@@ -319,8 +337,10 @@ struct IndicatorEvaluation {
             let children = (tree.children[territory] ?? []).compactMap { effective[$0] }
             var points: [SeriesPoint] = []
             points.reserveCapacity(indices.count)
-            var rolledAt = [Bool](repeating: false, count: slots), disagreesAt = [Bool](repeating: false, count: slots)
-            var values = [Double?](repeating: nil, count: slots), own = [Double?](repeating: nil, count: slots)
+            var rolledAt = [Bool](repeating: false, count: slots)
+            var disagreesAt = [Bool](repeating: false, count: slots)
+            var values = [Double?](repeating: nil, count: slots)
+            var own = [Double?](repeating: nil, count: slots)
             for index in indices {
                 let fact = facts[index]
                 guard let period = periodOf[index] else { continue }
@@ -332,7 +352,9 @@ struct IndicatorEvaluation {
                 }
                 let value = rolled ?? fact.value
                 rolledAt[slot] = rolled != nil
-                disagreesAt[slot] = rolled.flatMap { r in fact.value.map { RollUp.disagrees(own: $0, rolledUp: r, tolerance: policy.reconciliationTolerance) } } ?? false
+                disagreesAt[slot] =
+                    rolled.flatMap { r in fact.value.map { RollUp.disagrees(own: $0, rolledUp: r, tolerance: policy.reconciliationTolerance) } }
+                    ?? false
                 if let value { values[slot] = value }
                 points.append(SeriesPoint(period: period, target: fact.target, value: value))
             }
@@ -349,13 +371,16 @@ struct IndicatorEvaluation {
                 var outlier = false
                 if let ownValue {
                     let peers = peersBySlot?[slot] ?? []
-                    outlier = Outliers.isOutlier(ownValue, against: history, threshold: policy.outlierThreshold)
+                    outlier =
+                        Outliers.isOutlier(ownValue, against: history, threshold: policy.outlierThreshold)
                         || Outliers.isOutlier(ownValue, against: peers, threshold: policy.outlierThreshold)
                     history.append(ownValue)
                 }
-                rows.append(ResultRow(indicatorID: indicator.id, territoryID: territory, judgement: judgement, rolledUp: inRange && rolledAt[slot],
-                                      ownValue: ownValue, reconciliation: inRange && disagreesAt[slot], outlier: outlier,
-                                      sectionOwner: sectionOwner, indicatorOwner: owner))
+                rows.append(
+                    ResultRow(
+                        indicatorID: indicator.id, territoryID: territory, judgement: judgement, rolledUp: inRange && rolledAt[slot],
+                        ownValue: ownValue, reconciliation: inRange && disagreesAt[slot], outlier: outlier,
+                        sectionOwner: sectionOwner, indicatorOwner: owner))
             }
         }
         // The written order is stable: territory, then period.

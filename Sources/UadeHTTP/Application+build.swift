@@ -14,7 +14,8 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = baseLogger ?? Logger(label: "uade")
     logger.logLevel = config.logLevel
-    let client = PostgresClient(configuration: config.database.serverClientConfiguration(statementTimeout: config.statementTimeout), backgroundLogger: logger)
+    let client = PostgresClient(
+        configuration: config.database.serverClientConfiguration(statementTimeout: config.statementTimeout), backgroundLogger: logger)
     var options = RouterOptions(secureCookies: config.secureCookies, today: today)
     options.requestTimeout = config.requestTimeout
     options.uploadTimeout = config.uploadTimeout
@@ -64,8 +65,10 @@ public struct RouterOptions: Sendable {
 /// The routes of the service, over a database client that someone else runs.
 /// `evaluations` is the service that runs evaluations started through the API; without one (a
 /// router tested on its own) runs are owned by a service nobody shuts down.
-public func buildRouter(client: PostgresClient, logger: Logger, options: RouterOptions = .init(),
-                        evaluations: EvaluationService? = nil) throws -> Router<AppRequestContext> {
+public func buildRouter(
+    client: PostgresClient, logger: Logger, options: RouterOptions = .init(),
+    evaluations: EvaluationService? = nil
+) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let territories = TerritoryRepository(client: client, logger: logger)
     let accounts = AccountRepository(client: client, logger: logger)
@@ -74,9 +77,10 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     let tokens = TokenDirectory(accounts: accounts, lifetime: options.cacheLifetime)
     let hasher = PasswordHasher(cost: options.bcryptCost)
     let pages = try PageRenderer()
-    router.add(middleware: ProblemMiddleware(unavailablePage: { request, context in
-        WebMiddleware.unavailablePage(request, context: context, pages: pages)
-    }))
+    router.add(
+        middleware: ProblemMiddleware(unavailablePage: { request, context in
+            WebMiddleware.unavailablePage(request, context: context, pages: pages)
+        }))
     router.add(middleware: DeadlineMiddleware(normal: options.requestTimeout, upload: options.uploadTimeout))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
@@ -100,7 +104,8 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
         }
         let body = HealthDTO(status: healthy ? "ok" : "unavailable", database: healthy ? "reachable" : "unreachable")
         let data = try JSONEncoder().encode(body)
-        return Response(status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(bytes: data)))
+        return Response(
+            status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(bytes: data)))
     }
 
     let api = router.group("api/v1")
@@ -134,13 +139,15 @@ public func buildRouter(client: PostgresClient, logger: Logger, options: RouterO
     ProgressController(progress: progress, ownedCells: ownedCells, services: services, authorizer: authorizer, codes: codes, today: options.today)
         .addRoutes(to: api)
     MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
-    EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(to: api)
+    EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(
+        to: api)
     HearingsController(service: services.hearings).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))
     WebController(
-        pages: pages, services: services, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes, progress: progress,
+        pages: pages, services: services, accounts: accounts, authorizer: authorizer, territories: territories, programmes: programmes,
+        progress: progress,
         reads: reads, hearings: HearingRepository(client: client, logger: logger), dashboard: DashboardRepository(client: client, logger: logger),
         cookies: cookies, today: options.today
     ).addRoutes(to: web)

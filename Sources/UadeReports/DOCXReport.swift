@@ -29,8 +29,10 @@ public enum DOCXReport {
         }
         for (path, text) in parts {
             let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: modified,
-                                 permissions: 0o644, compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: modified,
+                permissions: 0o644, compressionMethod: .deflate
+            ) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -126,15 +128,20 @@ public enum DOCXReport {
 
     /// A table whose first row repeats on every page; `widths` in percent of the text width.
     static func table(header: [String], rows: [[String]], widths: [Int], numeric: Set<Int> = []) -> String {
-        let total = 9_638 // A4 text width in twentieths of a point with the margins below
+        let total = 9_638  // A4 text width in twentieths of a point with the margins below
         let columns = widths.map { total * $0 / 100 }
-        var t = "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
+        var t =
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>"
         for width in columns { t += "<w:gridCol w:w=\"\(width)\"/>" }
         t += "</w:tblGrid>"
         func cell(_ text: String, _ index: Int, header: Bool) -> String {
-            var c = "<w:tc><w:tcPr><w:tcW w:w=\"\(columns[index])\" w:type=\"dxa\"/>" + (header ? "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF1F5\"/>" : "") + "</w:tcPr><w:p>"
+            var c =
+                "<w:tc><w:tcPr><w:tcW w:w=\"\(columns[index])\" w:type=\"dxa\"/>"
+                + (header ? "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF1F5\"/>" : "") + "</w:tcPr><w:p>"
             if numeric.contains(index) && !header { c += "<w:pPr><w:jc w:val=\"right\"/></w:pPr>" }
-            c += "<w:r><w:rPr>" + (header ? "<w:b/>" : "") + "<w:sz w:val=\"16\"/></w:rPr><w:t xml:space=\"preserve\">\(x(text))</w:t></w:r></w:p></w:tc>"
+            c +=
+                "<w:r><w:rPr>" + (header ? "<w:b/>" : "")
+                + "<w:sz w:val=\"16\"/></w:rPr><w:t xml:space=\"preserve\">\(x(text))</w:t></w:r></w:p></w:tc>"
             return c
         }
         t += "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" + header.enumerated().map { cell($1, $0, header: true) }.joined() + "</w:tr>"
@@ -168,13 +175,16 @@ public enum DOCXReport {
         b += paragraph(report.summary.comparedWith ?? l(.noComparison), style: "Note")
         let largest = Double(max(1, report.summary.statuses.map(\.count).max() ?? 1))
         var summaryRows = report.summary.statuses.map { s -> [String] in
-            [sign(s.status) + s.label, n(Double(s.count)), n(s.share) + "%", s.previous.map { n(Double($0)) } ?? "—",
-             s.change.map { $0 > 0 ? "+\(n(Double($0)))" : n(Double($0)) } ?? "—",
-             String(repeating: "█", count: Int((Double(s.count) / largest * 30).rounded()))]
+            [
+                sign(s.status) + s.label, n(Double(s.count)), n(s.share) + "%", s.previous.map { n(Double($0)) } ?? "—",
+                s.change.map { $0 > 0 ? "+\(n(Double($0)))" : n(Double($0)) } ?? "—",
+                String(repeating: "█", count: Int((Double(s.count) / largest * 30).rounded())),
+            ]
         }
         summaryRows.append([l(.total), n(Double(report.summary.total)), "100%", "", "", ""])
-        b += table(header: [l(.status), l(.count), l(.share), l(.previous), l(.change), ""], rows: summaryRows,
-                   widths: [24, 12, 11, 12, 11, 30], numeric: [1, 2, 3, 4])
+        b += table(
+            header: [l(.status), l(.count), l(.share), l(.previous), l(.change), ""], rows: summaryRows,
+            widths: [24, 12, 11, 12, 11, 30], numeric: [1, 2, 3, 4])
 
         // 3. By section
         b += paragraph("3. \(l(.bySection))", style: "Heading1", pageBreakBefore: true)
@@ -182,12 +192,13 @@ public enum DOCXReport {
         for section in report.sections {
             b += paragraph("\(section.code). \(section.name)", style: "Heading2")
             b += paragraph("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))")
-            b += table(header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + Label.status($0).text(language) },
-                       rows: section.indicators.map { line in
-                           ["\(line.code) \(line.name), \(line.unit)", sign(line.status) + (line.statusLabel ?? "—")]
-                               + shown.map { n(Double(line.counts[$0.rawValue] ?? 0)) }
-                       },
-                       widths: [40, 15, 9, 9, 9, 9, 9], numeric: [2, 3, 4, 5, 6])
+            b += table(
+                header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + Label.status($0).text(language) },
+                rows: section.indicators.map { line in
+                    ["\(line.code) \(line.name), \(line.unit)", sign(line.status) + (line.statusLabel ?? "—")]
+                        + shown.map { n(Double(line.counts[$0.rawValue] ?? 0)) }
+                },
+                widths: [40, 15, 9, 9, 9, 9, 9], numeric: [2, 3, 4, 5, 6])
         }
 
         // 4. Missed and at risk
@@ -196,55 +207,78 @@ public enum DOCXReport {
         if report.slipping.isEmpty {
             b += paragraph(l(.nothingSlipping))
         } else {
-            b += table(header: [l(.indicator), l(.territory), l(.period), l(.status), l(.target), l(.actual), l(.gap), l(.councilMember), l(.explanation)],
-                       rows: report.slipping.map { item in
-                           ["\(item.indicatorCode) \(item.indicatorName)", item.territory, item.period, sign(item.status) + item.statusLabel, n(item.target),
-                            opt(item.actual ?? item.projected), item.gap.map { n($0) + " " + item.unit + (item.gapPercent.map { " (\(n($0))%)" } ?? "") } ?? "—",
-                            item.councilMember ?? "—",
-                            (item.explanation ?? "") + (item.coordinatorExplanation.map { " \(l(.coordinatorExplanation)): \($0)" } ?? "")]
-                       },
-                       widths: [17, 11, 7, 9, 8, 8, 10, 11, 19], numeric: [4, 5, 6])
+            b += table(
+                header: [l(.indicator), l(.territory), l(.period), l(.status), l(.target), l(.actual), l(.gap), l(.councilMember), l(.explanation)],
+                rows: report.slipping.map { item in
+                    [
+                        "\(item.indicatorCode) \(item.indicatorName)", item.territory, item.period, sign(item.status) + item.statusLabel,
+                        n(item.target),
+                        opt(item.actual ?? item.projected),
+                        item.gap.map { n($0) + " " + item.unit + (item.gapPercent.map { " (\(n($0))%)" } ?? "") } ?? "—",
+                        item.councilMember ?? "—",
+                        (item.explanation ?? "") + (item.coordinatorExplanation.map { " \(l(.coordinatorExplanation)): \($0)" } ?? ""),
+                    ]
+                },
+                widths: [17, 11, 7, 9, 8, 8, 10, 11, 19], numeric: [4, 5, 6])
         }
 
         // 5. Scorecards
         b += paragraph("5. \(l(.scorecards))", style: "Heading1", pageBreakBefore: true)
-        b += table(header: [l(.owner), l(.role), l(.itemsOwned), l(.achievedCount), l(.missedCount), l(.notReportedCount), l(.atRiskCount), l(.shareAchieved)],
-                   rows: report.scorecards.map { card in
-                       [card.owner, card.roleLabel, String(card.items), String(card.achieved), String(card.missed), String(card.notReported),
-                        String(card.atRisk), card.shareAchieved.map { n($0) + "%" } ?? "—"]
-                   },
-                   widths: [22, 16, 10, 10, 10, 11, 10, 11], numeric: [2, 3, 4, 5, 6, 7])
+        b += table(
+            header: [
+                l(.owner), l(.role), l(.itemsOwned), l(.achievedCount), l(.missedCount), l(.notReportedCount), l(.atRiskCount), l(.shareAchieved),
+            ],
+            rows: report.scorecards.map { card in
+                [
+                    card.owner, card.roleLabel, String(card.items), String(card.achieved), String(card.missed), String(card.notReported),
+                    String(card.atRisk), card.shareAchieved.map { n($0) + "%" } ?? "—",
+                ]
+            },
+            widths: [22, 16, 10, 10, 10, 11, 10, 11], numeric: [2, 3, 4, 5, 6, 7])
         b += paragraph(report.scorecardFormula, style: "Note")
 
         // 6. Measures and resolutions
         b += paragraph("6. \(l(.measures))", style: "Heading1", pageBreakBefore: true)
         for (title, rows, adopted) in [(Label.overdueMeasures, report.overdueMeasures, false), (.openResolutions, report.openResolutions, true)] {
             b += paragraph(l(title), style: "Heading2")
-            if rows.isEmpty { b += paragraph(l(.noneFound)); continue }
-            b += table(header: [l(.measure), l(.territory), l(.deadline), l(.executor), l(.verdict)] + (adopted ? [l(.adoptedAt)] : []),
-                       rows: rows.map { m in
-                           ["\(m.code): \(m.text)", m.territory, m.deadline, m.executor, m.verdictLabel] + (adopted ? [m.adoptedAt ?? ""] : [])
-                       },
-                       widths: adopted ? [30, 14, 11, 15, 12, 18] : [38, 16, 12, 20, 14])
+            if rows.isEmpty {
+                b += paragraph(l(.noneFound))
+                continue
+            }
+            b += table(
+                header: [l(.measure), l(.territory), l(.deadline), l(.executor), l(.verdict)] + (adopted ? [l(.adoptedAt)] : []),
+                rows: rows.map { m in
+                    ["\(m.code): \(m.text)", m.territory, m.deadline, m.executor, m.verdictLabel] + (adopted ? [m.adoptedAt ?? ""] : [])
+                },
+                widths: adopted ? [30, 14, 11, 15, 12, 18] : [38, 16, 12, 20, 14])
         }
 
         // 7. Data quality
         let q = report.dataQuality
         b += paragraph("7. \(l(.dataQuality))", style: "Heading1", pageBreakBefore: true)
-        b += table(header: [l(.dataQuality), l(.count)],
-                   rows: [[l(.notReportedItems), n(Double(q.notReported))], [l(.reconciliationFlags), n(Double(q.reconciliation))],
-                          [l(.outlierFlags), n(Double(q.outliers))], [l(.unownedItems), n(Double(q.unowned))]],
-                   widths: [70, 30], numeric: [1])
+        b += table(
+            header: [l(.dataQuality), l(.count)],
+            rows: [
+                [l(.notReportedItems), n(Double(q.notReported))], [l(.reconciliationFlags), n(Double(q.reconciliation))],
+                [l(.outlierFlags), n(Double(q.outliers))], [l(.unownedItems), n(Double(q.unowned))],
+            ],
+            widths: [70, 30], numeric: [1])
         if !q.rows.isEmpty {
-            b += table(header: [l(.kind), l(.indicator), l(.territory), l(.period), l(.actual), l(.target)],
-                       rows: q.rows.map { [$0.kindLabel, "\($0.indicatorCode) \($0.indicatorName)", $0.territory, $0.period, opt($0.value), opt($0.target)] },
-                       widths: [18, 34, 18, 10, 10, 10], numeric: [4, 5])
+            b += table(
+                header: [l(.kind), l(.indicator), l(.territory), l(.period), l(.actual), l(.target)],
+                rows: q.rows.map {
+                    [$0.kindLabel, "\($0.indicatorCode) \($0.indicatorName)", $0.territory, $0.period, opt($0.value), opt($0.target)]
+                },
+                widths: [18, 34, 18, 10, 10, 10], numeric: [4, 5])
         }
         if !q.unownedBySection.isEmpty {
             b += paragraph(l(.unownedItems), style: "Heading2")
-            b += table(header: [l(.sections), l(.sectionWithoutBureauMember), l(.itemsWithoutCouncilMember), l(.total)],
-                       rows: q.unownedBySection.map { [$0.section, $0.bureauMemberMissing ? "✖" : "—", String($0.itemsWithoutCouncilMember), String($0.items)] },
-                       widths: [46, 18, 22, 14], numeric: [2, 3])
+            b += table(
+                header: [l(.sections), l(.sectionWithoutBureauMember), l(.itemsWithoutCouncilMember), l(.total)],
+                rows: q.unownedBySection.map {
+                    [$0.section, $0.bureauMemberMissing ? "✖" : "—", String($0.itemsWithoutCouncilMember), String($0.items)]
+                },
+                widths: [46, 18, 22, 14], numeric: [2, 3])
         }
 
         // 8. Questions

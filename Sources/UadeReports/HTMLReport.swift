@@ -56,19 +56,24 @@ public enum HTMLReport {
 
         // 1. Cover
         h += "<header class=\"cover\">\n<p class=\"note\">\(l(.reportKind))</p>\n<h1>\(e(c.title))</h1>\n<dl>\n"
-        let coverRows: [(Label, String)] = [
-            (.faction, "\(c.faction), \(c.factionTerritory)"), (.hearingDate, c.heldOn), (.hearingStatus, c.status),
-            (.scope, c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(Label.depthNote.text(language)) (\(c.depth))" : "")),
-            (.sections, c.sections), (.programme, c.programme), (.asOf, c.asOf), (.run, String(c.runId)),
-            (.generated, c.generatedAt), (.runFingerprint, c.runFingerprint), (.fingerprint, c.fingerprint),
-        ] + (c.partForSections.map { [(.partFor, $0.joined(separator: "; "))] } ?? [])
+        let coverRows: [(Label, String)] =
+            [
+                (.faction, "\(c.faction), \(c.factionTerritory)"), (.hearingDate, c.heldOn), (.hearingStatus, c.status),
+                (
+                    .scope,
+                    c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(Label.depthNote.text(language)) (\(c.depth))" : "")
+                ),
+                (.sections, c.sections), (.programme, c.programme), (.asOf, c.asOf), (.run, String(c.runId)),
+                (.generated, c.generatedAt), (.runFingerprint, c.runFingerprint), (.fingerprint, c.fingerprint),
+            ] + (c.partForSections.map { [(.partFor, $0.joined(separator: "; "))] } ?? [])
         for (label, value) in coverRows { h += "<dt>\(l(label))</dt><dd>\(e(value))</dd>\n" }
         h += "</dl>\n</header>\n"
 
         // 2. Summary
         h += "<section class=\"part\" id=\"summary\">\n<h2>2. \(l(.summary))</h2>\n"
         h += "<p class=\"note\">\(e(report.summary.comparedWith ?? Label.noComparison.text(language)))</p>\n"
-        h += "<table>\n<thead><tr><th>\(l(.status))</th><th>\(l(.count))</th><th>\(l(.share))</th><th>\(l(.previous))</th><th>\(l(.change))</th></tr></thead>\n<tbody>\n"
+        h +=
+            "<table>\n<thead><tr><th>\(l(.status))</th><th>\(l(.count))</th><th>\(l(.share))</th><th>\(l(.previous))</th><th>\(l(.change))</th></tr></thead>\n<tbody>\n"
         for s in report.summary.statuses {
             let change = s.change.map { $0 > 0 ? "+\(n(Double($0)))" : n(Double($0)) } ?? "—"
             h += "<tr><td>\(status(s.status, s.label))</td><td class=\"n\">\(n(Double(s.count)))</td><td class=\"n\">\(n(s.share))%</td>"
@@ -100,12 +105,14 @@ public enum HTMLReport {
         if report.slipping.isEmpty {
             h += "<p>\(l(.nothingSlipping))</p>\n"
         } else {
-            h += "<table>\(columns([15, 9, 6, 8, 6, 6, 7, 5, 9, 10, 19]))\n<thead><tr><th>\(l(.indicator))</th><th>\(l(.territory))</th><th>\(l(.period))</th><th>\(l(.status))</th>"
+            h +=
+                "<table>\(columns([15, 9, 6, 8, 6, 6, 7, 5, 9, 10, 19]))\n<thead><tr><th>\(l(.indicator))</th><th>\(l(.territory))</th><th>\(l(.period))</th><th>\(l(.status))</th>"
             h += "<th>\(l(.target))</th><th>\(l(.actual))</th><th>\(l(.gap))</th><th>\(l(.gapPercent))</th><th>\(l(.trend))</th>"
             h += "<th>\(l(.councilMember))</th><th>\(l(.explanation))</th></tr></thead>\n<tbody>\n"
             for item in report.slipping {
                 h += "<tr><td>\(e(item.indicatorCode)) \(e(item.indicatorName))</td><td>\(e(item.territory))</td><td>\(item.period)</td>"
-                h += "<td>\(status(item.status, item.statusLabel))</td><td class=\"n\">\(n(item.target))</td><td class=\"n\">\(opt(item.actual ?? item.projected))</td>"
+                h +=
+                    "<td>\(status(item.status, item.statusLabel))</td><td class=\"n\">\(n(item.target))</td><td class=\"n\">\(opt(item.actual ?? item.projected))</td>"
                 h += "<td class=\"n\">\(item.gap.map { n($0) + " " + e(item.unit) } ?? "—")</td><td class=\"n\">\(opt(item.gapPercent))</td>"
                 h += "<td>\(Charts.sparkline(item.trend, width: 90, height: 24))</td><td>\(e(item.councilMember ?? "—"))</td>"
                 h += "<td>\(e(item.explanation ?? ""))"
@@ -119,7 +126,8 @@ public enum HTMLReport {
         // 5. Scorecards
         h += "<section class=\"part\" id=\"scorecards\">\n<h2>5. \(l(.scorecards))</h2>\n"
         h += "<table>\n<thead><tr><th>\(l(.owner))</th><th>\(l(.role))</th><th>\(l(.itemsOwned))</th><th>\(l(.achievedCount))</th>"
-        h += "<th>\(l(.missedCount))</th><th>\(l(.notReportedCount))</th><th>\(l(.atRiskCount))</th><th>\(l(.shareAchieved))</th></tr></thead>\n<tbody>\n"
+        h +=
+            "<th>\(l(.missedCount))</th><th>\(l(.notReportedCount))</th><th>\(l(.atRiskCount))</th><th>\(l(.shareAchieved))</th></tr></thead>\n<tbody>\n"
         for card in report.scorecards {
             h += "<tr><td>\(e(card.owner))</td><td>\(e(card.roleLabel))</td><td class=\"n\">\(card.items)</td><td class=\"n\">\(card.achieved)</td>"
             h += "<td class=\"n\">\(card.missed)</td><td class=\"n\">\(card.notReported)</td><td class=\"n\">\(card.atRisk)</td>"
@@ -131,11 +139,16 @@ public enum HTMLReport {
         h += "<section class=\"part\" id=\"measures\">\n<h2>6. \(l(.measures))</h2>\n"
         for (title, rows, adopted) in [(Label.overdueMeasures, report.overdueMeasures, false), (.openResolutions, report.openResolutions, true)] {
             h += "<h3>\(l(title))</h3>\n"
-            if rows.isEmpty { h += "<p>\(l(.noneFound))</p>\n"; continue }
-            h += "<table>\n<thead><tr><th>\(l(.measure))</th><th>\(l(.territory))</th><th>\(l(.deadline))</th><th>\(l(.executor))</th><th>\(l(.verdict))</th>"
+            if rows.isEmpty {
+                h += "<p>\(l(.noneFound))</p>\n"
+                continue
+            }
+            h +=
+                "<table>\n<thead><tr><th>\(l(.measure))</th><th>\(l(.territory))</th><th>\(l(.deadline))</th><th>\(l(.executor))</th><th>\(l(.verdict))</th>"
             h += adopted ? "<th>\(l(.adoptedAt))</th></tr></thead>\n<tbody>\n" : "</tr></thead>\n<tbody>\n"
             for m in rows {
-                h += "<tr><td>\(e(m.code)): \(e(m.text))</td><td>\(e(m.territory))</td><td>\(m.deadline)</td><td>\(e(m.executor))</td><td>\(e(m.verdictLabel))</td>"
+                h +=
+                    "<tr><td>\(e(m.code)): \(e(m.text))</td><td>\(e(m.territory))</td><td>\(m.deadline)</td><td>\(e(m.executor))</td><td>\(e(m.verdictLabel))</td>"
                 h += adopted ? "<td>\(e(m.adoptedAt ?? ""))</td></tr>\n" : "</tr>\n"
             }
             h += "</tbody>\n</table>\n"
@@ -145,22 +158,29 @@ public enum HTMLReport {
         // 7. Data quality
         let q = report.dataQuality
         h += "<section class=\"part wide\" id=\"quality\">\n<h2>7. \(l(.dataQuality))</h2>\n<table>\n<tbody>\n"
-        for (label, value) in [(Label.notReportedItems, q.notReported), (.reconciliationFlags, q.reconciliation), (.outlierFlags, q.outliers), (.unownedItems, q.unowned)] {
+        for (label, value) in [
+            (Label.notReportedItems, q.notReported), (.reconciliationFlags, q.reconciliation), (.outlierFlags, q.outliers),
+            (.unownedItems, q.unowned),
+        ] {
             h += "<tr><th>\(l(label))</th><td class=\"n\">\(n(Double(value)))</td></tr>\n"
         }
         h += "</tbody>\n</table>\n"
         if !q.rows.isEmpty {
-            h += "<table>\n<thead><tr><th>\(l(.kind))</th><th>\(l(.indicator))</th><th>\(l(.territory))</th><th>\(l(.period))</th><th>\(l(.actual))</th><th>\(l(.target))</th></tr></thead>\n<tbody>\n"
+            h +=
+                "<table>\n<thead><tr><th>\(l(.kind))</th><th>\(l(.indicator))</th><th>\(l(.territory))</th><th>\(l(.period))</th><th>\(l(.actual))</th><th>\(l(.target))</th></tr></thead>\n<tbody>\n"
             for row in q.rows {
-                h += "<tr><td>\(e(row.kindLabel))</td><td>\(e(row.indicatorCode)) \(e(row.indicatorName))</td><td>\(e(row.territory))</td><td>\(row.period)</td>"
+                h +=
+                    "<tr><td>\(e(row.kindLabel))</td><td>\(e(row.indicatorCode)) \(e(row.indicatorName))</td><td>\(e(row.territory))</td><td>\(row.period)</td>"
                 h += "<td class=\"n\">\(opt(row.value))</td><td class=\"n\">\(opt(row.target))</td></tr>\n"
             }
             h += "</tbody>\n</table>\n"
         }
         if !q.unownedBySection.isEmpty {
-            h += "<h3>\(l(.unownedItems))</h3>\n<table>\n<thead><tr><th>\(l(.sections))</th><th>\(l(.sectionWithoutBureauMember))</th><th>\(l(.itemsWithoutCouncilMember))</th><th>\(l(.total))</th></tr></thead>\n<tbody>\n"
+            h +=
+                "<h3>\(l(.unownedItems))</h3>\n<table>\n<thead><tr><th>\(l(.sections))</th><th>\(l(.sectionWithoutBureauMember))</th><th>\(l(.itemsWithoutCouncilMember))</th><th>\(l(.total))</th></tr></thead>\n<tbody>\n"
             for row in q.unownedBySection {
-                h += "<tr><td>\(e(row.section))</td><td>\(row.bureauMemberMissing ? "✖" : "—")</td><td class=\"n\">\(row.itemsWithoutCouncilMember)</td><td class=\"n\">\(row.items)</td></tr>\n"
+                h +=
+                    "<tr><td>\(e(row.section))</td><td>\(row.bureauMemberMissing ? "✖" : "—")</td><td class=\"n\">\(row.itemsWithoutCouncilMember)</td><td class=\"n\">\(row.items)</td></tr>\n"
             }
             h += "</tbody>\n</table>\n"
         }
@@ -171,7 +191,10 @@ public enum HTMLReport {
         if report.questions.isEmpty { h += "<p>\(l(.noOfficials))</p>\n" }
         for block in report.questions {
             h += "<h3>\(e(block.official)), \(e(block.office)) — \(e(block.territory))</h3>\n"
-            if block.questions.isEmpty { h += "<p>\(l(.noMissedItems))</p>\n"; continue }
+            if block.questions.isEmpty {
+                h += "<p>\(l(.noMissedItems))</p>\n"
+                continue
+            }
             h += "<ol class=\"questions\">\n"
             for question in block.questions { h += "<li>\(e(question))</li>\n" }
             h += "</ol>\n"

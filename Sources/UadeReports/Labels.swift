@@ -8,7 +8,8 @@ public enum Label: String, CaseIterable, Sendable {
     case runFingerprint, partFor
     case summary, status, count, share, previous, change, total, comparedWithHearing, comparedWithRun, noComparison
     case bySection, bureauMember, noBureauMember, indicator, unit, atTerritory, acrossTerritories, trend
-    case slipping, slippingNote, territory, period, target, actual, gap, gapPercent, councilMember, explanation, coordinatorExplanation, nothingSlipping
+    case slipping, slippingNote, territory, period, target, actual, gap, gapPercent, councilMember, explanation, coordinatorExplanation,
+        nothingSlipping
     case scorecards, owner, role, itemsOwned, achievedCount, missedCount, notReportedCount, atRiskCount, shareAchieved, scorecardFormula
     case roleBureau, roleCouncil
     case measures, overdueMeasures, openResolutions, measure, deadline, executor, verdict, adoptedAt, notJudgedYet, noneFound
@@ -59,7 +60,10 @@ public enum Label: String, CaseIterable, Sendable {
         .total: ("Барлығы", "Всего", "Total"),
         .comparedWithHearing: ("Алдыңғы тыңдаумен салыстыру", "Сравнение с предыдущим заслушиванием", "Compared with the previous hearing"),
         .comparedWithRun: ("Алдыңғы бағалаумен салыстыру", "Сравнение с предыдущей оценкой", "Compared with the previous run"),
-        .noComparison: ("Салыстыратын алдыңғы тыңдау немесе бағалау жоқ.", "Нет предыдущего заслушивания или оценки для сравнения.", "There is no earlier hearing or run to compare with."),
+        .noComparison: (
+            "Салыстыратын алдыңғы тыңдау немесе бағалау жоқ.", "Нет предыдущего заслушивания или оценки для сравнения.",
+            "There is no earlier hearing or run to compare with."
+        ),
         .bySection: ("Бөлімдер бойынша", "По разделам", "By section"),
         .bureauMember: ("Бюро мүшесі", "Член Бюро", "Bureau member"),
         .noBureauMember: ("Бюро мүшесі тағайындалмаған", "Член Бюро не назначен", "No Bureau member assigned"),
@@ -69,9 +73,11 @@ public enum Label: String, CaseIterable, Sendable {
         .acrossTerritories: ("Аумақтар бойынша", "По территориям", "Across territories"),
         .trend: ("Серпін", "Динамика", "Trend"),
         .slipping: ("Орындалмаған және тәуекел аймағындағы көрсеткіштер", "Недостигнутые показатели и показатели в зоне риска", "Missed and at risk"),
-        .slippingNote: ("Ең нашарлары бірінші: алдымен орындалмағандар, сосын тәуекелдегілер, артта қалу пайызы бойынша.",
-                        "Сначала худшие: недостигнутые, затем в зоне риска, по величине отставания в процентах.",
-                        "Worst first: missed, then at risk, each by the size of the gap in percent."),
+        .slippingNote: (
+            "Ең нашарлары бірінші: алдымен орындалмағандар, сосын тәуекелдегілер, артта қалу пайызы бойынша.",
+            "Сначала худшие: недостигнутые, затем в зоне риска, по величине отставания в процентах.",
+            "Worst first: missed, then at risk, each by the size of the gap in percent."
+        ),
         .territory: ("Аумақ", "Территория", "Territory"),
         .period: ("Кезең", "Период", "Period"),
         .target: ("Мақсат", "Цель", "Target"),
@@ -81,7 +87,10 @@ public enum Label: String, CaseIterable, Sendable {
         .councilMember: ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
         .explanation: ("Түсіндірме", "Пояснение", "Explanation"),
         .coordinatorExplanation: ("Үйлестірушінің түсіндірмесі", "Пояснение координатора", "Coordinator's explanation"),
-        .nothingSlipping: ("Орындалмаған немесе тәуекелдегі көрсеткіштер жоқ.", "Недостигнутых показателей и показателей в зоне риска нет.", "Nothing is missed or at risk."),
+        .nothingSlipping: (
+            "Орындалмаған немесе тәуекелдегі көрсеткіштер жоқ.", "Недостигнутых показателей и показателей в зоне риска нет.",
+            "Nothing is missed or at risk."
+        ),
         .scorecards: ("Жауаптылар бойынша көрсеткіштер", "Оценка ответственных", "Scorecards"),
         .owner: ("Жауапты", "Ответственный", "Owner"),
         .role: ("Рөлі", "Роль", "Role"),
@@ -91,14 +100,18 @@ public enum Label: String, CaseIterable, Sendable {
         .notReportedCount: ("Ұсынылмады", "Не представлено", "Not reported"),
         .atRiskCount: ("Тәуекелде", "В зоне риска", "At risk"),
         .shareAchieved: ("Орындалу үлесі", "Доля достигнутых", "Share achieved"),
-        .scorecardFormula: ("Орындалу үлесі = орындалды ÷ (орындалды + орындалмады + ұсынылмады); соңғы мерзімі өткен кезең бойынша, мерзімі келмегендер есептелмейді.",
-                            "Доля достигнутых = достигнуто ÷ (достигнуто + не достигнуто + не представлено); по последнему наступившему периоду, показатели без наступившего срока не учитываются.",
-                            "Share achieved = achieved ÷ (achieved + missed + not reported), judged on each item's latest due period; items with nothing due yet are left out."),
+        .scorecardFormula: (
+            "Орындалу үлесі = орындалды ÷ (орындалды + орындалмады + ұсынылмады); соңғы мерзімі өткен кезең бойынша, мерзімі келмегендер есептелмейді.",
+            "Доля достигнутых = достигнуто ÷ (достигнуто + не достигнуто + не представлено); по последнему наступившему периоду, показатели без наступившего срока не учитываются.",
+            "Share achieved = achieved ÷ (achieved + missed + not reported), judged on each item's latest due period; items with nothing due yet are left out."
+        ),
         .roleBureau: ("Бюро мүшесі", "Член Бюро", "Bureau member"),
         .roleCouncil: ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
         .measures: ("Іс-шаралар және қаулылар", "Мероприятия и постановления", "Measures and resolutions"),
         .overdueMeasures: ("Мерзімі өткен іс-шаралар", "Просроченные мероприятия", "Overdue measures"),
-        .openResolutions: ("Алдыңғы тыңдаулардың орындалмаған қаулылары", "Неисполненные постановления прошлых заслушиваний", "Unmet resolutions of earlier hearings"),
+        .openResolutions: (
+            "Алдыңғы тыңдаулардың орындалмаған қаулылары", "Неисполненные постановления прошлых заслушиваний", "Unmet resolutions of earlier hearings"
+        ),
         .measure: ("Іс-шара", "Мероприятие", "Measure"),
         .deadline: ("Мерзімі", "Срок", "Deadline"),
         .executor: ("Орындаушы", "Исполнитель", "Executor"),
@@ -115,12 +128,18 @@ public enum Label: String, CaseIterable, Sendable {
         .itemsWithoutCouncilMember: ("Саяси кеңес мүшесі жоқ", "Без члена Политсовета", "Without a Political Council member"),
         .sectionWithoutBureauMember: ("Бюро мүшесі жоқ бөлім", "Раздел без члена Бюро", "Section without a Bureau member"),
         .questions: ("Тыңдауға арналған сұрақтар", "Вопросы к заслушиванию", "Questions for the hearing"),
-        .questionsNote: ("Әр тыңдалатын лауазымды тұлғаға оның аумағындағы орындалмаған ең нашар көрсеткіштер бойынша (10-нан аспайды).",
-                         "Каждому заслушиваемому — по худшим недостигнутым показателям его территории (не более 10).",
-                         "For each official heard, on the worst missed items in their territory (at most 10)."),
-        .andMore: ("Тағы орындалмаған көрсеткіштер (4-бөлімді қараңыз)", "Ещё недостигнутых показателей (см. раздел 4)", "more missed items (see part 4)"),
+        .questionsNote: (
+            "Әр тыңдалатын лауазымды тұлғаға оның аумағындағы орындалмаған ең нашар көрсеткіштер бойынша (10-нан аспайды).",
+            "Каждому заслушиваемому — по худшим недостигнутым показателям его территории (не более 10).",
+            "For each official heard, on the worst missed items in their territory (at most 10)."
+        ),
+        .andMore: (
+            "Тағы орындалмаған көрсеткіштер (4-бөлімді қараңыз)", "Ещё недостигнутых показателей (см. раздел 4)", "more missed items (see part 4)"
+        ),
         .noOfficials: ("Тыңдалатын лауазымды тұлғалар көрсетілмеген.", "Заслушиваемые не указаны.", "No officials to be heard are listed."),
-        .noMissedItems: ("Бұл аумақта орындалмаған көрсеткіштер жоқ.", "Недостигнутых показателей на этой территории нет.", "No missed items in this territory."),
+        .noMissedItems: (
+            "Бұл аумақта орындалмаған көрсеткіштер жоқ.", "Недостигнутых показателей на этой территории нет.", "No missed items in this territory."
+        ),
         .page: ("Бет", "Страница", "Page"),
         .of: ("/", "из", "of"),
         .contents: ("Мазмұны", "Содержание", "Contents"),
@@ -165,22 +184,28 @@ public enum Label: String, CaseIterable, Sendable {
 
 /// The question put to an official about a missed item, with its numbers.
 enum QuestionText {
-    static func missed(indicator: String, territory: String, period: String, actual: String, target: String, unit: String,
-                       gapPercent: String?, language: Language) -> String {
-        let short = gapPercent.map { p in
-            switch language {
-            case .kk: " (артта қалу \(p)%)"
-            case .ru: " (отставание \(p)%)"
-            case .en: " (short by \(p)%)"
-            }
-        } ?? ""
+    static func missed(
+        indicator: String, territory: String, period: String, actual: String, target: String, unit: String,
+        gapPercent: String?, language: Language
+    ) -> String {
+        let short =
+            gapPercent.map { p in
+                switch language {
+                case .kk: " (артта қалу \(p)%)"
+                case .ru: " (отставание \(p)%)"
+                case .en: " (short by \(p)%)"
+                }
+            } ?? ""
         switch language {
         case .kk:
-            return "«\(indicator)» көрсеткіші бойынша «\(territory)» аумағында \(period) кезеңінде неге \(target) \(unit) мақсатқа қарсы \(actual) ғана орындалды\(short) және мақсатқа жету үшін қандай шаралар қабылданады?"
+            return
+                "«\(indicator)» көрсеткіші бойынша «\(territory)» аумағында \(period) кезеңінде неге \(target) \(unit) мақсатқа қарсы \(actual) ғана орындалды\(short) және мақсатқа жету үшін қандай шаралар қабылданады?"
         case .ru:
-            return "Почему по показателю «\(indicator)» по территории «\(territory)» за \(period) достигнуто \(actual) при цели \(target) \(unit)\(short) и какие меры будут приняты для её достижения?"
+            return
+                "Почему по показателю «\(indicator)» по территории «\(territory)» за \(period) достигнуто \(actual) при цели \(target) \(unit)\(short) и какие меры будут приняты для её достижения?"
         case .en:
-            return "Why did “\(indicator)” in \(territory) reach only \(actual) against a target of \(target) \(unit) for \(period)\(short), and what will be done to reach it?"
+            return
+                "Why did “\(indicator)” in \(territory) reach only \(actual) against a target of \(target) \(unit) for \(period)\(short), and what will be done to reach it?"
         }
     }
 }

@@ -20,11 +20,12 @@ public enum ReportBuilder {
 
         // 1. Cover
         let fingerprint = fingerprint(of: facts, standings: standings)
-        let sectionsText: String = switch facts.hearing.sectionsChoice {
-        case .all: l(.sectionsAll)
-        case .sociallySensitive: l(.sectionsSensitive)
-        case .chosen: facts.sections.map { $0.name.resolved(language) }.joined(separator: "; ")
-        }
+        let sectionsText: String =
+            switch facts.hearing.sectionsChoice {
+            case .all: l(.sectionsAll)
+            case .sociallySensitive: l(.sectionsSensitive)
+            case .chosen: facts.sections.map { $0.name.resolved(language) }.joined(separator: "; ")
+            }
         let cover = HearingReport.Cover(
             hearingId: facts.hearing.id, title: facts.hearing.title,
             faction: facts.hearing.faction == .mazhilis ? l(.factionMazhilis) : l(.factionMaslikhat),
@@ -45,9 +46,10 @@ public enum ReportBuilder {
             statuses: EvaluationStatus.allCases.map { status in
                 let count = counts[status, default: 0]
                 let before = previous.map { $0[status, default: 0] }
-                return HearingReport.StatusCount(status: status.rawValue, label: Label.status(status).text(language), count: count,
-                                                 share: total == 0 ? 0 : Double(count) / Double(total) * 100,
-                                                 previous: before, change: before.map { count - $0 })
+                return HearingReport.StatusCount(
+                    status: status.rawValue, label: Label.status(status).text(language), count: count,
+                    share: total == 0 ? 0 : Double(count) / Double(total) * 100,
+                    previous: before, change: before.map { count - $0 })
             },
             comparedWith: facts.comparison.map { comparison in
                 switch comparison.basis {
@@ -79,10 +81,11 @@ public enum ReportBuilder {
                     counts: statusDictionary(headlineCounts(group.map { standings[$0] })),
                     trend: trend(shown.series, asOf: facts.run.asOf))
             }
-            sectionBlocks.append(HearingReport.SectionBlock(
-                code: section.code, name: section.name.resolved(language), sociallySensitive: section.sociallySensitive,
-                bureauMember: section.bureauMember?.resolved(language),
-                counts: statusDictionary(headlineCounts(indexes.map { standings[$0] })), indicators: lines))
+            sectionBlocks.append(
+                HearingReport.SectionBlock(
+                    code: section.code, name: section.name.resolved(language), sociallySensitive: section.sociallySensitive,
+                    bureauMember: section.bureauMember?.resolved(language),
+                    counts: statusDictionary(headlineCounts(indexes.map { standings[$0] })), indicators: lines))
         }
 
         // 4. Missed and at risk, worst first
@@ -98,9 +101,11 @@ public enum ReportBuilder {
                 statusLabel: Label.status(status).text(language), unit: unit, target: point.target, actual: point.actual,
                 projected: point.projected, gap: point.gap, gapPercent: point.gapPercent, trend: trend(fact.series, asOf: facts.run.asOf),
                 councilMember: fact.councilMember?.resolved(language), bureauMember: fact.bureauMember?.resolved(language),
-                explanation: Explanation.sentence(.init(status: status, period: point.period, target: point.target, actual: point.actual,
-                                                        projected: point.projected, gap: point.gap, gapPercent: point.gapPercent, unit: unit,
-                                                        graceDays: facts.run.graceDays), in: language),
+                explanation: Explanation.sentence(
+                    .init(
+                        status: status, period: point.period, target: point.target, actual: point.actual,
+                        projected: point.projected, gap: point.gap, gapPercent: point.gapPercent, unit: unit,
+                        graceDays: facts.run.graceDays), in: language),
                 coordinatorExplanation: fact.explanations[point.period])
         }
         let worstFirst = { (a: Int, b: Int) -> Bool in
@@ -118,7 +123,10 @@ public enum ReportBuilder {
         let slipping = slippingIndexes.map(item)
 
         // 5. Scorecards
-        struct Tally { var name: LocalizedText; var items = 0, achieved = 0, missed = 0, notReported = 0, atRisk = 0 }
+        struct Tally {
+            var name: LocalizedText
+            var items = 0, achieved = 0, missed = 0, notReported = 0, atRisk = 0
+        }
         var bureau: [Int64: Tally] = [:]
         var council: [Int64: Tally] = [:]
         func count(_ tally: inout Tally, _ standing: Standing) {
@@ -138,9 +146,10 @@ public enum ReportBuilder {
         func cards(_ tallies: [Int64: Tally], role: String, label: Label) -> [HearingReport.Scorecard] {
             tallies.values.map { t in
                 let judged = t.achieved + t.missed + t.notReported
-                return HearingReport.Scorecard(role: role, roleLabel: l(label), owner: t.name.resolved(language), items: t.items, achieved: t.achieved,
-                                               missed: t.missed, notReported: t.notReported, atRisk: t.atRisk,
-                                               shareAchieved: judged == 0 ? nil : Double(t.achieved) / Double(judged) * 100)
+                return HearingReport.Scorecard(
+                    role: role, roleLabel: l(label), owner: t.name.resolved(language), items: t.items, achieved: t.achieved,
+                    missed: t.missed, notReported: t.notReported, atRisk: t.atRisk,
+                    shareAchieved: judged == 0 ? nil : Double(t.achieved) / Double(judged) * 100)
             }.sorted { a, b in
                 let (x, y) = (a.shareAchieved ?? .infinity, b.shareAchieved ?? .infinity)
                 return x != y ? x < y : a.owner < b.owner
@@ -150,28 +159,35 @@ public enum ReportBuilder {
 
         // 6. Measures and resolutions
         func measureRow(_ m: ReportFacts.MeasurePart) -> HearingReport.MeasureRow {
-            HearingReport.MeasureRow(code: m.code, text: m.text.resolved(language), territory: territoryName(m.territoryID), deadline: m.deadline.iso,
-                                     executor: m.executor, verdict: m.verdict?.rawValue, verdictLabel: Label.verdict(m.verdict).text(language),
-                                     adoptedAt: m.hearingTitle.map { title in "«\(title)»" + (m.hearingDate.map { ", \($0.iso)" } ?? "") })
+            HearingReport.MeasureRow(
+                code: m.code, text: m.text.resolved(language), territory: territoryName(m.territoryID), deadline: m.deadline.iso,
+                executor: m.executor, verdict: m.verdict?.rawValue, verdictLabel: Label.verdict(m.verdict).text(language),
+                adoptedAt: m.hearingTitle.map { title in "«\(title)»" + (m.hearingDate.map { ", \($0.iso)" } ?? "") })
         }
 
         // 7. Data quality
         var qualityRows: [HearingReport.QualityRow] = []
-        var reconciliation = 0, outliers = 0, unowned = 0
+        var reconciliation = 0
+        var outliers = 0
+        var unowned = 0
         for (index, fact) in facts.items.enumerated() {
             let name = fact.indicatorName.resolved(language)
             if standings[index].headline == .notReported, let point = standings[index].headlinePoint {
-                qualityRows.append(.init(kind: "not_reported", kindLabel: l(.notReportedItems), indicatorCode: fact.indicatorCode, indicatorName: name,
-                                         territory: territoryName(fact.territoryID), period: point.period.code, value: nil, target: point.target))
+                qualityRows.append(
+                    .init(
+                        kind: "not_reported", kindLabel: l(.notReportedItems), indicatorCode: fact.indicatorCode, indicatorName: name,
+                        territory: territoryName(fact.territoryID), period: point.period.code, value: nil, target: point.target))
             }
             // The latest verdict's flags: older periods' flags stay listed in the API (GET /flags).
             for point in [standings[index].headlinePoint].compactMap({ $0 }) where point.reconciliation || point.outlier {
                 if point.reconciliation { reconciliation += 1 }
                 if point.outlier { outliers += 1 }
                 let kind = point.reconciliation ? "reconciliation" : "outlier"
-                qualityRows.append(.init(kind: kind, kindLabel: l(point.reconciliation ? .reconciliationFlags : .outlierFlags),
-                                         indicatorCode: fact.indicatorCode, indicatorName: name, territory: territoryName(fact.territoryID),
-                                         period: point.period.code, value: point.actual, target: point.target))
+                qualityRows.append(
+                    .init(
+                        kind: kind, kindLabel: l(point.reconciliation ? .reconciliationFlags : .outlierFlags),
+                        indicatorCode: fact.indicatorCode, indicatorName: name, territory: territoryName(fact.territoryID),
+                        period: point.period.code, value: point.actual, target: point.target))
             }
             if fact.councilMemberID == nil || fact.bureauMemberID == nil { unowned += 1 }
         }
@@ -180,11 +196,13 @@ public enum ReportBuilder {
             let withoutCouncil = indexes.filter { facts.items[$0].councilMemberID == nil }.count
             let bureauMissing = section.sociallySensitive && section.bureauMember == nil
             guard withoutCouncil > 0 || bureauMissing else { return nil }
-            return .init(section: section.name.resolved(language), bureauMemberMissing: bureauMissing, itemsWithoutCouncilMember: withoutCouncil,
-                         items: indexes.count)
+            return .init(
+                section: section.name.resolved(language), bureauMemberMissing: bureauMissing, itemsWithoutCouncilMember: withoutCouncil,
+                items: indexes.count)
         }
-        let dataQuality = HearingReport.DataQuality(notReported: counts[.notReported, default: 0], reconciliation: reconciliation,
-                                                    outliers: outliers, unowned: unowned, rows: qualityRows, unownedBySection: unownedBySection)
+        let dataQuality = HearingReport.DataQuality(
+            notReported: counts[.notReported, default: 0], reconciliation: reconciliation,
+            outliers: outliers, unowned: unowned, rows: qualityRows, unownedBySection: unownedBySection)
 
         // 8. Questions, for each official, about the missed items of their territory
         var children: [Territory.ID: [Territory.ID]] = [:]
@@ -204,12 +222,14 @@ public enum ReportBuilder {
             let asked = theirs.prefix(questionsPerOfficial).map { index -> String in
                 let fact = facts.items[index]
                 let point = standings[index].headlinePoint!
-                return QuestionText.missed(indicator: fact.indicatorName.resolved(language), territory: territoryName(fact.territoryID),
-                                           period: point.period.code, actual: n(point.actual ?? 0), target: n(point.target),
-                                           unit: fact.unit.resolved(language), gapPercent: point.gapPercent.map(n), language: language)
+                return QuestionText.missed(
+                    indicator: fact.indicatorName.resolved(language), territory: territoryName(fact.territoryID),
+                    period: point.period.code, actual: n(point.actual ?? 0), target: n(point.target),
+                    unit: fact.unit.resolved(language), gapPercent: point.gapPercent.map(n), language: language)
             }
-            return HearingReport.QuestionBlock(official: official.name, office: official.office, territory: territoryName(official.territoryID),
-                                               questions: asked, more: theirs.count - asked.count)
+            return HearingReport.QuestionBlock(
+                official: official.name, office: official.office, territory: territoryName(official.territoryID),
+                questions: asked, more: theirs.count - asked.count)
         }
 
         return HearingReport(
@@ -247,7 +267,8 @@ public enum ReportBuilder {
         let standings = standings ?? facts.items.map { Standing(series: $0.series) }
         var text = ""
         let h = facts.hearing
-        text += "hearing|\(h.id)|\(h.title)|\(h.faction.rawValue)|\(h.heldOn.iso)|\(h.status.rawValue)|\(h.territoryID)|\(h.depth)|\(h.sectionsChoice.rawValue)\n"
+        text +=
+            "hearing|\(h.id)|\(h.title)|\(h.faction.rawValue)|\(h.heldOn.iso)|\(h.status.rawValue)|\(h.territoryID)|\(h.depth)|\(h.sectionsChoice.rawValue)\n"
         for o in h.officials { text += "official|\(o.name)|\(o.office)|\(o.territoryID)\n" }
         text += "run|\(facts.run.id)|\(facts.run.fingerprint)|\(facts.run.asOf.iso)|\(facts.run.graceDays)\n"
         text += "territories|\(facts.territories.map { String($0.id) }.joined(separator: ","))\n"
@@ -264,7 +285,8 @@ public enum ReportBuilder {
         for m in facts.openResolutions { text += "resolution|\(m.code)|\(m.verdict?.rawValue ?? "-")\n" }
         if let comparison = facts.comparison {
             text += "compared|\(comparison.basis)|"
-            text += headlineCounts(comparison.standings).sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",") + "\n"
+            text +=
+                headlineCounts(comparison.standings).sorted { $0.key < $1.key }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ",") + "\n"
         }
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }

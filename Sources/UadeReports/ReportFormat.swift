@@ -34,9 +34,11 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// The missed and at-risk list, one row per item, for spreadsheets. A byte-order mark and
 /// CRLF line ends so that Excel reads the Cyrillic text and the rows as such.
 public enum CSVReport {
-    static let columns = ["indicator_code", "indicator", "section", "territory_kato", "territory", "period", "status", "status_label", "unit",
-                          "target", "actual", "projected", "gap", "gap_percent", "council_member", "bureau_member", "explanation",
-                          "coordinator_explanation"]
+    static let columns = [
+        "indicator_code", "indicator", "section", "territory_kato", "territory", "period", "status", "status_label", "unit",
+        "target", "actual", "projected", "gap", "gap_percent", "council_member", "bureau_member", "explanation",
+        "coordinator_explanation",
+    ]
 
     public static func render(_ report: HearingReport) -> String {
         func number(_ value: Double?) -> CSVTable.Cell {

@@ -53,8 +53,10 @@ public struct AccountService: Sendable {
     /// them (callers, tokens) is read afresh at once.
     let accessChanged: @Sendable () -> Void
 
-    public init(client: PostgresClient, logger: Logger, policies: any PolicySource, hasher: PasswordHasher = PasswordHasher(),
-                accessChanged: @escaping @Sendable () -> Void = {}) {
+    public init(
+        client: PostgresClient, logger: Logger, policies: any PolicySource, hasher: PasswordHasher = PasswordHasher(),
+        accessChanged: @escaping @Sendable () -> Void = {}
+    ) {
         self.accounts = AccountRepository(client: client, logger: logger)
         self.policies = policies
         self.hasher = hasher
@@ -78,8 +80,9 @@ public struct AccountService: Sendable {
         try ServiceFailure.throwIfAny(account.validate())
         guard let username = account.username, let password = account.password else { throw ServiceFailure.invalid("username", "is required") }
         do {
-            return try await accounts.create(username: username, passwordHash: try await hasher.hash(password), personID: account.personID,
-                                             language: account.language, by: requester.accountID, requestID: requestID)
+            return try await accounts.create(
+                username: username, passwordHash: try await hasher.hash(password), personID: account.personID,
+                language: account.language, by: requester.accountID, requestID: requestID)
         } catch let error as AccountError {
             throw Self.failure(error)
         }
@@ -88,13 +91,16 @@ public struct AccountService: Sendable {
     /// Grants `role` over the territory named by KATO code or id (ignored for roles without one).
     /// - Throws: ``ServiceFailure``: `.invalid` naming `role` or `territory`, `.notFound` for an
     ///   unknown account, `.conflict` (`grant-exists`).
-    public func grant(username: String, role roleCode: String?, territory reference: String?, by requester: Requester, requestID: String?,
-                      unreadable: [FieldProblem] = []) async throws -> Int64 {
+    public func grant(
+        username: String, role roleCode: String?, territory reference: String?, by requester: Requester, requestID: String?,
+        unreadable: [FieldProblem] = []
+    ) async throws -> Int64 {
         try await requireManager(requester)
         var problems = unreadable
         let role = roleCode.flatMap(Role.init(rawValue:))
         if let roleCode, role == nil {
-            problems.append(FieldProblem(field: "role", reason: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(roleCode)'"))
+            problems.append(
+                FieldProblem(field: "role", reason: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(roleCode)'"))
         } else if roleCode == nil, !problems.contains(where: { $0.field == "role" }) {
             problems.append(FieldProblem(field: "role", reason: "is required"))
         }
@@ -108,8 +114,9 @@ public struct AccountService: Sendable {
         try ServiceFailure.throwIfAny(problems)
         guard let role else { throw ServiceFailure.invalid("role", "is required") }
         do {
-            let id = try await accounts.grant(username: username, role: role, territoryID: role.needsTerritory ? territoryID : nil,
-                                              by: requester.accountID, requestID: requestID)
+            let id = try await accounts.grant(
+                username: username, role: role, territoryID: role.needsTerritory ? territoryID : nil,
+                by: requester.accountID, requestID: requestID)
             accessChanged()
             return id
         } catch AccountError.grantExists {
@@ -147,8 +154,10 @@ public struct AccountService: Sendable {
     }
 
     /// A new API token; its secret is returned once and stored only as a hash.
-    public func createToken(username: String, name: String?, by requester: Requester, requestID: String?,
-                            unreadable: [FieldProblem] = []) async throws -> (id: Int64, secret: String) {
+    public func createToken(
+        username: String, name: String?, by requester: Requester, requestID: String?,
+        unreadable: [FieldProblem] = []
+    ) async throws -> (id: Int64, secret: String) {
         try await requireManager(requester)
         var problems = unreadable
         if name == nil, !problems.contains(where: { $0.field == "name" }) { problems.append(FieldProblem(field: "name", reason: "is required")) }
@@ -173,10 +182,12 @@ public struct AccountService: Sendable {
     static func failure(_ error: AccountError) -> ServiceFailure {
         switch error {
         case .usernameTaken(let name):
-            ServiceFailure(.conflict, code: "username-taken", detail: "an account '\(name)' exists",
-                           problems: [FieldProblem(field: "username", reason: "taken")])
+            ServiceFailure(
+                .conflict, code: "username-taken", detail: "an account '\(name)' exists",
+                problems: [FieldProblem(field: "username", reason: "taken")])
         case .unknownPerson(let id):
-            ServiceFailure(.invalid, code: "unknown-person", detail: "no person \(id)", problems: [FieldProblem(field: "person_id", reason: "no such person")])
+            ServiceFailure(
+                .invalid, code: "unknown-person", detail: "no person \(id)", problems: [FieldProblem(field: "person_id", reason: "no such person")])
         case .unknownAccount(let name): .notFound("no account \(name)")
         case .unknownGrant(let id): .notFound("no active role grant \(id)")
         case .unknownToken(let id): .notFound("no active token \(id)")

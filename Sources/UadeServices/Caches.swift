@@ -33,8 +33,10 @@ public final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: S
     public let servesStaleWhileLoading: Bool
     private let now: @Sendable () -> ContinuousClock.Instant
 
-    public init(lifetime: Duration, capacity: Int = 10_000, servesStaleWhileLoading: Bool = false,
-         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+    public init(
+        lifetime: Duration, capacity: Int = 10_000, servesStaleWhileLoading: Bool = false,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
         self.lifetime = lifetime
         self.capacity = capacity
         self.servesStaleWhileLoading = servesStaleWhileLoading
@@ -42,8 +44,10 @@ public final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: S
     }
 
     /// The cached value, or `load`'s, kept for `lifetime` when `keep` says so.
-    public func value(for key: Key, keep: @escaping @Sendable (Value) -> Bool = { _ in true },
-               load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public func value(
+        for key: Key, keep: @escaping @Sendable (Value) -> Bool = { _ in true },
+        load: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
         let now = now()
         let answer: Answer = state.withLockedValue { state in
             let entry = state.entries[key]
@@ -102,7 +106,9 @@ public final class ShortLivedCache<Key: Hashable & Sendable, Value: Sendable>: S
     /// the load they all wait for (each caller stops waiting at its own deadline anyway).
     public static var loadTimeout: Duration { .seconds(30) }
 
-    private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    private func load(_ key: Key, generation: Int, keep: @Sendable (Value) -> Bool, load: @escaping @Sendable () async throws -> Value) async throws
+        -> Value
+    {
         let result: Result<Value, any Error>
         do {
             guard let value = try await withTimeLimit(Self.loadTimeout, load) else { throw DatabaseWaitTimedOut() }

@@ -39,7 +39,8 @@ public final class EvaluationService: Service, Sendable {
             value += 1
             return value
         }
-        let runner = self.runner, logger = self.logger
+        let runner = self.runner
+        let logger = self.logger
         let task = Task {
             do {
                 _ = try await runner.run(request, recorded: { continuation.yield(.success($0)) })
@@ -103,11 +104,16 @@ public final class EvaluationService: Service, Sendable {
     static func failure(_ refusal: EvaluationFailure) -> ServiceFailure {
         switch refusal {
         case .alreadyRunning(let id):
-            ServiceFailure(.conflict, code: "already-running", detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
+            ServiceFailure(
+                .conflict, code: "already-running", detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
         case .unknownProgramme(let code):
-            ServiceFailure(.invalid, code: "unknown-programme", detail: "no programme \(code)", problems: [FieldProblem(field: "programme", reason: "no such programme")])
+            ServiceFailure(
+                .invalid, code: "unknown-programme", detail: "no programme \(code)",
+                problems: [FieldProblem(field: "programme", reason: "no such programme")])
         case .unknownTerritory(let ref):
-            ServiceFailure(.invalid, code: "unknown-territory", detail: "no territory \(ref)", problems: [FieldProblem(field: "territory", reason: "no such territory")])
+            ServiceFailure(
+                .invalid, code: "unknown-territory", detail: "no territory \(ref)",
+                problems: [FieldProblem(field: "territory", reason: "no such territory")])
         case .noProgramme:
             ServiceFailure(.invalid, code: "no-programme", detail: "there is no programme to evaluate")
         case .asOfOutsideTerm(let reason):

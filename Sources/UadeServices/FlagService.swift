@@ -24,7 +24,8 @@ public struct FlagService: Sendable {
         if trimmed.isEmpty { problems.append(FieldProblem(field: "text", reason: "is required")) }
         if let problem = TextLimits.check(trimmed, field: "text", name: "explanation") { problems.append(problem) }
         guard problems.isEmpty else {
-            throw ServiceFailure(.invalid, code: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
+            throw ServiceFailure(
+                .invalid, code: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
         }
         _ = try await reads.explain(flagID: flagID, text: trimmed, by: caller.accountID, requestID: requestID)
         guard let explained = try await reads.flag(id: flagID) else { throw ServiceFailure.notFound("no flag \(flagID)") }

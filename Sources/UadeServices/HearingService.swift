@@ -44,9 +44,11 @@ public struct HearingInput: Sendable {
     /// What the presentation could not read, named as the fields above.
     public var unreadable: [FieldProblem]
 
-    public init(programme: String? = nil, faction: String? = nil, factionTerritory: String? = nil, territory: String? = nil, heldOn: String? = nil,
-                title: String? = nil, depth: Int? = nil, status: String? = nil, sections: Sections? = nil, officials: [Official]? = nil,
-                runID: Int64? = nil, unreadable: [FieldProblem] = []) {
+    public init(
+        programme: String? = nil, faction: String? = nil, factionTerritory: String? = nil, territory: String? = nil, heldOn: String? = nil,
+        title: String? = nil, depth: Int? = nil, status: String? = nil, sections: Sections? = nil, officials: [Official]? = nil,
+        runID: Int64? = nil, unreadable: [FieldProblem] = []
+    ) {
         self.programme = programme
         self.faction = faction
         self.factionTerritory = factionTerritory
@@ -76,8 +78,10 @@ public struct ResolutionInput: Sendable {
     public var ownerPersonID: Int64?
     public var unreadable: [FieldProblem]
 
-    public init(text: String?, section: String?, territory: String? = nil, deadline: String?, executor: String?, ownerPersonID: Int64? = nil,
-                unreadable: [FieldProblem] = []) {
+    public init(
+        text: String?, section: String?, territory: String? = nil, deadline: String?, executor: String?, ownerPersonID: Int64? = nil,
+        unreadable: [FieldProblem] = []
+    ) {
         self.text = text
         self.section = section
         self.territory = territory
@@ -119,7 +123,9 @@ public struct HearingService: Sendable {
         // Bureau members may read their part of any hearing's report, so they see every hearing.
         var territories = policy.visibleTerritories(caller, roles: [.factionStaff])
         if caller.holds(.bureauMember) && !caller.ownedSections.isEmpty { territories = nil }
-        if let territories, territories.isEmpty { throw ServiceFailure.forbidden("hearings are for faction staff, administrators and Bureau members") }
+        if let territories, territories.isEmpty {
+            throw ServiceFailure.forbidden("hearings are for faction staff, administrators and Bureau members")
+        }
         let (items, total) = try await hearings.list(territories: territories.map { Array($0) }, limit: page.limit, offset: page.offset)
         var sectionsByProgramme: [Programme.ID: [Section]] = [:]
         var records: [HearingRecord] = []
@@ -133,7 +139,8 @@ public struct HearingService: Sendable {
     }
 
     func record(_ hearing: Hearing, sections: [Section]) -> HearingRecord {
-        HearingRecord(hearing: hearing, sectionCodes: HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs, of: sections).map(\.code))
+        HearingRecord(
+            hearing: hearing, sectionCodes: HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs, of: sections).map(\.code))
     }
 
     func find(_ id: Hearing.ID) async throws -> Hearing {
@@ -165,8 +172,10 @@ public struct HearingService: Sendable {
         let hearing = record.hearing
         var part: [Section.ID]?
         if case .sections(let owned) = access {
-            let covered = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs,
-                                                of: try await programmes.sections(programmeID: hearing.programmeID)).map(\.id)
+            let covered = HearingRules.sections(
+                hearing.sectionsChoice, chosen: hearing.sectionIDs,
+                of: try await programmes.sections(programmeID: hearing.programmeID)
+            ).map(\.id)
             part = covered.filter { owned.contains($0) }
             if part?.isEmpty == true { throw ServiceFailure.forbidden("this hearing covers none of the sections this Bureau member owns") }
         }
@@ -217,8 +226,9 @@ public struct HearingService: Sendable {
             let hearing = try await hearings.update(id: existing.id, draft, by: caller.accountID, requestID: requestID)
             return record(hearing, sections: try await programmes.sections(programmeID: hearing.programmeID))
         } catch HearingError.runFrozen {
-            throw ServiceFailure(.conflict, code: "run-frozen", detail: "the hearing was held: its report's evaluation run cannot change",
-                                 problems: [FieldProblem(field: "run_id", reason: "a held hearing keeps its run")])
+            throw ServiceFailure(
+                .conflict, code: "run-frozen", detail: "the hearing was held: its report's evaluation run cannot change",
+                problems: [FieldProblem(field: "run_id", reason: "a held hearing keeps its run")])
         }
     }
 
@@ -235,8 +245,10 @@ public struct HearingService: Sendable {
             if value == nil, !problems.contains(where: { $0.field == field }) { problems.append(FieldProblem(field: field, reason: "is required")) }
             return value
         }
-        let text = required(input.text, "text"), sectionCode = required(input.section, "section")
-        let deadlineText = required(input.deadline, "deadline"), executor = required(input.executor, "executor")
+        let text = required(input.text, "text")
+        let sectionCode = required(input.section, "section")
+        let deadlineText = required(input.deadline, "deadline")
+        let executor = required(input.executor, "executor")
         if let text, text.count > 2_000 { problems.append(FieldProblem(field: "text", reason: "must be at most 2000 characters")) }
         if let executor, executor.count > 300 { problems.append(FieldProblem(field: "executor", reason: "must be at most 300 characters")) }
         let deadline = deadlineText.flatMap(Day.init(iso:))
@@ -244,10 +256,13 @@ public struct HearingService: Sendable {
         if let deadline, deadline < hearing.heldOn {
             problems.append(FieldProblem(field: "deadline", reason: "must not be before the hearing (\(hearing.heldOn.iso))"))
         }
-        let sections = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs,
-                                             of: try await programmes.sections(programmeID: hearing.programmeID))
+        let sections = HearingRules.sections(
+            hearing.sectionsChoice, chosen: hearing.sectionIDs,
+            of: try await programmes.sections(programmeID: hearing.programmeID))
         let section = sectionCode.flatMap { code in sections.first { $0.code == code } }
-        if let sectionCode, section == nil { problems.append(FieldProblem(field: "section", reason: "'\(sectionCode)' is not a section of this hearing")) }
+        if let sectionCode, section == nil {
+            problems.append(FieldProblem(field: "section", reason: "'\(sectionCode)' is not a section of this hearing"))
+        }
         let tree = try await policies.policy().tree
         var territoryID = hearing.territoryID
         if let reference = input.territory {
@@ -263,8 +278,9 @@ public struct HearingService: Sendable {
         do {
             return try await hearings.addResolution(
                 hearingID: hearing.id,
-                ResolutionDraft(text: text, sectionID: section.id, territoryID: territoryID, deadline: deadline, executor: executor,
-                                ownerPersonID: input.ownerPersonID),
+                ResolutionDraft(
+                    text: text, sectionID: section.id, territoryID: territoryID, deadline: deadline, executor: executor,
+                    ownerPersonID: input.ownerPersonID),
                 by: caller.accountID, requestID: requestID)
         } catch HearingError.unknownPerson {
             throw ServiceFailure.invalid("owner_person_id", "no such person")
@@ -309,14 +325,17 @@ public struct HearingService: Sendable {
         var factionTerritory = territory(input.factionTerritory, "faction_territory") ?? existing.flatMap { tree.byID[$0.factionTerritoryID] }
         if factionTerritory == nil, faction == .mazhilis { factionTerritory = tree.roots.first }
         if factionTerritory == nil, faction == .maslikhat, input.factionTerritory == nil,
-           !problems.contains(where: { $0.field == "faction_territory" }) {
+            !problems.contains(where: { $0.field == "faction_territory" })
+        {
             problems.append(FieldProblem(field: "faction_territory", reason: "is required for a maslikhat faction"))
         }
         if let faction, let factionTerritory, let problem = HearingRules.factionProblem(faction, territory: factionTerritory) {
             problems.append(FieldProblem(field: "faction_territory", reason: problem))
         }
         let scope = territory(input.territory, "territory") ?? existing.flatMap { tree.byID[$0.territoryID] } ?? factionTerritory
-        if let scope, let factionTerritory, let problem = HearingRules.scopeProblem(scope: scope.id, factionTerritory: factionTerritory.id, tree: tree) {
+        if let scope, let factionTerritory,
+            let problem = HearingRules.scopeProblem(scope: scope.id, factionTerritory: factionTerritory.id, tree: tree)
+        {
             problems.append(FieldProblem(field: "territory", reason: problem))
         }
 
@@ -333,13 +352,19 @@ public struct HearingService: Sendable {
         }
         var depth = existing?.depth ?? 1
         if let number = input.depth {
-            if (0...HearingRules.maximumDepth).contains(number) { depth = number }
-            else { problems.append(FieldProblem(field: "depth", reason: "must be a whole number from 0 to \(HearingRules.maximumDepth)")) }
+            if (0...HearingRules.maximumDepth).contains(number) {
+                depth = number
+            } else {
+                problems.append(FieldProblem(field: "depth", reason: "must be a whole number from 0 to \(HearingRules.maximumDepth)"))
+            }
         }
         var status = existing?.status ?? .planned
         if let text = input.status {
-            if let value = HearingStatus(rawValue: text) { status = value }
-            else { problems.append(FieldProblem(field: "status", reason: "must be planned or held")) }
+            if let value = HearingStatus(rawValue: text) {
+                status = value
+            } else {
+                problems.append(FieldProblem(field: "status", reason: "must be planned or held"))
+            }
         }
 
         // Sections
@@ -370,14 +395,18 @@ public struct HearingService: Sendable {
                 problems.append(FieldProblem(field: "officials", reason: "must be a list of at most \(HearingInput.maximumOfficials) officials"))
             }
             for (index, official) in given.prefix(HearingInput.maximumOfficials).enumerated() {
-                let name = official.name?.trimmingCharacters(in: .whitespaces) ?? "", office = official.office?.trimmingCharacters(in: .whitespaces) ?? ""
-                guard !name.isEmpty, TextLimits.check(name, field: "name") == nil, !office.isEmpty, TextLimits.check(office, field: "office") == nil else {
-                    problems.append(FieldProblem(field: "officials[\(index)]", reason: "must be an object with a name (≤ 200 characters) and an office (≤ 300)"))
+                let name = official.name?.trimmingCharacters(in: .whitespaces) ?? ""
+                let office = official.office?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !name.isEmpty, TextLimits.check(name, field: "name") == nil, !office.isEmpty, TextLimits.check(office, field: "office") == nil
+                else {
+                    problems.append(
+                        FieldProblem(field: "officials[\(index)]", reason: "must be an object with a name (≤ 200 characters) and an office (≤ 300)"))
                     continue
                 }
                 let place = official.territory.map { tree.find($0) } ?? scope
                 guard let place, let scope, tree.subtree(of: scope.id).contains(place.id) else {
-                    problems.append(FieldProblem(field: "officials[\(index)].territory", reason: "must be the hearing's territory or a territory below it"))
+                    problems.append(
+                        FieldProblem(field: "officials[\(index)].territory", reason: "must be the hearing's territory or a territory below it"))
                     continue
                 }
                 officials.append(Official(name: name, office: office, territoryID: place.id))
@@ -391,14 +420,19 @@ public struct HearingService: Sendable {
             let ancestry = tree.ancestry(of: scope.id)
             if let id = runID, input.runID != nil || existing?.territoryID != scope.id {
                 let run = try await hearings.run(id: id)
-                if run == nil || run?.completed != true || run?.programmeID != programme.id || run?.territoryID.map({ ancestry.contains($0) }) == false {
-                    problems.append(FieldProblem(field: "run_id",
-                                                 reason: "must be a completed evaluation run of the programme that covers the hearing's territory"))
+                if run == nil || run?.completed != true || run?.programmeID != programme.id
+                    || run?.territoryID.map({ ancestry.contains($0) }) == false
+                {
+                    problems.append(
+                        FieldProblem(
+                            field: "run_id",
+                            reason: "must be a completed evaluation run of the programme that covers the hearing's territory"))
                 }
             } else if runID == nil {
                 runID = try await hearings.latestRun(programmeID: programme.id, covering: ancestry)
                 if runID == nil {
-                    problems.append(FieldProblem(field: "run_id", reason: "no completed evaluation run covers this territory yet: run an evaluation first"))
+                    problems.append(
+                        FieldProblem(field: "run_id", reason: "no completed evaluation run covers this territory yet: run an evaluation first"))
                 }
             }
         }
@@ -406,8 +440,9 @@ public struct HearingService: Sendable {
         guard let programme, let faction, let factionTerritory, let heldOn, let title, let scope, let runID else {
             throw ServiceFailure(.invalid, code: "invalid-fields", detail: "the hearing is incomplete")
         }
-        return HearingDraft(programmeID: programme.id, faction: faction, factionTerritoryID: factionTerritory.id, heldOn: heldOn, title: title,
-                            territoryID: scope.id, depth: depth, sectionsChoice: choice, sectionIDs: chosen, runID: runID, status: status,
-                            officials: officials)
+        return HearingDraft(
+            programmeID: programme.id, faction: faction, factionTerritoryID: factionTerritory.id, heldOn: heldOn, title: title,
+            territoryID: scope.id, depth: depth, sectionsChoice: choice, sectionIDs: chosen, runID: runID, status: status,
+            officials: officials)
     }
 }

@@ -18,16 +18,20 @@ public struct ProgressImportService: Sendable {
     /// What the import did or, in a dry run, would do; its problems when the file is refused.
     /// - Throws: ``ServiceFailure`` `.forbidden` when the caller reports for no territory,
     ///   `.conflict` (`value-exists`) when another write took one of the file's cells meanwhile.
-    public func importFile(_ text: String, by caller: Caller, dryRun: Bool, requestID: String?,
-                           progress: @Sendable (String) -> Void = { _ in }) async throws -> ImportReport {
+    public func importFile(
+        _ text: String, by caller: Caller, dryRun: Bool, requestID: String?,
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> ImportReport {
         let policy = try await policies.policy()
         if case .deny(let reason) = policy.decide(caller, .writeProgress) { throw ServiceFailure.forbidden(reason) }
         do {
-            return try await importer.run(csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
-                                          tree: policy.tree, dryRun: dryRun, requestID: requestID, progress: progress)
+            return try await importer.run(
+                csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
+                tree: policy.tree, dryRun: dryRun, requestID: requestID, progress: progress)
         } catch is ImportRaced {
-            throw ServiceFailure(.conflict, code: "value-exists",
-                                 detail: "a value was recorded for one of these cells while the file was being written; nothing was written — upload the file again")
+            throw ServiceFailure(
+                .conflict, code: "value-exists",
+                detail: "a value was recorded for one of these cells while the file was being written; nothing was written — upload the file again")
         }
     }
 }

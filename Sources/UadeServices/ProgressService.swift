@@ -13,7 +13,8 @@ public struct DueQuery: Sendable {
     public var periods: [Period]
     public var status: DueStatus?
 
-    public init(territory: Territory.ID? = nil, sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: DueStatus? = nil) {
+    public init(territory: Territory.ID? = nil, sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: DueStatus? = nil)
+    {
         self.territory = territory
         self.sectionCode = sectionCode
         self.indicatorCode = indicatorCode
@@ -97,13 +98,16 @@ public struct ProgressService: Sendable {
         guard let entry = try await progress.entry(id: id), let context = try await indicators.context(code: entry.indicatorCode) else {
             throw ServiceFailure.notFound("no progress entry \(id)")
         }
-        try await require(.readProgress, Resource(territoryID: entry.territoryId, sectionID: context.sectionID, indicatorID: context.indicator.id), by: caller)
+        try await require(
+            .readProgress, Resource(territoryID: entry.territoryId, sectionID: context.sectionID, indicatorID: context.indicator.id), by: caller)
         return entry
     }
 
     /// Every entry of a cell, oldest first.
     /// - Throws: ``ServiceFailure`` `.invalid` naming the codes not found, `.forbidden`.
-    public func history(indicator: String?, territory: String?, period: String?, by caller: Caller) async throws -> (cell: ProgressCell, entries: [ProgressEntry]) {
+    public func history(indicator: String?, territory: String?, period: String?, by caller: Caller) async throws -> (
+        cell: ProgressCell, entries: [ProgressEntry]
+    ) {
         var problems: [FieldProblem] = []
         for (field, value) in [("indicator", indicator), ("territory", territory), ("period", period)] where value == nil {
             problems.append(FieldProblem(field: field, reason: "is required"))
@@ -128,7 +132,9 @@ public struct ProgressService: Sendable {
     }
 
     /// The cell named by codes, each checked; nil (with `problems`) when one is not found.
-    public func cell(indicator code: String?, territory reference: String?, period text: String?, problems: inout [FieldProblem]) async throws -> ProgressCell? {
+    public func cell(indicator code: String?, territory reference: String?, period text: String?, problems: inout [FieldProblem]) async throws
+        -> ProgressCell?
+    {
         let tree = try await policies.policy().tree
         var context: IndicatorContext?
         if let code {
@@ -156,30 +162,39 @@ public struct ProgressService: Sendable {
     /// - Throws: ``ServiceFailure``: `.forbidden` for a cell outside the caller's territories
     ///   (whatever else is wrong), `.invalid` naming every field, `.conflict` (`value-exists`,
     ///   `idempotency-key-reused`).
-    public func report(_ report: ProgressReport, by caller: Caller, key: String?, requestID: String?,
-                       unreadable: [FieldProblem] = []) async throws -> RecordedEntry {
+    public func report(
+        _ report: ProgressReport, by caller: Caller, key: String?, requestID: String?,
+        unreadable: [FieldProblem] = []
+    ) async throws -> RecordedEntry {
         try await requireReporting(by: caller)
         var problems = unreadable
         func required<T>(_ value: T?, _ field: String) -> T? {
             if value == nil, !problems.contains(where: { $0.field == field }) { problems.append(FieldProblem(field: field, reason: "is required")) }
             return value
         }
-        let indicator = required(report.indicator, "indicator"), territory = required(report.territory, "territory")
-        let period = required(report.period, "period"), value = required(report.value, "value")
+        let indicator = required(report.indicator, "indicator")
+        let territory = required(report.territory, "territory")
+        let period = required(report.period, "period")
+        let value = required(report.value, "value")
         let cell = try await cell(indicator: indicator, territory: territory, period: period, problems: &problems)
         if let cell { try await requireWriting(cell.resource, by: caller) }
         try ServiceFailure.throwIfAny(problems)
         guard let cell, let value else { throw ServiceFailure.invalid("value", "is required") }
-        if let problem = ProgressRules.check(period: cell.period, indicator: cell.context.indicator, programme: cell.context.programme, field: "period") {
+        if let problem = ProgressRules.check(
+            period: cell.period, indicator: cell.context.indicator, programme: cell.context.programme, field: "period")
+        {
             problems.append(problem)
         }
         if let problem = ProgressRules.check(value: value, unit: cell.context.unit, field: "value") { problems.append(problem) }
         try ServiceFailure.throwIfAny(problems)
-        let entry = NewProgressEntry(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
-                                     comment: report.comment, evidence: report.evidence)
-        let labels = ProgressEntryLabels(indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username)
-        return try await record(entry, by: caller, labels: labels, key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(report)) },
-                                requestID: requestID)
+        let entry = NewProgressEntry(
+            indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
+            comment: report.comment, evidence: report.evidence)
+        let labels = ProgressEntryLabels(
+            indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username)
+        return try await record(
+            entry, by: caller, labels: labels, key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(report)) },
+            requestID: requestID)
     }
 
     /// The entry with what its cell needs, once the caller may correct it.
@@ -188,36 +203,47 @@ public struct ProgressService: Sendable {
         guard let existing = try await progress.entry(id: entryID), let context = try await indicators.context(code: existing.indicatorCode) else {
             throw ServiceFailure.notFound("no progress entry \(entryID)")
         }
-        try await requireWriting(Resource(territoryID: existing.territoryId, sectionID: context.sectionID, indicatorID: context.indicator.id), by: caller)
+        try await requireWriting(
+            Resource(territoryID: existing.territoryId, sectionID: context.sectionID, indicatorID: context.indicator.id), by: caller)
         return (existing, context)
     }
 
     /// Replaces the current entry of a cell with a corrected value.
     /// - Throws: ``ServiceFailure``: `.notFound`, `.forbidden`, `.invalid` naming every field,
     ///   `.conflict` (`not-current`, `idempotency-key-reused`).
-    public func correct(_ entryID: Int64, _ correction: ProgressCorrection, by caller: Caller, key: String?, requestID: String?,
-                        unreadable: [FieldProblem] = []) async throws -> RecordedEntry {
+    public func correct(
+        _ entryID: Int64, _ correction: ProgressCorrection, by caller: Caller, key: String?, requestID: String?,
+        unreadable: [FieldProblem] = []
+    ) async throws -> RecordedEntry {
         let (existing, context) = try await correctable(entryID, by: caller)
         var problems = unreadable
         for (field, missing) in [("value", correction.value == nil), ("reason", correction.reason == nil)]
         where missing && !problems.contains(where: { $0.field == field }) {
             problems.append(FieldProblem(field: field, reason: "is required"))
         }
-        if let value = correction.value, let problem = ProgressRules.check(value: value, unit: context.unit, field: "value") { problems.append(problem) }
+        if let value = correction.value, let problem = ProgressRules.check(value: value, unit: context.unit, field: "value") {
+            problems.append(problem)
+        }
         try ServiceFailure.throwIfAny(problems)
-        guard let value = correction.value, let period = Period(code: existing.period) else { throw ServiceFailure.notFound("no progress entry \(entryID)") }
-        let entry = NewProgressEntry(indicatorID: context.indicator.id, territoryID: existing.territoryId, period: period, value: value,
-                                     comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason)
+        guard let value = correction.value, let period = Period(code: existing.period) else {
+            throw ServiceFailure.notFound("no progress entry \(entryID)")
+        }
+        let entry = NewProgressEntry(
+            indicatorID: context.indicator.id, territoryID: existing.territoryId, period: period, value: value,
+            comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason)
         let labels = ProgressEntryLabels(indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username)
-        return try await record(entry, by: caller, labels: labels,
-                                key: key.map { IdempotencyKey(key: $0, requestHash: "correction:\(entryID):" + Self.hash(correction)) }, requestID: requestID)
+        return try await record(
+            entry, by: caller, labels: labels,
+            key: key.map { IdempotencyKey(key: $0, requestHash: "correction:\(entryID):" + Self.hash(correction)) }, requestID: requestID)
     }
 
     func requireWriting(_ resource: Resource, by caller: Caller) async throws {
         try await require(.writeProgress, resource, by: caller)
     }
 
-    func record(_ entry: NewProgressEntry, by caller: Caller, labels: ProgressEntryLabels, key: IdempotencyKey?, requestID: String?) async throws -> RecordedEntry {
+    func record(_ entry: NewProgressEntry, by caller: Caller, labels: ProgressEntryLabels, key: IdempotencyKey?, requestID: String?) async throws
+        -> RecordedEntry
+    {
         if let key, !IdempotencyKey.lengths.contains(key.key.count) {
             throw ServiceFailure.invalid("Idempotency-Key", "must be 1 to 200 characters")
         }
@@ -225,16 +251,20 @@ public struct ProgressService: Sendable {
             let (recorded, replayed) = try await progress.record(entry, by: caller.accountID, labels: labels, requestID: requestID, once: key)
             return RecordedEntry(entry: recorded, replayed: replayed)
         } catch ProgressWriteError.noTarget {
-            throw ServiceFailure(.invalid, code: "no-target", detail: "this indicator has no target in this territory for this period",
-                                 problems: [FieldProblem(field: "territory", reason: "no target for this indicator, territory and period")])
+            throw ServiceFailure(
+                .invalid, code: "no-target", detail: "this indicator has no target in this territory for this period",
+                problems: [FieldProblem(field: "territory", reason: "no target for this indicator, territory and period")])
         } catch ProgressWriteError.valueExists(let current) {
-            throw ServiceFailure(.conflict, code: "value-exists",
-                                 detail: "a value is already recorded (entry \(current)); correct it with POST /api/v1/progress/\(current)/corrections")
+            throw ServiceFailure(
+                .conflict, code: "value-exists",
+                detail: "a value is already recorded (entry \(current)); correct it with POST /api/v1/progress/\(current)/corrections")
         } catch ProgressWriteError.notCurrent(let current) {
-            throw ServiceFailure(.conflict, code: "not-current", detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
+            throw ServiceFailure(
+                .conflict, code: "not-current", detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
         } catch let conflict as IdempotencyConflict {
-            throw ServiceFailure(.conflict, code: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
-                                 problems: [FieldProblem(field: "Idempotency-Key", reason: "already used with another body")])
+            throw ServiceFailure(
+                .conflict, code: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+                problems: [FieldProblem(field: "Idempotency-Key", reason: "already used with another body")])
         }
     }
 
@@ -251,14 +281,17 @@ public struct ProgressService: Sendable {
         let policy = try await policies.policy()
         var territories = policy.visibleTerritories(caller, roles: [.coordinator])
         if let territory = query.territory {
-            if case .deny(let reason) = policy.decide(caller, .writeProgress, Resource(territoryID: territory)) { throw ServiceFailure.forbidden(reason) }
+            if case .deny(let reason) = policy.decide(caller, .writeProgress, Resource(territoryID: territory)) {
+                throw ServiceFailure.forbidden(reason)
+            }
             territories = policy.tree.subtree(of: territory)
         } else if territories?.isEmpty == true {
             throw ServiceFailure.forbidden("only coordinators have values due; owners see theirs at /api/v1/owned")
         }
         try await requireKnown(section: query.sectionCode, indicator: query.indicatorCode)
-        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: query.sectionCode, indicatorCode: query.indicatorCode,
-                               periods: query.periods, status: query.status)
+        let filter = DueFilter(
+            territories: territories.map { Array($0) }, sectionCode: query.sectionCode, indicatorCode: query.indicatorCode,
+            periods: query.periods, status: query.status)
         return try await progress.due(filter, language: language, page: page)
     }
 
@@ -272,7 +305,8 @@ public struct ProgressService: Sendable {
             problems.append(FieldProblem(field: "indicator", reason: "no indicator with code '\(indicator)'"))
         }
         guard problems.isEmpty else {
-            throw ServiceFailure(.invalid, code: "unknown-code", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
+            throw ServiceFailure(
+                .invalid, code: "unknown-code", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
         }
     }
 }

@@ -10,8 +10,10 @@ public struct Services: Sendable {
     public let accounts: AccountService
     public let sessions: SessionService
 
-    public init(progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
-                flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService) {
+    public init(
+        progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
+        flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService
+    ) {
         self.progress = progress
         self.imports = imports
         self.evaluations = evaluations

@@ -18,8 +18,10 @@ public struct SessionService: Sendable {
     let logger: Logger
     public let lifetime: Duration
 
-    public init(client: PostgresClient, logger: Logger, hasher: PasswordHasher = PasswordHasher(), lifetime: Duration = .seconds(12 * 3600),
-                today: @escaping @Sendable () -> Day) {
+    public init(
+        client: PostgresClient, logger: Logger, hasher: PasswordHasher = PasswordHasher(), lifetime: Duration = .seconds(12 * 3600),
+        today: @escaping @Sendable () -> Day
+    ) {
         self.accounts = AccountRepository(client: client, logger: logger)
         self.hasher = hasher
         self.today = today
@@ -55,7 +57,8 @@ public struct SessionService: Sendable {
     /// - Throws: ``ServiceFailure``: `.invalid` for a missing field, `.unauthenticated` (`login-failed`).
     public func login(username: String?, password: String?, replacing oldToken: String?, unreadable: [FieldProblem] = []) async throws -> SignedIn {
         var problems = unreadable
-        for (field, value) in [("username", username), ("password", password)] where value == nil && !problems.contains(where: { $0.field == field }) {
+        for (field, value) in [("username", username), ("password", password)] where value == nil && !problems.contains(where: { $0.field == field })
+        {
             problems.append(FieldProblem(field: field, reason: "is required"))
         }
         try ServiceFailure.throwIfAny(problems)
@@ -74,10 +77,13 @@ public struct SessionService: Sendable {
     /// the browser that made it.
     /// - Throws: ``ServiceFailure``: `.invalid` naming `new_password`, `.forbidden` (`wrong-password`)
     ///   naming `current_password`.
-    public func changePassword(of caller: Caller, current: String?, new: String?, newSession: Bool, requestID: String?,
-                               unreadable: [FieldProblem] = []) async throws -> AccountRepository.Session? {
+    public func changePassword(
+        of caller: Caller, current: String?, new: String?, newSession: Bool, requestID: String?,
+        unreadable: [FieldProblem] = []
+    ) async throws -> AccountRepository.Session? {
         var problems = unreadable
-        for (field, value) in [("current_password", current), ("new_password", new)] where value == nil && !problems.contains(where: { $0.field == field }) {
+        for (field, value) in [("current_password", current), ("new_password", new)]
+        where value == nil && !problems.contains(where: { $0.field == field }) {
             problems.append(FieldProblem(field: field, reason: "is required"))
         }
         if let new, let problem = PasswordHasher.problem(with: new, username: caller.username) {
@@ -85,10 +91,12 @@ public struct SessionService: Sendable {
         }
         try ServiceFailure.throwIfAny(problems)
         guard let current, let new, try await authenticate(username: caller.username, password: current) != nil else {
-            throw ServiceFailure(.forbidden, code: "wrong-password", detail: "the current password is wrong",
-                                 problems: [FieldProblem(field: "current_password", reason: "does not match")])
+            throw ServiceFailure(
+                .forbidden, code: "wrong-password", detail: "the current password is wrong",
+                problems: [FieldProblem(field: "current_password", reason: "does not match")])
         }
-        try await accounts.setPassword(accountID: caller.accountID, passwordHash: try await hasher.hash(new), by: caller.accountID, requestID: requestID)
+        try await accounts.setPassword(
+            accountID: caller.accountID, passwordHash: try await hasher.hash(new), by: caller.accountID, requestID: requestID)
         return newSession ? try await accounts.createSession(accountID: caller.accountID, lifetime: lifetime) : nil
     }
 

@@ -54,7 +54,9 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             guard (1...65535).contains(explicit) else { throw Invalid(reason: "port \(explicit) is out of range") }
             port = explicit
         } else if let fromQuery = query["port"] {
-            guard let p = Int(fromQuery), (1...65535).contains(p) else { throw Invalid(reason: "port '\(fromQuery)' is not a number from 1 to 65535") }
+            guard let p = Int(fromQuery), (1...65535).contains(p) else {
+                throw Invalid(reason: "port '\(fromQuery)' is not a number from 1 to 65535")
+            }
             port = p
         } else {
             port = 5432
@@ -110,11 +112,12 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         var configuration: PostgresClient.Configuration
         switch endpoint {
         case .tcp(let host, let port):
-            let tlsSetting: PostgresClient.Configuration.TLS = switch tls {
-            case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
-            case .require: .require(.makeClientConfiguration())
-            }
+            let tlsSetting: PostgresClient.Configuration.TLS =
+                switch tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tlsSetting)
         case .unixSocket(let directory, let port):
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: username, password: password, database: database)

@@ -29,7 +29,8 @@ enum DatabaseTarget {
         }
         let cluster = try embeddedCluster(logger: logger)
         guard startEmbedded || cluster.isInitialised else {
-            throw CommandFailure("DATABASE_URL is not set and there is no embedded cluster in \(embeddedDirectory.path); set DATABASE_URL or run `uade demo` first")
+            throw CommandFailure(
+                "DATABASE_URL is not set and there is no embedded cluster in \(embeddedDirectory.path); set DATABASE_URL or run `uade demo` first")
         }
         try cluster.start()
         let url = cluster.databaseURL(database: databaseName)

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import UadeEvaluator
 import UadeDemo
+import UadeEvaluator
 import UadeHTTP
 import UadeStorage
 
@@ -64,7 +64,9 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 let hearings = try await DemoHearings(client: client, logger: logger).loadIfMissing(progress: { say($0) })
                 if !hearings.isEmpty {
-                    say("Created demo hearings \(hearings.map(String.init).joined(separator: ", ")) on two evaluation runs (reports: uade report hearing --id N)")
+                    say(
+                        "Created demo hearings \(hearings.map(String.init).joined(separator: ", ")) on two evaluation runs (reports: uade report hearing --id N)"
+                    )
                 }
             case .national:
                 let generator = NationalScaleGenerator(client: client, logger: logger)
@@ -84,7 +86,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if scale == .demo {
             say("Demo accounts (password \(DemoDataLoader.demoPassword)):")
-            for account in DemoDataLoader.demoAccounts { say("  \(account.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(account.role)") }
+            for account in DemoDataLoader.demoAccounts {
+                say("  \(account.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(account.role)")
+            }
         }
         guard !noServe else { return }
         say("Serving on http://\(host):\(port)/  (health: /health, API: /api/v1/, OpenAPI: /api/v1/openapi.yaml)")

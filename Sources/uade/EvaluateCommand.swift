@@ -16,7 +16,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("as-of"), help: "The date to judge as of (YYYY-MM-DD); entries made after it are ignored. Default: today in Kazakhstan.")
+    @Option(
+        name: .customLong("as-of"), help: "The date to judge as of (YYYY-MM-DD); entries made after it are ignored. Default: today in Kazakhstan.")
     var asOf: String?
 
     @Option(help: "The programme's code (default: the first programme).")
@@ -54,7 +55,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             case .asOfOutsideTerm(let reason): throw CommandFailure("--as-of \(reason)")
             }
         }
-        say("Run \(summary.runId): \(summary.programmeCode) as of \(summary.asOf), \(summary.results) results in \(String(format: "%.1f", summary.seconds)) s")
+        say(
+            "Run \(summary.runId): \(summary.programmeCode) as of \(summary.asOf), \(summary.results) results in \(String(format: "%.1f", summary.seconds)) s"
+        )
         for status in EvaluationStatus.allCases {
             say("  \(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(summary.counts[status.rawValue] ?? 0)")
         }

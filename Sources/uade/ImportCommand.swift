@@ -34,12 +34,14 @@ struct ImportCommand: AsyncParsableCommand {
             guard let text = String(validating: data, as: UTF8.self) else { throw CommandFailure("\(file) is not UTF-8 text (save it as CSV UTF-8)") }
             let logger = makeLogger()
             let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
-            let account = self.account, dryRun = self.dryRun, file = self.file
+            let account = self.account
+            let dryRun = self.dryRun
+            let file = self.file
             let started = ContinuousClock.now
             let report = try await Database.withClient(url, logger: logger) { client in
                 let accounts = AccountRepository(client: client, logger: logger)
                 guard let record = try await accounts.find(username: account),
-                      let caller = try await accounts.caller(accountID: record.id, on: Day.todayInKazakhstan())
+                    let caller = try await accounts.caller(accountID: record.id, on: Day.todayInKazakhstan())
                 else { throw CommandFailure("no active account \(account)") }
                 say("Importing \(file) as \(account)\(dryRun ? " (dry run)" : "")…")
                 do {
@@ -50,7 +52,9 @@ struct ImportCommand: AsyncParsableCommand {
                 }
             }
             let seconds = (ContinuousClock.now - started).inSeconds
-            say("rows \(report.rows): new \(report.newValues), corrections \(report.corrections), unchanged \(report.unchanged), blank \(report.blank) (\(String(format: "%.1f", seconds)) s)")
+            say(
+                "rows \(report.rows): new \(report.newValues), corrections \(report.corrections), unchanged \(report.unchanged), blank \(report.blank) (\(String(format: "%.1f", seconds)) s)"
+            )
             if !report.problems.isEmpty {
                 for problem in report.problems.prefix(200) { say("line \(problem.line), \(problem.column): \(problem.reason)") }
                 if report.problems.count > 200 { say("… and \(report.problems.count - 200) more") }
@@ -60,4 +64,3 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 }
-

@@ -5,7 +5,8 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply the pending numbered SQL files of schema/ in one transaction.",
-        discussion: "Refuses to run when a file that was already applied has changed since. Schema files are found in UADE_SCHEMA_DIR, ./schema, or the installed copy."
+        discussion:
+            "Refuses to run when a file that was already applied has changed since. Schema files are found in UADE_SCHEMA_DIR, ./schema, or the installed copy."
     )
 
     @Flag(name: .long, help: "List what would be applied, change nothing.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import Logging
 import UadeHTTP
 import UadeStorage
 
@@ -7,7 +8,8 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the web interface and the JSON API.",
-        discussion: "Reads DATABASE_URL (required), UADE_HOST, UADE_PORT, UADE_LOG_LEVEL and UADE_SECURE_COOKIES. Refuses to start while migrations are pending."
+        discussion:
+            "Reads DATABASE_URL (required), UADE_HOST, UADE_PORT, UADE_LOG_LEVEL and UADE_SECURE_COOKIES. Refuses to start while migrations are pending."
     )
 
     @Option(name: .long, help: "Address to listen on (overrides UADE_HOST; default 127.0.0.1).")
@@ -42,5 +44,3 @@ func ensureMigrated(_ url: DatabaseURL, logger: Logger) async throws {
         throw CommandFailure("migrations are pending (\(plan.pending.joined(separator: ", "))): run `uade migrate` first")
     }
 }
-
-import Logging

@@ -10,6 +10,8 @@ struct Uade: AsyncParsableCommand {
             `demo` creates and starts a local PostgreSQL cluster in ./.uade (or UADE_DATA_DIR), and the other \
             commands use that cluster when it exists.
             """,
-        subcommands: [DemoCommand.self, ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, EvaluateCommand.self, ReportCommand.self]
+        subcommands: [
+            DemoCommand.self, ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, EvaluateCommand.self, ReportCommand.self,
+        ]
     )
 }

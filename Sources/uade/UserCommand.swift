@@ -34,7 +34,9 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await withAccounts { accounts in
                 for account in try await accounts.list(by: .commandLine) {
-                    let roles = account.roles.map { "\($0.role)\($0.territoryKato.map { "@\($0)" } ?? $0.territoryId.map { "@\($0)" } ?? "") #\($0.id)" }
+                    let roles = account.roles.map {
+                        "\($0.role)\($0.territoryKato.map { "@\($0)" } ?? $0.territoryId.map { "@\($0)" } ?? "") #\($0.id)"
+                    }
                     say("\(account.username)\(account.disabled ? " (disabled)" : "")\t\(account.personName ?? "-")\t\(roles.joined(separator: ", "))")
                 }
             }
@@ -60,7 +62,9 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var role: String
         @Option(help: "The territory scope: KATO code or id (required except for administrator and bureau_member).") var territory: String?
         func run() async throws {
-            let username = self.username, role = self.role, territory = self.territory
+            let username = self.username
+            let role = self.role
+            let territory = self.territory
             try await withAccounts { accounts in
                 let id = try await accounts.grant(username: username, role: role, territory: territory, by: .commandLine, requestID: "cli")
                 say("Granted \(role) to \(username) (grant #\(id)).")
@@ -86,7 +90,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "What the token is for.") var name: String = "integration"
         @Option(help: "Revoke the token with this number instead.") var revoke: Int64?
         func run() async throws {
-            let username = self.username, name = self.name, revoke = self.revoke
+            let username = self.username
+            let name = self.name
+            let revoke = self.revoke
             try await withAccounts { accounts in
                 if let revoke {
                     try await accounts.revokeToken(id: revoke, by: .commandLine, requestID: "cli")

@@ -5,39 +5,50 @@ import UadeDomain
 struct AccessPolicyTests {
     // 1 republic ─ 2 region ─ 3 district
     //            └ 4 region ─ 5 district
-    let tree = TerritoryTree(([1, 2, 3, 4, 5] as [Int64]).map { id -> Territory in
-        let parent: Int64? = switch id { case 1: nil; case 2, 4: 1; case 3: 2; default: 4 }
-        let kind: TerritoryKind = id == 1 ? .republic : (id == 2 || id == 4 ? .region : .district)
-        return Territory(id: id, kato: nil, kind: kind, parentID: parent, name: .init(kk: "t", ru: "t", en: nil),
-                         validFrom: Day(iso: "2000-01-01")!, validTo: nil)
-    })
+    let tree = TerritoryTree(
+        ([1, 2, 3, 4, 5] as [Int64]).map { id -> Territory in
+            let parent: Int64? =
+                switch id {
+                case 1: nil
+                case 2, 4: 1
+                case 3: 2
+                default: 4
+                }
+            let kind: TerritoryKind = id == 1 ? .republic : (id == 2 || id == 4 ? .region : .district)
+            return Territory(
+                id: id, kato: nil, kind: kind, parentID: parent, name: .init(kk: "t", ru: "t", en: nil),
+                validFrom: Day(iso: "2000-01-01")!, validTo: nil)
+        })
 
     func caller(_ grants: [RoleGrant], sections: Set<Int64> = [], pairs: Set<IndicatorInTerritory> = []) -> Caller {
         Caller(accountID: 1, username: "u", personID: 1, grants: grants, ownedSections: sections, ownedIndicators: pairs)
     }
 
-    @Test("decisions", arguments: [
-        // (role, scope, action, territory, section, indicator, allowed)
-        (Role.coordinator, Int64(2), Action.writeProgress, Int64(3), Int64?.none, Int64?.none, true),  // below own territory
-        (.coordinator, 2, .writeProgress, 2, nil, nil, true),
-        (.coordinator, 2, .writeProgress, 5, nil, nil, false),       // another region's district
-        (.coordinator, 3, .writeProgress, 2, nil, nil, false),       // the region above a district coordinator
-        (.coordinator, 2, .readProgress, 3, nil, nil, true),
-        (.coordinator, 2, .manageAccounts, nil, nil, nil, false),
-        (.factionStaff, 1, .readProgress, 5, nil, nil, true),
-        (.factionStaff, 2, .prepareHearing, 3, nil, nil, true),
-        (.factionStaff, 2, .prepareHearing, 4, nil, nil, false),
-        (.factionStaff, 1, .writeProgress, 3, nil, nil, false),
-        (.observer, 4, .readProgress, 5, nil, nil, true),
-        (.observer, 4, .readProgress, 3, nil, nil, false),
-        (.observer, 4, .writeProgress, 5, nil, nil, false),
-        (.administrator, nil, .manageAccounts, nil, nil, nil, true),
-        (.administrator, nil, .writeProgress, 5, nil, nil, true),
-    ] as [(Role, Int64?, Action, Int64?, Int64?, Int64?, Bool)])
+    @Test(
+        "decisions",
+        arguments: [
+            // (role, scope, action, territory, section, indicator, allowed)
+            (Role.coordinator, Int64(2), Action.writeProgress, Int64(3), Int64?.none, Int64?.none, true),  // below own territory
+            (.coordinator, 2, .writeProgress, 2, nil, nil, true),
+            (.coordinator, 2, .writeProgress, 5, nil, nil, false),  // another region's district
+            (.coordinator, 3, .writeProgress, 2, nil, nil, false),  // the region above a district coordinator
+            (.coordinator, 2, .readProgress, 3, nil, nil, true),
+            (.coordinator, 2, .manageAccounts, nil, nil, nil, false),
+            (.factionStaff, 1, .readProgress, 5, nil, nil, true),
+            (.factionStaff, 2, .prepareHearing, 3, nil, nil, true),
+            (.factionStaff, 2, .prepareHearing, 4, nil, nil, false),
+            (.factionStaff, 1, .writeProgress, 3, nil, nil, false),
+            (.observer, 4, .readProgress, 5, nil, nil, true),
+            (.observer, 4, .readProgress, 3, nil, nil, false),
+            (.observer, 4, .writeProgress, 5, nil, nil, false),
+            (.administrator, nil, .manageAccounts, nil, nil, nil, true),
+            (.administrator, nil, .writeProgress, 5, nil, nil, true),
+        ] as [(Role, Int64?, Action, Int64?, Int64?, Int64?, Bool)])
     func decisions(_ role: Role, _ scope: Int64?, _ action: Action, _ territory: Int64?, _ section: Int64?, _ indicator: Int64?, _ allowed: Bool) {
         let policy = AccessPolicy(tree: tree)
-        let decision = policy.decide(caller([RoleGrant(role: role, territoryID: scope)]), action,
-                                     Resource(territoryID: territory, sectionID: section, indicatorID: indicator))
+        let decision = policy.decide(
+            caller([RoleGrant(role: role, territoryID: scope)]), action,
+            Resource(territoryID: territory, sectionID: section, indicatorID: indicator))
         #expect(decision.isAllowed == allowed)
     }
 
@@ -61,7 +72,10 @@ struct AccessPolicyTests {
         let policy = AccessPolicy(tree: tree)
         #expect(!policy.decide(caller([]), .readCatalogue).isAllowed)
         #expect(policy.decide(caller([RoleGrant(role: .observer, territoryID: 4)]), .readCatalogue).isAllowed)
-        #expect(policy.visibleTerritories(caller([RoleGrant(role: .coordinator, territoryID: 2), RoleGrant(role: .observer, territoryID: 5)])) == [2, 3, 5])
+        #expect(
+            policy.visibleTerritories(caller([RoleGrant(role: .coordinator, territoryID: 2), RoleGrant(role: .observer, territoryID: 5)])) == [
+                2, 3, 5,
+            ])
         #expect(policy.visibleTerritories(caller([RoleGrant(role: .administrator, territoryID: nil)])) == nil)
         #expect(policy.visibleTerritories(caller([RoleGrant(role: .coordinator, territoryID: 2)]), roles: [.factionStaff]) == [])
     }

@@ -33,9 +33,11 @@ struct CSVTests {
         #expect(table.records[0].fields == ["x;y", "a\"b", "plain"])
     }
 
-    @Test("numbers as people type them", arguments: [
-        ("12.5", 12.5), ("12,5", 12.5), (" 1 234,5 ", 1234.5), ("-3", -3.0), ("0", 0.0), ("1\u{00A0}000", 1000.0),
-    ])
+    @Test(
+        "numbers as people type them",
+        arguments: [
+            ("12.5", 12.5), ("12,5", 12.5), (" 1 234,5 ", 1234.5), ("-3", -3.0), ("0", 0.0), ("1\u{00A0}000", 1000.0),
+        ])
     func numbers(_ text: String, _ expected: Double) {
         #expect(ProgressRules.parseNumber(text) == expected)
     }
@@ -50,10 +52,12 @@ struct CSVTests {
         #expect(ProgressRules.check(value: -1, unit: count) != nil)
         #expect(ProgressRules.check(value: 0, unit: count) == nil)
         #expect(ProgressRules.check(value: .infinity, unit: count)?.reason == "must be a finite number")
-        let programme = Programme(id: 1, code: "P", level: .republic, territoryID: 1, name: .init(kk: nil, ru: nil, en: nil),
-                                  termStart: Day(iso: "2022-01-01")!, termEnd: Day(iso: "2026-12-31")!)
-        let quarterly = Indicator(id: 1, sectionID: 1, code: "Q", name: .init(kk: nil, ru: nil, en: nil), unit: "count", direction: .higherIsBetter,
-                                  aggregation: .sum, accumulation: .level, periodicity: .quarterly)
+        let programme = Programme(
+            id: 1, code: "P", level: .republic, territoryID: 1, name: .init(kk: nil, ru: nil, en: nil),
+            termStart: Day(iso: "2022-01-01")!, termEnd: Day(iso: "2026-12-31")!)
+        let quarterly = Indicator(
+            id: 1, sectionID: 1, code: "Q", name: .init(kk: nil, ru: nil, en: nil), unit: "count", direction: .higherIsBetter,
+            aggregation: .sum, accumulation: .level, periodicity: .quarterly)
         #expect(ProgressRules.check(period: Period(code: "2024-Q2")!, indicator: quarterly, programme: programme) == nil)
         #expect(ProgressRules.check(period: Period(code: "2024")!, indicator: quarterly, programme: programme) != nil)
         #expect(ProgressRules.check(period: Period(code: "2027-Q1")!, indicator: quarterly, programme: programme) != nil)

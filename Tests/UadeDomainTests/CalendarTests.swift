@@ -3,9 +3,11 @@ import UadeDomain
 
 @Suite("Days and periods")
 struct CalendarTests {
-    @Test("days round-trip through their epoch count", arguments: [
-        "1970-01-01", "2000-01-01", "2000-02-29", "2022-06-08", "2024-12-31", "1991-12-16", "2100-03-01",
-    ])
+    @Test(
+        "days round-trip through their epoch count",
+        arguments: [
+            "1970-01-01", "2000-01-01", "2000-02-29", "2022-06-08", "2024-12-31", "1991-12-16", "2100-03-01",
+        ])
     func dayRoundTrip(_ iso: String) throws {
         let day = try #require(Day(iso: iso))
         #expect(Day(daysSinceEpoch: day.daysSinceEpoch) == day)
@@ -51,13 +53,15 @@ struct CalendarTests {
     }
 
     @Test func periodsOfATerm() {
-        let start = Day(iso: "2022-01-01")!, end = Day(iso: "2026-12-31")!
+        let start = Day(iso: "2022-01-01")!
+        let end = Day(iso: "2026-12-31")!
         let quarters = Period.all(.quarterly, from: start, through: end)
         #expect(quarters.count == 20)
         #expect(quarters.first?.code == "2022-Q1" && quarters.last?.code == "2026-Q4")
         #expect(Period.all(.yearly, from: start, through: end).map(\.code) == ["2022", "2023", "2024", "2025", "2026"])
         // A term that starts mid-quarter does not include that quarter.
-        #expect(Period.all(.quarterly, from: Day(iso: "2022-02-15")!, through: Day(iso: "2022-12-31")!).map(\.code) == ["2022-Q2", "2022-Q3", "2022-Q4"])
+        #expect(
+            Period.all(.quarterly, from: Day(iso: "2022-02-15")!, through: Day(iso: "2022-12-31")!).map(\.code) == ["2022-Q2", "2022-Q3", "2022-Q4"])
     }
 
     @Test func kazakhstanDays() {

@@ -25,8 +25,9 @@ struct LanguageTests {
 @Suite("Territories")
 struct TerritoryTests {
     func territory(_ id: Int64, _ parent: Int64?, _ kind: TerritoryKind, validTo: Day? = nil) -> Territory {
-        Territory(id: id, kato: nil, kind: kind, parentID: parent, name: LocalizedText(kk: "t\(id)", ru: "t\(id)", en: nil),
-                  validFrom: Day(iso: "2022-06-08")!, validTo: validTo)
+        Territory(
+            id: id, kato: nil, kind: kind, parentID: parent, name: LocalizedText(kk: "t\(id)", ru: "t\(id)", en: nil),
+            validFrom: Day(iso: "2022-06-08")!, validTo: validTo)
     }
 
     @Test func kato() {
@@ -68,14 +69,16 @@ struct TerritoryTests {
 
 @Suite("Indicators")
 struct IndicatorRuleTests {
-    @Test("direction decides whether a value meets its target", arguments: [
-        (Direction.higherIsBetter, 10.0, 10.0, true),
-        (.higherIsBetter, 9.99, 10.0, false),
-        (.higherIsBetter, -1.0, -2.0, true),
-        (.lowerIsBetter, 0.0, 0.0, true),
-        (.lowerIsBetter, 0.1, 0.0, false),
-        (.lowerIsBetter, 5.0, 7.0, true),
-    ])
+    @Test(
+        "direction decides whether a value meets its target",
+        arguments: [
+            (Direction.higherIsBetter, 10.0, 10.0, true),
+            (.higherIsBetter, 9.99, 10.0, false),
+            (.higherIsBetter, -1.0, -2.0, true),
+            (.lowerIsBetter, 0.0, 0.0, true),
+            (.lowerIsBetter, 0.1, 0.0, false),
+            (.lowerIsBetter, 5.0, 7.0, true),
+        ])
     func meets(_ direction: Direction, _ actual: Double, _ target: Double, _ expected: Bool) {
         #expect(direction.meets(actual, target: target) == expected)
     }
@@ -96,7 +99,9 @@ struct IndicatorRuleTests {
     }
 
     @Test func seededGeneratorIsDeterministic() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
+        var c = SeededGenerator(seed: 43)
         let first = (0..<5).map { _ in a.next() }
         #expect(first == (0..<5).map { _ in b.next() })
         #expect(first != (0..<5).map { _ in c.next() })

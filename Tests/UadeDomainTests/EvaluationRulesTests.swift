@@ -11,24 +11,27 @@ struct EvaluationRulesTests {
     func policy(_ asOf: String, grace: Int = 30) -> EvaluationPolicy { EvaluationPolicy(asOf: Day(iso: asOf)!, graceDays: grace) }
 
     func judge(_ points: [(String, Double, Double?)], _ traits: IndicatorTraits, asOf: String, grace: Int = 30) -> [Judgement] {
-        EvaluationRules.judge(points.map { SeriesPoint(period: q($0.0), target: $0.1, value: $0.2) }, traits: traits, policy: policy(asOf, grace: grace))
+        EvaluationRules.judge(
+            points.map { SeriesPoint(period: q($0.0), target: $0.1, value: $0.2) }, traits: traits, policy: policy(asOf, grace: grace))
     }
 
-    @Test("one due period, table-driven", arguments: [
-        // (target, value, direction higher?, as-of, expected)
-        (100.0, Double?(100.0), true, "2024-10-31", EvaluationStatus.achieved),   // exactly on target
-        (100.0, 99.9, true, "2024-10-31", .missed),                                // short, past grace
-        (100.0, nil, true, "2024-10-31", .notReported),                            // nothing, past grace
-        (100.0, 99.9, true, "2024-10-15", .atRisk),                                // short, within grace: not yet missed
-        (100.0, nil, true, "2024-10-15", .notDue),                                 // nothing yet, within grace, no history
-        (100.0, 120.0, true, "2024-09-30", .achieved),                             // as-of exactly on the due date
-        (100.0, 120.0, true, "2024-09-29", .onTrack),                              // the day before: not due, value already there
-        (0.0, 0.0, false, "2024-10-31", .achieved),                                // a zero target, lower is better, met
-        (0.0, 1.0, false, "2024-10-31", .missed),                                  // a zero target, lower is better, not met
-        (8.0, 7.5, false, "2024-10-31", .achieved),                                // lower is better
-        (-5.0, -4.0, true, "2024-10-31", .achieved),                               // negative targets
-        (-5.0, -6.0, true, "2024-10-31", .missed),
-    ] as [(Double, Double?, Bool, String, EvaluationStatus)])
+    @Test(
+        "one due period, table-driven",
+        arguments: [
+            // (target, value, direction higher?, as-of, expected)
+            (100.0, Double?(100.0), true, "2024-10-31", EvaluationStatus.achieved),  // exactly on target
+            (100.0, 99.9, true, "2024-10-31", .missed),  // short, past grace
+            (100.0, nil, true, "2024-10-31", .notReported),  // nothing, past grace
+            (100.0, 99.9, true, "2024-10-15", .atRisk),  // short, within grace: not yet missed
+            (100.0, nil, true, "2024-10-15", .notDue),  // nothing yet, within grace, no history
+            (100.0, 120.0, true, "2024-09-30", .achieved),  // as-of exactly on the due date
+            (100.0, 120.0, true, "2024-09-29", .onTrack),  // the day before: not due, value already there
+            (0.0, 0.0, false, "2024-10-31", .achieved),  // a zero target, lower is better, met
+            (0.0, 1.0, false, "2024-10-31", .missed),  // a zero target, lower is better, not met
+            (8.0, 7.5, false, "2024-10-31", .achieved),  // lower is better
+            (-5.0, -4.0, true, "2024-10-31", .achieved),  // negative targets
+            (-5.0, -6.0, true, "2024-10-31", .missed),
+        ] as [(Double, Double?, Bool, String, EvaluationStatus)])
     func single(_ target: Double, _ value: Double?, _ higher: Bool, _ asOf: String, _ expected: EvaluationStatus) {
         let traits = higher ? higherLevel : lowerLevel
         let result = judge([("2024-Q3", target, value)], traits, asOf: asOf)
@@ -55,7 +58,10 @@ struct EvaluationRulesTests {
 
     @Test func projectionsByLeastSquares() throws {
         // 10, 20, 30 by quarter: the line reaches 40 in Q4 and 60 in 2025-Q2.
-        let rising = [("2024-Q1", 10.0, Double?(10)), ("2024-Q2", 20, 20), ("2024-Q3", 30, 30), ("2024-Q4", 40, nil), ("2025-Q1", 55, nil), ("2025-Q2", 65, nil)]
+        let rising = [
+            ("2024-Q1", 10.0, Double?(10)), ("2024-Q2", 20, 20), ("2024-Q3", 30, 30), ("2024-Q4", 40, nil), ("2025-Q1", 55, nil),
+            ("2025-Q2", 65, nil),
+        ]
         let result = judge(rising, higherLevel, asOf: "2024-10-05")
         #expect(result.map(\.status) == [.achieved, .achieved, .achieved, .onTrack, .atRisk, .atRisk])
         let q4 = try #require(result[3].projected)
@@ -89,15 +95,17 @@ struct EvaluationRulesTests {
 
 @Suite("Roll-ups, outliers, measures")
 struct RollUpTests {
-    @Test("combining children", arguments: [
-        (Aggregation.sum, [Double?(1), 2, 3], Double?(6)),
-        (.average, [2, 4], 3),
-        (.min, [5, 2, 9], 2),
-        (.max, [5, 2, 9], 9),
-        (.none, [1, 2], nil),          // cannot be combined
-        (.sum, [1, nil, 3], nil),      // a missing child leaves no roll-up
-        (.sum, [], nil),
-    ] as [(Aggregation, [Double?], Double?)])
+    @Test(
+        "combining children",
+        arguments: [
+            (Aggregation.sum, [Double?(1), 2, 3], Double?(6)),
+            (.average, [2, 4], 3),
+            (.min, [5, 2, 9], 2),
+            (.max, [5, 2, 9], 9),
+            (.none, [1, 2], nil),  // cannot be combined
+            (.sum, [1, nil, 3], nil),  // a missing child leaves no roll-up
+            (.sum, [], nil),
+        ] as [(Aggregation, [Double?], Double?)])
     func combine(_ aggregation: Aggregation, _ values: [Double?], _ expected: Double?) {
         #expect(RollUp.combine(values, by: aggregation) == expected)
     }
@@ -119,16 +127,18 @@ struct RollUpTests {
         #expect(Outliers.median([3, 1, 2]) == 2 && Outliers.median([4, 1, 2, 3]) == 2.5)
     }
 
-    @Test("measures", arguments: [
-        (MeasureStatus.done, "2024-06-30", "2024-08-01", MeasureVerdict.done),
-        (.cancelled, "2024-06-30", "2024-08-01", .cancelled),
-        (.inProgress, "2024-06-30", "2024-08-01", .missed),
-        (.notStarted, "2024-06-30", "2024-07-01", .missed),
-        (.notStarted, "2024-06-30", "2024-06-30", .atRisk),       // due today, not started
-        (.notStarted, "2024-06-30", "2024-05-31", .atRisk),       // 30 days ahead
-        (.notStarted, "2024-06-30", "2024-05-30", .notDue),       // 31 days ahead
-        (.inProgress, "2024-06-30", "2024-06-20", .inProgress),
-    ] as [(MeasureStatus, String, String, MeasureVerdict)])
+    @Test(
+        "measures",
+        arguments: [
+            (MeasureStatus.done, "2024-06-30", "2024-08-01", MeasureVerdict.done),
+            (.cancelled, "2024-06-30", "2024-08-01", .cancelled),
+            (.inProgress, "2024-06-30", "2024-08-01", .missed),
+            (.notStarted, "2024-06-30", "2024-07-01", .missed),
+            (.notStarted, "2024-06-30", "2024-06-30", .atRisk),  // due today, not started
+            (.notStarted, "2024-06-30", "2024-05-31", .atRisk),  // 30 days ahead
+            (.notStarted, "2024-06-30", "2024-05-30", .notDue),  // 31 days ahead
+            (.inProgress, "2024-06-30", "2024-06-20", .inProgress),
+        ] as [(MeasureStatus, String, String, MeasureVerdict)])
     func measures(_ status: MeasureStatus, _ deadline: String, _ asOf: String, _ expected: MeasureVerdict) {
         #expect(MeasureVerdict.judge(status: status, deadline: Day(iso: deadline)!, asOf: Day(iso: asOf)!) == expected)
     }
@@ -136,9 +146,12 @@ struct RollUpTests {
 
 @Suite("Explanations")
 struct ExplanationTests {
-    func facts(_ status: EvaluationStatus, actual: Double? = nil, projected: Double? = nil, gap: Double? = nil, percent: Double? = nil) -> Explanation.Facts {
-        Explanation.Facts(status: status, period: Period(code: "2026-Q4")!, target: 190, actual: actual, projected: projected, gap: gap,
-                          gapPercent: percent, unit: "km", graceDays: 30)
+    func facts(_ status: EvaluationStatus, actual: Double? = nil, projected: Double? = nil, gap: Double? = nil, percent: Double? = nil)
+        -> Explanation.Facts
+    {
+        Explanation.Facts(
+            status: status, period: Period(code: "2026-Q4")!, target: 190, actual: actual, projected: projected, gap: gap,
+            gapPercent: percent, unit: "km", graceDays: 30)
     }
 
     @Test func sentencesCarryTheirNumbersInEveryLanguage() throws {

@@ -3,17 +3,19 @@ import UadeDomain
 
 @Suite("Flags")
 struct FlagTests {
-    @Test("the flags one result raises", arguments: [
-        // (status, reconciliation, outlier, owned, expected)
-        (EvaluationStatus.achieved, false, false, true, [FlagKind]()),
-        (.achieved, true, true, false, [.reconciliation, .outlier]),   // achieved and unowned: nothing slips, no "unowned"
-        (.missed, false, false, true, [.missed]),
-        (.missed, false, false, false, [.missed, .unowned]),
-        (.notReported, false, false, false, [.notReported, .unowned]),
-        (.atRisk, true, false, true, [.atRisk, .reconciliation]),
-        (.onTrack, false, true, false, [.outlier]),
-        (.notDue, false, false, false, []),
-    ])
+    @Test(
+        "the flags one result raises",
+        arguments: [
+            // (status, reconciliation, outlier, owned, expected)
+            (EvaluationStatus.achieved, false, false, true, [FlagKind]()),
+            (.achieved, true, true, false, [.reconciliation, .outlier]),  // achieved and unowned: nothing slips, no "unowned"
+            (.missed, false, false, true, [.missed]),
+            (.missed, false, false, false, [.missed, .unowned]),
+            (.notReported, false, false, false, [.notReported, .unowned]),
+            (.atRisk, true, false, true, [.atRisk, .reconciliation]),
+            (.onTrack, false, true, false, [.outlier]),
+            (.notDue, false, false, false, []),
+        ])
     func raised(status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool, expected: [FlagKind]) {
         #expect(FlagKind.raised(by: status, reconciliation: reconciliation, outlier: outlier, owned: owned) == expected)
     }
@@ -28,10 +30,10 @@ struct FlagTests {
         let explainedGone = FlagIdentity(territoryID: 8, periodStart: q2, kind: .atRisk)
         let resolvedGone = FlagIdentity(territoryID: 9, periodStart: q2, kind: .missed)
         let existing: [FlagIdentity: FlagChanges.Existing] = [
-            missedQ1: .init(id: 1, state: .open),          // found again: untouched
-            outlierQ1: .init(id: 2, state: .resolved),     // found again: reopened
-            unownedQ1: .init(id: 3, state: .explained),    // found again: untouched
-            explainedGone: .init(id: 4, state: .explained), // not found: resolved
+            missedQ1: .init(id: 1, state: .open),  // found again: untouched
+            outlierQ1: .init(id: 2, state: .resolved),  // found again: reopened
+            unownedQ1: .init(id: 3, state: .explained),  // found again: untouched
+            explainedGone: .init(id: 4, state: .explained),  // not found: resolved
             resolvedGone: .init(id: 5, state: .resolved),  // not found, already resolved: untouched
         ]
         let changes = FlagChanges.between(found: [missedQ1, missedQ2, outlierQ1, unownedQ1, missedQ2], existing: existing)

@@ -5,16 +5,19 @@ import UadeDomain
 /// may trap, be read as something else, or be lost without a word.
 @Suite("Hostile input")
 struct HardeningTests {
-    @Test("no stored or computed number traps when shown", arguments: [
-        9.3e18, -9.3e18, 1.7e308, -1.7e308, 9_223_372_036_854_775_807, 1e15, 999_999_999_999_999.9, .infinity, -.infinity, .nan, .ulpOfOne,
-    ])
+    @Test(
+        "no stored or computed number traps when shown",
+        arguments: [
+            9.3e18, -9.3e18, 1.7e308, -1.7e308, 9_223_372_036_854_775_807, 1e15, 999_999_999_999_999.9, .infinity, -.infinity, .nan, .ulpOfOne,
+        ])
     func numbersAreAlwaysShown(_ value: Double) {
         for language in Language.allCases {
             #expect(!NumberFormat.format(value, language).isEmpty)
         }
         #expect(!ProgressRules.display(value).isEmpty)
-        let facts = Explanation.Facts(status: .missed, period: Period(code: "2025-Q4")!, target: value, actual: value, projected: value, gap: value,
-                                      gapPercent: value, unit: "people", graceDays: 30)
+        let facts = Explanation.Facts(
+            status: .missed, period: Period(code: "2025-Q4")!, target: value, actual: value, projected: value, gap: value,
+            gapPercent: value, unit: "people", graceDays: 30)
         for language in Language.allCases { #expect(!(Explanation.sentence(facts, in: language) ?? "x").isEmpty) }
     }
 
@@ -26,11 +29,14 @@ struct HardeningTests {
     }
 
     @Test func computedFiguresAreFiniteOrUnknown() {
-        let judgement = Judgement(period: Period(code: "2025")!, status: .missed, target: 1, actual: .infinity, projected: .nan, gap: -.infinity, gapPercent: .nan)
+        let judgement = Judgement(
+            period: Period(code: "2025")!, status: .missed, target: 1, actual: .infinity, projected: .nan, gap: -.infinity, gapPercent: .nan)
         #expect(judgement.actual == nil && judgement.projected == nil && judgement.gap == nil && judgement.gapPercent == nil)
         let points = (1...4).map { SeriesPoint(period: Period(year: 2025, quarter: $0)!, target: 10, value: 1.7e308) }
-        for j in EvaluationRules.judge(points, traits: IndicatorTraits(direction: .higherIsBetter, accumulation: .cumulative, aggregation: .sum),
-                                       policy: EvaluationPolicy(asOf: Day(iso: "2025-08-01")!, graceDays: 30)) {
+        for j in EvaluationRules.judge(
+            points, traits: IndicatorTraits(direction: .higherIsBetter, accumulation: .cumulative, aggregation: .sum),
+            policy: EvaluationPolicy(asOf: Day(iso: "2025-08-01")!, graceDays: 30))
+        {
             for figure in [j.actual, j.projected, j.gap, j.gapPercent] { #expect(figure?.isFinite ?? true) }
         }
     }
@@ -42,7 +48,9 @@ struct HardeningTests {
         #expect(ProgressRules.check(value: 1e11, unit: open) == nil)
     }
 
-    @Test("periods are read strictly", arguments: ["2026-Q-1", "-2026-Q1", "2026--Q1", "2026-Q1-", "20-26Q1", "+2026", "2026-Q01", "２０２６", "2026 Q1", "2026-Q5", "2026-H1"])
+    @Test(
+        "periods are read strictly",
+        arguments: ["2026-Q-1", "-2026-Q1", "2026--Q1", "2026-Q1-", "20-26Q1", "+2026", "2026-Q01", "２０２６", "2026 Q1", "2026-Q5", "2026-H1"])
     func malformedPeriods(_ text: String) {
         #expect(Period(code: text) == nil)
     }
@@ -76,7 +84,9 @@ struct HardeningTests {
         #expect(duplicate.duplicateColumns.first?.columns == [1, 3])
     }
 
-    @Test("formulas are neutralised in every text cell", arguments: ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1+1"])
+    @Test(
+        "formulas are neutralised in every text cell",
+        arguments: ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "＝1+1"])
     func formulas(_ text: String) throws {
         let line = CSVTable.line([text, "plain"], separator: ",")
         let read = try CSVTable.parse("h1,h2\r\n" + line)

@@ -15,12 +15,14 @@ import UadeDomain
     }
 
     @Test func cellsCountHeadlinesAndShowTheCommonestWorstFirst() {
-        let heatmap = Heatmap(rows: [1, 2, 3], columns: [10, 20], items: [
-            (row: 1, column: 10, headline: .achieved), (row: 1, column: 10, headline: .achieved), (row: 1, column: 10, headline: .missed),
-            (row: 1, column: 20, headline: .atRisk), (row: 1, column: 20, headline: .achieved),
-            (row: 2, column: 10, headline: .notReported),
-            (row: 9, column: 10, headline: .missed),
-        ])
+        let heatmap = Heatmap(
+            rows: [1, 2, 3], columns: [10, 20],
+            items: [
+                (row: 1, column: 10, headline: .achieved), (row: 1, column: 10, headline: .achieved), (row: 1, column: 10, headline: .missed),
+                (row: 1, column: 20, headline: .atRisk), (row: 1, column: 20, headline: .achieved),
+                (row: 2, column: 10, headline: .notReported),
+                (row: 9, column: 10, headline: .missed),
+            ])
         #expect(heatmap.rows == [1, 2])
         #expect(heatmap.columns == [10, 20])
         let cell = heatmap.cell(1, 10)!
@@ -51,8 +53,9 @@ import UadeDomain
 
 @Suite struct TerritoryOutlineTests {
     func territory(_ id: Int64, _ kato: String?, _ kind: TerritoryKind, _ parent: Int64?) -> Territory {
-        Territory(id: id, kato: kato.flatMap(KATOCode.init), kind: kind, parentID: parent, name: LocalizedText(kk: "t\(id)", ru: "t\(id)", en: nil),
-                  validFrom: Day(year: 2000, month: 1, day: 1)!, validTo: nil)
+        Territory(
+            id: id, kato: kato.flatMap(KATOCode.init), kind: kind, parentID: parent, name: LocalizedText(kk: "t\(id)", ru: "t\(id)", en: nil),
+            validFrom: Day(year: 2000, month: 1, day: 1)!, validTo: nil)
     }
 
     @Test func childrenComeInKATOOrderAndTheOutlineStopsAtItsDepth() {

@@ -29,30 +29,45 @@ struct EvaluationRunTests {
             }
             #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId)") == targets)
             // The items store a missing value as NaN; the results view gives it back as NULL, and values as themselves.
-            #expect(try await count(client, """
-                SELECT count(*) FROM evaluation_results r JOIN targets t USING (indicator_id, territory_id, period_start)
-                 WHERE r.run_id = \(summary.runId) AND r.target = t.value
-                """) == targets)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM evaluation_results r JOIN targets t USING (indicator_id, territory_id, period_start)
+                     WHERE r.run_id = \(summary.runId) AND r.target = t.value
+                    """) == targets)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'not_reported' AND actual IS NOT NULL") == 0)
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'missed' AND (actual IS NULL OR gap IS NULL)") == 0)
-            #expect(try await count(client, """
-                SELECT count(*) FROM evaluation_results WHERE 'NaN' IN (actual, projected, gap, gap_percent, own_value)
-                """) == 0)
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runId)")
+            #expect(
+                try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'missed' AND (actual IS NULL OR gap IS NULL)") == 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM evaluation_results WHERE 'NaN' IN (actual, projected, gap, gap_percent, own_value)
+                    """) == 0)
+            #expect(
+                try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runId)")
                     == (try await count(client, "SELECT count(*) FROM measures")))
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE id = \(summary.runId) AND status = 'completed'") == 1)
             // Parents with complete children are judged on the roll-up; Kyzylorda's own figures are checked against it.
             #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND rolled_up") > 0)
-            #expect(try await count(client, """
-                SELECT count(*) FROM evaluation_results r JOIN territories t ON t.id = r.territory_id
-                 WHERE r.run_id = \(summary.runId) AND t.kato = '430000000' AND r.own_value IS NOT NULL AND r.rolled_up
-                """) > 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM evaluation_results r JOIN territories t ON t.id = r.territory_id
+                     WHERE r.run_id = \(summary.runId) AND t.kato = '430000000' AND r.own_value IS NOT NULL AND r.rolled_up
+                    """) > 0)
             // The unowned gaps of the demo are named, the owned ones carry both owners.
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND indicator_owner_id IS NULL") > 0)
-            #expect(try await count(client, """
-                SELECT count(*) FROM evaluation_results r JOIN indicators i ON i.id = r.indicator_id JOIN sections s ON s.id = i.section_id
-                 WHERE r.run_id = \(summary.runId) AND s.socially_sensitive AND r.section_owner_id IS NULL
-                """) == 0)
+            #expect(
+                try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND indicator_owner_id IS NULL") > 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM evaluation_results r JOIN indicators i ON i.id = r.indicator_id JOIN sections s ON s.id = i.section_id
+                     WHERE r.run_id = \(summary.runId) AND s.socially_sensitive AND r.section_owner_id IS NULL
+                    """) == 0)
             // Flags were opened for what slips.
             #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND state = 'open'") == summary.counts["missed"])
             #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'unowned'") > 0)
@@ -67,12 +82,15 @@ struct EvaluationRunTests {
             #expect(first.runId != second.runId)
             #expect(first.fingerprint == second.fingerprint)
             #expect(first.counts == second.counts)
-            #expect(try await count(client, """
-                SELECT count(*) FROM evaluation_results a FULL JOIN evaluation_results b
-                    ON b.run_id = \(second.runId) AND (a.indicator_id, a.territory_id, a.period_start) = (b.indicator_id, b.territory_id, b.period_start)
-                 WHERE (a.run_id = \(first.runId) OR a.run_id IS NULL) AND (b.run_id = \(second.runId) OR b.run_id IS NULL)
-                   AND (a.status IS DISTINCT FROM b.status OR a.actual IS DISTINCT FROM b.actual)
-                """) == 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM evaluation_results a FULL JOIN evaluation_results b
+                        ON b.run_id = \(second.runId) AND (a.indicator_id, a.territory_id, a.period_start) = (b.indicator_id, b.territory_id, b.period_start)
+                     WHERE (a.run_id = \(first.runId) OR a.run_id IS NULL) AND (b.run_id = \(second.runId) OR b.run_id IS NULL)
+                       AND (a.status IS DISTINCT FROM b.status OR a.actual IS DISTINCT FROM b.actual)
+                    """) == 0)
         }
     }
 
@@ -82,7 +100,8 @@ struct EvaluationRunTests {
             let past = Day(year: 2025, month: 6, day: 30)!
             let before = try await runner.run(EvaluationRequest(asOf: past))
             // A correction entered today of a value that was known then.
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason)
                 SELECT indicator_id, territory_id, period_start, value * 10, id, 'revised'
                   FROM progress_entries e WHERE period_start = DATE '2025-01-01'
@@ -127,7 +146,9 @@ struct EvaluationRunTests {
             // lock: the run's own connection, as when PostgreSQL restarts or a proxy drops it.
             var terminated = 0
             for _ in 0..<1000 where terminated == 0 {
-                terminated = try await count(client, """
+                terminated = try await count(
+                    client,
+                    """
                     SELECT count(*)::int FROM (SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                      WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()
                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -192,11 +213,13 @@ struct EvaluationRunTests {
             let first = try await runner.run(EvaluationRequest(asOf: asOf))
             // Pick a missed level value of a territory and explain it.
             var flag: (Int64, Int64, Int64, Day)?
-            for try await row in try await client.query("""
+            for try await row in try await client.query(
+                """
                 SELECT f.id, f.indicator_id, f.territory_id, f.period_start FROM flags f JOIN indicators i ON i.id = f.indicator_id
                   JOIN evaluation_results r ON r.run_id = \(first.runId) AND (r.indicator_id, r.territory_id, r.period_start) = (f.indicator_id, f.territory_id, f.period_start)
                  WHERE f.kind = 'missed' AND i.accumulation = 'level' AND NOT r.rolled_up ORDER BY f.id LIMIT 1
-                """, logger: logger).decode((Int64, Int64, Int64, Day).self) { flag = row }
+                """, logger: logger
+            ).decode((Int64, Int64, Int64, Day).self) { flag = row }
             let (flagID, indicator, territory, period) = try #require(flag)
             let admin = try await count(client, "SELECT id::int FROM accounts WHERE username = 'admin'")
             #expect(try await reads.explain(flagID: flagID, text: "подрядчик сорвал сроки", by: Int64(admin), requestID: "t"))
@@ -206,10 +229,15 @@ struct EvaluationRunTests {
             let second = try await runner.run(EvaluationRequest(asOf: asOf))
             #expect(try await reads.flag(id: flagID)?.state == "explained")
             #expect(try await reads.flag(id: flagID)?.changedInRunId == first.runId, "found again unchanged, the flag is not rewritten")
-            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND indicator_id = \(indicator) AND territory_id = \(territory) AND period_start = \(period)") == 1)
+            #expect(
+                try await count(
+                    client,
+                    "SELECT count(*) FROM flags WHERE kind = 'missed' AND indicator_id = \(indicator) AND territory_id = \(territory) AND period_start = \(period)"
+                ) == 1)
 
             // A correction that meets the target: the next run resolves the flag…
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason, entered_at)
                 SELECT e.indicator_id, e.territory_id, e.period_start, g.value, e.id, 'audited figure', TIMESTAMPTZ '2026-11-10 12:00+05'
                   FROM progress_entries e JOIN targets g USING (indicator_id, territory_id, period_start) JOIN indicators i ON i.id = e.indicator_id
@@ -221,15 +249,18 @@ struct EvaluationRunTests {
             #expect(resolved.state == "resolved" && resolved.resolvedAt != nil && resolved.changedInRunId == third.runId)
 
             // …and the diff between the runs names it as recovered.
-            let (items, _, counts) = try await reads.diff(from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
-            #expect(items.contains { (row: DiffRow) in
-                row.territoryID == territory && row.change == .recovered && row.before == .missed && row.after == .achieved
-            })
+            let (items, _, counts) = try await reads.diff(
+                from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
+            #expect(
+                items.contains { (row: DiffRow) in
+                    row.territoryID == territory && row.change == .recovered && row.before == .missed && row.after == .achieved
+                })
             #expect(counts.recovered >= 1)
 
             // A later correction back below the target reopens the same flag, which keeps the
             // coordinator's explanation (it is explained again, and counted as reopened).
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason, entered_at)
                 SELECT e.indicator_id, e.territory_id, e.period_start,
                        CASE i.direction WHEN 'higher_is_better' THEN g.value - abs(g.value) * 0.5 - 1 ELSE g.value + abs(g.value) * 0.5 + 1 END,
@@ -250,7 +281,9 @@ struct EvaluationRunTests {
     @Test func aRunCanBeLimitedToATerritory() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             let summary = try await EvaluationRunner(client: client, logger: logger).run(EvaluationRequest(asOf: asOf, territory: "430000000"))
-            let targets = try await count(client, """
+            let targets = try await count(
+                client,
+                """
                 SELECT count(*) FROM targets WHERE territory_id IN (SELECT id FROM territories WHERE kato = '430000000'
                     OR parent_id = (SELECT id FROM territories WHERE kato = '430000000'))
                 """)

@@ -16,8 +16,13 @@ import UadeTestSupport
 struct AuthorizationMatrixTests {
     enum Who: String, CaseIterable {
         case anonymous, nobody
-        case admin, coordKyzylorda = "coord-kyzylorda", coordAkzhar = "coord-akzhar", bureau = "bureau-social"
-        case council = "pc-kyzylorda", faction = "faction-mazhilis", observer = "observer-kyzylorda"
+        case admin
+        case coordKyzylorda = "coord-kyzylorda"
+        case coordAkzhar = "coord-akzhar"
+        case bureau = "bureau-social"
+        case council = "pc-kyzylorda"
+        case faction = "faction-mazhilis"
+        case observer = "observer-kyzylorda"
     }
 
     struct Case {
@@ -73,14 +78,24 @@ struct AuthorizationMatrixTests {
         add(.delete, "/api/v1/tokens/:id", "/api/v1/tokens/999999", allowed: admin)
         add(.get, "/api/v1/audit", allowed: admin)
         // Progress, own and foreign.
-        add(.post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"430000000","period":"2026-Q4","value":1}"#, allowed: [.admin, .coordKyzylorda])
-        add(.post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"{akzhar}","period":"2026-Q4","value":1}"#, allowed: [.admin, .coordAkzhar])
+        add(
+            .post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"430000000","period":"2026-Q4","value":1}"#,
+            allowed: [.admin, .coordKyzylorda])
+        add(
+            .post, "/api/v1/progress", body: #"{"indicator":"{indicator}","territory":"{akzhar}","period":"2026-Q4","value":1}"#,
+            allowed: [.admin, .coordAkzhar])
         add(.get, "/api/v1/progress/history", "/api/v1/progress/history?indicator={indicator}&territory=430000000&period=2026-Q3", allowed: readOwn)
-        add(.get, "/api/v1/progress/history", "/api/v1/progress/history?indicator={indicator}&territory={akzhar}&period=2026-Q3", allowed: readForeign)
+        add(
+            .get, "/api/v1/progress/history", "/api/v1/progress/history?indicator={indicator}&territory={akzhar}&period=2026-Q3", allowed: readForeign
+        )
         add(.get, "/api/v1/progress/:id", "/api/v1/progress/{ownEntry}", allowed: readOwn)
         add(.get, "/api/v1/progress/:id", "/api/v1/progress/{foreignEntry}", allowed: readForeign)
-        add(.post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{ownEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#, allowed: [.admin, .coordKyzylorda])
-        add(.post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{foreignEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#, allowed: [.admin, .coordAkzhar])
+        add(
+            .post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{ownEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#,
+            allowed: [.admin, .coordKyzylorda])
+        add(
+            .post, "/api/v1/progress/:id/corrections", "/api/v1/progress/{foreignEntry}/corrections", body: #"{"value":1,"reason":"matrix"}"#,
+            allowed: [.admin, .coordAkzhar])
         add(.get, "/api/v1/progress/template", "/api/v1/progress/template?territory=430000000", allowed: [.admin, .coordKyzylorda])
         add(.get, "/api/v1/progress/template", "/api/v1/progress/template?territory={akzhar}", allowed: [.admin, .coordAkzhar])
         add(.post, "/api/v1/progress/import", body: "indicator_code;territory_kato;period;value\n", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
@@ -92,9 +107,13 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/measures", "/api/v1/measures?territory=590000000", allowed: [.admin, .faction, .bureau])
         add(.get, "/api/v1/measures/:code", "/api/v1/measures/{ownMeasure}", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
         add(.get, "/api/v1/measures/:code", "/api/v1/measures/{foreignMeasure}", allowed: [.admin, .faction, .bureau])
-        add(.get, "/api/v1/measures/:code/history", "/api/v1/measures/{ownMeasure}/history", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
+        add(
+            .get, "/api/v1/measures/:code/history", "/api/v1/measures/{ownMeasure}/history",
+            allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
         add(.get, "/api/v1/measures/:code/history", "/api/v1/measures/{foreignMeasure}/history", allowed: [.admin, .faction, .bureau])
-        add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{ownMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin, .coordKyzylorda])
+        add(
+            .post, "/api/v1/measures/:code/status", "/api/v1/measures/{ownMeasure}/status", body: #"{"status":"in_progress"}"#,
+            allowed: [.admin, .coordKyzylorda])
         add(.post, "/api/v1/measures/:code/status", "/api/v1/measures/{foreignMeasure}/status", body: #"{"status":"in_progress"}"#, allowed: [.admin])
         // Evaluations: administrators start them; every role reads completed runs, narrowed to its scope.
         let anyRole = anyAccount.subtracting([.nobody])
@@ -110,11 +129,14 @@ struct AuthorizationMatrixTests {
         let hearingReaders: Set<Who> = [.admin, .faction, .bureau]
         let hearingWriters: Set<Who> = [.admin, .faction]
         add(.get, "/api/v1/hearings", allowed: hearingReaders)
-        add(.post, "/api/v1/hearings", body: #"{"faction":"maslikhat","faction_territory":"430000000","held_on":"2026-12-10","title":"matrix"}"#, allowed: hearingWriters)
+        add(
+            .post, "/api/v1/hearings", body: #"{"faction":"maslikhat","faction_territory":"430000000","held_on":"2026-12-10","title":"matrix"}"#,
+            allowed: hearingWriters)
         add(.get, "/api/v1/hearings/:id", "/api/v1/hearings/2", allowed: hearingReaders)
         add(.patch, "/api/v1/hearings/:id", "/api/v1/hearings/2", body: #"{"title":"matrix edit"}"#, allowed: hearingWriters)
         add(.get, "/api/v1/hearings/:id/resolutions", "/api/v1/hearings/1/resolutions", allowed: hearingReaders)
-        add(.post, "/api/v1/hearings/:id/resolutions", "/api/v1/hearings/1/resolutions",
+        add(
+            .post, "/api/v1/hearings/:id/resolutions", "/api/v1/hearings/1/resolutions",
             body: #"{"text":"matrix","section":"HOUSING","deadline":"2026-12-31","executor":"matrix"}"#, allowed: hearingWriters)
         add(.get, "/api/v1/hearings/:id/report", "/api/v1/hearings/2/report?format=csv", allowed: hearingReaders)
         return cases
@@ -125,52 +147,55 @@ struct AuthorizationMatrixTests {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: TestDatabase.logger)
         let router = try buildRouter(client: client, logger: TestDatabase.logger)
         // The router writes parameters as {name}; the table as :name.
-        let known = Set(Self.cases.map { testCase in
-            "\(testCase.method) " + testCase.route.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-        }.map { $0.replacingOccurrences(of: " api", with: " /api").replacingOccurrences(of: " health", with: " /health") })
+        let known = Set(
+            Self.cases.map { testCase in
+                "\(testCase.method) "
+                    + testCase.route.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            }.map { $0.replacingOccurrences(of: " api", with: " /api").replacingOccurrences(of: " health", with: " /health") })
         // The web pages: their writes call the API handlers above in-process (so these cases cover
         // them), and their reads are checked per role in Tests/Browser and Tests/UadeHTTPTests/WebPageTests.
         let pages: Set<String> = [
-        "GET /",
-        "GET /admin/accounts",
-        "GET /admin/evaluations",
-        "GET /admin/evaluations/diff",
-        "GET /admin/ownership",
-        "GET /due",
-        "GET /entry",
-        "GET /hearings",
-        "GET /hearings/new",
-        "GET /hearings/{id}",
-        "GET /hearings/{id}/edit",
-        "GET /heatmap",
-        "GET /indicator",
-        "GET /login",
-        "GET /mine",
-        "GET /password",
-        "GET /progress",
-        "GET /static/uade.css",
-        "GET /static/uade.js",
-        "GET /upload",
-        "POST /admin/accounts",
-        "POST /admin/accounts/{username}/roles",
-        "POST /admin/evaluations",
-        "POST /admin/ownership/indicator",
-        "POST /admin/ownership/section",
-        "POST /entry",
-        "POST /flags/{id}/explain",
-        "POST /hearings/new",
-        "POST /hearings/{id}/edit",
-        "POST /hearings/{id}/resolutions",
-        "POST /language",
-        "POST /login",
-        "POST /logout",
-        "POST /password",
-        "POST /upload"
+            "GET /",
+            "GET /admin/accounts",
+            "GET /admin/evaluations",
+            "GET /admin/evaluations/diff",
+            "GET /admin/ownership",
+            "GET /due",
+            "GET /entry",
+            "GET /hearings",
+            "GET /hearings/new",
+            "GET /hearings/{id}",
+            "GET /hearings/{id}/edit",
+            "GET /heatmap",
+            "GET /indicator",
+            "GET /login",
+            "GET /mine",
+            "GET /password",
+            "GET /progress",
+            "GET /static/uade.css",
+            "GET /static/uade.js",
+            "GET /upload",
+            "POST /admin/accounts",
+            "POST /admin/accounts/{username}/roles",
+            "POST /admin/evaluations",
+            "POST /admin/ownership/indicator",
+            "POST /admin/ownership/section",
+            "POST /entry",
+            "POST /flags/{id}/explain",
+            "POST /hearings/new",
+            "POST /hearings/{id}/edit",
+            "POST /hearings/{id}/resolutions",
+            "POST /language",
+            "POST /login",
+            "POST /logout",
+            "POST /password",
+            "POST /upload",
         ]
         for route in router.routes {
             let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description
-            #expect(known.contains("\(route.method) \(path)") || pages.contains("\(route.method) \(path)"),
-                    "no authorization cases for \(route.method) \(path)")
+            #expect(
+                known.contains("\(route.method) \(path)") || pages.contains("\(route.method) \(path)"),
+                "no authorization cases for \(route.method) \(path)")
         }
     }
 
@@ -182,7 +207,9 @@ struct AuthorizationMatrixTests {
 
     @Test func everyRoleOnEveryEndpoint() async throws {
         try await withDemoApp(.hearings) { app in
-            let indicator = try await scalar(app, """
+            let indicator = try await scalar(
+                app,
+                """
                 SELECT i.code FROM indicator_owners o JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
                   JOIN accounts a ON a.person_id = o.person_id JOIN territories t ON t.id = o.territory_id
                  WHERE a.username = 'pc-kyzylorda' AND t.kato = '430000000' AND s.socially_sensitive AND i.periodicity = 'quarterly'
@@ -193,19 +220,27 @@ struct AuthorizationMatrixTests {
             let fixture: [String: String] = [
                 "indicator": indicator,
                 "akzhar": akzhar,
-                "ownEntry": try await scalar(app, """
+                "ownEntry": try await scalar(
+                    app,
+                    """
                     SELECT e.id::text FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id JOIN territories t ON t.id = e.territory_id
                      WHERE i.code = \(indicator) AND t.kato = '430000000' ORDER BY e.id LIMIT 1
                     """),
-                "foreignEntry": try await scalar(app, """
+                "foreignEntry": try await scalar(
+                    app,
+                    """
                     SELECT e.id::text FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id
                      WHERE i.code = \(indicator) AND e.territory_id = \(Int64(akzhar)!) ORDER BY e.id LIMIT 1
                     """),
-                "ownMeasure": try await scalar(app, """
+                "ownMeasure": try await scalar(
+                    app,
+                    """
                     SELECT m.code FROM measures m JOIN sections s ON s.id = m.section_id JOIN territories t ON t.id = m.territory_id
                      WHERE s.code = 'HOUSING' AND t.kato = '430000000' ORDER BY m.code LIMIT 1
                     """),
-                "foreignMeasure": try await scalar(app, """
+                "foreignMeasure": try await scalar(
+                    app,
+                    """
                     SELECT m.code FROM measures m JOIN sections s ON s.id = m.section_id JOIN territories t ON t.id = m.territory_id
                      WHERE s.code = 'HOUSING' AND t.kato = '590000000' ORDER BY m.code LIMIT 1
                     """),
@@ -221,13 +256,16 @@ struct AuthorizationMatrixTests {
                     var headers: HTTPFields = [:]
                     if who != .anonymous { headers = app.bearer(who.rawValue) }
                     let uri = fill(testCase.uri)
-                    let status = try await app.client.execute(uri: uri, method: testCase.method, headers: headers,
-                                                              body: testCase.body.map { ByteBuffer(string: fill($0)) }) { $0.status }
+                    let status = try await app.client.execute(
+                        uri: uri, method: testCase.method, headers: headers,
+                        body: testCase.body.map { ByteBuffer(string: fill($0)) }
+                    ) { $0.status }
                     let denied = status == .unauthorized || status == .forbidden
                     let expectedAllowed = testCase.allowed.contains(who)
                     if status.code >= 500 { failures.append("\(who.rawValue) \(testCase.method) \(uri): \(status.code)") }
                     if denied == expectedAllowed {
-                        failures.append("\(who.rawValue) \(testCase.method) \(uri): expected \(expectedAllowed ? "allowed" : "denied"), got \(status.code)")
+                        failures.append(
+                            "\(who.rawValue) \(testCase.method) \(uri): expected \(expectedAllowed ? "allowed" : "denied"), got \(status.code)")
                     }
                     if !expectedAllowed && who == .anonymous && status != .unauthorized && !testCase.allowed.isEmpty {
                         failures.append("anonymous \(testCase.method) \(uri): expected 401, got \(status.code)")

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+
 @testable import UadeHTTP
 @testable import UadeServices
 
@@ -43,7 +44,8 @@ import Testing
     }
 
     @Test func callersAskingMeanwhileShareOneLoad() async throws {
-        let clock = Clock(), loads = Loads()
+        let clock = Clock()
+        let loads = Loads()
         let cache = ShortLivedCache<String, Int>(lifetime: .seconds(5)) { clock.now() }
         loads.hold()
         let answers = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -60,7 +62,8 @@ import Testing
     }
 
     @Test func anExpiredValueIsLoadedAgainAndWaitedFor() async throws {
-        let clock = Clock(), loads = Loads()
+        let clock = Clock()
+        let loads = Loads()
         let cache = ShortLivedCache<String, Int>(lifetime: .seconds(5)) { clock.now() }
         #expect(try await cache.value(for: "a") { await loads.load(1) } == 1)
         clock.advance(.seconds(6))
@@ -69,7 +72,8 @@ import Testing
     }
 
     @Test func aStaleValueIsAnsweredWhileOneLoadReplacesItButNotForLong() async throws {
-        let clock = Clock(), loads = Loads()
+        let clock = Clock()
+        let loads = Loads()
         let cache = ShortLivedCache<String, Int>(lifetime: .seconds(5), servesStaleWhileLoading: true) { clock.now() }
         #expect(try await cache.value(for: "a") { await loads.load(1) } == 1)
         clock.advance(.seconds(6))
@@ -91,7 +95,8 @@ import Testing
     }
 
     @Test func forgettingEverythingAlsoDropsWhatALoadUnderWayWouldStore() async throws {
-        let clock = Clock(), loads = Loads()
+        let clock = Clock()
+        let loads = Loads()
         let cache = ShortLivedCache<String, Int>(lifetime: .seconds(5)) { clock.now() }
         loads.hold()
         async let before = cache.value(for: "a") { await loads.load(1) }

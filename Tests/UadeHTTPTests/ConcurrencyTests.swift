@@ -16,11 +16,13 @@ struct ConcurrencyTests {
         try await withDemoApp { app in
             // 100 empty cells: quarterly indicators × the 9 territories of Kyzylorda Region, 2026-Q4.
             var cells: [(String, Int64)] = []
-            for try await (code, territory) in try await app.database.query("""
+            for try await (code, territory) in try await app.database.query(
+                """
                 SELECT i.code, t.id FROM indicators i CROSS JOIN territories t
                  WHERE i.periodicity = 'quarterly' AND (t.kato = '430000000' OR t.parent_id = (SELECT id FROM territories WHERE kato = '430000000'))
                  ORDER BY i.code, t.id LIMIT 100
-                """, logger: TestDatabase.logger).decode((String, Int64).self) { cells.append((code, territory)) }
+                """, logger: TestDatabase.logger
+            ).decode((String, Int64).self) { cells.append((code, territory)) }
             #expect(cells.count == 100)
             let before = try await app.count("SELECT count(*) FROM progress_entries")
             let audits = try await app.count("SELECT count(*) FROM audit_log WHERE entity = 'progress_entry'")
@@ -33,7 +35,9 @@ struct ConcurrencyTests {
                         let headers = fields
                         let body = #"{"indicator":"\#(cell.0)","territory":"\#(cell.1)","period":"2026-Q4","value":\#(index)}"#
                         @Sendable func send() async throws -> Int {
-                            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: headers, body: ByteBuffer(string: body)) { $0.status.code }
+                            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                                $0.status.code
+                            }
                         }
                         async let first = send()
                         async let retry = send()
@@ -49,10 +53,12 @@ struct ConcurrencyTests {
             #expect(statuses.allSatisfy { $0 == 201 }, "every attempt gets the first answer: \(Set(statuses))")
             #expect(try await app.count("SELECT count(*) FROM progress_entries") == before + 100)
             #expect(try await app.count("SELECT count(*) FROM audit_log WHERE entity = 'progress_entry'") == audits + 100)
-            #expect(try await app.count("""
-                SELECT count(*) FROM (SELECT 1 FROM progress_entries WHERE period_start = DATE '2026-10-01'
-                 GROUP BY indicator_id, territory_id HAVING count(*) > 1) AS duplicates
-                """) == 0)
+            #expect(
+                try await app.count(
+                    """
+                    SELECT count(*) FROM (SELECT 1 FROM progress_entries WHERE period_start = DATE '2026-10-01'
+                     GROUP BY indicator_id, territory_id HAVING count(*) > 1) AS duplicates
+                    """) == 0)
             #expect(try await app.count("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'client-%'") == 100)
         }
     }
@@ -65,8 +71,10 @@ struct ConcurrencyTests {
             let codes = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
-                        try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"),
-                                                     body: ByteBuffer(string: body)) { $0.status.code }
+                        try await app.client.execute(
+                            uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"),
+                            body: ByteBuffer(string: body)
+                        ) { $0.status.code }
                     }
                 }
                 var all: [Int] = []

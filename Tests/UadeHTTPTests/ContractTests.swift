@@ -23,14 +23,18 @@ struct ContractTests {
         try await withTestDatabase(.demo) { database, url in
             let token = try await AccountRepository(client: database, logger: TestDatabase.logger)
                 .createToken(username: "coord-kyzylorda", name: "contract", by: nil, requestID: "test").secret
-            let app = try await buildApplication(AppConfiguration(database: url, host: "127.0.0.1", port: 0, logLevel: .critical),
-                                                 logger: TestDatabase.logger)
+            let app = try await buildApplication(
+                AppConfiguration(database: url, host: "127.0.0.1", port: 0, logLevel: .critical),
+                logger: TestDatabase.logger)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
-                let base = ["run", TestDatabase.packageRoot.appendingPathComponent("docs/openapi.yaml").path,
-                            "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(token)",
-                            "-c", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
-                            "-n", "25", "--seed", "1", "-w", "2"]
+                let base = [
+                    "run", TestDatabase.packageRoot.appendingPathComponent("docs/openapi.yaml").path,
+                    "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(token)",
+                    "-c",
+                    "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+                    "-n", "25", "--seed", "1", "-w", "2",
+                ]
                 // Examples and property-based fuzzing; the coverage phase is left out because its
                 // generator crashes inside hypothesis on this Python (a tool error, not a finding).
                 let (status, log) = try await run(schemathesis, base + ["--phases", "examples,fuzzing"])

@@ -17,10 +17,13 @@ import UadeTestSupport
 @Suite("Database restarts", .serialized)
 struct DatabaseRestartTests {
     @Test func requestsInFlightEndInBoundedTimeAndAre503() async throws {
-        let base = ProcessInfo.processInfo.environment["UADE_TEST_CLUSTER_DIR"].map { URL(fileURLWithPath: $0) }
+        let base =
+            ProcessInfo.processInfo.environment["UADE_TEST_CLUSTER_DIR"].map { URL(fileURLWithPath: $0) }
             ?? TestDatabase.packageRoot.appendingPathComponent(".build/test-cluster")
-        let cluster = try EmbeddedCluster(settings: .init(directory: base.deletingLastPathComponent().appendingPathComponent("restart-cluster"), port: 5441,
-                                                          unsafeFastWrites: true), logger: TestDatabase.logger)
+        let cluster = try EmbeddedCluster(
+            settings: .init(
+                directory: base.deletingLastPathComponent().appendingPathComponent("restart-cluster"), port: 5441,
+                unsafeFastWrites: true), logger: TestDatabase.logger)
         try cluster.start()
         defer { try? cluster.stop() }
         let url = cluster.databaseURL(database: "uade_restart")
@@ -63,9 +66,9 @@ struct DatabaseRestartTests {
             }
             async let load: Void = hammer(for: 16)
             try await Task.sleep(for: .seconds(2))
-            try cluster.stop()           // a fast shutdown: connections closed under running requests
+            try cluster.stop()  // a fast shutdown: connections closed under running requests
             try await Task.sleep(for: .seconds(6))
-            _ = try cluster.start()     // back: the pool reconnects by itself
+            _ = try cluster.start()  // back: the pool reconnects by itself
             try await Task.sleep(for: .seconds(2))
             try cluster.stop()
             _ = try cluster.start()
@@ -86,8 +89,10 @@ struct DatabaseRestartTests {
             #expect(recovered)
             // A 503 says what to do.
             try cluster.stop()
-            try await client.execute(uri: "/api/v1/progress", method: .post, headers: headers.merging([.contentType: "application/json"]),
-                                     body: ByteBuffer(string: #"{"indicator":"X","territory":"1","period":"2026-Q4","value":1}"#)) { response in
+            try await client.execute(
+                uri: "/api/v1/progress", method: .post, headers: headers.merging([.contentType: "application/json"]),
+                body: ByteBuffer(string: #"{"indicator":"X","territory":"1","period":"2026-Q4","value":1}"#)
+            ) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
                 #expect(body["commit_outcome"] as? String == "unknown")

@@ -13,9 +13,13 @@ import UadeTestSupport
 /// mistakes and fails on the code before its fix.
 @Suite("Hostile requests")
 struct HostileRequestTests {
-    func upload(_ app: DemoApp, _ csv: String, query: String = "", as user: String = "coord-kyzylorda") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await app.client.execute(uri: "/api/v1/progress/import\(query)", method: .post,
-                                     headers: app.bearer(user).merging([.contentType: "text/csv"]), body: ByteBuffer(string: csv)) { response throws in
+    func upload(_ app: DemoApp, _ csv: String, query: String = "", as user: String = "coord-kyzylorda") async throws -> (
+        HTTPResponse.Status, [String: Any]
+    ) {
+        try await app.client.execute(
+            uri: "/api/v1/progress/import\(query)", method: .post,
+            headers: app.bearer(user).merging([.contentType: "text/csv"]), body: ByteBuffer(string: csv)
+        ) { response throws in
             (response.status, try object(response))
         }
     }
@@ -95,7 +99,8 @@ struct HostileRequestTests {
             for value in [9.3e18, 1e13, -1e13] {
                 var body = ProgressTests.fresh
                 body["value"] = value
-                try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+                try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) {
+                    response throws in
                     #expect(response.status == .unprocessableContent, "\(value)")
                     #expect(try fieldNames(response) == ["body.value"])
                 }
@@ -112,38 +117,49 @@ struct HostileRequestTests {
     /// must still show: the template, an import touching the cell, the entry page, the reports.
     @Test func storedOutOfRangeValuesStillRender() async throws {
         try await withDemoApp(.hearings) { app in
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment)
                 SELECT t.indicator_id, t.territory_id, t.period_start, 9.3e18, 'stored before the limits'
                   FROM targets t JOIN indicators i ON i.id = t.indicator_id
                  WHERE i.code = 'HOU-01' AND t.territory_id = 22 AND t.period_start = DATE '2026-10-01'
                 """, logger: TestDatabase.logger)
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 UPDATE evaluation_items SET actuals = (SELECT array_agg(9.3e18::float8) FROM unnest(actuals)),
                                             gaps = (SELECT array_agg(-9.3e18::float8) FROM unnest(gaps))
                  WHERE run_id = (SELECT run_id FROM hearings WHERE id = 2)
                 """, logger: TestDatabase.logger)
-            let template = try await app.client.execute(uri: "/api/v1/progress/template?territory=22&period=2026-Q4", method: .get,
-                                                        headers: app.bearer("coord-kyzylorda")) { response in
+            let template = try await app.client.execute(
+                uri: "/api/v1/progress/template?territory=22&period=2026-Q4", method: .get,
+                headers: app.bearer("coord-kyzylorda")
+            ) { response in
                 #expect(response.status == .ok)
                 return String(buffer: response.body)
             }
             #expect(template.contains("9.3e+18"))
-            let (dry, _) = try await upload(app, "indicator_code;territory_id;period;value;correction_reason\r\nHOU-01;22;2026-Q4;5;typo\r\n", query: "?dry_run=true")
+            let (dry, _) = try await upload(
+                app, "indicator_code;territory_id;period;value;correction_reason\r\nHOU-01;22;2026-Q4;5;typo\r\n", query: "?dry_run=true")
             #expect(dry == .ok)
             let session = try #require(try await login(app, "coord-kyzylorda"))
-            try await app.client.execute(uri: "/entry?indicator=HOU-01&territory=22&period=2026-Q4&lang=ru", method: .get,
-                                         headers: [.cookie: session.cookie]) { response in
+            try await app.client.execute(
+                uri: "/entry?indicator=HOU-01&territory=22&period=2026-Q4&lang=ru", method: .get,
+                headers: [.cookie: session.cookie]
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("9.3e+18"))
             }
-            try await app.client.execute(uri: "/api/v1/progress/history?indicator=HOU-01&territory=22&period=2026-Q4", method: .get,
-                                         headers: app.bearer("coord-kyzylorda")) { response in
+            try await app.client.execute(
+                uri: "/api/v1/progress/history?indicator=HOU-01&territory=22&period=2026-Q4", method: .get,
+                headers: app.bearer("coord-kyzylorda")
+            ) { response in
                 #expect(response.status == .ok)
             }
             for format in ["html", "docx", "csv", "json"] {
-                try await app.client.execute(uri: "/api/v1/hearings/2/report?format=\(format)&lang=ru", method: .get,
-                                             headers: app.bearer("faction-mazhilis")) { response in
+                try await app.client.execute(
+                    uri: "/api/v1/hearings/2/report?format=\(format)&lang=ru", method: .get,
+                    headers: app.bearer("faction-mazhilis")
+                ) { response in
                     #expect(response.status == .ok, "\(format): \(String(buffer: response.body).prefix(300))")
                 }
             }
@@ -154,7 +170,8 @@ struct HostileRequestTests {
         try await withDemoApp { app in
             var body = ProgressTests.fresh
             body["comment"] = String(repeating: "ж", count: TextLimits.prose + 1)
-            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) {
+                response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.comment"])
             }
@@ -162,9 +179,13 @@ struct HostileRequestTests {
             let (status, problems) = try await upload(app, "indicator_code;territory_id;period;value;comment\r\nHOU-01;22;2026-Q4;5;\(long)\r\n")
             #expect(status == .unprocessableContent)
             #expect(fields(problems) == ["csv:2:comment"])
-            try await app.client.execute(uri: "/api/v1/hearings", method: .post, headers: app.bearer("faction-mazhilis"),
-                                         body: app.json(["faction": "mazhilis", "held_on": "2026-12-20", "title": String(repeating: "T", count: TextLimits.title + 1),
-                                                         "scope": "socially_sensitive"])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/hearings", method: .post, headers: app.bearer("faction-mazhilis"),
+                body: app.json([
+                    "faction": "mazhilis", "held_on": "2026-12-20", "title": String(repeating: "T", count: TextLimits.title + 1),
+                    "scope": "socially_sensitive",
+                ])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response).contains("body.title"))
             }
@@ -174,7 +195,9 @@ struct HostileRequestTests {
     @Test func brokenJSONIsDescribed() async throws {
         try await withDemoApp { app in
             for (text, expected) in [("{\"value\" 1}", "character"), ("[1,2]", "array"), ("", "empty"), ("{\"value\":1e400}", "not valid JSON")] {
-                try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: ByteBuffer(string: text)) { response throws in
+                try await app.client.execute(
+                    uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: ByteBuffer(string: text)
+                ) { response throws in
                     #expect(response.status == .badRequest)
                     let detail = try object(response)["detail"] as? String ?? ""
                     #expect(detail.contains(expected), "\(text): \(detail)")
@@ -188,7 +211,8 @@ struct HostileRequestTests {
         try await withDemoApp(.hearings) { app in
             let before = try await app.count("SELECT count(*) FROM flags WHERE state <> 'resolved'")
             for asOf in ["1990-01-01", "2021-12-31", "2040-01-01"] {
-                try await app.client.execute(uri: "/api/v1/evaluations", method: .post, headers: app.bearer("admin"), body: app.json(["as_of": asOf])) { response throws in
+                try await app.client.execute(uri: "/api/v1/evaluations", method: .post, headers: app.bearer("admin"), body: app.json(["as_of": asOf]))
+                { response throws in
                     #expect(response.status == .unprocessableContent, "\(asOf)")
                     #expect(try fieldNames(response) == ["body.as_of"])
                 }
@@ -200,12 +224,15 @@ struct HostileRequestTests {
 
     @Test func anExplanationSurvivesAResolveAndAReopen() async throws {
         try await withDemoApp(.hearings) { app in
-            let id = try await app.count("""
+            let id = try await app.count(
+                """
                 SELECT f.id FROM flags f JOIN territories t ON t.id = f.territory_id
                  WHERE f.state = 'open' AND f.kind = 'missed' AND t.kato LIKE '43%' ORDER BY f.id LIMIT 1
                 """)
-            try await app.client.execute(uri: "/api/v1/flags/\(id)/explanation", method: .post, headers: app.bearer("coord-kyzylorda"),
-                                         body: app.json(["text": "подрядчик сорвал сроки"])) { response in
+            try await app.client.execute(
+                uri: "/api/v1/flags/\(id)/explanation", method: .post, headers: app.bearer("coord-kyzylorda"),
+                body: app.json(["text": "подрядчик сорвал сроки"])
+            ) { response in
                 #expect(response.status == .ok)
             }
             let repository = EvaluationRepository(client: app.database, logger: TestDatabase.logger)
@@ -214,7 +241,9 @@ struct HostileRequestTests {
                 try await repository.change(reopen: [], resolve: [Int64(id)], runID: Int64(run), on: connection)
                 try await repository.change(reopen: [Int64(id)], resolve: [], runID: Int64(run), on: connection)
             }
-            #expect(try await app.count("SELECT count(*) FROM flags WHERE id = \(id) AND state = 'explained' AND explanation = 'подрядчик сорвал сроки'") == 1)
+            #expect(
+                try await app.count("SELECT count(*) FROM flags WHERE id = \(id) AND state = 'explained' AND explanation = 'подрядчик сорвал сроки'")
+                    == 1)
         }
     }
 
@@ -229,7 +258,8 @@ struct HostileRequestTests {
                 #expect(response.status == .notFound)
             }
             // Who may prepare hearings is decided before the body is looked at.
-            try await app.client.execute(uri: "/api/v1/hearings", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json([:])) { response in
+            try await app.client.execute(uri: "/api/v1/hearings", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json([:])) {
+                response in
                 #expect(response.status == .forbidden)
             }
         }
@@ -237,8 +267,10 @@ struct HostileRequestTests {
 
     @Test func listsGiveTheirTotalPastTheEnd() async throws {
         try await withDemoApp(.hearings) { app in
-            for path in ["/api/v1/indicators?offset=100000", "/api/v1/evaluations?offset=1000", "/api/v1/hearings?offset=1000",
-                         "/api/v1/flags?offset=10000000", "/api/v1/evaluations/2/results?offset=10000000"] {
+            for path in [
+                "/api/v1/indicators?offset=100000", "/api/v1/evaluations?offset=1000", "/api/v1/hearings?offset=1000",
+                "/api/v1/flags?offset=10000000", "/api/v1/evaluations/2/results?offset=10000000",
+            ] {
                 try await app.client.execute(uri: path, method: .get, headers: app.bearer("admin")) { response throws in
                     #expect(response.status == .ok, "\(path)")
                     let body = try object(response)
@@ -251,7 +283,8 @@ struct HostileRequestTests {
 
     @Test func aRunWhoseProcessDiedIsShownFailed() async throws {
         try await withDemoApp(.hearings) { app in
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 INSERT INTO evaluation_runs (programme_id, as_of, grace_days, status) SELECT id, DATE '2026-11-01', 30, 'running' FROM programmes LIMIT 1
                 """, logger: TestDatabase.logger)
             try await app.client.execute(uri: "/api/v1/evaluations", method: .get, headers: app.bearer("admin")) { response throws in
@@ -282,21 +315,25 @@ struct HostileRequestTests {
             #expect(try await app.count("SELECT count(*) FROM accounts WHERE username = 'coord-akzhar' AND locked_until > now()") == 1)
             // Unknown names are counted and locked the same way.
             for _ in 0..<6 { _ = try await login(app, "no-such-user", "guess") }
-            #expect(try await app.count("SELECT count(*) FROM login_attempts WHERE name = 'no-such-user' AND attempts = 6 AND locked_until > now()") == 1)
+            #expect(
+                try await app.count("SELECT count(*) FROM login_attempts WHERE name = 'no-such-user' AND attempts = 6 AND locked_until > now()") == 1)
         }
     }
 
     @Test func offsetsAndIdsThatWouldOverflowAreRefused() async throws {
         try await withDemoApp { app in
-            try await app.client.execute(uri: "/api/v1/due?offset=9223372036854775807", method: .get, headers: app.bearer("coord-kyzylorda")) { response in
+            try await app.client.execute(uri: "/api/v1/due?offset=9223372036854775807", method: .get, headers: app.bearer("coord-kyzylorda")) {
+                response in
                 #expect(response.status == .badRequest)
             }
             let session = try #require(try await login(app, "coord-kyzylorda"))
             try await app.client.execute(uri: "/due?offset=9223372036854775807", method: .get, headers: [.cookie: session.cookie]) { response in
                 #expect(response.status.code < 500)
             }
-            try await app.client.execute(uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
-                                         body: app.json(["username": "big-person", "password": "a long enough secret", "person_id": 1e19])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
+                body: app.json(["username": "big-person", "password": "a long enough secret", "person_id": 1e19])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.person_id"])
             }
@@ -309,14 +346,16 @@ struct HostileRequestTests {
             // One letter with a hundred thousand combining marks is not one character's worth.
             var body = ProgressTests.fresh
             body["comment"] = "a" + String(repeating: "\u{0301}", count: 100_000)
-            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) {
+                response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.comment"])
             }
             // A misspelt field would lose its text.
             body = ProgressTests.fresh
             body["coment"] = "важно"
-            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) { response throws in
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-kyzylorda"), body: app.json(body)) {
+                response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.coment"])
             }
@@ -332,7 +371,8 @@ struct HostileRequestTests {
             #expect(fields(named) == ["csv:1:column 6"])
             #expect(try await app.count("SELECT count(*) FROM progress_entries") == before)
             // A quoted comment keeps its line ends as written, CR included.
-            let (written, _) = try await upload(app, "indicator_code;territory_id;period;value;comment\r\nHOU-01;22;2026-Q4;5;\"первая\r\nвторая\"\r\n")
+            let (written, _) = try await upload(
+                app, "indicator_code;territory_id;period;value;comment\r\nHOU-01;22;2026-Q4;5;\"первая\r\nвторая\"\r\n")
             #expect(written == .ok)
             #expect(try await app.count("SELECT count(*) FROM progress_entries WHERE comment = E'первая\\r\\nвторая'") == 1)
         }
@@ -343,10 +383,12 @@ struct HostileRequestTests {
             var body = ProgressTests.fresh
             body["value"] = -5
             body["comment"] = String(repeating: "x", count: TextLimits.prose + 1)
-            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-akzhar"), body: app.json(body)) { response in
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("coord-akzhar"), body: app.json(body)) {
+                response in
                 #expect(response.status == .forbidden)
             }
-            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("faction-mazhilis"), body: app.json([:])) { response in
+            try await app.client.execute(uri: "/api/v1/progress", method: .post, headers: app.bearer("faction-mazhilis"), body: app.json([:])) {
+                response in
                 #expect(response.status == .forbidden)
             }
         }
@@ -354,12 +396,14 @@ struct HostileRequestTests {
 
     @Test func unknownFilterCodesAreNamedNotAnsweredEmpty() async throws {
         try await withDemoApp(.hearings) { app in
-            for (path, user, field) in [("/api/v1/due?section=HOUS", "coord-kyzylorda", "query.section"),
-                                        ("/api/v1/due?indicator=HOU-99", "coord-kyzylorda", "query.indicator"),
-                                        ("/api/v1/progress/template?period=2026-Q4&section=HOUS", "coord-kyzylorda", "query.section"),
-                                        ("/api/v1/flags?section=HOUS", "admin", "query.section"),
-                                        ("/api/v1/evaluations/2/results?indicator=HOU-99", "admin", "query.indicator"),
-                                        ("/api/v1/indicators?section=HOUS", "admin", "query.section")] {
+            for (path, user, field) in [
+                ("/api/v1/due?section=HOUS", "coord-kyzylorda", "query.section"),
+                ("/api/v1/due?indicator=HOU-99", "coord-kyzylorda", "query.indicator"),
+                ("/api/v1/progress/template?period=2026-Q4&section=HOUS", "coord-kyzylorda", "query.section"),
+                ("/api/v1/flags?section=HOUS", "admin", "query.section"),
+                ("/api/v1/evaluations/2/results?indicator=HOU-99", "admin", "query.indicator"),
+                ("/api/v1/indicators?section=HOUS", "admin", "query.section"),
+            ] {
                 try await app.client.execute(uri: path, method: .get, headers: app.bearer(user)) { response throws in
                     #expect(response.status == .unprocessableContent, "\(path)")
                     #expect(try fieldNames(response) == [field], "\(path)")

@@ -35,9 +35,13 @@ struct ImportTests {
         return out
     }
 
-    func upload(_ app: DemoApp, _ csv: String, dryRun: Bool = false, as user: String = "coord-kyzylorda") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await app.client.execute(uri: "/api/v1/progress/import\(dryRun ? "?dry_run=true" : "")", method: .post,
-                                     headers: app.bearer(user).merging([.contentType: "text/csv"]), body: ByteBuffer(string: csv)) { response throws in
+    func upload(_ app: DemoApp, _ csv: String, dryRun: Bool = false, as user: String = "coord-kyzylorda") async throws -> (
+        HTTPResponse.Status, [String: Any]
+    ) {
+        try await app.client.execute(
+            uri: "/api/v1/progress/import\(dryRun ? "?dry_run=true" : "")", method: .post,
+            headers: app.bearer(user).merging([.contentType: "text/csv"]), body: ByteBuffer(string: csv)
+        ) { response throws in
             (response.status, try object(response))
         }
     }
@@ -50,11 +54,13 @@ struct ImportTests {
             let text = try await template(app, "territory=430000000&period=2026-Q4")
             let csv = try filled(text, ["1", "2", "3"])
             let before = try await app.count("SELECT count(*) FROM progress_entries")
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 CREATE FUNCTION stand_in_for_a_race() RETURNS trigger LANGUAGE plpgsql
                     AS $$ BEGIN RAISE unique_violation USING MESSAGE = 'a first entry for this cell exists'; END $$
                 """, logger: TestDatabase.logger)
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 CREATE TRIGGER stand_in_for_a_race BEFORE INSERT ON progress_entries FOR EACH STATEMENT EXECUTE FUNCTION stand_in_for_a_race()
                 """, logger: TestDatabase.logger)
             let (status, body) = try await upload(app, csv)
@@ -72,10 +78,12 @@ struct ImportTests {
             let text = try await template(app, "territory=430000000&period=2026-Q4")
             let csv = try filled(text, ["1", "2", "3"])
             let before = try await app.count("SELECT count(*) FROM progress_entries")
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 CREATE FUNCTION hold_the_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$
                 """, logger: TestDatabase.logger)
-            try await app.database.query("""
+            try await app.database.query(
+                """
                 CREATE TRIGGER hold_the_insert BEFORE INSERT ON progress_entries FOR EACH STATEMENT EXECUTE FUNCTION hold_the_insert()
                 """, logger: TestDatabase.logger)
             let upload = Task {
@@ -84,7 +92,8 @@ struct ImportTests {
             }
             var terminated = 0
             for _ in 0..<3000 where terminated == 0 {
-                terminated = try await app.count("""
+                terminated = try await app.count(
+                    """
                     SELECT count(*)::int FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                      WHERE wait_event = 'PgSleep' AND pid <> pg_backend_pid() AND datname = current_database()) AS t
                     """)
@@ -106,14 +115,17 @@ struct ImportTests {
     @Test func theTemplateListsWhatIsDueWithTargetsAndCurrentValues() async throws {
         try await withDemoApp { app in
             let text = try await template(app, "territory=430000000&period=2026-Q4&lang=kk")
-            #expect(text.hasPrefix("\u{FEFF}indicator_code;indicator_name;unit;territory_kato;territory_id;territory_name;period;target;current_value;value"))
+            #expect(
+                text.hasPrefix(
+                    "\u{FEFF}indicator_code;indicator_name;unit;territory_kato;territory_id;territory_name;period;target;current_value;value"))
             let table = try CSVTable.parse(text)
             #expect(table.separator == ";")
             // Kyzylorda Region and the 8 territories below it, every quarterly indicator.
             let quarterly = try await app.count("SELECT count(*) FROM indicators WHERE periodicity = 'quarterly'")
             #expect(table.records.count == 9 * quarterly)
             #expect(text.contains("Қызылорда облысы"))
-            try await app.client.execute(uri: "/api/v1/progress/template?territory=590000000", method: .get, headers: app.bearer("coord-kyzylorda")) { response in
+            try await app.client.execute(uri: "/api/v1/progress/template?territory=590000000", method: .get, headers: app.bearer("coord-kyzylorda")) {
+                response in
                 #expect(response.status == .forbidden)
             }
         }
@@ -123,12 +135,12 @@ struct ImportTests {
         try await withDemoApp { app in
             let text = try await template(app, "territory=430000000&period=2026-Q4")
             var values: [String?] = Array(repeating: "5", count: 20)
-            values[1] = "abc"          // not a number
-            values[3] = "-2"           // a negative count
-            values[6] = ""             // blank: skipped, not an error
+            values[1] = "abc"  // not a number
+            values[3] = "-2"  // a negative count
+            values[6] = ""  // blank: skipped, not an error
             var csv = try filled(text, values)
-            csv += "HOU-01;x;m2;590000000;;;2026-Q4;;;7;;;\r\n"   // another region
-            csv += "NOPE;x;x;430000000;;;2026-Q4;;;7;;;\r\n"      // unknown indicator
+            csv += "HOU-01;x;m2;590000000;;;2026-Q4;;;7;;;\r\n"  // another region
+            csv += "NOPE;x;x;430000000;;;2026-Q4;;;7;;;\r\n"  // unknown indicator
             let before = try await app.count("SELECT count(*) FROM progress_entries")
             let (status, body) = try await upload(app, csv)
             #expect(status == .unprocessableContent)
@@ -176,7 +188,9 @@ struct ImportTests {
             let (ok, final) = try await upload(app, corrected)
             #expect(ok == .ok)
             #expect(final["corrections"] as? Int == 1)
-            #expect(try await app.count("SELECT count(*) FROM progress_entries WHERE supersedes_id IS NOT NULL AND correction_reason = 'ошибка ввода'") == 1)
+            #expect(
+                try await app.count("SELECT count(*) FROM progress_entries WHERE supersedes_id IS NOT NULL AND correction_reason = 'ошибка ввода'")
+                    == 1)
         }
     }
 
@@ -187,12 +201,16 @@ struct ImportTests {
             let (header, body) = try await upload(app, "a;b;c\r\n1;2;3\r\n")
             #expect(header == .unprocessableContent)
             #expect(((body["fields"] as? [[String: Any]])?.first?["field"] as? String) == "csv:1:indicator_code")
-            try await app.client.execute(uri: "/api/v1/progress/import", method: .post, headers: app.bearer("bureau-social"),
-                                         body: ByteBuffer(string: "indicator_code,territory_kato,period,value\n")) { response in
+            try await app.client.execute(
+                uri: "/api/v1/progress/import", method: .post, headers: app.bearer("bureau-social"),
+                body: ByteBuffer(string: "indicator_code,territory_kato,period,value\n")
+            ) { response in
                 #expect(response.status == .forbidden, "only coordinators write")
             }
-            try await app.client.execute(uri: "/api/v1/progress/import", method: .post, headers: app.bearer("coord-kyzylorda"),
-                                         body: ByteBuffer(bytes: [0xFF, 0xFE, 0x00, 0x41])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/progress/import", method: .post, headers: app.bearer("coord-kyzylorda"),
+                body: ByteBuffer(bytes: [0xFF, 0xFE, 0x00, 0x41])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["csv"])
             }

@@ -3,9 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+import UadeDemo
 import UadeHTTP
 import UadeStorage
-import UadeDemo
 import UadeTestSupport
 
 /// Decodes API bodies the way clients see them (snake_case keys).
@@ -80,7 +80,8 @@ struct ReadAPITests {
     }
 
     @Test func healthIs503WithoutADatabase() async throws {
-        let nowhere = DatabaseURL(endpoint: .unixSocket(directory: "/nonexistent-uade", port: 1), username: "x", password: nil, database: "x", tls: .disable)
+        let nowhere = DatabaseURL(
+            endpoint: .unixSocket(directory: "/nonexistent-uade", port: 1), username: "x", password: nil, database: "x", tls: .disable)
         let app = try await buildApplication(AppConfiguration(database: nowhere, logLevel: .critical), logger: TestDatabase.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response throws in
@@ -144,7 +145,8 @@ struct ReadAPITests {
     @Test func languageComesFromTheQueryThenTheHeader() async throws {
         try await withDemoApp { app in
             let client = app.client
-            try await client.execute(uri: "/api/v1/territories/710000000", method: .get, headers: [.acceptLanguage: "ru-RU,ru;q=0.9"]) { response throws in
+            try await client.execute(uri: "/api/v1/territories/710000000", method: .get, headers: [.acceptLanguage: "ru-RU,ru;q=0.9"]) {
+                response throws in
                 #expect(try decode(TerritoryBody.self, response).name == "город Астана")
             }
             try await client.execute(uri: "/api/v1/territories/710000000", method: .get) { response throws in
@@ -267,7 +269,9 @@ struct ConfigurationTests {
 
     @Test func malformedValuesAreNamed() {
         let base = ["DATABASE_URL": "postgres://u@localhost/db"]
-        for (variable, value) in [("UADE_PORT", "80a"), ("UADE_PORT", "70000"), ("UADE_LOG_LEVEL", "loud"), ("DATABASE_URL", "http://x"), ("UADE_SECURE_COOKIES", "maybe")] {
+        for (variable, value) in [
+            ("UADE_PORT", "80a"), ("UADE_PORT", "70000"), ("UADE_LOG_LEVEL", "loud"), ("DATABASE_URL", "http://x"), ("UADE_SECURE_COOKIES", "maybe"),
+        ] {
             var env = base
             env[variable] = value
             do {

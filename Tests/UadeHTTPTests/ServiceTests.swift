@@ -22,7 +22,8 @@ struct ServiceTests {
     /// it: the run is recorded failed, not left running, and nothing of it is visible.
     @Test func shutdownEndsARunningEvaluationAndRecordsIt() async throws {
         try await withTestDatabase(.demo) { client, _ in
-            let service = EvaluationService(client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
+            let service = EvaluationService(
+                client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
             let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: TestDatabase.logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -30,8 +31,9 @@ struct ServiceTests {
                 let id = try await service.start(EvaluationRequest(asOf: Day(iso: "2026-11-15")!), by: admin)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                let rows = try await client.query("SELECT status, (SELECT count(*) FROM evaluation_results WHERE run_id = \(id)) FROM evaluation_runs WHERE id = \(id)",
-                                                  logger: TestDatabase.logger)
+                let rows = try await client.query(
+                    "SELECT status, (SELECT count(*) FROM evaluation_results WHERE run_id = \(id)) FROM evaluation_runs WHERE id = \(id)",
+                    logger: TestDatabase.logger)
                 var seen: (String, Int)?
                 for try await row in rows.decode((String, Int).self) { seen = row }
                 #expect(seen?.0 == "failed", "\(String(describing: seen))")
@@ -43,7 +45,8 @@ struct ServiceTests {
 
     @Test func refusalsAreTypedWithTheirFields() async throws {
         try await withTestDatabase(.demo) { client, _ in
-            let service = EvaluationService(client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
+            let service = EvaluationService(
+                client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
             let admin = try await Self.caller(client, "admin")
             await #expect {
                 _ = try await service.start(EvaluationRequest(asOf: Day(iso: "1990-01-01")!), by: admin)
@@ -52,7 +55,8 @@ struct ServiceTests {
             await #expect {
                 _ = try await service.start(EvaluationRequest(asOf: Day(iso: "2026-11-15")!), by: coordinator)
             } throws: { ($0 as? ServiceFailure)?.kind == .forbidden }
-            let imports = ProgressImportService(client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
+            let imports = ProgressImportService(
+                client: client, logger: TestDatabase.logger, policies: StoredPolicy(client: client, logger: TestDatabase.logger))
             let bureau = try await Self.caller(client, "bureau-social")
             await #expect {
                 _ = try await imports.importFile("indicator_code;territory_id;period;value\r\n", by: bureau, dryRun: true, requestID: nil)

@@ -11,8 +11,10 @@ import UadeTestSupport
 struct SessionTests {
     @Test func loginSetsASafeCookieAndANewSessionEachTime() async throws {
         try await withDemoApp { app in
-            try await app.client.execute(uri: "/api/v1/session", method: .post,
-                                         body: app.json(["username": "coord-kyzylorda", "password": "demo-password"])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/session", method: .post,
+                body: app.json(["username": "coord-kyzylorda", "password": "demo-password"])
+            ) { response throws in
                 #expect(response.status == .ok)
                 let cookie = try #require(response.headers[.setCookie])
                 #expect(cookie.hasPrefix("uade_session="))
@@ -22,8 +24,10 @@ struct SessionTests {
             }
             let first = try #require(try await login(app, "coord-kyzylorda"))
             // Logging in while holding a session replaces it: the old identifier stops working.
-            let (second, csrf) = try await app.client.execute(uri: "/api/v1/session", method: .post, headers: [.cookie: first.cookie],
-                                                      body: app.json(["username": "coord-kyzylorda", "password": "demo-password"])) { response throws in
+            let (second, csrf) = try await app.client.execute(
+                uri: "/api/v1/session", method: .post, headers: [.cookie: first.cookie],
+                body: app.json(["username": "coord-kyzylorda", "password": "demo-password"])
+            ) { response throws in
                 (String(response.headers[.setCookie]!.split(separator: ";").first!), try object(response)["csrf_token"] as! String)
             }
             #expect(second != first.cookie)
@@ -38,7 +42,8 @@ struct SessionTests {
             try await app.client.execute(uri: "/api/v1/session", method: .delete, headers: [.cookie: second]) { response in
                 #expect(response.status == .forbidden)
             }
-            try await app.client.execute(uri: "/api/v1/session", method: .delete, headers: [.cookie: second, .init("X-CSRF-Token")!: csrf]) { response in
+            try await app.client.execute(uri: "/api/v1/session", method: .delete, headers: [.cookie: second, .init("X-CSRF-Token")!: csrf]) {
+                response in
                 #expect(response.status == .noContent)
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
@@ -52,7 +57,8 @@ struct SessionTests {
         try await withDemoApp { app in
             var bodies: [String] = []
             for (username, password) in [("no-such-user", "whatever-password"), ("coord-akzhar", "wrong-password")] {
-                try await app.client.execute(uri: "/api/v1/session", method: .post, body: app.json(["username": username, "password": password])) { response throws in
+                try await app.client.execute(uri: "/api/v1/session", method: .post, body: app.json(["username": username, "password": password])) {
+                    response throws in
                     #expect(response.status == .unauthorized)
                     let body = try object(response)
                     bodies.append("\(body["type"]!) \(body["detail"]!)")
@@ -89,9 +95,11 @@ struct SessionTests {
             #expect(try await login(app, "pc-kyzylorda") == nil)
             // Too short a password is refused with the field named.
             let fresh = try #require(try await login(app, "pc-kyzylorda", "a much longer secret"))
-            try await app.client.execute(uri: "/api/v1/session/password", method: .post,
-                                         headers: [.cookie: fresh.cookie, .init("X-CSRF-Token")!: fresh.csrf],
-                                         body: app.json(["current_password": "a much longer secret", "new_password": "short"])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/session/password", method: .post,
+                headers: [.cookie: fresh.cookie, .init("X-CSRF-Token")!: fresh.csrf],
+                body: app.json(["current_password": "a much longer secret", "new_password": "short"])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.new_password"])
             }
@@ -100,8 +108,10 @@ struct SessionTests {
 
     @Test func apiTokensAreShownOnceStoredHashedAndRevocable() async throws {
         try await withDemoApp { app in
-            let created = try await app.client.execute(uri: "/api/v1/accounts/coord-akzhar/tokens", method: .post, headers: app.bearer("admin"),
-                                                       body: app.json(["name": "1C integration"])) { response throws in
+            let created = try await app.client.execute(
+                uri: "/api/v1/accounts/coord-akzhar/tokens", method: .post, headers: app.bearer("admin"),
+                body: app.json(["name": "1C integration"])
+            ) { response throws in
                 #expect(response.status == .created)
                 return try object(response)
             }
@@ -118,8 +128,10 @@ struct SessionTests {
             try await app.client.execute(uri: "/api/v1/session", method: .get, headers: [.authorization: "Bearer \(secret)"]) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await app.client.execute(uri: "/api/v1/accounts/coord-akzhar/tokens", method: .post, headers: app.bearer("coord-kyzylorda"),
-                                         body: app.json(["name": "x"])) { response in
+            try await app.client.execute(
+                uri: "/api/v1/accounts/coord-akzhar/tokens", method: .post, headers: app.bearer("coord-kyzylorda"),
+                body: app.json(["name": "x"])
+            ) { response in
                 #expect(response.status == .forbidden)
             }
         }
@@ -127,26 +139,36 @@ struct SessionTests {
 
     @Test func administratorsManageAccountsAndRoles() async throws {
         try await withDemoApp { app in
-            try await app.client.execute(uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
-                                         body: app.json(["username": "coord-aral", "password": "correct horse battery"])) { response in
+            try await app.client.execute(
+                uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
+                body: app.json(["username": "coord-aral", "password": "correct horse battery"])
+            ) { response in
                 #expect(response.status == .created)
             }
-            try await app.client.execute(uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
-                                         body: app.json(["username": "coord-aral", "password": "correct horse battery"])) { response in
+            try await app.client.execute(
+                uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
+                body: app.json(["username": "coord-aral", "password": "correct horse battery"])
+            ) { response in
                 #expect(response.status == .conflict)
             }
-            try await app.client.execute(uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
-                                         body: app.json(["username": "Bad Name!", "password": "short"])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/accounts", method: .post, headers: app.bearer("admin"),
+                body: app.json(["username": "Bad Name!", "password": "short"])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(Set(try fieldNames(response)) == ["body.username", "body.password"])
             }
-            try await app.client.execute(uri: "/api/v1/accounts/coord-aral/roles", method: .post, headers: app.bearer("admin"),
-                                         body: app.json(["role": "coordinator"])) { response throws in
+            try await app.client.execute(
+                uri: "/api/v1/accounts/coord-aral/roles", method: .post, headers: app.bearer("admin"),
+                body: app.json(["role": "coordinator"])
+            ) { response throws in
                 #expect(response.status == .unprocessableContent)
                 #expect(try fieldNames(response) == ["body.territory"])
             }
-            let grant = try await app.client.execute(uri: "/api/v1/accounts/coord-aral/roles", method: .post, headers: app.bearer("admin"),
-                                                     body: app.json(["role": "coordinator", "territory": "430000000"])) { response throws in
+            let grant = try await app.client.execute(
+                uri: "/api/v1/accounts/coord-aral/roles", method: .post, headers: app.bearer("admin"),
+                body: app.json(["role": "coordinator", "territory": "430000000"])
+            ) { response throws in
                 #expect(response.status == .created)
                 return try object(response)["id"] as! Int
             }

@@ -62,7 +62,8 @@ import UadeTestSupport
                 let status = try await app.client.execute(
                     uri: "/entry", method: .post,
                     headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: form + token)) { $0.status }
+                    body: ByteBuffer(string: form + token)
+                ) { $0.status }
                 #expect(status == .forbidden)
             }
             #expect(try await app.count("SELECT count(*)::int FROM progress_entries") == before)
@@ -70,7 +71,8 @@ import UadeTestSupport
             let status = try await app.client.execute(
                 uri: "/entry", method: .post,
                 headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: form + "&_csrf=" + session.csrf)) { $0.status }
+                body: ByteBuffer(string: form + "&_csrf=" + session.csrf)
+            ) { $0.status }
             #expect(status == .seeOther || status == .conflict || status == .unprocessableContent)
             if status == .seeOther {
                 #expect(try await app.count("SELECT count(*)::int FROM progress_entries") == before + 1)

@@ -2,13 +2,15 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
-import UadeStorage
 import UadeDomain
+import UadeStorage
+
 @testable import UadeHTTP
 
 @Suite struct WebPieceTests {
     @Test func multipartFormsGiveFieldsAndFiles() throws {
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntoken-1\r\n"
+        let body =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntoken-1\r\n"
             + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q3.csv\"\r\nContent-Type: text/csv\r\n\r\n"
             + "indicator_code;value\r\nA-1;--5\r\n\r\n--XyZ--\r\n"
         let form = try WebForm.multipart(ByteBuffer(string: body), boundary: "XyZ")
@@ -28,9 +30,12 @@ import UadeDomain
     }
 
     @Test func apiFieldNamesLandNextToTheirInputs() {
-        let errors = FormErrors(APIError(.unprocessableContent, kind: "invalid-fields", detail: "x", fields: [
-            .init(field: "body.value", reason: "must be finite"), .init(field: "body.officials[2].territory", reason: "outside"),
-        ]))
+        let errors = FormErrors(
+            APIError(
+                .unprocessableContent, kind: "invalid-fields", detail: "x",
+                fields: [
+                    .init(field: "body.value", reason: "must be finite"), .init(field: "body.officials[2].territory", reason: "outside"),
+                ]))
         #expect(errors.byField["value"] == "must be finite")
         #expect(errors.byField["officials"] == "outside")
     }
@@ -53,7 +58,10 @@ import UadeDomain
 
     @Test func jsonBodiesKeepTheirTypes() throws {
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(#"{"a":true,"b":1,"c":"x ","d":null,"e":[0,false],"f":2.5}"#.utf8)))
-        guard case .object(let object) = JSONBody.JSONValue(parsed) else { Issue.record("not an object"); return }
+        guard case .object(let object) = JSONBody.JSONValue(parsed) else {
+            Issue.record("not an object")
+            return
+        }
         let body = JSONBody(object: object, raw: ByteBuffer())
         var problems: [FieldProblem] = []
         #expect(body.number("b", problems: &problems) == 1 && body.number("f", problems: &problems) == 2.5)
@@ -69,12 +77,15 @@ import UadeDomain
     /// The hand-written "due" list is the document JSONEncoder would give.
     @Test func dueListsWriteWhatTheEncoderWould() throws {
         func item(_ name: String, latest: (Double, Int64, Date)?, kato: String?, target: Double) -> DueItem {
-            DueItem(indicatorCode: "HOU-01", indicatorId: 3, indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
-                    accumulation: "level", territoryId: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: "2026-Q3",
-                    periodEnd: "2026-09-30", target: target, latestValue: latest?.0, latestEntryId: latest?.1, latestEnteredAt: latest?.2)
+            DueItem(
+                indicatorCode: "HOU-01", indicatorId: 3, indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
+                accumulation: "level", territoryId: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: "2026-Q3",
+                periodEnd: "2026-09-30", target: target, latestValue: latest?.0, latestEntryId: latest?.1, latestEnteredAt: latest?.2)
         }
         let items = [
-            item("Тұрғын үй \"жаңа\" \\ line\nbreak\u{1}", latest: (41, 7, Date(timeIntervalSince1970: 1_795_000_123.9)), kato: "431010000", target: 2.5),
+            item(
+                "Тұрғын үй \"жаңа\" \\ line\nbreak\u{1}", latest: (41, 7, Date(timeIntervalSince1970: 1_795_000_123.9)), kato: "431010000",
+                target: 2.5),
             item("plain", latest: nil, kato: nil, target: -1e20),
             item("small", latest: (0.1 + 0.2, 9, Date(timeIntervalSince1970: -86_399)), kato: "431010000", target: 1234567.125),
             item("large", latest: (-7, 9_007_199_254_740_000, Date(timeIntervalSince1970: 4_102_444_799)), kato: nil, target: 0),

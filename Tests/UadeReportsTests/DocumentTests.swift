@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import PostgresNIO
 import Testing
 import UadeDomain
@@ -11,6 +8,10 @@ import UadeServices
 import UadeStorage
 import UadeTestSupport
 import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// The documents as their readers get them: the DOCX opened by LibreOffice and turned into a
 /// PDF, the HTML rendered by Chromium into a PNG kept in `.build/artefacts` (not committed).
@@ -34,7 +35,9 @@ struct DocumentTests {
     final class ElementCounter: NSObject, XMLParserDelegate {
         var counts: [String: Int] = [:]
         var styles: [String] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             counts[name, default: 0] += 1
             if name == "w:pStyle", let style = attributes["w:val"] { styles.append(style) }
         }
@@ -58,7 +61,9 @@ struct DocumentTests {
         }
         #expect(rendered.contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         let archive = try Archive(data: rendered.data, accessMode: .read)
-        for path in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/footer1.xml", "word/_rels/document.xml.rels"] {
+        for path in [
+            "[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/footer1.xml", "word/_rels/document.xml.rels",
+        ] {
             #expect(archive[path] != nil, "\(path)")
         }
         let counter = ElementCounter()
@@ -68,7 +73,8 @@ struct DocumentTests {
         // Cover, summary, one per section, the missed list, scorecards, two measure lists (or a
         // "none" line), the data-quality counts, its rows, unowned items.
         let measureTables = [report.overdueMeasures, report.openResolutions].filter { !$0.isEmpty }.count
-        let expectedTables = 2 + report.sections.count + (report.slipping.isEmpty ? 0 : 1) + 1 + measureTables + 1
+        let expectedTables =
+            2 + report.sections.count + (report.slipping.isEmpty ? 0 : 1) + 1 + measureTables + 1
             + (report.dataQuality.rows.isEmpty ? 0 : 1) + (report.dataQuality.unownedBySection.isEmpty ? 0 : 1)
         #expect(counter.counts["w:tbl"] == expectedTables)
         #expect(counter.counts["w:tblHeader"] == expectedTables)
@@ -83,8 +89,12 @@ struct DocumentTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let docx = directory.appendingPathComponent(rendered.fileName)
         try rendered.data.write(to: docx)
-        let (status, log) = try await Self.run("soffice", ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
-                                                     "--convert-to", "pdf", "--outdir", directory.path, docx.path])
+        let (status, log) = try await Self.run(
+            "soffice",
+            [
+                "-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
+                "--convert-to", "pdf", "--outdir", directory.path, docx.path,
+            ])
         #expect(status == 0, "\(log)")
         let pdf = directory.appendingPathComponent(rendered.fileName.replacingOccurrences(of: ".docx", with: ".pdf"))
         #expect(FileManager.default.fileExists(atPath: pdf.path), "no PDF: \(log)")
@@ -114,8 +124,12 @@ struct DocumentTests {
         try? FileManager.default.removeItem(at: png)
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("uade-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let (status, log) = try await Self.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
-                                                      "--window-size=1240,1754", "--screenshot=\(png.path)", html.absoluteString])
+        let (status, log) = try await Self.run(
+            "chromium",
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)",
+                "--window-size=1240,1754", "--screenshot=\(png.path)", html.absoluteString,
+            ])
         #expect(status == 0, "\(log)")
         let image = try Data(contentsOf: png)
         #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
@@ -132,10 +146,12 @@ struct HostileTextTests {
 
     @Test func everyControlCharacterLeavesTheDOCXWellFormedAndFormulasInert() async throws {
         let (docx, csv) = try await withTestDatabase(.hearings) { client, _ throws in
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE hearings SET title = \("Заслушивание" + Self.controls + "\u{FFFE}\u{FFFF} конец") WHERE id = 2
                 """, logger: TestDatabase.logger)
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE flags SET explanation = \("=HYPERLINK(\"http://evil.example\",\"click\")" + Self.controls), explained_at = now()
                  WHERE id IN (SELECT id FROM flags WHERE territory_id IN (SELECT id FROM territories WHERE kato LIKE '43%') ORDER BY id LIMIT 400)
                 """, logger: TestDatabase.logger)
@@ -168,10 +184,16 @@ struct HostileTextTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(docx.fileName)
         try docx.data.write(to: file)
-        let (status, log) = try await DocumentTests.run("soffice", ["-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
-                                                                     "--convert-to", "pdf", "--outdir", directory.path, file.path])
+        let (status, log) = try await DocumentTests.run(
+            "soffice",
+            [
+                "-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore",
+                "--convert-to", "pdf", "--outdir", directory.path, file.path,
+            ])
         #expect(status == 0, "\(log)")
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(docx.fileName.replacingOccurrences(of: ".docx", with: ".pdf")).path),
-                "LibreOffice refused the file: \(log)")
+        #expect(
+            FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent(docx.fileName.replacingOccurrences(of: ".docx", with: ".pdf")).path),
+            "LibreOffice refused the file: \(log)")
     }
 }

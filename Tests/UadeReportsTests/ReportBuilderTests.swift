@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UadeDomain
+
 @testable import UadeReports
 
 /// The report's own rules on hand-made facts: which status an item is heard under, the order of
@@ -9,15 +10,20 @@ import UadeDomain
 struct ReportBuilderTests {
     static func q(_ year: Int, _ quarter: Int) -> Period { Period(year: year, quarter: quarter)! }
 
-    static func point(_ period: Period, _ status: EvaluationStatus, target: Double = 10, actual: Double? = nil, gapPercent: Double? = nil) -> ReportFacts.Point {
-        ReportFacts.Point(period: period, status: status, target: target, actual: actual, projected: status == .atRisk ? 5 : nil,
-                          gap: gapPercent.map { $0 / 10 }, gapPercent: gapPercent)
+    static func point(_ period: Period, _ status: EvaluationStatus, target: Double = 10, actual: Double? = nil, gapPercent: Double? = nil)
+        -> ReportFacts.Point
+    {
+        ReportFacts.Point(
+            period: period, status: status, target: target, actual: actual, projected: status == .atRisk ? 5 : nil,
+            gap: gapPercent.map { $0 / 10 }, gapPercent: gapPercent)
     }
 
     @Test("the headline: a missed or unreported latest period, then an at-risk outlook, then the latest verdict")
     func headline() {
-        let achievedThenRisk = Standing(series: [Self.point(Self.q(2026, 2), .missed), Self.point(Self.q(2026, 3), .achieved),
-                                                 Self.point(Self.q(2026, 4), .atRisk), Self.point(Self.q(2027, 1), .onTrack)])
+        let achievedThenRisk = Standing(series: [
+            Self.point(Self.q(2026, 2), .missed), Self.point(Self.q(2026, 3), .achieved),
+            Self.point(Self.q(2026, 4), .atRisk), Self.point(Self.q(2027, 1), .onTrack),
+        ])
         #expect(achievedThenRisk.headline == .atRisk)
         #expect(achievedThenRisk.due?.period == Self.q(2026, 3))
         #expect(achievedThenRisk.outlook?.period == Self.q(2026, 4))
@@ -38,24 +44,37 @@ struct ReportBuilderTests {
         #expect(Standing(series: []).headline == .notDue)
     }
 
-    static func facts(officials: [Official] = [], comparison: ReportFacts.Comparison? = nil, finishedAt: Date = Date(timeIntervalSince1970: 1_795_000_000)) -> ReportFacts {
-        let region = ReportFacts.TerritoryPart(id: 1, kato: "430000000", name: LocalizedText(kk: "Қызылорда облысы", ru: "Кызылординская область", en: nil), parentID: nil)
-        let district = ReportFacts.TerritoryPart(id: 2, kato: nil, name: LocalizedText(kk: "Арал ауданы", ru: "Аральский район", en: "Aral District"), parentID: 1)
+    static func facts(
+        officials: [Official] = [], comparison: ReportFacts.Comparison? = nil, finishedAt: Date = Date(timeIntervalSince1970: 1_795_000_000)
+    ) -> ReportFacts {
+        let region = ReportFacts.TerritoryPart(
+            id: 1, kato: "430000000", name: LocalizedText(kk: "Қызылорда облысы", ru: "Кызылординская область", en: nil), parentID: nil)
+        let district = ReportFacts.TerritoryPart(
+            id: 2, kato: nil, name: LocalizedText(kk: "Арал ауданы", ru: "Аральский район", en: "Aral District"), parentID: 1)
         let unit = LocalizedText(kk: "бірлік", ru: "единиц", en: "units")
         func item(_ code: String, territory: Int64, _ series: [ReportFacts.Point], council: Int64?, bureau: Int64? = 100) -> ReportFacts.Item {
-            ReportFacts.Item(indicatorID: Int64(code.unicodeScalars.first!.value), indicatorCode: code, indicatorName: LocalizedText(kk: nil, ru: "Показатель \(code)", en: nil),
-                             unit: unit, sectionID: 10, territoryID: territory, series: series, councilMemberID: council,
-                             councilMember: council.map { LocalizedText(kk: nil, ru: "Член \($0)", en: "Member \($0)") },
-                             bureauMemberID: bureau, bureauMember: bureau.map { _ in LocalizedText(kk: nil, ru: "Бюро", en: "Bureau") },
-                             explanations: [q(2026, 3): "Подрядчик сорвал сроки"])
+            ReportFacts.Item(
+                indicatorID: Int64(code.unicodeScalars.first!.value), indicatorCode: code,
+                indicatorName: LocalizedText(kk: nil, ru: "Показатель \(code)", en: nil),
+                unit: unit, sectionID: 10, territoryID: territory, series: series, councilMemberID: council,
+                councilMember: council.map { LocalizedText(kk: nil, ru: "Член \($0)", en: "Member \($0)") },
+                bureauMemberID: bureau, bureauMember: bureau.map { _ in LocalizedText(kk: nil, ru: "Бюро", en: "Bureau") },
+                explanations: [q(2026, 3): "Подрядчик сорвал сроки"])
         }
         return ReportFacts(
-            hearing: .init(id: 7, title: "Слушание", faction: .maslikhat, factionTerritory: region.name, heldOn: Day(year: 2026, month: 12, day: 1)!,
-                           status: .planned, territoryID: 1, depth: 1, sectionsChoice: .all, officials: officials),
-            run: .init(id: 3, programmeCode: "P", programmeName: LocalizedText(kk: "Бағдарлама", ru: "Программа", en: nil), asOf: Day(year: 2026, month: 11, day: 15)!,
-                       graceDays: 30, finishedAt: finishedAt, fingerprint: "abc"),
+            hearing: .init(
+                id: 7, title: "Слушание", faction: .maslikhat, factionTerritory: region.name, heldOn: Day(year: 2026, month: 12, day: 1)!,
+                status: .planned, territoryID: 1, depth: 1, sectionsChoice: .all, officials: officials),
+            run: .init(
+                id: 3, programmeCode: "P", programmeName: LocalizedText(kk: "Бағдарлама", ru: "Программа", en: nil),
+                asOf: Day(year: 2026, month: 11, day: 15)!,
+                graceDays: 30, finishedAt: finishedAt, fingerprint: "abc"),
             territories: [region, district],
-            sections: [.init(id: 10, code: "HOUSING", name: LocalizedText(kk: "Тұрғын үй", ru: "Жильё", en: "Housing"), sociallySensitive: true, bureauMember: nil)],
+            sections: [
+                .init(
+                    id: 10, code: "HOUSING", name: LocalizedText(kk: "Тұрғын үй", ru: "Жильё", en: "Housing"), sociallySensitive: true,
+                    bureauMember: nil)
+            ],
             items: [
                 item("A", territory: 1, [point(q(2026, 3), .missed, actual: 8, gapPercent: 20)], council: 1),
                 item("B", territory: 2, [point(q(2026, 3), .missed, actual: 5, gapPercent: 50)], council: 1),
@@ -104,8 +123,10 @@ struct ReportBuilderTests {
 
     @Test("questions name the missed items of each official's territory and the territories below it")
     func questions() {
-        let facts = Self.facts(officials: [Official(name: "Аким области", office: "аким", territoryID: 1),
-                                           Official(name: "Аким района", office: "аким", territoryID: 2)])
+        let facts = Self.facts(officials: [
+            Official(name: "Аким области", office: "аким", territoryID: 1),
+            Official(name: "Аким района", office: "аким", territoryID: 2),
+        ])
         let report = ReportBuilder.build(facts, language: .ru)
         #expect(report.questions.count == 2)
         #expect(report.questions[0].questions.count == 2)
@@ -120,7 +141,7 @@ struct ReportBuilderTests {
         let kk = ReportBuilder.build(Self.facts(), language: .kk)
         let en = ReportBuilder.build(Self.facts(), language: .en)
         #expect(kk.cover.territory == "Қызылорда облысы")
-        #expect(en.cover.territory == "Кызылординская область") // no English name: Russian next
+        #expect(en.cover.territory == "Кызылординская область")  // no English name: Russian next
         #expect(en.slipping[0].indicatorName == "Показатель B")
         #expect(kk.summary.statuses.first?.label == "орындалмады")
         for label in Label.allCases { for language in Language.allCases { #expect(!label.text(language).isEmpty, "\(label) in \(language)") } }
@@ -142,8 +163,9 @@ struct ReportBuilderTests {
 
     @Test("the comparison gives the previous counts and the change")
     func comparison() {
-        let previous = ReportFacts.Comparison(basis: .run(id: 2, asOf: Day(year: 2026, month: 6, day: 30)!),
-                                              standings: [Standing(series: [Self.point(Self.q(2026, 2), .achieved)])])
+        let previous = ReportFacts.Comparison(
+            basis: .run(id: 2, asOf: Day(year: 2026, month: 6, day: 30)!),
+            standings: [Standing(series: [Self.point(Self.q(2026, 2), .achieved)])])
         let report = ReportBuilder.build(Self.facts(comparison: previous), language: .en)
         let achieved = report.summary.statuses.first { $0.status == "achieved" }
         #expect(achieved?.previous == 1)

@@ -27,7 +27,8 @@ struct ReportFiguresTests {
     /// Headline statuses computed by SQL alone, with the rule of docs/reports.md.
     func expectedCounts(_ client: PostgresClient, _ hearing: Hearing, scope: [Int64], sections: [Int64]) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for try await (status, count) in try await client.query("""
+        for try await (status, count) in try await client.query(
+            """
             WITH r AS (
                 SELECT e.* FROM evaluation_results e JOIN indicators i ON i.id = e.indicator_id
                  WHERE e.run_id = \(hearing.runID) AND e.territory_id = ANY(\(scope)) AND i.section_id = ANY(\(sections))),
@@ -42,7 +43,8 @@ struct ReportFiguresTests {
                         ELSE coalesce(d.status, o.status, 'not_due') END, count(*)::bigint
               FROM pairs p LEFT JOIN due d USING (indicator_id, territory_id) LEFT JOIN outlook o USING (indicator_id, territory_id)
              GROUP BY 1
-            """, logger: TestDatabase.logger).decode((String, Int).self) {
+            """, logger: TestDatabase.logger
+        ).decode((String, Int).self) {
             counts[status] = count
         }
         return counts
@@ -52,8 +54,9 @@ struct ReportFiguresTests {
         let (report, hearing) = try await report(client, id)
         let tree = try await TerritoryRepository(client: client, logger: TestDatabase.logger).tree()
         let scope = HearingRules.territoriesInScope(hearing.territoryID, depth: hearing.depth, tree: tree)
-        let sections = HearingRules.sections(hearing.sectionsChoice, chosen: hearing.sectionIDs,
-                                             of: try await ProgrammeRepository(client: client, logger: TestDatabase.logger).sections(programmeID: hearing.programmeID))
+        let sections = HearingRules.sections(
+            hearing.sectionsChoice, chosen: hearing.sectionIDs,
+            of: try await ProgrammeRepository(client: client, logger: TestDatabase.logger).sections(programmeID: hearing.programmeID))
         let expected = try await expectedCounts(client, hearing, scope: scope, sections: sections.map(\.id))
         let got = Dictionary(uniqueKeysWithValues: report.summary.statuses.filter { $0.count > 0 }.map { ($0.status, $0.count) })
         #expect(got == expected)
@@ -64,17 +67,20 @@ struct ReportFiguresTests {
 
         // Every missed and at-risk item: target, actual, gap and owner as stored in the run.
         var stored: [String: (Double, Double?, Double?, Double?, String, String?)] = [:]
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT i.code, e.territory_id, e.period_start, i.periodicity, e.target, e.actual, e.gap, e.gap_percent, e.status, p.name_en
               FROM evaluation_results e JOIN indicators i ON i.id = e.indicator_id LEFT JOIN people p ON p.id = e.indicator_owner_id
              WHERE e.run_id = \(hearing.runID) AND e.territory_id = ANY(\(scope)) AND e.status IN ('missed', 'at_risk')
-            """, logger: TestDatabase.logger).decode((String, Int64, Day, String, Double, Double?, Double?, Double?, String, String?).self) {
+            """, logger: TestDatabase.logger
+        ).decode((String, Int64, Day, String, Double, Double?, Double?, Double?, String, String?).self) {
             let period = Period(start: r.2, periodicity: Periodicity(rawValue: r.3)!)!
             stored["\(r.0)|\(r.1)|\(period.code)"] = (r.4, r.5, r.6, r.7, r.8, r.9)
         }
         #expect(!report.slipping.isEmpty)
         for item in report.slipping {
-            let row = try #require(stored["\(item.indicatorCode)|\(item.territoryId)|\(item.period)"], "\(item.indicatorCode) \(item.territory) \(item.period)")
+            let row = try #require(
+                stored["\(item.indicatorCode)|\(item.territoryId)|\(item.period)"], "\(item.indicatorCode) \(item.territory) \(item.period)")
             #expect(item.target == row.0)
             #expect(item.actual == row.1)
             #expect(item.gap == row.2)
@@ -85,7 +91,7 @@ struct ReportFiguresTests {
         }
         // Worst first: every missed item before every at-risk one, gaps descending within each.
         let statuses = report.slipping.map(\.status)
-        #expect(statuses == statuses.sorted { $0 == "missed" && $1 != "missed" } )
+        #expect(statuses == statuses.sorted { $0 == "missed" && $1 != "missed" })
         let missedGaps = report.slipping.filter { $0.status == "missed" }.map { $0.gapPercent ?? -.infinity }
         #expect(missedGaps == missedGaps.sorted(by: >))
         return report
@@ -105,7 +111,9 @@ struct ReportFiguresTests {
             #expect(report.questions.count == 2)
             #expect(report.questions[0].questions.count == min(10, report.slipping.filter { $0.status == "missed" }.count))
             // Overdue measures are those the run found missed in the region and its districts.
-            let overdue = try await count(client, """
+            let overdue = try await count(
+                client,
+                """
                 SELECT count(*) FROM evaluation_measure_results e JOIN measures m ON m.id = e.measure_id
                  WHERE e.run_id = (SELECT run_id FROM hearings WHERE id = 2) AND e.verdict = 'missed'
                    AND m.territory_id IN (SELECT id FROM territories WHERE kato = '430000000' OR parent_id = (SELECT id FROM territories WHERE kato = '430000000'))
@@ -131,21 +139,30 @@ struct ReportFiguresTests {
     func resolutionsAreJudged() async throws {
         try await withTestDatabase(.hearings) { client, _ throws in
             let hearings = HearingRepository(client: client, logger: TestDatabase.logger)
-            let housing = try #require(try await ProgrammeRepository(client: client, logger: TestDatabase.logger).sections(programmeID: 1).first { $0.code == "HOUSING" })
+            let housing = try #require(
+                try await ProgrammeRepository(client: client, logger: TestDatabase.logger).sections(programmeID: 1).first { $0.code == "HOUSING" })
             let held = try #require(try await hearings.hearing(id: 1))
-            let resolution = try await hearings.addResolution(hearingID: held.id, ResolutionDraft(
-                text: "Отчитаться о вводе жилья", sectionID: housing.id, territoryID: held.territoryID, deadline: Day(year: 2026, month: 10, day: 1)!,
-                executor: "Управление строительства", ownerPersonID: nil), by: nil, requestID: "test")
+            let resolution = try await hearings.addResolution(
+                hearingID: held.id,
+                ResolutionDraft(
+                    text: "Отчитаться о вводе жилья", sectionID: housing.id, territoryID: held.territoryID,
+                    deadline: Day(year: 2026, month: 10, day: 1)!,
+                    executor: "Управление строительства", ownerPersonID: nil), by: nil, requestID: "test")
             #expect(resolution.measureCode == "H1-R3")
             #expect(resolution.status == "not_started")
-            let summary = try await EvaluationRunner(client: client, logger: TestDatabase.logger).run(EvaluationRequest(asOf: Day(year: 2026, month: 11, day: 20)!))
-            let verdict = try await count(client, """
+            let summary = try await EvaluationRunner(client: client, logger: TestDatabase.logger).run(
+                EvaluationRequest(asOf: Day(year: 2026, month: 11, day: 20)!))
+            let verdict = try await count(
+                client,
+                """
                 SELECT count(*) FROM evaluation_measure_results e JOIN measures m ON m.id = e.measure_id
                  WHERE e.run_id = \(summary.runId) AND m.code = 'H1-R3' AND e.verdict = 'missed'
                 """)
             #expect(verdict == 1)
             // Its audit row is written with it.
-            #expect(try await count(client, "SELECT count(*) FROM audit_log WHERE entity = 'hearing_resolution' AND entity_id = \(String(resolution.id))") == 1)
+            #expect(
+                try await count(client, "SELECT count(*) FROM audit_log WHERE entity = 'hearing_resolution' AND entity_id = \(String(resolution.id))")
+                    == 1)
         }
     }
 
@@ -157,7 +174,9 @@ struct ReportFiguresTests {
             var draft = HearingDraft(held)
             draft.runID = 2
             await #expect(throws: HearingError.runFrozen) { try await hearings.update(id: 1, draft, by: nil, requestID: "test") }
-            await #expect(throws: PSQLError.self) { try await client.query("UPDATE hearings SET run_id = 2 WHERE id = 1", logger: TestDatabase.logger) }
+            await #expect(throws: PSQLError.self) {
+                try await client.query("UPDATE hearings SET run_id = 2 WHERE id = 1", logger: TestDatabase.logger)
+            }
             draft.runID = held.runID
             draft.title = "Renamed"
             #expect(try await hearings.update(id: 1, draft, by: nil, requestID: "test").title == "Renamed")

@@ -47,21 +47,31 @@ struct ConstraintTests {
     @Test func unknownUnitsAndBadKindsAreRefused() async throws {
         try await withTestDatabase(.demo) { client, _ in
             let section = try #require(try await scalar(client, "SELECT id FROM sections WHERE code = 'HOUSING'", as: Int64.self))
-            #expect(await sqlState(client, """
-                INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
-                VALUES (\(section), 'X-1', 'x', 'x', 'parsecs', 'higher_is_better', 'sum', 'level', 'quarterly')
-                """) == "23503")
-            #expect(await sqlState(client, """
-                INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
-                VALUES (\(section), 'X-2', 'x', 'x', 'count', 'sideways', 'sum', 'level', 'quarterly')
-                """) == "23514")
-            #expect(await sqlState(client, """
-                INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
-                VALUES (\(section), 'X-3', 'x', 'x', 'count', 'higher_is_better', 'sum', 'level', 'monthly')
-                """) == "23514")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
+                    VALUES (\(section), 'X-1', 'x', 'x', 'parsecs', 'higher_is_better', 'sum', 'level', 'quarterly')
+                    """) == "23503")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
+                    VALUES (\(section), 'X-2', 'x', 'x', 'count', 'sideways', 'sum', 'level', 'quarterly')
+                    """) == "23514")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO indicators (section_id, code, name_kk, name_ru, unit, direction, aggregation, accumulation, periodicity)
+                    VALUES (\(section), 'X-3', 'x', 'x', 'count', 'higher_is_better', 'sum', 'level', 'monthly')
+                    """) == "23514")
             #expect(await sqlState(client, "INSERT INTO territories (kato, kind, name_kk, name_ru) VALUES ('12345', 'region', 'x', 'x')") == "23514")
-            #expect(await sqlState(client, "INSERT INTO territories (kind, name_kk, name_ru) VALUES ('region', 'x', 'x')") == "23514",
-                    "only the republic has no parent")
+            #expect(
+                await sqlState(client, "INSERT INTO territories (kind, name_kk, name_ru) VALUES ('region', 'x', 'x')") == "23514",
+                "only the republic has no parent")
         }
     }
 
@@ -91,31 +101,46 @@ struct ConstraintTests {
 
     @Test func progressEntriesKeepTheirHistory() async throws {
         try await withTestDatabase(.demo) { client, _ in
-            let entry = try #require(try await scalar(client, """
-                SELECT id FROM progress_entries e
-                 WHERE supersedes_id IS NULL AND NOT EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
-                 ORDER BY id LIMIT 1
-                """, as: Int64.self))
-            let other = try #require(try await scalar(client, """
-                SELECT e.id FROM progress_entries e JOIN progress_entries f ON f.id = \(entry)
-                 WHERE e.indicator_id <> f.indicator_id ORDER BY e.id LIMIT 1
-                """, as: Int64.self))
+            let entry = try #require(
+                try await scalar(
+                    client,
+                    """
+                    SELECT id FROM progress_entries e
+                     WHERE supersedes_id IS NULL AND NOT EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
+                     ORDER BY id LIMIT 1
+                    """, as: Int64.self))
+            let other = try #require(
+                try await scalar(
+                    client,
+                    """
+                    SELECT e.id FROM progress_entries e JOIN progress_entries f ON f.id = \(entry)
+                     WHERE e.indicator_id <> f.indicator_id ORDER BY e.id LIMIT 1
+                    """, as: Int64.self))
 
             // Superseding an entry of another indicator breaks the composite foreign key.
-            #expect(await sqlState(client, """
-                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason)
-                SELECT indicator_id, territory_id, period_start, 1, \(other), 'typo' FROM progress_entries WHERE id = \(entry)
-                """) == "23503")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id, correction_reason)
+                    SELECT indicator_id, territory_id, period_start, 1, \(other), 'typo' FROM progress_entries WHERE id = \(entry)
+                    """) == "23503")
             // A correction without a reason.
-            #expect(await sqlState(client, """
-                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id)
-                SELECT indicator_id, territory_id, period_start, 1, id FROM progress_entries WHERE id = \(entry)
-                """) == "23514")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, supersedes_id)
+                    SELECT indicator_id, territory_id, period_start, 1, id FROM progress_entries WHERE id = \(entry)
+                    """) == "23514")
             // A value for which no target exists.
-            #expect(await sqlState(client, """
-                INSERT INTO progress_entries (indicator_id, territory_id, period_start, value)
-                SELECT indicator_id, territory_id, DATE '2030-01-01', 1 FROM progress_entries WHERE id = \(entry)
-                """) == "23503")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO progress_entries (indicator_id, territory_id, period_start, value)
+                    SELECT indicator_id, territory_id, DATE '2030-01-01', 1 FROM progress_entries WHERE id = \(entry)
+                    """) == "23503")
             // History is append-only.
             #expect(await sqlState(client, "UPDATE progress_entries SET value = 0 WHERE id = \(entry)") == "23001")
             #expect(await sqlState(client, "DELETE FROM progress_entries WHERE id = \(entry)") == "23001")
@@ -135,17 +160,26 @@ struct ConstraintTests {
             // The demo's housing section changed hands on 2024-07-01; a third owner overlapping either is refused.
             let person = try #require(try await scalar(client, "SELECT min(id) FROM people", as: Int64.self))
             let housing = try #require(try await scalar(client, "SELECT id FROM sections WHERE code = 'HOUSING'", as: Int64.self))
-            #expect(await sqlState(client, """
-                INSERT INTO section_owners (section_id, person_id, valid_from, valid_to) VALUES (\(housing), \(person), DATE '2024-01-01', DATE '2024-09-01')
-                """) == "23P01")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO section_owners (section_id, person_id, valid_from, valid_to) VALUES (\(housing), \(person), DATE '2024-01-01', DATE '2024-09-01')
+                    """) == "23P01")
             let pair = try #require(try await scalar(client, "SELECT id FROM indicator_owners ORDER BY id LIMIT 1", as: Int64.self))
-            #expect(await sqlState(client, """
-                INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from)
-                SELECT indicator_id, territory_id, person_id, DATE '2025-01-01' FROM indicator_owners WHERE id = \(pair)
-                """) == "23P01")
-            #expect(await sqlState(client, """
-                INSERT INTO section_owners (section_id, person_id, valid_from, valid_to) VALUES (\(housing), \(person), DATE '2024-01-01', DATE '2023-01-01')
-                """) == "23514")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from)
+                    SELECT indicator_id, territory_id, person_id, DATE '2025-01-01' FROM indicator_owners WHERE id = \(pair)
+                    """) == "23P01")
+            #expect(
+                await sqlState(
+                    client,
+                    """
+                    INSERT INTO section_owners (section_id, person_id, valid_from, valid_to) VALUES (\(housing), \(person), DATE '2024-01-01', DATE '2023-01-01')
+                    """) == "23514")
         }
     }
 
@@ -154,7 +188,10 @@ struct ConstraintTests {
             let measure = try #require(try await scalar(client, "SELECT min(id) FROM measures", as: Int64.self))
             #expect(await sqlState(client, "INSERT INTO measure_status_updates (measure_id, status) VALUES (\(measure), 'cancelled')") == "23514")
             #expect(await sqlState(client, "INSERT INTO measure_status_updates (measure_id, status) VALUES (\(measure), 'finished')") == "23514")
-            #expect(await sqlState(client, "INSERT INTO measure_status_updates (measure_id, status, reason) VALUES (\(measure), 'cancelled', 'merged into M-0002')") == nil)
+            #expect(
+                await sqlState(
+                    client, "INSERT INTO measure_status_updates (measure_id, status, reason) VALUES (\(measure), 'cancelled', 'merged into M-0002')")
+                    == nil)
         }
     }
 }

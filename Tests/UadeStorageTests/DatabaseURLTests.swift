@@ -29,14 +29,16 @@ struct DatabaseURLTests {
         #expect(encoded.clientConfiguration.unixSocketPath == "/tmp/sock/.s.PGSQL.5439")
     }
 
-    @Test("malformed URLs name what is wrong", arguments: [
-        ("mysql://u@h/db", "scheme"),
-        ("postgres://h/db", "user"),
-        ("postgres://u@h", "database"),
-        ("postgres://u@h:99999/db", "port"),
-        ("postgres://u@/db", "host"),
-        ("postgres://u@h/db?sslmode=sometimes", "sslmode"),
-    ])
+    @Test(
+        "malformed URLs name what is wrong",
+        arguments: [
+            ("mysql://u@h/db", "scheme"),
+            ("postgres://h/db", "user"),
+            ("postgres://u@h", "database"),
+            ("postgres://u@h:99999/db", "port"),
+            ("postgres://u@/db", "host"),
+            ("postgres://u@h/db?sslmode=sometimes", "sslmode"),
+        ])
     func malformed(_ text: String, _ mentions: String) {
         #expect {
             try DatabaseURL(parsing: text)

@@ -1,8 +1,8 @@
 import Logging
 import PostgresNIO
 import Testing
-import UadeStorage
 import UadeDemo
+import UadeStorage
 import UadeTestSupport
 
 @Suite("Demo data")
@@ -32,36 +32,47 @@ struct DemoDataTests {
     @Test func everyIndicatorHasAFullTrajectoryInEveryTerritory() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             // Quarterly indicators: 20 quarters of 2022–2026; yearly ones: 5 years; in all 61 territories.
-            #expect(try await count(client, """
-                SELECT count(*) FROM (
-                    SELECT i.id, t.id AS territory, count(g.period_start) AS n
-                      FROM indicators i CROSS JOIN territories t
-                      LEFT JOIN targets g ON g.indicator_id = i.id AND g.territory_id = t.id
-                     GROUP BY i.id, i.periodicity, t.id
-                    HAVING count(g.period_start) <> CASE i.periodicity WHEN 'quarterly' THEN 20 ELSE 5 END) AS gaps
-                """) == 0)
-            #expect(try await count(client, "SELECT count(*) FROM targets WHERE period_start < DATE '2022-01-01' OR period_start > DATE '2026-10-01'") == 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM (
+                        SELECT i.id, t.id AS territory, count(g.period_start) AS n
+                          FROM indicators i CROSS JOIN territories t
+                          LEFT JOIN targets g ON g.indicator_id = i.id AND g.territory_id = t.id
+                         GROUP BY i.id, i.periodicity, t.id
+                        HAVING count(g.period_start) <> CASE i.periodicity WHEN 'quarterly' THEN 20 ELSE 5 END) AS gaps
+                    """) == 0)
+            #expect(
+                try await count(client, "SELECT count(*) FROM targets WHERE period_start < DATE '2022-01-01' OR period_start > DATE '2026-10-01'")
+                    == 0)
         }
     }
 
     @Test func ownershipIsFullForSensitiveSectionsWithDeliberateGapsElsewhere() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             let asOf = DemoDataLoader.historyCutoff
-            #expect(try await count(client, """
-                SELECT count(*) FROM sections s WHERE s.socially_sensitive AND NOT EXISTS (
-                    SELECT 1 FROM section_owners o WHERE o.section_id = s.id
-                       AND o.valid_from <= \(asOf) AND (o.valid_to IS NULL OR o.valid_to > \(asOf)))
-                """) == 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM sections s WHERE s.socially_sensitive AND NOT EXISTS (
+                        SELECT 1 FROM section_owners o WHERE o.section_id = s.id
+                           AND o.valid_from <= \(asOf) AND (o.valid_to IS NULL OR o.valid_to > \(asOf)))
+                    """) == 0)
             // A handover kept its history.
             #expect(try await count(client, "SELECT count(*) FROM section_owners WHERE valid_to IS NOT NULL") >= 1)
             let pairs = try await count(client, "SELECT count(*) FROM indicators CROSS JOIN territories")
             let owned = try await count(client, "SELECT count(*) FROM indicator_owners")
             #expect(owned > pairs * 8 / 10, "most indicators have an owner")
             #expect(owned < pairs, "some are left unowned on purpose")
-            #expect(try await count(client, """
-                SELECT count(*) FROM indicator_owners o JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
-                  JOIN territories t ON t.id = o.territory_id WHERE s.code = 'APPEALS' AND t.name_en = 'Aral District'
-                """) == 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM indicator_owners o JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
+                      JOIN territories t ON t.id = o.territory_id WHERE s.code = 'APPEALS' AND t.name_en = 'Aral District'
+                    """) == 0)
             #expect(try await count(client, "SELECT count(*) FROM people WHERE name_kk !~ '[ӘәҒғҚқҢңӨөҰұҮүҺһІі]'") > 0)
             #expect(try await count(client, "SELECT count(*) FROM people WHERE name_kk ~ '[ӘәҒғҚқҢңӨөҰұҮүҺһІі]'") > 0, "names written in Kazakh")
         }
@@ -70,7 +81,9 @@ struct DemoDataTests {
     @Test func progressHistoryHasAllTheCasesTheEvaluatorMustJudge() async throws {
         try await withTestDatabase(.demo) { client, _ throws in
             #expect(try await count(client, "SELECT count(*) FROM progress_entries") > 10_000)
-            #expect(try await count(client, "SELECT count(*) FROM progress_entries WHERE supersedes_id IS NOT NULL AND correction_reason IS NOT NULL") > 0)
+            #expect(
+                try await count(client, "SELECT count(*) FROM progress_entries WHERE supersedes_id IS NOT NULL AND correction_reason IS NOT NULL") > 0
+            )
             #expect(try await count(client, "SELECT count(DISTINCT period_start) FROM progress_entries") >= 8, "several quarters of history")
             #expect(try await count(client, "SELECT count(*) FROM progress_entries WHERE entered_at > \(DemoDataLoader.historyCutoff)") == 0)
             // Latest values for a quarter both meeting and missing their targets.
@@ -88,12 +101,15 @@ struct DemoDataTests {
                 #expect(missed > 0)
             }
             // Targets with no value reported for the last due quarter.
-            #expect(try await count(client, """
-                SELECT count(*) FROM targets g JOIN territories t ON t.id = g.territory_id
-                 WHERE g.period_start = DATE '2026-07-01' AND NOT EXISTS (SELECT 1 FROM territories c WHERE c.parent_id = t.id)
-                   AND NOT EXISTS (SELECT 1 FROM progress_entries p WHERE p.indicator_id = g.indicator_id
-                                     AND p.territory_id = g.territory_id AND p.period_start = g.period_start)
-                """) > 0)
+            #expect(
+                try await count(
+                    client,
+                    """
+                    SELECT count(*) FROM targets g JOIN territories t ON t.id = g.territory_id
+                     WHERE g.period_start = DATE '2026-07-01' AND NOT EXISTS (SELECT 1 FROM territories c WHERE c.parent_id = t.id)
+                       AND NOT EXISTS (SELECT 1 FROM progress_entries p WHERE p.indicator_id = g.indicator_id
+                                         AND p.territory_id = g.territory_id AND p.period_start = g.period_start)
+                    """) > 0)
         }
     }
 

@@ -14,6 +14,9 @@ public func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Dura
     return await withCheckedContinuation { continuation in
         waiter.withLockedValue { $0 = continuation }
         Task { finish(await task.result) }
-        Task { try? await Task.sleep(for: limit); finish(nil) }
+        Task {
+            try? await Task.sleep(for: limit)
+            finish(nil)
+        }
     }
 }

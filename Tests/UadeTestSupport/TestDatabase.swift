@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
-import UadeEvaluator
 import UadeDemo
+import UadeEvaluator
 import UadeStorage
 
 /// The test suite's own PostgreSQL: a throwaway cluster started on first use (in
@@ -43,7 +43,8 @@ public actor TestDatabase {
     private func startedCluster() throws -> EmbeddedCluster {
         if let cluster { return cluster }
         let env = ProcessInfo.processInfo.environment
-        let directory = env["UADE_TEST_CLUSTER_DIR"].map { URL(fileURLWithPath: $0) }
+        let directory =
+            env["UADE_TEST_CLUSTER_DIR"].map { URL(fileURLWithPath: $0) }
             ?? Self.packageRoot.appendingPathComponent(".build/test-cluster")
         let started = try EmbeddedCluster(settings: .init(directory: directory, port: 5439, unsafeFastWrites: true), logger: Self.logger)
         try started.start()

@@ -87,7 +87,8 @@ public struct AccessPolicy: Sendable {
         if caller.holds(.bureauMember), let section = resource.sectionID, caller.ownedSections.contains(section) { return .allow }
         // A Political Council member reads the indicators owned, in their territory.
         if caller.holds(.councilMember), let indicator = resource.indicatorID, let territory = resource.territoryID,
-           caller.ownedIndicators.contains(IndicatorInTerritory(indicatorID: indicator, territoryID: territory)) {
+            caller.ownedIndicators.contains(IndicatorInTerritory(indicatorID: indicator, territoryID: territory))
+        {
             return .allow
         }
         return .deny("outside the territories, sections or indicators this account answers for")

@@ -53,8 +53,10 @@ public struct Caller: Sendable, Hashable {
     public let ownedSections: Set<Section.ID>
     public let ownedIndicators: Set<IndicatorInTerritory>
 
-    public init(accountID: Int64, username: String, personID: Int64?, grants: [RoleGrant],
-                ownedSections: Set<Section.ID> = [], ownedIndicators: Set<IndicatorInTerritory> = []) {
+    public init(
+        accountID: Int64, username: String, personID: Int64?, grants: [RoleGrant],
+        ownedSections: Set<Section.ID> = [], ownedIndicators: Set<IndicatorInTerritory> = []
+    ) {
         self.accountID = accountID
         self.username = username
         self.personID = personID

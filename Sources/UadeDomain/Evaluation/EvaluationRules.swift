@@ -124,31 +124,48 @@ public enum EvaluationRules {
             let actual = compare[index]
             let meets = actual.map { traits.direction.meets($0, target: point.target) }
             if policy.isDue(point.period), meets == true {
-                judgements.append(Judgement(period: point.period, status: .achieved, target: point.target, actual: actual, projected: nil, gap: nil, gapPercent: nil))
+                judgements.append(
+                    Judgement(
+                        period: point.period, status: .achieved, target: point.target, actual: actual, projected: nil, gap: nil, gapPercent: nil))
                 continue
             }
             if policy.isPastGrace(point.period) {
                 if let actual {
                     let (gap, percent) = shortfall(actual, point.target, traits.direction)
-                    judgements.append(Judgement(period: point.period, status: .missed, target: point.target, actual: actual, projected: nil, gap: gap, gapPercent: percent))
+                    judgements.append(
+                        Judgement(
+                            period: point.period, status: .missed, target: point.target, actual: actual, projected: nil, gap: gap, gapPercent: percent
+                        ))
                 } else {
-                    judgements.append(Judgement(period: point.period, status: .notReported, target: point.target, actual: nil, projected: nil, gap: nil, gapPercent: nil))
+                    judgements.append(
+                        Judgement(
+                            period: point.period, status: .notReported, target: point.target, actual: nil, projected: nil, gap: nil, gapPercent: nil))
                 }
                 continue
             }
             // Not yet due, or within the grace period: judge where the recorded trajectory leads.
-            let projected = actual ?? project(to: index, series: series, compare: compare, cumulative: traits.accumulation == .cumulative, policy: policy)
+            let projected =
+                actual ?? project(to: index, series: series, compare: compare, cumulative: traits.accumulation == .cumulative, policy: policy)
             guard let projected else {
-                let lastCheckpointMissed = judgements.last { policy.isPastGrace($0.period) }.map { $0.status == .missed || $0.status == .notReported } ?? false
-                judgements.append(Judgement(period: point.period, status: lastCheckpointMissed ? .atRisk : .notDue, target: point.target,
-                                            actual: nil, projected: nil, gap: nil, gapPercent: nil))
+                let lastCheckpointMissed =
+                    judgements.last { policy.isPastGrace($0.period) }.map { $0.status == .missed || $0.status == .notReported } ?? false
+                judgements.append(
+                    Judgement(
+                        period: point.period, status: lastCheckpointMissed ? .atRisk : .notDue, target: point.target,
+                        actual: nil, projected: nil, gap: nil, gapPercent: nil))
                 continue
             }
             if traits.direction.meets(projected, target: point.target) {
-                judgements.append(Judgement(period: point.period, status: .onTrack, target: point.target, actual: actual, projected: projected, gap: nil, gapPercent: nil))
+                judgements.append(
+                    Judgement(
+                        period: point.period, status: .onTrack, target: point.target, actual: actual, projected: projected, gap: nil, gapPercent: nil)
+                )
             } else {
                 let (gap, percent) = shortfall(projected, point.target, traits.direction)
-                judgements.append(Judgement(period: point.period, status: .atRisk, target: point.target, actual: actual, projected: projected, gap: gap, gapPercent: percent))
+                judgements.append(
+                    Judgement(
+                        period: point.period, status: .atRisk, target: point.target, actual: actual, projected: projected, gap: gap,
+                        gapPercent: percent))
             }
         }
         return judgements
@@ -160,7 +177,8 @@ public enum EvaluationRules {
     static func project(to index: Int, series: [SeriesPoint], compare: [Double?], cumulative: Bool, policy: EvaluationPolicy) -> Double? {
         // Positions on the calendar, so that gaps between targets (or yearly periods) count.
         func position(_ i: Int) -> Double { Double(series[i].period.ordinal - series[0].period.ordinal) }
-        var xs: [Double] = [], ys: [Double] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for i in stride(from: index - 1, through: 0, by: -1) where xs.count < policy.trendWindow {
             guard policy.isDue(series[i].period), let value = compare[i] else { continue }
             xs.insert(position(i), at: 0)
@@ -173,8 +191,10 @@ public enum EvaluationRules {
             return cumulative ? lastY / (lastX + 1) * (target + 1) : lastY
         }
         let n = Double(xs.count)
-        let meanX = xs.reduce(0, +) / n, meanY = ys.reduce(0, +) / n
-        var sxx = 0.0, sxy = 0.0
+        let meanX = xs.reduce(0, +) / n
+        let meanY = ys.reduce(0, +) / n
+        var sxx = 0.0
+        var sxy = 0.0
         for (x, y) in zip(xs, ys) {
             sxx += (x - meanX) * (x - meanX)
             sxy += (x - meanX) * (y - meanY)

@@ -12,8 +12,10 @@ public enum Explanation {
         public let unit: String
         public let graceDays: Int
 
-        public init(status: EvaluationStatus, period: Period, target: Double, actual: Double?, projected: Double?, gap: Double?,
-                    gapPercent: Double?, unit: String, graceDays: Int) {
+        public init(
+            status: EvaluationStatus, period: Period, target: Double, actual: Double?, projected: Double?, gap: Double?,
+            gapPercent: Double?, unit: String, graceDays: Int
+        ) {
             self.status = status
             self.period = period
             self.target = target
@@ -42,7 +44,8 @@ public enum Explanation {
         case (.missed, .ru):
             return "Не достигнуто: \(n(facts.actual ?? 0)) при цели \(n(facts.target)) \(unit) за \(p), отставание \(gapText)\(percentText)."
         case (.missed, .kk):
-            return "Қол жеткізілмеді: \(p) бойынша \(n(facts.target)) \(unit) мақсатқа қарсы \(n(facts.actual ?? 0)), артта қалу \(gapText)\(percentText)."
+            return
+                "Қол жеткізілмеді: \(p) бойынша \(n(facts.target)) \(unit) мақсатқа қарсы \(n(facts.actual ?? 0)), артта қалу \(gapText)\(percentText)."
         case (.notReported, .en):
             return "No value was reported for \(p): due \(facts.period.end.iso), \(facts.graceDays) days' grace have passed."
         case (.notReported, .ru):
@@ -50,13 +53,19 @@ public enum Explanation {
         case (.notReported, .kk):
             return "\(p) бойынша мән ұсынылмады: мерзімі \(facts.period.end.iso), \(facts.graceDays) күн кейінге қалдыру өтті."
         case (.atRisk, .en):
-            if let share { return "At the current pace \(share)% of the \(p) target will be reached (\(n(facts.projected!)) of \(n(facts.target)) \(unit))." }
+            if let share {
+                return "At the current pace \(share)% of the \(p) target will be reached (\(n(facts.projected!)) of \(n(facts.target)) \(unit))."
+            }
             return "At risk: the last checkpoint before \(p) was missed and there is too little data to project."
         case (.atRisk, .ru):
-            if let share { return "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(n(facts.target)) \(unit))." }
+            if let share {
+                return "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(n(facts.target)) \(unit))."
+            }
             return "В зоне риска: предыдущая контрольная точка перед \(p) не достигнута, данных для прогноза мало."
         case (.atRisk, .kk):
-            if let share { return "Қазіргі қарқынмен \(p) мақсатының \(share)%-ы орындалады (\(n(facts.target)) \(unit) ішінен \(n(facts.projected!)))." }
+            if let share {
+                return "Қазіргі қарқынмен \(p) мақсатының \(share)%-ы орындалады (\(n(facts.target)) \(unit) ішінен \(n(facts.projected!)))."
+            }
             return "Тәуекел аймағында: \(p) алдындағы бақылау нүктесі орындалмады, болжам үшін деректер аз."
         case (.onTrack, .en):
             return "On track: projected \(n(facts.projected ?? 0)) against a target of \(n(facts.target)) \(unit) for \(p)."
@@ -111,8 +120,8 @@ public enum NumberFormat {
             }
         }
         guard !cleaned.isEmpty, cleaned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
-              cleaned.filter({ $0 == "." }).count <= 1, cleaned.lastIndex(of: "-").map({ $0 == cleaned.startIndex }) ?? true,
-              let value = Double(cleaned), value.isFinite
+            cleaned.filter({ $0 == "." }).count <= 1, cleaned.lastIndex(of: "-").map({ $0 == cleaned.startIndex }) ?? true,
+            let value = Double(cleaned), value.isFinite
         else { return nil }
         return value
     }

@@ -11,12 +11,13 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
     /// "unowned" when it slips with no Political Council member to answer for it.
     public static func raised(by status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool) -> [FlagKind] {
         var kinds: [FlagKind] = []
-        let slips: FlagKind? = switch status {
-        case .missed: .missed
-        case .notReported: .notReported
-        case .atRisk: .atRisk
-        default: nil
-        }
+        let slips: FlagKind? =
+            switch status {
+            case .missed: .missed
+            case .notReported: .notReported
+            case .atRisk: .atRisk
+            default: nil
+            }
         if let slips { kinds.append(slips) }
         if reconciliation { kinds.append(.reconciliation) }
         if outlier { kinds.append(.outlier) }

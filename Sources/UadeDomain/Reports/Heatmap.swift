@@ -33,7 +33,8 @@ public struct Heatmap: Sendable, Equatable {
     /// - Parameters:
     ///   - rows, columns: the order to show them in; items outside them are left out.
     public init(rows: [Int64], columns: [Int64], items: [(row: Int64, column: Int64, headline: EvaluationStatus)]) {
-        let rowSet = Set(rows), columnSet = Set(columns)
+        let rowSet = Set(rows)
+        let columnSet = Set(columns)
         var cells: [Int64: [Int64: Cell]] = [:]
         for item in items where rowSet.contains(item.row) && columnSet.contains(item.column) {
             cells[item.row, default: [:]][item.column, default: Cell()].counts[item.headline, default: 0] += 1

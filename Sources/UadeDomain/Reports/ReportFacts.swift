@@ -15,8 +15,10 @@ public struct ReportFacts: Sendable {
         public let sectionsChoice: SectionsChoice
         public let officials: [Official]
 
-        public init(id: Hearing.ID, title: String, faction: Faction, factionTerritory: LocalizedText, heldOn: Day, status: HearingStatus,
-                    territoryID: Territory.ID, depth: Int, sectionsChoice: SectionsChoice, officials: [Official]) {
+        public init(
+            id: Hearing.ID, title: String, faction: Faction, factionTerritory: LocalizedText, heldOn: Day, status: HearingStatus,
+            territoryID: Territory.ID, depth: Int, sectionsChoice: SectionsChoice, officials: [Official]
+        ) {
             self.id = id
             self.title = title
             self.faction = faction
@@ -40,7 +42,8 @@ public struct ReportFacts: Sendable {
         public let finishedAt: Date
         public let fingerprint: String
 
-        public init(id: Int64, programmeCode: String, programmeName: LocalizedText, asOf: Day, graceDays: Int, finishedAt: Date, fingerprint: String) {
+        public init(id: Int64, programmeCode: String, programmeName: LocalizedText, asOf: Day, graceDays: Int, finishedAt: Date, fingerprint: String)
+        {
             self.id = id
             self.programmeCode = programmeCode
             self.programmeName = programmeName
@@ -95,9 +98,12 @@ public struct ReportFacts: Sendable {
         public var gap: Double? { judgement.gap }
         public var gapPercent: Double? { judgement.gapPercent }
 
-        public init(period: Period, status: EvaluationStatus, target: Double, actual: Double?, projected: Double?, gap: Double?, gapPercent: Double?,
-                    reconciliation: Bool = false, outlier: Bool = false) {
-            judgement = Judgement(period: period, status: status, target: target, actual: actual, projected: projected, gap: gap, gapPercent: gapPercent)
+        public init(
+            period: Period, status: EvaluationStatus, target: Double, actual: Double?, projected: Double?, gap: Double?, gapPercent: Double?,
+            reconciliation: Bool = false, outlier: Bool = false
+        ) {
+            judgement = Judgement(
+                period: period, status: status, target: target, actual: actual, projected: projected, gap: gap, gapPercent: gapPercent)
             self.reconciliation = reconciliation
             self.outlier = outlier
         }
@@ -119,9 +125,11 @@ public struct ReportFacts: Sendable {
         /// Coordinators' explanations on this item's flags, by the flag's period.
         public let explanations: [Period: String]
 
-        public init(indicatorID: Indicator.ID, indicatorCode: String, indicatorName: LocalizedText, unit: LocalizedText, sectionID: Section.ID,
-                    territoryID: Territory.ID, series: [Point], councilMemberID: Int64?, councilMember: LocalizedText?,
-                    bureauMemberID: Int64?, bureauMember: LocalizedText?, explanations: [Period: String] = [:]) {
+        public init(
+            indicatorID: Indicator.ID, indicatorCode: String, indicatorName: LocalizedText, unit: LocalizedText, sectionID: Section.ID,
+            territoryID: Territory.ID, series: [Point], councilMemberID: Int64?, councilMember: LocalizedText?,
+            bureauMemberID: Int64?, bureauMember: LocalizedText?, explanations: [Period: String] = [:]
+        ) {
             self.indicatorID = indicatorID
             self.indicatorCode = indicatorCode
             self.indicatorName = indicatorName
@@ -151,8 +159,10 @@ public struct ReportFacts: Sendable {
         public let hearingTitle: String?
         public let hearingDate: Day?
 
-        public init(code: String, text: LocalizedText, territoryID: Territory.ID, sectionID: Section.ID, deadline: Day, executor: String,
-                    verdict: MeasureVerdict?, hearingTitle: String? = nil, hearingDate: Day? = nil) {
+        public init(
+            code: String, text: LocalizedText, territoryID: Territory.ID, sectionID: Section.ID, deadline: Day, executor: String,
+            verdict: MeasureVerdict?, hearingTitle: String? = nil, hearingDate: Day? = nil
+        ) {
             self.code = code
             self.text = text
             self.territoryID = territoryID
@@ -193,8 +203,10 @@ public struct ReportFacts: Sendable {
     /// Set when the report is the part of a Bureau member: only these sections are shown.
     public let partForSections: [Section.ID]?
 
-    public init(hearing: HearingPart, run: RunPart, territories: [TerritoryPart], sections: [SectionPart], items: [Item],
-                overdueMeasures: [MeasurePart], openResolutions: [MeasurePart], comparison: Comparison?, partForSections: [Section.ID]?) {
+    public init(
+        hearing: HearingPart, run: RunPart, territories: [TerritoryPart], sections: [SectionPart], items: [Item],
+        overdueMeasures: [MeasurePart], openResolutions: [MeasurePart], comparison: Comparison?, partForSections: [Section.ID]?
+    ) {
         self.hearing = hearing
         self.run = run
         self.territories = territories

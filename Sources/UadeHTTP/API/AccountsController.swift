@@ -70,12 +70,19 @@ struct AccountsController: Sendable {
         let person = body.number("person_id", problems: &problems)
         var language = Language.ru
         if let lang = body.string("lang", problems: &problems) {
-            if let chosen = Language(tag: lang) { language = chosen } else { problems.append(FieldProblem(field: "body.lang", reason: "must be kk, ru or en")) }
+            if let chosen = Language(tag: lang) {
+                language = chosen
+            } else {
+                problems.append(FieldProblem(field: "body.lang", reason: "must be kk, ru or en"))
+            }
         }
         var personID: Int64?
         if let person {
-            if person == person.rounded(), person >= 1, person < 1e15 { personID = Int64(person) }
-            else { problems.append(FieldProblem(field: "body.person_id", reason: "must be a person's id")) }
+            if person == person.rounded(), person >= 1, person < 1e15 {
+                personID = Int64(person)
+            } else {
+                problems.append(FieldProblem(field: "body.person_id", reason: "must be a person's id"))
+            }
         }
         let account = NewAccount(username: username, password: password, personID: personID, language: language, unreadable: JSONBody.plain(problems))
         let id = try await answer { try await service.create(account, by: requester, requestID: context.id) }
@@ -99,8 +106,9 @@ struct AccountsController: Sendable {
         let role = body.string("role", problems: &problems)
         let territory = body.string("territory", problems: &problems)
         let id = try await answer {
-            try await service.grant(username: username, role: role, territory: territory, by: requester, requestID: context.id,
-                                    unreadable: JSONBody.plain(problems))
+            try await service.grant(
+                username: username, role: role, territory: territory, by: requester, requestID: context.id,
+                unreadable: JSONBody.plain(problems))
         }
         return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
     }
@@ -146,7 +154,8 @@ struct AccountsController: Sendable {
         try await authorizer.require(context, .readAudit)
         let query = QueryParameters(request: request)
         let page = try query.page()
-        let (items, total) = try await audit.list(entity: query.string("entity"), entityID: query.string("entity_id"), limit: page.limit, offset: page.offset)
+        let (items, total) = try await audit.list(
+            entity: query.string("entity"), entityID: query.string("entity_id"), limit: page.limit, offset: page.offset)
         return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
     }
 }

@@ -74,8 +74,9 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         }
         guard let found = tree.find(ref) else {
             if notFoundIsNotFound { throw APIError.notFound("no territory \(ref)") }
-            throw APIError(.unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)",
-                           fields: [.init(field: field, reason: "no territory with this KATO code or id")])
+            throw APIError(
+                .unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)",
+                fields: [.init(field: field, reason: "no territory with this KATO code or id")])
         }
         return found
     }
@@ -114,8 +115,9 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let all = try await programmes.sections(programmeID: programme.id)
         let codes = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.code) })
         let items = all.map {
-            SectionDTO(id: $0.id, code: $0.code, parentCode: $0.parentID.flatMap { codes[$0] }, name: $0.name.resolved(language),
-                       names: NamesDTO($0.name), sociallySensitive: $0.sociallySensitive, position: $0.position)
+            SectionDTO(
+                id: $0.id, code: $0.code, parentCode: $0.parentID.flatMap { codes[$0] }, name: $0.name.resolved(language),
+                names: NamesDTO($0.name), sociallySensitive: $0.sociallySensitive, position: $0.position)
         }
         return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
@@ -142,15 +144,17 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         var filter = ProgrammeRepository.IndicatorFilter(sectionCode: try await codes.section(query))
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
-                throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
-                               fields: [.init(field: "query.programme", reason: "no programme with this code")])
+                throw APIError(
+                    .unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
+                    fields: [.init(field: "query.programme", reason: "no programme with this code")])
             }
             filter.programmeID = programme.id
         }
         let units = try await unitsByCode()
         let (items, total) = try await programmes.indicators(filter, page: page)
-        return ListDTO(items: items.map { indicatorDTO($0.0, sectionCode: $0.sectionCode, units: units, language: language) },
-                       total: total, limit: page.limit, offset: page.offset)
+        return ListDTO(
+            items: items.map { indicatorDTO($0.0, sectionCode: $0.sectionCode, units: units, language: language) },
+            total: total, limit: page.limit, offset: page.offset)
     }
 
     @Sendable func indicator(_ request: Request, context: Context) async throws -> IndicatorDTO {
@@ -171,15 +175,17 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         let query = QueryParameters(request: request)
         if let code = query.string("indicator") {
             guard let found = try await programmes.indicator(code: code) else {
-                throw APIError(.unprocessableContent, kind: "unknown-indicator", detail: "no indicator \(code)",
-                               fields: [.init(field: "query.indicator", reason: "no indicator with this code")])
+                throw APIError(
+                    .unprocessableContent, kind: "unknown-indicator", detail: "no indicator \(code)",
+                    fields: [.init(field: "query.indicator", reason: "no indicator with this code")])
             }
             filter.indicatorID = found.0.id
         }
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
-                throw APIError(.unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
-                               fields: [.init(field: "query.programme", reason: "no programme with this code")])
+                throw APIError(
+                    .unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
+                    fields: [.init(field: "query.programme", reason: "no programme with this code")])
             }
             filter.programmeID = programme.id
         }

@@ -16,8 +16,9 @@ struct DueList: ResponseGenerator, Sendable {
     let offset: Int?
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: json())))
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: json())))
     }
 
     func json() -> [UInt8] {
@@ -25,28 +26,59 @@ struct DueList: ResponseGenerator, Sendable {
         out.raw("{\"items\":[")
         for (index, item) in items.enumerated() {
             if index > 0 { out.raw(",") }
-            out.raw("{\"accumulation\":"); out.string(item.accumulation)
-            out.raw(",\"direction\":"); out.string(item.direction)
-            out.raw(",\"indicator_code\":"); out.string(item.indicatorCode)
-            out.raw(",\"indicator_id\":"); out.integer(item.indicatorId)
-            out.raw(",\"indicator_name\":"); out.string(item.indicatorName)
-            if let at = item.latestEnteredAt { out.raw(",\"latest_entered_at\":"); out.date(at) }
-            if let id = item.latestEntryId { out.raw(",\"latest_entry_id\":"); out.integer(id) }
-            if let value = item.latestValue { out.raw(",\"latest_value\":"); out.number(value) }
-            out.raw(",\"period\":"); out.string(item.period)
-            out.raw(",\"period_end\":"); out.string(item.periodEnd)
-            out.raw(",\"section_code\":"); out.string(item.sectionCode)
-            out.raw(",\"target\":"); out.number(item.target)
-            out.raw(",\"territory_id\":"); out.integer(item.territoryId)
-            if let kato = item.territoryKato { out.raw(",\"territory_kato\":"); out.string(kato) }
-            out.raw(",\"territory_name\":"); out.string(item.territoryName)
-            out.raw(",\"unit\":"); out.string(item.unit)
+            out.raw("{\"accumulation\":")
+            out.string(item.accumulation)
+            out.raw(",\"direction\":")
+            out.string(item.direction)
+            out.raw(",\"indicator_code\":")
+            out.string(item.indicatorCode)
+            out.raw(",\"indicator_id\":")
+            out.integer(item.indicatorId)
+            out.raw(",\"indicator_name\":")
+            out.string(item.indicatorName)
+            if let at = item.latestEnteredAt {
+                out.raw(",\"latest_entered_at\":")
+                out.date(at)
+            }
+            if let id = item.latestEntryId {
+                out.raw(",\"latest_entry_id\":")
+                out.integer(id)
+            }
+            if let value = item.latestValue {
+                out.raw(",\"latest_value\":")
+                out.number(value)
+            }
+            out.raw(",\"period\":")
+            out.string(item.period)
+            out.raw(",\"period_end\":")
+            out.string(item.periodEnd)
+            out.raw(",\"section_code\":")
+            out.string(item.sectionCode)
+            out.raw(",\"target\":")
+            out.number(item.target)
+            out.raw(",\"territory_id\":")
+            out.integer(item.territoryId)
+            if let kato = item.territoryKato {
+                out.raw(",\"territory_kato\":")
+                out.string(kato)
+            }
+            out.raw(",\"territory_name\":")
+            out.string(item.territoryName)
+            out.raw(",\"unit\":")
+            out.string(item.unit)
             out.raw("}")
         }
         out.raw("]")
-        if let limit { out.raw(",\"limit\":"); out.integer(Int64(limit)) }
-        if let offset { out.raw(",\"offset\":"); out.integer(Int64(offset)) }
-        out.raw(",\"total\":"); out.integer(Int64(total))
+        if let limit {
+            out.raw(",\"limit\":")
+            out.integer(Int64(limit))
+        }
+        if let offset {
+            out.raw(",\"offset\":")
+            out.integer(Int64(offset))
+        }
+        out.raw(",\"total\":")
+        out.integer(Int64(total))
         out.raw("}")
         return out.bytes
     }
@@ -132,11 +164,16 @@ struct JSONText {
         let (days, second) = (seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0), Int((seconds % 86_400 + 86_400) % 86_400))
         let day = Day(daysSinceEpoch: Int(days))
         bytes.append(UInt8(ascii: "\""))
-        digits(UInt64(day.year), width: 4); bytes.append(UInt8(ascii: "-"))
-        digits(UInt64(day.month), width: 2); bytes.append(UInt8(ascii: "-"))
-        digits(UInt64(day.day), width: 2); bytes.append(UInt8(ascii: "T"))
-        digits(UInt64(second / 3600), width: 2); bytes.append(UInt8(ascii: ":"))
-        digits(UInt64(second % 3600 / 60), width: 2); bytes.append(UInt8(ascii: ":"))
+        digits(UInt64(day.year), width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(UInt64(day.month), width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(UInt64(day.day), width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(UInt64(second / 3600), width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(UInt64(second % 3600 / 60), width: 2)
+        bytes.append(UInt8(ascii: ":"))
         digits(UInt64(second % 60), width: 2)
         raw("Z\"")
     }

@@ -62,8 +62,9 @@ struct DiffDTO: ResponseCodable, Sendable {
         to = diff.to
         counts = Dictionary(uniqueKeysWithValues: DiffChange.allCases.map { ($0.rawValue, diff.counts[$0]) })
         items = diff.items.map {
-            Item(indicatorCode: $0.indicatorCode, territoryId: $0.territoryID, territoryKato: $0.territoryKato, period: $0.period,
-                 before: $0.before?.rawValue, after: $0.after?.rawValue, change: $0.change.rawValue)
+            Item(
+                indicatorCode: $0.indicatorCode, territoryId: $0.territoryID, territoryKato: $0.territoryKato, period: $0.period,
+                before: $0.before?.rawValue, after: $0.after?.rawValue, change: $0.change.rawValue)
         }
         total = diff.total
         limit = page.limit
@@ -161,7 +162,8 @@ struct EvaluationsController: Sendable {
             var statuses: [EvaluationStatus] = []
             for part in text.split(separator: ",") {
                 guard let status = EvaluationStatus(rawValue: String(part)) else {
-                    throw APIError.invalidParameter("query.status", "must be among \(EvaluationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw APIError.invalidParameter(
+                        "query.status", "must be among \(EvaluationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 statuses.append(status)
             }
@@ -174,12 +176,14 @@ struct EvaluationsController: Sendable {
             filter.ownerPersonID = id
         }
         let (items, total) = try await reads.results(runID: run.id, filter: filter, page: page)
-        return ListDTO(items: items.map { Self.dto($0, language: language, graceDays: run.graceDays) }, total: total, limit: page.limit, offset: page.offset)
+        return ListDTO(
+            items: items.map { Self.dto($0, language: language, graceDays: run.graceDays) }, total: total, limit: page.limit, offset: page.offset)
     }
 
     static func dto(_ r: ResultView, language: Language, graceDays: Int) -> ResultDTO {
-        let facts = Explanation.Facts(status: r.status, period: r.period, target: r.target, actual: r.actual, projected: r.projected, gap: r.gap,
-                                      gapPercent: r.gapPercent, unit: r.unitName.resolved(language), graceDays: graceDays)
+        let facts = Explanation.Facts(
+            status: r.status, period: r.period, target: r.target, actual: r.actual, projected: r.projected, gap: r.gap,
+            gapPercent: r.gapPercent, unit: r.unitName.resolved(language), graceDays: graceDays)
         return ResultDTO(
             indicatorCode: r.indicatorCode, indicatorName: r.indicatorName.resolved(language), sectionCode: r.sectionCode, unit: r.unit,
             territoryId: r.territoryId, territoryKato: r.territoryKato, territoryName: r.territoryName.resolved(language), period: r.period.code,
@@ -193,7 +197,9 @@ struct EvaluationsController: Sendable {
         let caller = try await authorizer.require(context, .readEvaluation)
         let query = QueryParameters(request: request)
         let after = try runNumber(context.parameters.get("id"), field: "path.id")
-        guard let againstText = query.string("against") else { throw APIError.invalidParameter("query.against", "is required: the run to compare with") }
+        guard let againstText = query.string("against") else {
+            throw APIError.invalidParameter("query.against", "is required: the run to compare with")
+        }
         let before = try runNumber(againstText, field: "query.against")
         let page = try query.page()
         do {
@@ -217,10 +223,15 @@ struct EvaluationsController: Sendable {
         let kinds = query.string("kind").map { $0.split(separator: ",").map(String.init) }
         let states = query.string("state").map { $0.split(separator: ",").map(String.init) }
         let knownKinds: Set<String> = ["missed", "not_reported", "at_risk", "reconciliation", "outlier", "unowned"]
-        if let kinds, !Set(kinds).isSubset(of: knownKinds) { throw APIError.invalidParameter("query.kind", "must be among \(knownKinds.sorted().joined(separator: ", "))") }
-        if let states, !Set(states).isSubset(of: ["open", "explained", "resolved"]) { throw APIError.invalidParameter("query.state", "must be among open, explained, resolved") }
-        var filter = EvaluationReadRepository.FlagFilter(kinds: kinds, states: states, territories: visible.territories, sections: visible.sections,
-                                                         sectionCode: try await codes.section(query))
+        if let kinds, !Set(kinds).isSubset(of: knownKinds) {
+            throw APIError.invalidParameter("query.kind", "must be among \(knownKinds.sorted().joined(separator: ", "))")
+        }
+        if let states, !Set(states).isSubset(of: ["open", "explained", "resolved"]) {
+            throw APIError.invalidParameter("query.state", "must be among open, explained, resolved")
+        }
+        var filter = EvaluationReadRepository.FlagFilter(
+            kinds: kinds, states: states, territories: visible.territories, sections: visible.sections,
+            sectionCode: try await codes.section(query))
         if let pairs = visible.pairs { filter.territories = Array(Set(pairs.map(\.territoryID))) }
         let (items, total) = try await reads.flags(filter, page: page)
         return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)

@@ -145,12 +145,16 @@ struct HearingsController: Sendable {
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["text", "section", "territory", "deadline", "executor", "owner_person_id"], problems: &problems)
-        var input = ResolutionInput(text: body.string("text", problems: &problems), section: body.string("section", problems: &problems),
-                                    territory: body.string("territory", problems: &problems), deadline: body.string("deadline", problems: &problems),
-                                    executor: body.string("executor", problems: &problems))
+        var input = ResolutionInput(
+            text: body.string("text", problems: &problems), section: body.string("section", problems: &problems),
+            territory: body.string("territory", problems: &problems), deadline: body.string("deadline", problems: &problems),
+            executor: body.string("executor", problems: &problems))
         if let owner = body.number("owner_person_id", problems: &problems) {
-            if owner == owner.rounded(), owner >= 1, owner < 1e15 { input.ownerPersonID = Int64(owner) }
-            else { problems.append(FieldProblem(field: "body.owner_person_id", reason: "must be a person's id")) }
+            if owner == owner.rounded(), owner >= 1, owner < 1e15 {
+                input.ownerPersonID = Int64(owner)
+            } else {
+                problems.append(FieldProblem(field: "body.owner_person_id", reason: "must be a person's id"))
+            }
         }
         input.unreadable = JSONBody.plain(problems)
         let view = try await answer { try await service.addResolution(to: id, input, by: caller, requestID: context.id) }
@@ -161,19 +165,29 @@ struct HearingsController: Sendable {
     /// its meaning by the service.
     static func input(_ body: JSONBody) -> HearingInput {
         var problems: [FieldProblem] = []
-        body.refuseUnknownKeys(["programme", "faction", "faction_territory", "territory", "held_on", "title", "depth", "status", "sections",
-                                "officials", "run_id"], problems: &problems)
-        var input = HearingInput(programme: body.string("programme", problems: &problems), faction: body.string("faction", problems: &problems),
-                                 factionTerritory: body.string("faction_territory", problems: &problems),
-                                 territory: body.string("territory", problems: &problems), heldOn: body.string("held_on", problems: &problems),
-                                 title: body.string("title", problems: &problems), status: body.string("status", problems: &problems))
+        body.refuseUnknownKeys(
+            [
+                "programme", "faction", "faction_territory", "territory", "held_on", "title", "depth", "status", "sections",
+                "officials", "run_id",
+            ], problems: &problems)
+        var input = HearingInput(
+            programme: body.string("programme", problems: &problems), faction: body.string("faction", problems: &problems),
+            factionTerritory: body.string("faction_territory", problems: &problems),
+            territory: body.string("territory", problems: &problems), heldOn: body.string("held_on", problems: &problems),
+            title: body.string("title", problems: &problems), status: body.string("status", problems: &problems))
         if let number = body.number("depth", problems: &problems) {
-            if number == number.rounded(), abs(number) < 1e6 { input.depth = Int(number) }
-            else { problems.append(FieldProblem(field: "body.depth", reason: "must be a whole number from 0 to \(HearingRules.maximumDepth)")) }
+            if number == number.rounded(), abs(number) < 1e6 {
+                input.depth = Int(number)
+            } else {
+                problems.append(FieldProblem(field: "body.depth", reason: "must be a whole number from 0 to \(HearingRules.maximumDepth)"))
+            }
         }
         if let number = body.number("run_id", problems: &problems) {
-            if number == number.rounded(), number >= 1, number < 1e15 { input.runID = Int64(number) }
-            else { problems.append(FieldProblem(field: "body.run_id", reason: "must be a run id")) }
+            if number == number.rounded(), number >= 1, number < 1e15 {
+                input.runID = Int64(number)
+            } else {
+                problems.append(FieldProblem(field: "body.run_id", reason: "must be a run id"))
+            }
         }
         switch body.object["sections"] {
         case nil, .null:
@@ -185,7 +199,8 @@ struct HearingsController: Sendable {
         case .array(let values) where !values.isEmpty:
             input.sections = .codes(values.map { if case .string(let code) = $0 { code } else { "" } })
         default:
-            problems.append(FieldProblem(field: "body.sections", reason: "must be \"all\", \"socially_sensitive\" or a non-empty list of section codes"))
+            problems.append(
+                FieldProblem(field: "body.sections", reason: "must be \"all\", \"socially_sensitive\" or a non-empty list of section codes"))
         }
         switch body.object["officials"] {
         case nil:
@@ -196,12 +211,13 @@ struct HearingsController: Sendable {
             input.officials = values.map { value in
                 guard case .object(let fields) = value else { return HearingInput.Official(name: nil, office: nil, territory: nil) }
                 func text(_ key: String) -> String? { if case .string(let s)? = fields[key] { s } else { nil } }
-                let territory: String? = switch fields["territory"] {
-                case nil, .null: nil
-                case .string(let reference): reference
-                case .number(let n) where n == n.rounded() && abs(n) < 1e15: String(Int64(n))
-                default: ""
-                }
+                let territory: String? =
+                    switch fields["territory"] {
+                    case nil, .null: nil
+                    case .string(let reference): reference
+                    case .number(let n) where n == n.rounded() && abs(n) < 1e15: String(Int64(n))
+                    default: ""
+                    }
                 return HearingInput.Official(name: text("name"), office: text("office"), territory: territory)
             }
         default:

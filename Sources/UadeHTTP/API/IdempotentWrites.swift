@@ -20,7 +20,8 @@ enum IdempotentWrites {
     }
 
     static func conflict(_ conflict: IdempotencyConflict) -> APIError {
-        APIError(.conflict, kind: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
-                 fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
+        APIError(
+            .conflict, kind: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+            fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeStorage
 
 /// A JSON request body read field by field, so that every problem names its field.
 struct JSONBody: Sendable {
@@ -19,13 +20,21 @@ struct JSONBody: Sendable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if container.decodeNil() { self = .null }
-            else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-            else if let n = try? container.decode(Double.self) { self = .number(n) }
-            else if let s = try? container.decode(String.self) { self = .string(s) }
-            else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
-            else if let o = try? container.decode([String: JSONValue].self) { self = .object(o) }
-            else { self = .other }
+            if container.decodeNil() {
+                self = .null
+            } else if let b = try? container.decode(Bool.self) {
+                self = .bool(b)
+            } else if let n = try? container.decode(Double.self) {
+                self = .number(n)
+            } else if let s = try? container.decode(String.self) {
+                self = .string(s)
+            } else if let a = try? container.decode([JSONValue].self) {
+                self = .array(a)
+            } else if let o = try? container.decode([String: JSONValue].self) {
+                self = .object(o)
+            } else {
+                self = .other
+            }
         }
 
         static let booleanNumber = type(of: NSNumber(value: true))
@@ -60,8 +69,18 @@ struct JSONBody: Sendable {
             case .string(let s): "s:" + s
             case .number(let n): "n:\(n)"
             case .bool(let b): "b:\(b)"
-            case .array(let a): "a:[" + a.map { let c = $0.canonical; return "\(c.count):\(c)" }.joined(separator: ",") + "]"
-            case .object(let o): "o:{" + o.keys.sorted().map { key in let c = o[key]!.canonical; return "\(key.count):\(key)=\(c.count):\(c)" }.joined(separator: ";") + "}"
+            case .array(let a):
+                "a:["
+                    + a.map {
+                        let c = $0.canonical
+                        return "\(c.count):\(c)"
+                    }.joined(separator: ",") + "]"
+            case .object(let o):
+                "o:{"
+                    + o.keys.sorted().map { key in
+                        let c = o[key]!.canonical
+                        return "\(key.count):\(key)=\(c.count):\(c)"
+                    }.joined(separator: ";") + "}"
             case .null: "null"
             case .other: "other"
             }
@@ -76,8 +95,9 @@ struct JSONBody: Sendable {
     /// The body as an object, or a 400 that says what is wrong and where.
     static func parse(_ buffer: ByteBuffer) throws(APIError) -> [String: JSONValue] {
         func malformed(_ reason: String) -> APIError {
-            APIError(.badRequest, kind: "malformed-body", detail: "the body is not a usable JSON object: \(reason)",
-                     fields: [.init(field: "body", reason: reason)])
+            APIError(
+                .badRequest, kind: "malformed-body", detail: "the body is not a usable JSON object: \(reason)",
+                fields: [.init(field: "body", reason: reason)])
         }
         guard buffer.readableBytes > 0 else { throw malformed("the body is empty; send a JSON object") }
         let parsed: Any
@@ -89,20 +109,22 @@ struct JSONBody: Sendable {
             throw malformed("not valid JSON" + (said.map { " (\($0.trimmingCharacters(in: CharacterSet(charactersIn: "."))))" } ?? ""))
         }
         guard case .object(let object) = JSONValue(parsed) else {
-            let what = switch JSONValue(parsed) {
-            case .array: "an array"
-            case .string: "a string"
-            case .number: "a number"
-            case .bool: "a boolean"
-            case .null: "null"
-            default: "something else"
-            }
+            let what =
+                switch JSONValue(parsed) {
+                case .array: "an array"
+                case .string: "a string"
+                case .number: "a number"
+                case .bool: "a boolean"
+                case .null: "null"
+                default: "something else"
+                }
             throw malformed("the body is \(what); send a JSON object")
         }
         if let key = object.keys.sorted().first(where: { $0.contains("\u{0}") || object[$0]!.containsNUL }) {
             let field = key.contains("\u{0}") ? "body" : "body.\(key)"
-            throw APIError(.badRequest, kind: "malformed-body", detail: "\(field) contains a NUL character, which no text may hold",
-                           fields: [.init(field: field, reason: "contains a NUL character")])
+            throw APIError(
+                .badRequest, kind: "malformed-body", detail: "\(field) contains a NUL character, which no text may hold",
+                fields: [.init(field: field, reason: "contains a NUL character")])
         }
         return object
     }
@@ -111,7 +133,9 @@ struct JSONBody: Sendable {
     /// while the rest is stored.
     func refuseUnknownKeys(_ allowed: Set<String>, problems: inout [FieldProblem]) {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            problems.append(FieldProblem(field: "body.\(key)", reason: "is not a field of this request (the fields are \(allowed.sorted().joined(separator: ", ")))"))
+            problems.append(
+                FieldProblem(
+                    field: "body.\(key)", reason: "is not a field of this request (the fields are \(allowed.sorted().joined(separator: ", ")))"))
         }
     }
 
@@ -164,8 +188,6 @@ struct JSONBody: Sendable {
     }
 }
 
-import UadeStorage
-
 /// Answers 422 listing every problem found, when there is one.
 extension JSONBody {
     /// Problems named as a service names its fields: without the `body.` the API adds.
@@ -176,8 +198,9 @@ extension JSONBody {
 
 func throwIfProblems(_ problems: [FieldProblem], status: HTTPResponse.Status = .unprocessableContent) throws {
     guard !problems.isEmpty else { return }
-    throw APIError(status, kind: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
-                   fields: problems.map { APIError.FieldProblem(field: $0.field, reason: $0.reason) })
+    throw APIError(
+        status, kind: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
+        fields: problems.map { APIError.FieldProblem(field: $0.field, reason: $0.reason) })
 }
 
 extension String {

@@ -51,8 +51,9 @@ struct MeasuresController: Sendable {
             }
             status = value
         }
-        let (items, total) = try await measures.list(territories: territories.map { Array($0) }, sections: sections, status: status,
-                                                     language: language, page: page)
+        let (items, total) = try await measures.list(
+            territories: territories.map { Array($0) }, sections: sections, status: status,
+            language: language, page: page)
         return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
     }
 
@@ -91,7 +92,8 @@ struct MeasuresController: Sendable {
         let evidence = body.string("evidence", problems: &problems)
         let status = statusText.flatMap(MeasureStatus.init(rawValue:))
         if statusText != nil && status == nil {
-            problems.append(FieldProblem(field: "body.status", reason: "must be one of \(MeasureStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(
+                FieldProblem(field: "body.status", reason: "must be one of \(MeasureStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         if let status, let problem = MeasureRules.check(status: status, reason: reason) {
             problems.append(FieldProblem(field: "body.\(problem.field)", reason: problem.reason))

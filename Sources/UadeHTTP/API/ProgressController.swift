@@ -62,8 +62,9 @@ struct ProgressController: Sendable {
     static func writeError(_ failure: ServiceFailure) -> APIError {
         var error = APIError(failure)
         if failure.problems.contains(where: { $0.field == "Idempotency-Key" }) {
-            error = APIError(APIError(failure).status, kind: failure.code, detail: failure.detail,
-                             fields: failure.problems.map { .init(field: ($0.field == "Idempotency-Key" ? "header." : "body.") + $0.field, reason: $0.reason) })
+            error = APIError(
+                APIError(failure).status, kind: failure.code, detail: failure.detail,
+                fields: failure.problems.map { .init(field: ($0.field == "Idempotency-Key" ? "header." : "body.") + $0.field, reason: $0.reason) })
         }
         return error
     }
@@ -82,10 +83,12 @@ struct ProgressController: Sendable {
             let body = try await JSONBody.read(request, context: context)
             var problems: [FieldProblem] = []
             body.refuseUnknownKeys(["indicator", "territory", "period", "value", "comment", "evidence"], problems: &problems)
-            let report = ProgressReport(indicator: body.string("indicator", problems: &problems), territory: body.string("territory", problems: &problems),
-                                        period: body.string("period", problems: &problems), value: body.number("value", problems: &problems),
-                                        comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
-            let recorded = try await services.progress.report(report, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
+            let report = ProgressReport(
+                indicator: body.string("indicator", problems: &problems), territory: body.string("territory", problems: &problems),
+                period: body.string("period", problems: &problems), value: body.number("value", problems: &problems),
+                comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
+            let recorded = try await services.progress.report(
+                report, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
             return try created(recorded, request: request, context: context)
         } catch let failure as ServiceFailure {
             throw Self.writeError(failure)
@@ -101,9 +104,11 @@ struct ProgressController: Sendable {
             let body = try await JSONBody.read(request, context: context)
             var problems: [FieldProblem] = []
             body.refuseUnknownKeys(["value", "reason", "comment", "evidence"], problems: &problems)
-            let correction = ProgressCorrection(value: body.number("value", problems: &problems), reason: body.string("reason", problems: &problems),
-                                                comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
-            let recorded = try await services.progress.correct(id, correction, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
+            let correction = ProgressCorrection(
+                value: body.number("value", problems: &problems), reason: body.string("reason", problems: &problems),
+                comment: body.string("comment", problems: &problems), evidence: body.string("evidence", problems: &problems))
+            let recorded = try await services.progress.correct(
+                id, correction, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
             return try created(recorded, request: request, context: context)
         } catch let failure as ServiceFailure {
             throw Self.writeError(failure)
@@ -124,12 +129,14 @@ struct ProgressController: Sendable {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
         do {
-            let (_, entries) = try await services.progress.history(indicator: query.string("indicator"), territory: query.string("territory"),
-                                                                   period: query.string("period"), by: caller)
+            let (_, entries) = try await services.progress.history(
+                indicator: query.string("indicator"), territory: query.string("territory"),
+                period: query.string("period"), by: caller)
             return ListDTO(items: entries.map(ProgressEntryDTO.init), total: entries.count, limit: nil, offset: nil)
         } catch let failure as ServiceFailure where failure.kind == .invalid {
-            throw APIError(.badRequest, kind: failure.code, detail: failure.detail,
-                           fields: failure.problems.map { .init(field: "query." + $0.field, reason: $0.reason) })
+            throw APIError(
+                .badRequest, kind: failure.code, detail: failure.detail,
+                fields: failure.problems.map { .init(field: "query." + $0.field, reason: $0.reason) })
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }
@@ -164,8 +171,9 @@ struct ProgressController: Sendable {
             }
             territory = found.id
         }
-        let due = DueQuery(territory: territory, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
-                           periods: try periods(query), status: try status(query))
+        let due = DueQuery(
+            territory: territory, sectionCode: query.string("section"), indicatorCode: query.string("indicator"),
+            periods: try periods(query), status: try status(query))
         do {
             let (items, total) = try await services.progress.due(due, by: caller, language: language, page: page)
             return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
@@ -179,8 +187,9 @@ struct ProgressController: Sendable {
         let query = QueryParameters(request: request)
         let language = try query.language()
         let page = try query.page()
-        var filter = DueFilter(sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
-                               periods: try periods(query), status: try status(query))
+        var filter = DueFilter(
+            sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
+            periods: try periods(query), status: try status(query))
         let asBureau: Bool
         switch query.string("as") {
         case "bureau": asBureau = true
@@ -200,8 +209,9 @@ struct ProgressController: Sendable {
             filter.pairs = Array(caller.ownedIndicators)
             if filter.status == nil {
                 // The owned cells come from a short-lived list; only the page's values are read.
-                let key = OwnedCells.Key(accountID: caller.accountID, day: today(), sectionCode: filter.sectionCode, indicatorCode: filter.indicatorCode,
-                                         periods: filter.periods.map(\.code), language: language)
+                let key = OwnedCells.Key(
+                    accountID: caller.accountID, day: today(), sectionCode: filter.sectionCode, indicatorCode: filter.indicatorCode,
+                    periods: filter.periods.map(\.code), language: language)
                 let (progress, everything) = (self.progress, filter)
                 let cells = try await ownedCells.cache.value(for: key) {
                     try await progress.due(everything, language: language, page: PageRequest(limit: 1_000_000, offset: 0)).items
@@ -231,20 +241,28 @@ extension ProgressController {
         } else if territories?.isEmpty == true {
             throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators fill in progress")
         }
-        let filter = DueFilter(territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),
-                               periods: try periods(query), status: try status(query))
+        let filter = DueFilter(
+            territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),
+            periods: try periods(query), status: try status(query))
         let (items, _) = try await progress.due(filter, language: language, page: PageRequest(limit: 1_000_000, offset: 0))
-        var text = "\u{FEFF}" + CSVTable.line(["indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",
-                                                "period", "target", "current_value", "value", "comment", "evidence", "correction_reason"])
+        var text =
+            "\u{FEFF}"
+            + CSVTable.line([
+                "indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",
+                "period", "target", "current_value", "value", "comment", "evidence", "correction_reason",
+            ])
         for item in items {
-            text += CSVTable.line([.text(item.indicatorCode), .text(item.indicatorName), .text(item.unit), .text(item.territoryKato ?? ""),
-                                   .number(String(item.territoryId)), .text(item.territoryName), .text(item.period),
-                                   .number(ProgressRules.display(item.target)), .number(item.latestValue.map(ProgressRules.display) ?? ""),
-                                   .text(""), .text(""), .text(""), .text("")])
+            text += CSVTable.line([
+                .text(item.indicatorCode), .text(item.indicatorName), .text(item.unit), .text(item.territoryKato ?? ""),
+                .number(String(item.territoryId)), .text(item.territoryName), .text(item.period),
+                .number(ProgressRules.display(item.target)), .number(item.latestValue.map(ProgressRules.display) ?? ""),
+                .text(""), .text(""), .text(""), .text(""),
+            ])
         }
         let name = "progress-\(query.string("territory") ?? "all")-\(try periods(query).map(\.code).joined(separator: "_")).csv"
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
-                        body: .init(byteBuffer: .init(string: text)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: .init(string: text)))
     }
 
     /// Validates a whole file; writes it in one transaction only when every row is good.
@@ -256,8 +274,9 @@ extension ProgressController {
         let caller = try await authorizer.require(context, .writeProgress)
         let buffer = try await request.body.collect(upTo: 256 << 20)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw APIError(.unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
-                           fields: [.init(field: "csv", reason: "not UTF-8")])
+            throw APIError(
+                .unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
+                fields: [.init(field: "csv", reason: "not UTF-8")])
         }
         let report: ImportReport
         do {
@@ -272,9 +291,10 @@ extension ProgressController {
         if !report.problems.isEmpty {
             let limit = 1000
             let cut = report.problems.count > limit ? " (the first \(limit) are listed)" : ""
-            var error = APIError(.unprocessableContent, kind: "invalid-file",
-                                 detail: "\(report.problems.count) problem(s) in the file\(cut); nothing was written",
-                                 fields: report.problems.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) }, listingAtMost: limit)
+            var error = APIError(
+                .unprocessableContent, kind: "invalid-file",
+                detail: "\(report.problems.count) problem(s) in the file\(cut); nothing was written",
+                fields: report.problems.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) }, listingAtMost: limit)
             error.commitOutcome = .notCommitted
             throw error
         }

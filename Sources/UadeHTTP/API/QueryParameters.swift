@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import UadeDomain
 
@@ -50,7 +51,8 @@ struct QueryParameters {
     }
 
     func page() throws(APIError) -> PageRequest {
-        let limit = try int("limit"), offset = try int("offset")
+        let limit = try int("limit")
+        let offset = try int("offset")
         do {
             return try PageRequest.validated(limit: limit, offset: offset)
         } catch {
@@ -67,9 +69,9 @@ struct QueryParameters {
 
     func period(_ name: String) throws(APIError) -> Period? {
         guard let text = string(name) else { return nil }
-        guard let period = Period(code: text) else { throw .invalidParameter("query.\(name)", "must be a year (2024) or a quarter (2024-Q3), not '\(text)'") }
+        guard let period = Period(code: text) else {
+            throw .invalidParameter("query.\(name)", "must be a year (2024) or a quarter (2024-Q3), not '\(text)'")
+        }
         return period
     }
 }
-
-import Foundation

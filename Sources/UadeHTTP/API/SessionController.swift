@@ -34,13 +34,15 @@ struct SessionController: Sendable {
         let password = body.string("password", problems: &problems)
         let signedIn: SignedIn
         do {
-            signedIn = try await sessions.login(username: username, password: password, replacing: context.sessionToken,
-                                                unreadable: JSONBody.plain(problems))
+            signedIn = try await sessions.login(
+                username: username, password: password, replacing: context.sessionToken,
+                unreadable: JSONBody.plain(problems))
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }
-        let dto = SessionDTO(username: signedIn.account.username, roles: signedIn.grants, csrfToken: signedIn.session.csrfToken,
-                             expiresAt: signedIn.session.expiresAt, preferredLang: signedIn.account.preferredLanguage.rawValue)
+        let dto = SessionDTO(
+            username: signedIn.account.username, roles: signedIn.grants, csrfToken: signedIn.session.csrfToken,
+            expiresAt: signedIn.session.expiresAt, preferredLang: signedIn.account.preferredLanguage.rawValue)
         var response = try dto.response(from: request, context: context)
         response.headers[.setCookie] = cookies.cookie(for: signedIn.session)
         return response
@@ -50,8 +52,9 @@ struct SessionController: Sendable {
         let caller = try context.requireCaller()
         var csrf: String?
         if case .session(_, let token) = context.authentication { csrf = token }
-        return SessionDTO(username: caller.username, roles: caller.grants, csrfToken: csrf, expiresAt: nil,
-                          preferredLang: try await sessions.preferredLanguage(of: caller).rawValue)
+        return SessionDTO(
+            username: caller.username, roles: caller.grants, csrfToken: csrf, expiresAt: nil,
+            preferredLang: try await sessions.preferredLanguage(of: caller).rawValue)
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -71,8 +74,9 @@ struct SessionController: Sendable {
         let session: AccountRepository.Session?
         do {
             // A browser gets a fresh session: the change ends every other one.
-            session = try await sessions.changePassword(of: caller, current: current, new: new, newSession: context.sessionToken != nil,
-                                                        requestID: context.id, unreadable: JSONBody.plain(problems))
+            session = try await sessions.changePassword(
+                of: caller, current: current, new: new, newSession: context.sessionToken != nil,
+                requestID: context.id, unreadable: JSONBody.plain(problems))
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }

@@ -29,23 +29,26 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "Authorization must be 'Bearer <token>'")
             }
             guard let accountID = try await tokens.account(forToken: String(parts[1]).trimmedOfWhitespace),
-                  let caller = try await callers.caller(accountID: accountID, on: today())
+                let caller = try await callers.caller(accountID: accountID, on: today())
             else {
                 throw APIError(.unauthorized, kind: "invalid-token", detail: "the API token is unknown, revoked, or its account is disabled")
             }
             context.caller = caller
             context.authentication = .apiToken
         } else if let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty,
-                  let session = try await accounts.session(token: cookie),
-                  let caller = try await callers.caller(accountID: session.accountID, on: today()) {
+            let session = try await accounts.session(token: cookie),
+            let caller = try await callers.caller(accountID: session.accountID, on: today())
+        {
             context.caller = caller
             context.authentication = .session(token: cookie, csrfToken: session.csrfToken)
         }
 
         if case .session(_, let csrf) = context.authentication, Self.isUnsafe(request.method),
-           request.uri.path.hasPrefix("/api/"), !Self.isLogin(request) {
+            request.uri.path.hasPrefix("/api/"), !Self.isLogin(request)
+        {
             guard let sent = request.headers[.csrfToken], constantTimeEquals(sent, csrf) else {
-                throw APIError(.forbidden, kind: "csrf", detail: "a write with a session cookie must send the session's CSRF token in the X-CSRF-Token header")
+                throw APIError(
+                    .forbidden, kind: "csrf", detail: "a write with a session cookie must send the session's CSRF token in the X-CSRF-Token header")
             }
         }
         return try await next(request, context)
@@ -61,7 +64,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var difference: UInt8 = 0
     for i in 0..<x.count { difference |= x[i] ^ y[i] }

@@ -20,7 +20,8 @@ struct Authorizer: PolicySource {
 
     /// The caller, allowed to do `action` on `resource`; 401 without a caller, 403 when denied.
     @discardableResult
-    func require(_ context: AppRequestContext, _ action: Action, _ resource: Resource = .anything, policy: AccessPolicy? = nil) async throws -> Caller {
+    func require(_ context: AppRequestContext, _ action: Action, _ resource: Resource = .anything, policy: AccessPolicy? = nil) async throws -> Caller
+    {
         let caller = try context.requireCaller()
         let policy = if let policy { policy } else { try await self.policy() }
         if case .deny(let reason) = policy.decide(caller, action, resource) {

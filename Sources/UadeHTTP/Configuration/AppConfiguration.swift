@@ -42,7 +42,9 @@ public struct AppConfiguration: Sendable {
     ) throws(Problem) -> AppConfiguration {
         let database: DatabaseURL
         if let text = environment["DATABASE_URL"], !text.isEmpty {
-            do { database = try DatabaseURL(parsing: text) } catch { throw Problem(variable: "DATABASE_URL", reason: "is malformed: \(error.reason)") }
+            do { database = try DatabaseURL(parsing: text) } catch {
+                throw Problem(variable: "DATABASE_URL", reason: "is malformed: \(error.reason)")
+            }
         } else if let fallback {
             database = fallback
         } else {
@@ -51,12 +53,16 @@ public struct AppConfiguration: Sendable {
         var config = AppConfiguration(database: database)
         if let host = environment["UADE_HOST"], !host.isEmpty { config.host = host }
         if let text = environment["UADE_PORT"], !text.isEmpty {
-            guard let port = Int(text), (1...65535).contains(port) else { throw Problem(variable: "UADE_PORT", reason: "must be a port number from 1 to 65535, not '\(text)'") }
+            guard let port = Int(text), (1...65535).contains(port) else {
+                throw Problem(variable: "UADE_PORT", reason: "must be a port number from 1 to 65535, not '\(text)'")
+            }
             config.port = port
         }
         if let text = environment["UADE_LOG_LEVEL"], !text.isEmpty {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
-                throw Problem(variable: "UADE_LOG_LEVEL", reason: "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+                throw Problem(
+                    variable: "UADE_LOG_LEVEL",
+                    reason: "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
             }
             config.logLevel = level
         }
@@ -70,7 +76,8 @@ public struct AppConfiguration: Sendable {
         func seconds(_ variable: String, range: ClosedRange<Int>) throws(Problem) -> Duration? {
             guard let text = environment[variable], !text.isEmpty else { return nil }
             guard let value = Int(text), range.contains(value) else {
-                throw Problem(variable: variable, reason: "must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+                throw Problem(
+                    variable: variable, reason: "must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             }
             return .seconds(value)
         }

@@ -51,15 +51,17 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// A service's refusal as HTTP says it; `prefix` places its field names (`body.`, `query.`).
     public init(_ failure: ServiceFailure, fieldPrefix prefix: String = "body.") {
-        let status: HTTPResponse.Status = switch failure.kind {
-        case .invalid: .unprocessableContent
-        case .unauthenticated: .unauthorized
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        }
-        self.init(status, kind: failure.code, detail: failure.detail,
-                  fields: failure.problems.map { FieldProblem(field: prefix + $0.field, reason: $0.reason) })
+        let status: HTTPResponse.Status =
+            switch failure.kind {
+            case .invalid: .unprocessableContent
+            case .unauthenticated: .unauthorized
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .conflict: .conflict
+            }
+        self.init(
+            status, kind: failure.code, detail: failure.detail,
+            fields: failure.problems.map { FieldProblem(field: prefix + $0.field, reason: $0.reason) })
     }
 
     public static func notFound(_ detail: String) -> APIError {

@@ -6,8 +6,9 @@ import Hummingbird
 struct InputSanityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.isClean(request.uri.description) else {
-            throw APIError(.badRequest, kind: "invalid-parameter", detail: "the URL contains a NUL character or bytes that are not UTF-8",
-                           fields: [.init(field: "url", reason: "NUL or not UTF-8")])
+            throw APIError(
+                .badRequest, kind: "invalid-parameter", detail: "the URL contains a NUL character or bytes that are not UTF-8",
+                fields: [.init(field: "url", reason: "NUL or not UTF-8")])
         }
         return try await next(request, context)
     }

@@ -25,21 +25,26 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(error.status, kind: "bad-request", detail: error.status.reasonPhrase).response(requestID: context.id)
         } catch let error as DeadlineMiddleware<Context>.Passed {
             context.logger.error("request deadline passed", metadata: ["limit": "\(error.limit)", "path": "\(request.uri.path)"])
-            return try unavailable(kind: "request-timeout", "the request did not finish within \(error.limit.components.seconds) s (the database may be busy or restarting)",
-                                   request: request, context: context)
+            return try unavailable(
+                kind: "request-timeout",
+                "the request did not finish within \(error.limit.components.seconds) s (the database may be busy or restarting)",
+                request: request, context: context)
         } catch {
             if let trouble = DatabaseTrouble(error) {
                 context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
                 switch trouble {
                 case .connectionLost:
-                    return try unavailable(kind: "database-unavailable", "the connection to the database was lost", request: request, context: context)
+                    return try unavailable(
+                        kind: "database-unavailable", "the connection to the database was lost", request: request, context: context)
                 case .timedOut:
                     return try unavailable(kind: "database-timeout", "the database did not answer in time", request: request, context: context)
                 }
             }
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            return try APIError(.internalServerError, kind: "server-error", detail: "an unexpected error occurred; quote the request id when reporting it")
-                .response(requestID: context.id)
+            return try APIError(
+                .internalServerError, kind: "server-error", detail: "an unexpected error occurred; quote the request id when reporting it"
+            )
+            .response(requestID: context.id)
         }
     }
 
@@ -49,9 +54,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     private func unavailable(kind: String, _ what: String, request: Request, context: Context) throws -> Response {
         if let page = unavailablePage?(request, context) { return page }
         let writes = request.method != .get && request.method != .head
-        var error = APIError(.serviceUnavailable, kind: kind, detail: what + (writes
-            ? "; the write may or may not have been committed — read it back, or repeat it with the same Idempotency-Key (an upload is safe to repeat)"
-            : "; try again in a moment"))
+        var error = APIError(
+            .serviceUnavailable, kind: kind,
+            detail: what
+                + (writes
+                    ? "; the write may or may not have been committed — read it back, or repeat it with the same Idempotency-Key (an upload is safe to repeat)"
+                    : "; try again in a moment"))
         if writes { error.commitOutcome = .unknown }
         var response = try error.response(requestID: context.id)
         response.headers[.retryAfter] = "5"

@@ -23,29 +23,37 @@ extension WebController {
 
     // MARK: Accounts
 
-    func accountsData(_ context: AppRequestContext, values: [String: String] = [:], errors: FormErrors = FormErrors(), grantFor: String? = nil,
-                      grantErrors: FormErrors = FormErrors()) async throws -> [String: Any] {
+    func accountsData(
+        _ context: AppRequestContext, values: [String: String] = [:], errors: FormErrors = FormErrors(), grantFor: String? = nil,
+        grantErrors: FormErrors = FormErrors()
+    ) async throws -> [String: Any] {
         try await authorizer.require(context, .manageAccounts)
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         let policy = try await authorizer.policy()
         let people = try await dashboard.people()
         let rows: [[String: Any]] = try await accounts.list().map { account in
-            ["username": account.username, "person": account.personName ?? "", "disabled": account.disabled, "lang": account.preferredLang,
-             "roles": account.roles.map { grant in
-                 let territory = grant.territoryId.flatMap { policy.tree.byID[$0] }?.name.resolved(language)
-                 return (t["role_\(grant.role)"] ?? grant.role) + (territory.map { " · \($0)" } ?? "")
-             }.joined(separator: "; "),
-             "grantErrors": account.username == grantFor ? grantErrors.context : [:]] as [String: Any]
+            [
+                "username": account.username, "person": account.personName ?? "", "disabled": account.disabled, "lang": account.preferredLang,
+                "roles": account.roles.map { grant in
+                    let territory = grant.territoryId.flatMap { policy.tree.byID[$0] }?.name.resolved(language)
+                    return (t["role_\(grant.role)"] ?? grant.role) + (territory.map { " · \($0)" } ?? "")
+                }.joined(separator: "; "),
+                "grantErrors": account.username == grantFor ? grantErrors.context : [:],
+            ] as [String: Any]
         }
-        return ["accounts": rows, "values": values, "errors": errors.context,
-                "people": people.map { ["id": $0.id, "name": $0.name.resolved(language), "selected": values["person_id"] == String($0.id)] },
-                "roleChoices": Role.allCases.map { ["code": $0.rawValue, "name": t["role_\($0.rawValue)"] ?? $0.rawValue] },
-                "languages": Language.allCases.map { ["code": $0.rawValue, "name": PageRenderer.languageName($0)] }]
+        return [
+            "accounts": rows, "values": values, "errors": errors.context,
+            "people": people.map { ["id": $0.id, "name": $0.name.resolved(language), "selected": values["person_id"] == String($0.id)] },
+            "roleChoices": Role.allCases.map { ["code": $0.rawValue, "name": t["role_\($0.rawValue)"] ?? $0.rawValue] },
+            "languages": Language.allCases.map { ["code": $0.rawValue, "name": PageRenderer.languageName($0)] },
+        ]
     }
 
     @Sendable func accountsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
-        return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context, data: try await accountsData(context))
+        return try pages.render(
+            "accounts", title: t(context)["accounts_title"]!, request: request, context: context, data: try await accountsData(context))
     }
 
     @Sendable func createAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -58,7 +66,11 @@ extension WebController {
         let person = form.integer("person_id", problems: &problems)
         var language = Language.ru
         if let lang = form.string("lang") {
-            if let chosen = Language(tag: lang) { language = chosen } else { problems.append(FieldProblem(field: "lang", reason: "must be kk, ru or en")) }
+            if let chosen = Language(tag: lang) {
+                language = chosen
+            } else {
+                problems.append(FieldProblem(field: "lang", reason: "must be kk, ru or en"))
+            }
         }
         let account = NewAccount(username: username, password: password, personID: person, language: language, unreadable: problems)
         do {
@@ -68,8 +80,9 @@ extension WebController {
             if failure.kind == .forbidden { throw APIError(failure) }
             var values = form.echo
             values["password"] = nil
-            return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
-                                    data: try await accountsData(context, values: values, errors: FormErrors(failure)), status: APIError(failure).status)
+            return try pages.render(
+                "accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                data: try await accountsData(context, values: values, errors: FormErrors(failure)), status: APIError(failure).status)
         }
     }
 
@@ -82,20 +95,23 @@ extension WebController {
         let role = form.text("role", problems: &problems)
         let territory = form.text("territory", problems: &problems)
         do {
-            _ = try await services.accounts.grant(username: username, role: role, territory: territory, by: .caller(caller), requestID: context.id,
-                                                  unreadable: problems)
+            _ = try await services.accounts.grant(
+                username: username, role: role, territory: territory, by: .caller(caller), requestID: context.id,
+                unreadable: problems)
             return PageRenderer.redirect("/admin/accounts?notice=saved")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            return try pages.render("accounts", title: t(context)["accounts_title"]!, request: request, context: context,
-                                    data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure)),
-                                    status: APIError(failure).status)
+            return try pages.render(
+                "accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure)),
+                status: APIError(failure).status)
         }
     }
 
     // MARK: Ownership
 
-    func ownershipData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String: Any] {
+    func ownershipData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String: Any]
+    {
         try await authorizer.require(context, .manageAccounts)
         let language = self.language(context)
         let policy = try await authorizer.policy()
@@ -106,9 +122,11 @@ extension WebController {
         return [
             "gapSections": gaps.sections.map { ["code": $0.code, "name": $0.name.resolved(language), "programme": $0.programmeCode] },
             "gapIndicators": gaps.indicators.prefix(100).map { gap in
-                ["territory": policy.tree.byID[gap.territoryID]?.name.resolved(language) ?? String(gap.territoryID),
-                 "territoryRef": policy.tree.byID[gap.territoryID]?.reference ?? String(gap.territoryID),
-                 "count": gap.count, "examples": gap.examples.joined(separator: ", ")] as [String: Any]
+                [
+                    "territory": policy.tree.byID[gap.territoryID]?.name.resolved(language) ?? String(gap.territoryID),
+                    "territoryRef": policy.tree.byID[gap.territoryID]?.reference ?? String(gap.territoryID),
+                    "count": gap.count, "examples": gap.examples.joined(separator: ", "),
+                ] as [String: Any]
             },
             "noGaps": gaps.sections.isEmpty && gaps.indicators.isEmpty,
             "people": people.map { ["id": $0.id, "name": $0.name.resolved(language)] },
@@ -119,7 +137,8 @@ extension WebController {
 
     @Sendable func ownershipPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
-        return try pages.render("ownership", title: t(context)["ownership_title"]!, request: request, context: context, data: try await ownershipData(context))
+        return try pages.render(
+            "ownership", title: t(context)["ownership_title"]!, request: request, context: context, data: try await ownershipData(context))
     }
 
     /// Shared by both handovers: checks the form, then hands over through the repository (audited).
@@ -141,8 +160,9 @@ extension WebController {
                     if territory == nil { errors.byField["territory"] = "no territory with this KATO code or id" }
                     if context == nil { errors.byField["indicator"] = "no indicator with this code" }
                     if let territory, let context {
-                        try await dashboard.assignIndicator(context.indicator.id, territoryID: territory.id, to: person!, from: day,
-                                                            by: caller.accountID, requestID: nil)
+                        try await dashboard.assignIndicator(
+                            context.indicator.id, territoryID: territory.id, to: person!, from: day,
+                            by: caller.accountID, requestID: nil)
                     }
                 } else if let section = form.string("section_id").flatMap(Int64.init) {
                     try await dashboard.assignSection(section, to: person!, from: day, by: caller.accountID, requestID: nil)
@@ -158,8 +178,9 @@ extension WebController {
             errors.byField["indicator"] = "this indicator has no targets in this territory"
         }
         if errors.isEmpty { return PageRenderer.redirect("/admin/ownership?notice=assigned") }
-        return try pages.render("ownership", title: t(context)["ownership_title"]!, request: request, context: context,
-                                data: try await ownershipData(context, errors: errors, values: form.echo), status: .unprocessableContent)
+        return try pages.render(
+            "ownership", title: t(context)["ownership_title"]!, request: request, context: context,
+            data: try await ownershipData(context, errors: errors, values: form.echo), status: .unprocessableContent)
     }
 
     @Sendable func assignSection(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -172,16 +193,22 @@ extension WebController {
 
     // MARK: Evaluations
 
-    func evaluationsData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String: Any] {
+    func evaluationsData(_ context: AppRequestContext, errors: FormErrors = FormErrors(), values: [String: String] = [:]) async throws -> [String:
+        Any]
+    {
         let caller = try await authorizer.require(context, .readEvaluation)
         let language = self.language(context)
         let runs = try await reads.runs(limit: 50, offset: 0)
         let completed = runs.filter { $0.status == .completed }
         return [
             "runs": runs.map { run in
-                ["id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "statusCode": run.status.rawValue, "started": Show.timestamp(run.startedAt, language),
-                 "by": run.startedBy ?? "", "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
-                 "failure": run.failure ?? ""] as [String: Any]
+                [
+                    "id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "statusCode": run.status.rawValue,
+                    "started": Show.timestamp(run.startedAt, language),
+                    "by": run.startedBy ?? "",
+                    "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
+                    "failure": run.failure ?? "",
+                ] as [String: Any]
             },
             "completed": completed.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf)"] },
             "canStart": caller.isAdministrator, "today": today().iso, "errors": errors.context, "values": values,
@@ -190,8 +217,9 @@ extension WebController {
 
     @Sendable func evaluationsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
-        return try pages.render("evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
-                                data: try await evaluationsData(context))
+        return try pages.render(
+            "evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
+            data: try await evaluationsData(context))
     }
 
     @Sendable func startEvaluation(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -200,8 +228,9 @@ extension WebController {
         try context.requireFormToken(form)
         let caller = try context.requireCaller()
         let page = { (errors: FormErrors, status: HTTPResponse.Status) in
-            try self.pages.render("evaluations", title: self.t(context)["evaluations_title"]!, request: request, context: context,
-                                  data: try await self.evaluationsData(context, errors: errors, values: form.echo), status: status)
+            try self.pages.render(
+                "evaluations", title: self.t(context)["evaluations_title"]!, request: request, context: context,
+                data: try await self.evaluationsData(context, errors: errors, values: form.echo), status: status)
         }
         guard let asOf = form.string("as_of").flatMap(Day.init(iso:)) else {
             var errors = FormErrors()
@@ -222,7 +251,8 @@ extension WebController {
         let caller = try context.requirePageCaller()
         let t = self.t(context)
         let query = request.uri.queryParameters
-        let from = query.get("from") ?? "", to = query.get("to") ?? ""
+        let from = query.get("from") ?? ""
+        let to = query.get("to") ?? ""
         guard let before = Int64(from), let after = Int64(to) else { throw APIError.invalidParameter("query.from", "must be run numbers") }
         let diff: RunDiff
         do {
@@ -234,16 +264,20 @@ extension WebController {
         let language = self.language(context)
         let rows: [[String: Any]] = diff.items.map { item in
             let territory = policy.tree.byID[item.territoryID]
-            var row: [String: Any] = ["indicator": item.indicatorCode, "territory": territory?.name.resolved(language) ?? (item.territoryKato ?? ""),
-                                      "period": item.period, "change": t[item.change.rawValue] ?? item.change.rawValue, "changeCode": item.change.rawValue]
+            var row: [String: Any] = [
+                "indicator": item.indicatorCode, "territory": territory?.name.resolved(language) ?? (item.territoryKato ?? ""),
+                "period": item.period, "change": t[item.change.rawValue] ?? item.change.rawValue, "changeCode": item.change.rawValue,
+            ]
             row["before"] = item.before.map { Show.status($0, t) }
             row["after"] = item.after.map { Show.status($0, t) }
             return row
         }
         let counts = DiffChange.allCases.map { ["label": t[$0.rawValue] ?? $0.rawValue, "count": diff.counts[$0]] as [String: Any] }
-        return try pages.render("diff", title: t["diff_title"]!, request: request, context: context, data: [
-            "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
-        ])
+        return try pages.render(
+            "diff", title: t["diff_title"]!, request: request, context: context,
+            data: [
+                "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
+            ])
     }
 }
 

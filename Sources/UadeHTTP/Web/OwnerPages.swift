@@ -45,13 +45,15 @@ extension WebController {
     @Sendable func heatmapPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         try await authorizer.require(context, .readEvaluation)
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         let query = request.uri.queryParameters
         let policy = try await authorizer.policy()
         let filter = try visibility(caller, policy: policy)
         if filter.pairs != nil && filter.sections == nil && filter.territories == nil { return PageRenderer.redirect("/mine") }
         guard let run = try await run(request) else {
-            return try pages.render("heatmap", title: t["heatmap_title"]!, request: request, context: context, data: ["noRun": true, "legend": legend(t)])
+            return try pages.render(
+                "heatmap", title: t["heatmap_title"]!, request: request, context: context, data: ["noRun": true, "legend": legend(t)])
         }
         // The top of what the caller may see, unless they chose a territory inside it.
         var top: Territory? = policy.tree.roots.first
@@ -81,11 +83,13 @@ extension WebController {
         }
         let items = try await dashboard.headlineItems(runID: run.id, sections: sections.map(\.id), territories: rows)
         let names = byIndicator ? try await dashboard.indicatorNames(sections: sections.map(\.id)) : []
-        let columns: [(id: Int64, code: String, name: String)] = byIndicator
+        let columns: [(id: Int64, code: String, name: String)] =
+            byIndicator
             ? names.map { ($0.id, $0.code, $0.name.resolved(language)) }
             : sections.map { ($0.id, $0.code, $0.name.resolved(language)) }
-        let heatmap = Heatmap(rows: rows, columns: columns.map(\.id),
-                              items: items.map { (row: $0.territoryID, column: byIndicator ? $0.indicatorID : $0.sectionID, headline: $0.headline) })
+        let heatmap = Heatmap(
+            rows: rows, columns: columns.map(\.id),
+            items: items.map { (row: $0.territoryID, column: byIndicator ? $0.indicatorID : $0.sectionID, headline: $0.headline) })
         let shownColumns = columns.filter { heatmap.columns.contains($0.id) }
         let runParameter = query.get("run").map { "&run=\($0)" } ?? ""
         let tableRows: [[String: Any]] = heatmap.rows.map { rowID in
@@ -94,29 +98,43 @@ extension WebController {
             let cells: [[String: Any]] = shownColumns.map { column in
                 guard let cell = heatmap.cell(rowID, column.id) else { return ["empty": true] }
                 let status = Show.status(cell.dominant, t)
-                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(t["status_\(s.rawValue)"]!): \($0)" } }.joined(separator: ", ")
-                let href = byIndicator ? "/indicator?indicator=\(column.code)&territory=\(ref)\(runParameter)"
-                                       : "/heatmap?by=indicator&section=\(column.code)&territory=\(ref)\(runParameter)"
-                return ["empty": false, "status": status, "troubled": cell.troubled, "total": cell.total, "summary": column.code + " — " + summary, "href": href]
+                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(t["status_\(s.rawValue)"]!): \($0)" } }.joined(
+                    separator: ", ")
+                let href =
+                    byIndicator
+                    ? "/indicator?indicator=\(column.code)&territory=\(ref)\(runParameter)"
+                    : "/heatmap?by=indicator&section=\(column.code)&territory=\(ref)\(runParameter)"
+                return [
+                    "empty": false, "status": status, "troubled": cell.troubled, "total": cell.total, "summary": column.code + " — " + summary,
+                    "href": href,
+                ]
             }
             let drill = rowID != top.id && !(policy.tree.children[rowID] ?? []).isEmpty
-            return ["name": territory?.name.resolved(language) ?? String(rowID), "cells": cells, "top": rowID == top.id,
-                    "href": drill ? "/heatmap?territory=\(ref)\(byIndicator ? "&by=indicator" : "")\(chosenSection.map { "&section=\($0.code)" } ?? "")\(runParameter)" : ""]
+            return [
+                "name": territory?.name.resolved(language) ?? String(rowID), "cells": cells, "top": rowID == top.id,
+                "href": drill
+                    ? "/heatmap?territory=\(ref)\(byIndicator ? "&by=indicator" : "")\(chosenSection.map { "&section=\($0.code)" } ?? "")\(runParameter)"
+                    : "",
+            ]
         }
         let parent = top.parentID.flatMap { policy.tree.byID[$0] }
-        return try pages.render("heatmap", title: t["heatmap_title"]!, request: request, context: context, data: [
-            "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
-            "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
-            "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
-            "up": parent.map { "/heatmap?territory=\($0.reference)\(runParameter)" } ?? (chosenSection != nil ? "/heatmap?territory=\(top.reference)" : ""),
-            "empty": tableRows.isEmpty,
-        ])
+        return try pages.render(
+            "heatmap", title: t["heatmap_title"]!, request: request, context: context,
+            data: [
+                "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
+                "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
+                "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
+                "up": parent.map { "/heatmap?territory=\($0.reference)\(runParameter)" }
+                    ?? (chosenSection != nil ? "/heatmap?territory=\(top.reference)" : ""),
+                "empty": tableRows.isEmpty,
+            ])
     }
 
     /// A Political Council member's own indicators in their territory, worst first.
     @Sendable func minePage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         guard caller.holds(.councilMember) || caller.isAdministrator else {
             throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
         }
@@ -126,18 +144,25 @@ extension WebController {
         }
         let pairs = Array(caller.ownedIndicators)
         let items = pairs.isEmpty ? [] : try await dashboard.headlineItems(runID: run.id, sections: nil, territories: nil, pairs: pairs)
-        let names = Dictionary(uniqueKeysWithValues: try await dashboard.indicatorNames(sections: nil, ids: pairs.map(\.indicatorID)).map { ($0.id, $0) })
-        let rows: [[String: Any]] = items.sorted { ($0.headline, names[$0.indicatorID]?.code ?? "") < ($1.headline, names[$1.indicatorID]?.code ?? "") }
-            .map { item in
-                let territory = policy.tree.byID[item.territoryID]
-                let code = names[item.indicatorID]?.code ?? String(item.indicatorID)
-                return ["status": Show.status(item.headline, t), "indicator": code, "name": names[item.indicatorID]?.name.resolved(language) ?? "",
-                        "territory": territory?.name.resolved(language) ?? "",
-                        "href": "/indicator?indicator=\(code)&territory=\(territory?.reference ?? String(item.territoryID))"]
-            }
-        return try pages.render("mine", title: t["mine_title"]!, request: request, context: context, data: [
-            "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
-        ])
+        let names = Dictionary(
+            uniqueKeysWithValues: try await dashboard.indicatorNames(sections: nil, ids: pairs.map(\.indicatorID)).map { ($0.id, $0) })
+        let rows: [[String: Any]] = items.sorted {
+            ($0.headline, names[$0.indicatorID]?.code ?? "") < ($1.headline, names[$1.indicatorID]?.code ?? "")
+        }
+        .map { item in
+            let territory = policy.tree.byID[item.territoryID]
+            let code = names[item.indicatorID]?.code ?? String(item.indicatorID)
+            return [
+                "status": Show.status(item.headline, t), "indicator": code, "name": names[item.indicatorID]?.name.resolved(language) ?? "",
+                "territory": territory?.name.resolved(language) ?? "",
+                "href": "/indicator?indicator=\(code)&territory=\(territory?.reference ?? String(item.territoryID))",
+            ]
+        }
+        return try pages.render(
+            "mine", title: t["mine_title"]!, request: request, context: context,
+            data: [
+                "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
+            ])
     }
 
     /// One indicator in one territory: every period of the run with its verdict and explanation,
@@ -145,7 +170,8 @@ extension WebController {
     @Sendable func indicatorPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         try await authorizer.require(context, .readEvaluation)
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         let query = request.uri.queryParameters
         let policy = try await authorizer.policy()
         guard let code = query.get("indicator"), let ref = query.get("territory") else {
@@ -154,35 +180,43 @@ extension WebController {
         let territory = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory", notFoundIsNotFound: true)
         guard let indicator = try await progress.indicatorContext(code: code) else { throw APIError.notFound("no indicator \(code)") }
         let visible = try visibility(caller, policy: policy)
-        let allowed = (visible.territories.map { $0.contains(territory.id) } ?? true)
+        let allowed =
+            (visible.territories.map { $0.contains(territory.id) } ?? true)
             && (visible.sections.map { $0.contains(indicator.sectionID) } ?? true)
             && (visible.pairs.map { $0.contains(IndicatorInTerritory(indicatorID: indicator.indicator.id, territoryID: territory.id)) } ?? true)
         guard allowed else { throw APIError(.forbidden, kind: "forbidden", detail: "outside what this account may read") }
         guard let run = try await run(request) else { throw APIError.notFound("no completed evaluation run") }
-        let (results, _) = try await reads.results(runID: run.id, filter: ResultFilter(territories: [territory.id], indicatorCode: code),
-                                                   page: PageRequest(limit: 200, offset: 0))
+        let (results, _) = try await reads.results(
+            runID: run.id, filter: ResultFilter(territories: [territory.id], indicatorCode: code),
+            page: PageRequest(limit: 200, offset: 0))
         let ordered = results.sorted { $0.period < $1.period }
         let statuses = ordered.map(\.status)
         let headline = Standing.headline(ofOrdered: statuses)
         let rows: [[String: Any]] = ordered.map { r in
             let dto = EvaluationsController.dto(r, language: language, graceDays: run.graceDays)
-            return ["period": r.period.code, "status": Show.status(r.status, t), "target": Show.number(r.target, language),
-                    "actual": Show.number(r.actual, language), "explanation": r.status == .achieved ? "" : dto.explanation]
+            return [
+                "period": r.period.code, "status": Show.status(r.status, t), "target": Show.number(r.target, language),
+                "actual": Show.number(r.actual, language), "explanation": r.status == .achieved ? "" : dto.explanation,
+            ]
         }
         let last = ordered.last
         let points = ordered.map { WebCharts.Point(label: $0.period.code, target: $0.target, actual: $0.actual) }
         let explanationText = ordered.last { [.missed, .notReported, .atRisk].contains($0.status) }
             .map { EvaluationsController.dto($0, language: language, graceDays: run.graceDays).explanation }
-        return try pages.render("indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context, data: [
-            "run": ["id": run.id, "asOf": run.asOf], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
-            "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
-            "headline": Show.status(headline, t), "explanation": explanationText ?? "",
-            "chart": WebCharts.trajectory(points, language: language, title: t["trajectory"]!),
-            "rows": rows, "bureau": last?.sectionOwner?.resolved(language) ?? "", "council": last?.indicatorOwner?.resolved(language) ?? "",
-            "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
-            "canEnter": policy.decide(caller, .writeProgress, Resource(territoryID: territory.id, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id)).isAllowed,
-            "entryPeriod": ordered.last { $0.status == .missed || $0.status == .notReported }?.period.code ?? "",
-            "territoryRef": territory.reference,
-        ])
+        return try pages.render(
+            "indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context,
+            data: [
+                "run": ["id": run.id, "asOf": run.asOf], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
+                "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
+                "headline": Show.status(headline, t), "explanation": explanationText ?? "",
+                "chart": WebCharts.trajectory(points, language: language, title: t["trajectory"]!),
+                "rows": rows, "bureau": last?.sectionOwner?.resolved(language) ?? "", "council": last?.indicatorOwner?.resolved(language) ?? "",
+                "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
+                "canEnter": policy.decide(
+                    caller, .writeProgress, Resource(territoryID: territory.id, sectionID: indicator.sectionID, indicatorID: indicator.indicator.id)
+                ).isAllowed,
+                "entryPeriod": ordered.last { $0.status == .missed || $0.status == .notReported }?.period.code ?? "",
+                "territoryRef": territory.reference,
+            ])
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
-import UadeReports
 import NIOCore
 import UadeDomain
+import UadeReports
 
 /// The page templates and the chrome every page shares: labels in the visitor's language, the
 /// navigation for their roles, the CSRF token for forms, the language switch.
@@ -74,8 +74,10 @@ struct PageRenderer: Sendable {
     }
 
     /// Renders `template` inside the layout. `data` is what the template itself reads.
-    func render(_ template: String, title: String, request: Request, context: AppRequestContext, data: [String: Any] = [:],
-                status: HTTPResponse.Status = .ok) throws -> Response {
+    func render(
+        _ template: String, title: String, request: Request, context: AppRequestContext, data: [String: Any] = [:],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let language = context.language ?? .ru
         let t = WebText.labels(language)
         var csrf: String?
@@ -87,8 +89,10 @@ struct PageRenderer: Sendable {
         page["csrf"] = csrf ?? context.loginCSRF ?? ""
         // Only set when signed in: a nil inside Any would count as present in a Mustache section.
         if let caller = context.caller {
-            page["user"] = ["username": caller.username,
-                            "roles": Array(Set(caller.grants.map { t["role_\($0.role.rawValue)"] ?? $0.role.rawValue })).sorted().joined(separator: ", ")]
+            page["user"] = [
+                "username": caller.username,
+                "roles": Array(Set(caller.grants.map { t["role_\($0.role.rawValue)"] ?? $0.role.rawValue })).sorted().joined(separator: ", "),
+            ]
         }
         page["nav"] = Self.navigation(context.caller, path: request.uri.path, labels: t)
         page["here"] = request.uri.description
@@ -108,7 +112,8 @@ struct PageRenderer: Sendable {
 
     static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
+        headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "same-origin"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))

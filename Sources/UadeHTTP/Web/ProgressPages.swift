@@ -26,7 +26,8 @@ extension WebController {
 
     @Sendable func duePage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         let query = request.uri.queryParameters
         let offset = min(max(0, Int(query.get("offset") ?? "") ?? 0), PageRequest.maximumOffset)
         var selected: [String: String] = [:]
@@ -61,7 +62,8 @@ extension WebController {
                     return [
                         "indicator": item.indicatorCode, "indicatorName": item.indicatorName, "territory": item.territoryName,
                         "period": item.period, "unit": item.unit,
-                        "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language), "reported": item.latestValue != nil,
+                        "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language),
+                        "reported": item.latestValue != nil,
                         "href": "/entry?indicator=\(item.indicatorCode)&territory=\(ref)&period=\(item.period)",
                     ]
                 }
@@ -80,23 +82,29 @@ extension WebController {
             row["selected"] = (row["ref"] as? String) == selected["territory"]
             return row
         }
-        let base = "/due?" + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+        let base =
+            "/due?"
+            + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
-        return try pages.render("due", title: t["due_title"]!, request: request, context: context, data: [
-            "rows": rows, "total": total, "territories": territories, "sections": sectionChoices,
-            "statusMissing": selected["status"] == "missing", "statusReported": selected["status"] == "reported",
-            "period": selected["period"] ?? "", "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", "),
-            "errors": errors.context, "empty": rows.isEmpty,
-            "prev": offset > 0 ? base + "&offset=\(max(0, offset - 50))" : "", "next": offset + 50 < total ? base + "&offset=\(offset + 50)" : "",
-            "from": total == 0 ? 0 : offset + 1, "to": min(offset + 50, total),
-        ])
+        return try pages.render(
+            "due", title: t["due_title"]!, request: request, context: context,
+            data: [
+                "rows": rows, "total": total, "territories": territories, "sections": sectionChoices,
+                "statusMissing": selected["status"] == "missing", "statusReported": selected["status"] == "reported",
+                "period": selected["period"] ?? "", "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", "),
+                "errors": errors.context, "empty": rows.isEmpty,
+                "prev": offset > 0 ? base + "&offset=\(max(0, offset - 50))" : "", "next": offset + 50 < total ? base + "&offset=\(offset + 50)" : "",
+                "from": total == 0 ? 0 : offset + 1, "to": min(offset + 50, total),
+            ])
     }
 
     // MARK: Entry and correction
 
     /// The form for one indicator × territory × period, with its target, recent values, trend
     /// and history. 403 when the caller may not report there.
-    func entryData(_ request: Request, context: AppRequestContext, indicator: String?, territory: String?, period: String?) async throws -> [String: Any] {
+    func entryData(_ request: Request, context: AppRequestContext, indicator: String?, territory: String?, period: String?) async throws -> [String:
+        Any]
+    {
         let language = self.language(context)
         let policy = try await authorizer.policy()
         var problems: [FieldProblem] = []
@@ -105,8 +113,9 @@ extension WebController {
             throw APIError(.notFound, kind: "not-found", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
         }
         try await authorizer.require(context, .writeProgress, cell.resource, policy: policy)
-        let series = try await dashboard.series(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id,
-                                                periodicity: cell.context.indicator.periodicity)
+        let series = try await dashboard.series(
+            indicatorID: cell.context.indicator.id, territoryID: cell.territory.id,
+            periodicity: cell.context.indicator.periodicity)
         guard let here = series.first(where: { $0.period == cell.period }) else {
             throw APIError(.notFound, kind: "not-found", detail: "no target for this indicator, territory and period")
         }
@@ -146,7 +155,8 @@ extension WebController {
     @Sendable func entryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
         let query = request.uri.queryParameters
-        let data = try await entryData(request, context: context, indicator: query.get("indicator"), territory: query.get("territory"), period: query.get("period"))
+        let data = try await entryData(
+            request, context: context, indicator: query.get("indicator"), territory: query.get("territory"), period: query.get("period"))
         return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: data)
     }
 
@@ -154,28 +164,34 @@ extension WebController {
         let caller = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 256 << 10)
         try context.requireFormToken(form)
-        let data = try await entryData(request, context: context, indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"))
+        let data = try await entryData(
+            request, context: context, indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"))
         var problems: [FieldProblem] = []
         let value = form.number("value", problems: &problems)
-        let comment = form.text("comment", problems: &problems), evidence = form.text("evidence", problems: &problems)
+        let comment = form.text("comment", problems: &problems)
+        let evidence = form.text("evidence", problems: &problems)
         let key = form.string("idempotency_key")
         do {
             if let entry = form.string("entry"), let id = Int64(entry) {
-                let correction = ProgressCorrection(value: value, reason: form.text("reason", problems: &problems), comment: comment, evidence: evidence)
+                let correction = ProgressCorrection(
+                    value: value, reason: form.text("reason", problems: &problems), comment: comment, evidence: evidence)
                 _ = try await services.progress.correct(id, correction, by: caller, key: key, requestID: context.id, unreadable: problems)
             } else {
-                let report = ProgressReport(indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"),
-                                            value: value, comment: comment, evidence: evidence)
+                let report = ProgressReport(
+                    indicator: form.string("indicator"), territory: form.string("territory"), period: form.string("period"),
+                    value: value, comment: comment, evidence: evidence)
                 _ = try await services.progress.report(report, by: caller, key: key, requestID: context.id, unreadable: problems)
             }
-            return PageRenderer.redirect("/entry?indicator=\(data["indicator"]!)&territory=\(data["territory"]!)&period=\(data["period"]!)&notice=saved")
+            return PageRenderer.redirect(
+                "/entry?indicator=\(data["indicator"]!)&territory=\(data["territory"]!)&period=\(data["period"]!)&notice=saved")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             var page = data
             page["errors"] = FormErrors(failure).context
             page["input"] = form.echo
-            return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
-                                    status: APIError(failure).status)
+            return try pages.render(
+                "entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
+                status: APIError(failure).status)
         }
     }
 
@@ -184,15 +200,18 @@ extension WebController {
     func uploadData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
         let policy = try await authorizer.policy()
         let language = self.language(context)
-        return ["territories": coordinatorTerritories(caller, policy: policy, language: language),
-                "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", ")]
+        return [
+            "territories": coordinatorTerritories(caller, policy: policy, language: language),
+            "defaultPeriods": defaultPeriods().map(\.code).joined(separator: ", "),
+        ]
     }
 
     @Sendable func uploadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         try await authorizer.require(context, .writeProgress)
-        return try pages.render("upload", title: t(context)["upload_title"]!, request: request, context: context,
-                                data: try await uploadData(caller, context: context))
+        return try pages.render(
+            "upload", title: t(context)["upload_title"]!, request: request, context: context,
+            data: try await uploadData(caller, context: context))
     }
 
     /// Checks the whole file first; shows every bad row; writes only a file without problems.
@@ -203,16 +222,22 @@ extension WebController {
         var data = try await uploadData(caller, context: context)
         let t = self.t(context)
         guard let file = form.files["file"], file.data.readableBytes > 0 else {
-            data["errors"] = FormErrors(APIError(.unprocessableContent, kind: "invalid-fields", detail: "no file",
-                                                 fields: [.init(field: "file", reason: t["upload_help"]!)])).context
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+            data["errors"] =
+                FormErrors(
+                    APIError(
+                        .unprocessableContent, kind: "invalid-fields", detail: "no file",
+                        fields: [.init(field: "file", reason: t["upload_help"]!)])
+                ).context
+            return try pages.render(
+                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
         let checkOnly = form.string("check_only") != nil
         data["filename"] = file.filename
         guard let text = String(validating: file.data.readableBytesView, as: UTF8.self) else {
             data["problems"] = [["line": "", "column": "", "reason": t["upload_help"]!]]
             data["problemCount"] = 1
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+            return try pages.render(
+                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
         let report: ImportReport
         do {
@@ -226,12 +251,16 @@ extension WebController {
             let shown = 1000
             data["problems"] = report.problems.prefix(shown).map { ["line": String($0.line), "column": $0.column, "reason": $0.reason] }
             data["problemCount"] = report.problems.count
-            data["problemDetail"] = (report.problems.count > shown ? t["upload_list_cut"]!.replacingOccurrences(of: "%d", with: String(shown)) + " " : "")
+            data["problemDetail"] =
+                (report.problems.count > shown ? t["upload_list_cut"]!.replacingOccurrences(of: "%d", with: String(shown)) + " " : "")
                 + t["upload_nothing_written"]!
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+            return try pages.render(
+                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
         }
-        data["result"] = ["rows": report.rows, "newValues": report.newValues, "corrections": report.corrections,
-                          "unchanged": report.unchanged, "blank": report.blank, "written": report.written]
+        data["result"] = [
+            "rows": report.rows, "newValues": report.newValues, "corrections": report.corrections,
+            "unchanged": report.unchanged, "blank": report.blank, "written": report.written,
+        ]
         return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data)
     }
 
@@ -250,6 +279,7 @@ extension WebController {
             let refused = RefusedExplanation(flagID: flagID, text: form.fields["text"]?.first ?? "", reason: reason.isEmpty ? failure.detail : reason)
             return try await renderHome(request, context: context, refused: refused, status: .unprocessableContent)
         }
-        return PageRenderer.redirect(Self.safeNext(form.string("next")).appending(form.string("next")?.contains("?") == true ? "&notice=saved" : "?notice=saved"))
+        return PageRenderer.redirect(
+            Self.safeNext(form.string("next")).appending(form.string("next")?.contains("?") == true ? "&notice=saved" : "?notice=saved"))
     }
 }

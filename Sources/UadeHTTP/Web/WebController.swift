@@ -41,8 +41,9 @@ struct WebController: Sendable {
     }
 
     static func asset(_ buffer: ByteBuffer, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600", .xContentTypeOptions: "nosniff"],
-                 body: .init(byteBuffer: buffer))
+        Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600", .xContentTypeOptions: "nosniff"],
+            body: .init(byteBuffer: buffer))
     }
 
     /// Every programme's sections, each code once.
@@ -50,7 +51,9 @@ struct WebController: Sendable {
         var result: [Section] = []
         var seen = Set<String>()
         for programme in try await programmes.programmes() {
-            for section in try await programmes.sections(programmeID: programme.id) where seen.insert(section.code).inserted { result.append(section) }
+            for section in try await programmes.sections(programmeID: programme.id) where seen.insert(section.code).inserted {
+                result.append(section)
+            }
         }
         return result
     }
@@ -79,8 +82,9 @@ struct WebController: Sendable {
     // MARK: Log in, log out, password, language
 
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try pages.render("login", title: t(context)["login_title"]!, request: request, context: context,
-                         data: ["next": Self.safeNext(request.uri.queryParameters.get("next"))])
+        try pages.render(
+            "login", title: t(context)["login_title"]!, request: request, context: context,
+            data: ["next": Self.safeNext(request.uri.queryParameters.get("next"))])
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,16 +95,18 @@ struct WebController: Sendable {
         let username = form.text("username", problems: &problems)
         let password = form.text("password", problems: &problems)
         do {
-            let signedIn = try await services.sessions.login(username: username, password: password, replacing: context.sessionToken,
-                                                             unreadable: problems)
+            let signedIn = try await services.sessions.login(
+                username: username, password: password, replacing: context.sessionToken,
+                unreadable: problems)
             var redirect = PageRenderer.redirect(next)
             redirect.headers.append(HTTPField(name: .setCookie, value: cookies.cookie(for: signedIn.session)))
             return redirect
         } catch let failure as ServiceFailure {
             let message = failure.kind == .unauthenticated ? t(context)["login_failed"]! : failure.detail
-            return try pages.render("login", title: t(context)["login_title"]!, request: request, context: context,
-                                    data: ["next": next, "error": message, "username": form.string("username") ?? ""],
-                                    status: failure.kind == .unauthenticated ? .unauthorized : .unprocessableContent)
+            return try pages.render(
+                "login", title: t(context)["login_title"]!, request: request, context: context,
+                data: ["next": next, "error": message, "username": form.string("username") ?? ""],
+                status: failure.kind == .unauthenticated ? .unauthorized : .unprocessableContent)
         }
     }
 
@@ -126,14 +132,16 @@ struct WebController: Sendable {
         let current = form.text("current_password", problems: &problems)
         let new = form.text("new_password", problems: &problems)
         do {
-            let session = try await services.sessions.changePassword(of: caller, current: current, new: new, newSession: true,
-                                                                     requestID: context.id, unreadable: problems)
+            let session = try await services.sessions.changePassword(
+                of: caller, current: current, new: new, newSession: true,
+                requestID: context.id, unreadable: problems)
             var redirect = PageRenderer.redirect("/?notice=password_changed")
             if let session { redirect.headers.append(HTTPField(name: .setCookie, value: cookies.cookie(for: session))) }
             return redirect
         } catch let failure as ServiceFailure {
-            return try pages.render("password", title: t(context)["password_title"]!, request: request, context: context,
-                                    data: ["errors": FormErrors(failure).context], status: APIError(failure).status)
+            return try pages.render(
+                "password", title: t(context)["password_title"]!, request: request, context: context,
+                data: ["errors": FormErrors(failure).context], status: APIError(failure).status)
         }
     }
 
@@ -142,11 +150,14 @@ struct WebController: Sendable {
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
         guard let language = form.string("lang").flatMap(Language.init(tag:)) else {
-            throw APIError(.unprocessableContent, kind: "invalid-fields", detail: "lang must be kk, ru or en", fields: [.init(field: "lang", reason: "must be kk, ru or en")])
+            throw APIError(
+                .unprocessableContent, kind: "invalid-fields", detail: "lang must be kk, ru or en",
+                fields: [.init(field: "lang", reason: "must be kk, ru or en")])
         }
         if let caller = context.caller { try await accounts.setLanguage(accountID: caller.accountID, language: language) }
         var redirect = PageRenderer.redirect(Self.safeNext(form.string("next")))
-        redirect.headers.append(HTTPField(name: .setCookie, value: "\(WebMiddleware.languageCookie)=\(language.rawValue); Path=/; SameSite=Lax; Max-Age=31536000"))
+        redirect.headers.append(
+            HTTPField(name: .setCookie, value: "\(WebMiddleware.languageCookie)=\(language.rawValue); Path=/; SameSite=Lax; Max-Age=31536000"))
         return redirect
     }
 
@@ -163,10 +174,13 @@ struct WebController: Sendable {
         let reason: String
     }
 
-    func renderHome(_ request: Request, context: AppRequestContext, refused: RefusedExplanation? = nil,
-                    status: HTTPResponse.Status = .ok) async throws -> Response {
+    func renderHome(
+        _ request: Request, context: AppRequestContext, refused: RefusedExplanation? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard let caller = context.caller else { return PageRenderer.redirect("/login") }
-        let t = self.t(context), language = self.language(context)
+        let t = self.t(context)
+        let language = self.language(context)
         let policy = try await authorizer.policy()
         var data: [String: Any] = [:]
         var anything = false
@@ -196,7 +210,8 @@ struct WebController: Sendable {
             anything = anything || !planned.isEmpty
         }
         if (caller.holds(.bureauMember) && !caller.ownedSections.isEmpty) || (caller.holds(.councilMember) && !caller.ownedIndicators.isEmpty),
-           let run = try await reads.latestCompleted() {
+            let run = try await reads.latestCompleted()
+        {
             let items = try await dashboard.headlineItems(
                 runID: run.id, sections: caller.ownedSections.isEmpty ? nil : Array(caller.ownedSections), territories: nil,
                 pairs: caller.ownedSections.isEmpty ? Array(caller.ownedIndicators) : nil)
@@ -221,7 +236,8 @@ struct WebController: Sendable {
     func flagRows(_ flags: [FlagView], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
         flags.map { flag in
             [
-                "id": flag.id, "kind": flag.kind, "kindLabel": WebText.labels(language)["status_\(flag.kind)"] ?? flag.kind.replacingOccurrences(of: "_", with: " "),
+                "id": flag.id, "kind": flag.kind,
+                "kindLabel": WebText.labels(language)["status_\(flag.kind)"] ?? flag.kind.replacingOccurrences(of: "_", with: " "),
                 "indicator": flag.indicatorCode, "period": flag.period,
                 "territory": tree.byID[flag.territoryId]?.name.resolved(language) ?? String(flag.territoryId),
                 "territoryRef": flag.territoryKato ?? String(flag.territoryId),

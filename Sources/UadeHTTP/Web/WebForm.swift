@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import UadeDomain
 import UadeServices
-import NIOCore
 
 /// A submitted HTML form: `application/x-www-form-urlencoded`, or `multipart/form-data` when it
 /// carries a file. Every form carries `_csrf`, checked before anything else is read.
@@ -111,7 +111,9 @@ struct WebForm: Sendable {
             if partStart + 1 < bytes.count, bytes[partStart] == 13, bytes[partStart + 1] == 10 { partStart += 2 }
             var partEnd = b
             if partEnd >= 2, bytes[partEnd - 2] == 13, bytes[partEnd - 1] == 10 { partEnd -= 2 }
-            guard partStart <= partEnd, let split = Self.find(Array("\r\n\r\n".utf8), in: Array(bytes[partStart..<partEnd]), from: 0) else { continue }
+            guard partStart <= partEnd, let split = Self.find(Array("\r\n\r\n".utf8), in: Array(bytes[partStart..<partEnd]), from: 0) else {
+                continue
+            }
             let head = String(decoding: bytes[partStart..<(partStart + split)], as: UTF8.self)
             let body = Array(bytes[(partStart + split + 4)..<partEnd])
             var name: String?

@@ -58,8 +58,10 @@ struct WebMiddleware: RouterMiddleware {
         context.language = context.language ?? requestedLanguage(request)
         let t = WebText.labels(context.language ?? .ru)
         let message = request.method == .get ? t["error_unavailable"]! : t["error_unavailable_write"]!
-        guard var response = try? pages.render("error", title: t["error_title"]! + " 503", request: request, context: context,
-                                               data: ["message": message, "detail": "", "code": 503], status: .serviceUnavailable)
+        guard
+            var response = try? pages.render(
+                "error", title: t["error_title"]! + " 503", request: request, context: context,
+                data: ["message": message, "detail": "", "code": 503], status: .serviceUnavailable)
         else { return nil }
         response.headers[.retryAfter] = "5"
         return response
@@ -99,14 +101,16 @@ struct WebMiddleware: RouterMiddleware {
             return PageRenderer.redirect("/login?next=\(next)")
         }
         let t = WebText.labels(context.language ?? .ru)
-        let message = switch status {
-        case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
-        case .notFound: t["error_not_found"]!
-        case .unauthorized: t["login_failed"]!
-        default: detail
-        }
-        return try pages.render("error", title: t["error_title"]! + " \(status.code)", request: request, context: context,
-                                data: ["message": message, "detail": detail, "code": status.code], status: status)
+        let message =
+            switch status {
+            case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
+            case .notFound: t["error_not_found"]!
+            case .unauthorized: t["login_failed"]!
+            default: detail
+            }
+        return try pages.render(
+            "error", title: t["error_title"]! + " \(status.code)", request: request, context: context,
+            data: ["message": message, "detail": detail, "code": status.code], status: status)
     }
 }
 

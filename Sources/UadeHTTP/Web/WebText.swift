@@ -7,11 +7,12 @@ enum WebText {
     static func labels(_ language: Language) -> [String: String] {
         var result: [String: String] = [:]
         for (key, texts) in table {
-            result[key] = switch language {
-            case .kk: texts.0
-            case .ru: texts.1
-            case .en: texts.2
-            }
+            result[key] =
+                switch language {
+                case .kk: texts.0
+                case .ru: texts.1
+                case .en: texts.2
+                }
         }
         return result
     }
@@ -41,14 +42,18 @@ enum WebText {
         "username": ("Пайдаланушы аты", "Имя пользователя", "Username"),
         "password": ("Құпиясөз", "Пароль", "Password"),
         "login_title": ("Жүйеге кіру", "Вход в систему", "Log in"),
-        "login_failed": ("Пайдаланушы аты не құпиясөз қате, немесе тым көп сәтсіз әрекет: 15 минут күтіңіз.",
-                         "Неверное имя или пароль, либо слишком много неудачных попыток: подождите 15 минут.",
-                         "Wrong username or password, or too many failed attempts: wait 15 minutes."),
+        "login_failed": (
+            "Пайдаланушы аты не құпиясөз қате, немесе тым көп сәтсіз әрекет: 15 минут күтіңіз.",
+            "Неверное имя или пароль, либо слишком много неудачных попыток: подождите 15 минут.",
+            "Wrong username or password, or too many failed attempts: wait 15 minutes."
+        ),
         "password_title": ("Құпиясөзді өзгерту", "Смена пароля", "Change password"),
         "current_password": ("Қазіргі құпиясөз", "Текущий пароль", "Current password"),
         "new_password": ("Жаңа құпиясөз (кемінде 10 таңба)", "Новый пароль (не менее 10 символов)", "New password (at least 10 characters)"),
-        "password_changed": ("Құпиясөз өзгертілді; басқа сеанстар жабылды.", "Пароль изменён; другие сеансы завершены.",
-                             "Password changed; other sessions have ended."),
+        "password_changed": (
+            "Құпиясөз өзгертілді; басқа сеанстар жабылды.", "Пароль изменён; другие сеансы завершены.",
+            "Password changed; other sessions have ended."
+        ),
         "save": ("Сақтау", "Сохранить", "Save"),
         "filter": ("Сүзу", "Показать", "Filter"),
         "all": ("Барлығы", "Все", "All"),
@@ -88,21 +93,29 @@ enum WebText {
         "history": ("Өзгерістер тарихы", "История изменений", "History"),
         "no_history": ("Бұл кезеңге әлі мән енгізілмеген.", "За этот период значений ещё нет.", "No value for this period yet."),
         "saved": ("Сақталды.", "Сохранено.", "Saved."),
-        "form_has_errors": ("Форманы тексеріңіз: қателер өрістердің жанында көрсетілген.", "Проверьте форму: ошибки указаны рядом с полями.",
-                            "Please check the form: the problems are shown next to the fields."),
+        "form_has_errors": (
+            "Форманы тексеріңіз: қателер өрістердің жанында көрсетілген.", "Проверьте форму: ошибки указаны рядом с полями.",
+            "Please check the form: the problems are shown next to the fields."
+        ),
         "upload_title": ("CSV файлмен жүктеу", "Загрузка файла CSV", "Upload a CSV file"),
-        "upload_help": ("Үлгіні жүктеп алып, «value» бағанын толтырыңыз. Файл толығымен тексеріледі: бір жол қате болса, ештеңе жазылмайды.",
-                        "Скачайте шаблон и заполните столбец «value». Файл проверяется целиком: если хоть одна строка с ошибкой, ничего не записывается.",
-                        "Download the template and fill in the “value” column. The file is checked whole: if any row is wrong, nothing is written."),
+        "upload_help": (
+            "Үлгіні жүктеп алып, «value» бағанын толтырыңыз. Файл толығымен тексеріледі: бір жол қате болса, ештеңе жазылмайды.",
+            "Скачайте шаблон и заполните столбец «value». Файл проверяется целиком: если хоть одна строка с ошибкой, ничего не записывается.",
+            "Download the template and fill in the “value” column. The file is checked whole: if any row is wrong, nothing is written."
+        ),
         "download_template": ("Үлгіні жүктеу", "Скачать шаблон", "Download the template"),
         "file": ("Файл", "Файл", "File"),
         "check_only": ("Тек тексеру, жазбау", "Только проверить, не записывать", "Check only, do not write"),
         "upload": ("Жүктеу", "Загрузить", "Upload"),
-        "upload_problems": ("Файлда қателер бар; ештеңе жазылған жоқ.", "В файле есть ошибки; ничего не записано.",
-                            "The file has problems; nothing was written."),
+        "upload_problems": (
+            "Файлда қателер бар; ештеңе жазылған жоқ.", "В файле есть ошибки; ничего не записано.",
+            "The file has problems; nothing was written."
+        ),
         "upload_ok": ("Файл қабылданды.", "Файл принят.", "The file was accepted."),
-        "upload_checked": ("Файл дұрыс; ештеңе жазылған жоқ (тек тексеру).", "Файл корректен; ничего не записано (только проверка).",
-                           "The file is fine; nothing was written (check only)."),
+        "upload_checked": (
+            "Файл дұрыс; ештеңе жазылған жоқ (тек тексеру).", "Файл корректен; ничего не записано (только проверка).",
+            "The file is fine; nothing was written (check only)."
+        ),
         "problem": ("Мәселе", "Проблема", "Problem"),
         "line": ("Жол", "Строка", "Line"),
         "column": ("Баған", "Столбец", "Column"),
@@ -116,9 +129,11 @@ enum WebText {
         "explain": ("Түсіндіру", "Объяснить", "Explain"),
         "explanation": ("Түсініктеме", "Объяснение", "Explanation"),
         "heatmap_title": ("Бөлімдер мен аумақтар бойынша жағдай", "Положение по разделам и территориям", "Standing by section and territory"),
-        "heatmap_help": ("Ұяшықта көрсеткіштердің көпшілігінің мәртебесі және қиындықтағылар саны (барлығынан).",
-                         "В клетке — статус большинства показателей и число проблемных из всех.",
-                         "Each cell shows the status most of its indicators have, and how many are in trouble out of all."),
+        "heatmap_help": (
+            "Ұяшықта көрсеткіштердің көпшілігінің мәртебесі және қиындықтағылар саны (барлығынан).",
+            "В клетке — статус большинства показателей и число проблемных из всех.",
+            "Each cell shows the status most of its indicators have, and how many are in trouble out of all."
+        ),
         "legend": ("Белгілер түсіндірмесі", "Условные обозначения", "Legend"),
         "run": ("Бағалау", "Оценка", "Evaluation run"),
         "as_of": ("Күйі", "По состоянию на", "As of"),
@@ -145,8 +160,10 @@ enum WebText {
         "sections_all": ("Барлық бөлімдер", "Все разделы", "All sections"),
         "sections_sensitive": ("Тек әлеуметтік маңызды", "Только социально значимые", "Socially sensitive only"),
         "sections_chosen": ("Таңдалғандар", "Выбранные", "Chosen"),
-        "officials": ("Тыңдалатын лауазымды тұлғалар (әр жолға: аты; лауазымы; аумақ KATO)", "Заслушиваемые (по строке: ФИО; должность; КАТО территории)",
-                      "Officials heard (one per line: name; office; territory KATO)"),
+        "officials": (
+            "Тыңдалатын лауазымды тұлғалар (әр жолға: аты; лауазымы; аумақ KATO)", "Заслушиваемые (по строке: ФИО; должность; КАТО территории)",
+            "Officials heard (one per line: name; office; territory KATO)"
+        ),
         "hearing_status": ("Мәртебесі", "Статус", "Status"),
         "planned": ("Жоспарланған", "Запланировано", "Planned"),
         "held": ("Өткізілді", "Проведено", "Held"),
@@ -157,8 +174,10 @@ enum WebText {
         "resolution_text": ("Мәтіні", "Текст", "Text"),
         "deadline": ("Мерзімі", "Срок", "Deadline"),
         "executor": ("Орындаушы", "Исполнитель", "Executor"),
-        "resolutions_after": ("Қаулылар тыңдау өткеннен кейін жазылады.", "Постановления записываются после заслушивания.",
-                              "Resolutions are recorded once the hearing is held."),
+        "resolutions_after": (
+            "Қаулылар тыңдау өткеннен кейін жазылады.", "Постановления записываются после заслушивания.",
+            "Resolutions are recorded once the hearing is held."
+        ),
         "accounts_title": ("Тіркелгілер мен рөлдер", "Учётные записи и роли", "Accounts and roles"),
         "account_new": ("Жаңа тіркелгі", "Новая учётная запись", "New account"),
         "person": ("Тұлға", "Лицо", "Person"),
@@ -167,11 +186,15 @@ enum WebText {
         "role": ("Рөл", "Роль", "Role"),
         "disabled": ("Бұғатталған", "Отключена", "Disabled"),
         "ownership_title": ("Жауаптыларды тағайындау", "Назначение ответственных", "Ownership"),
-        "gaps_sections": ("Бюро мүшесі жоқ әлеуметтік маңызды бөлімдер", "Социально значимые разделы без члена Бюро",
-                          "Socially sensitive sections without a Bureau member"),
-        "gaps_indicators": ("Саяси кеңес мүшесі жоқ көрсеткіштер (әлеуметтік маңызды бөлімдерде)",
-                            "Показатели без члена Политсовета (в социально значимых разделах)",
-                            "Indicators without a Political Council member (in socially sensitive sections)"),
+        "gaps_sections": (
+            "Бюро мүшесі жоқ әлеуметтік маңызды бөлімдер", "Социально значимые разделы без члена Бюро",
+            "Socially sensitive sections without a Bureau member"
+        ),
+        "gaps_indicators": (
+            "Саяси кеңес мүшесі жоқ көрсеткіштер (әлеуметтік маңызды бөлімдерде)",
+            "Показатели без члена Политсовета (в социально значимых разделах)",
+            "Indicators without a Political Council member (in socially sensitive sections)"
+        ),
         "no_gaps": ("Олқылық жоқ.", "Пробелов нет.", "No gaps."),
         "assign_section": ("Бөлімді тапсыру", "Закрепить раздел", "Assign a section"),
         "assign_indicator": ("Көрсеткішті тапсыру", "Закрепить показатель", "Assign an indicator"),
@@ -193,27 +216,37 @@ enum WebText {
         "changed": ("Өзгерді", "Изменилось", "Changed"),
         "no_changes": ("Өзгеріс жоқ.", "Изменений нет.", "No changes."),
         "public_title": ("Бағдарлама қалай орындалуда", "Как выполняется программа", "How the programme is carried out"),
-        "public_help": ("Тек жиынтық сандар: өңірлер мен бөлімдер бойынша көрсеткіштер саны, мәртебесі бойынша. Жеке деректер жоқ.",
-                        "Только сводные цифры: число показателей по регионам и разделам по статусам. Без персональных данных.",
-                        "Aggregates only: how many indicators stand where, by region and section. No personal data."),
+        "public_help": (
+            "Тек жиынтық сандар: өңірлер мен бөлімдер бойынша көрсеткіштер саны, мәртебесі бойынша. Жеке деректер жоқ.",
+            "Только сводные цифры: число показателей по регионам и разделам по статусам. Без персональных данных.",
+            "Aggregates only: how many indicators stand where, by region and section. No personal data."
+        ),
         "region": ("Өңір", "Регион", "Region"),
         "share_achieved": ("Орындалған үлесі", "Доля выполненных", "Share achieved"),
         "error_title": ("Қате", "Ошибка", "Error"),
         "error_forbidden": ("Бұл бетке кіруге құқығыңыз жоқ.", "У вас нет доступа к этой странице.", "You may not open this page."),
         "error_not_found": ("Бет табылмады.", "Страница не найдена.", "Page not found."),
-        "error_csrf": ("Форма ескірген. Бетті жаңартып, қайта жіберіңіз.", "Форма устарела. Обновите страницу и отправьте снова.",
-                       "The form has expired. Reload the page and send it again."),
-        "error_unavailable": ("Дерекқор қазір жауап бермейді. Бір сәттен кейін қайталап көріңіз.",
-                              "База данных сейчас не отвечает. Повторите через минуту.",
-                              "The database is not answering right now. Try again in a moment."),
-        "error_unavailable_write": ("Дерекқор жауап бермеді: жазба сақталған-сақталмағанын тарихтан тексеріп, содан кейін қайта жіберіңіз.",
-                                    "База данных не ответила: проверьте в истории, сохранилась ли запись, и только потом отправьте снова.",
-                                    "The database did not answer: check the history to see whether it was saved before sending it again."),
+        "error_csrf": (
+            "Форма ескірген. Бетті жаңартып, қайта жіберіңіз.", "Форма устарела. Обновите страницу и отправьте снова.",
+            "The form has expired. Reload the page and send it again."
+        ),
+        "error_unavailable": (
+            "Дерекқор қазір жауап бермейді. Бір сәттен кейін қайталап көріңіз.",
+            "База данных сейчас не отвечает. Повторите через минуту.",
+            "The database is not answering right now. Try again in a moment."
+        ),
+        "error_unavailable_write": (
+            "Дерекқор жауап бермеді: жазба сақталған-сақталмағанын тарихтан тексеріп, содан кейін қайта жіберіңіз.",
+            "База данных не ответила: проверьте в истории, сохранилась ли запись, и только потом отправьте снова.",
+            "The database did not answer: check the history to see whether it was saved before sending it again."
+        ),
         "run_running": ("Орындалуда", "Выполняется", "Running"),
         "run_completed": ("Аяқталды", "Завершён", "Completed"),
         "run_failed": ("Сәтсіз аяқталды", "Не удался", "Failed"),
-        "filter_unreadable": ("оқылмады (кезең мысалы: 2024-Q3 немесе 2024)", "не удалось прочитать (период, например: 2024-Q3 или 2024)",
-                              "cannot be read (a period is e.g. 2024-Q3 or 2024)"),
+        "filter_unreadable": (
+            "оқылмады (кезең мысалы: 2024-Q3 немесе 2024)", "не удалось прочитать (период, например: 2024-Q3 или 2024)",
+            "cannot be read (a period is e.g. 2024-Q3 or 2024)"
+        ),
         "upload_nothing_written": ("Ештеңе жазылған жоқ.", "Ничего не записано.", "Nothing was written."),
         "upload_list_cut": ("Алғашқы %d ғана көрсетілген.", "Показаны только первые %d.", "Only the first %d are listed."),
         "back_home": ("Басты бетке", "На главную", "Back to the home page"),

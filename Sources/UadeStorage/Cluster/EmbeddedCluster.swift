@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A PostgreSQL cluster that the project creates and starts itself, in a local directory,
 /// listening only on a unix socket: the default for `uade demo` and for the test suite.
@@ -114,10 +115,12 @@ public struct EmbeddedCluster: Sendable {
         }
         if !isInitialised {
             logger.info("creating PostgreSQL cluster", metadata: ["directory": "\(dataDirectory.path)"])
-            try runServerTool("initdb", [
-                "-D", dataDirectory.path, "-U", settings.superuser, "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions",
-            ])
+            try runServerTool(
+                "initdb",
+                [
+                    "-D", dataDirectory.path, "-U", settings.superuser, "--auth=trust",
+                    "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions",
+                ])
             var conf = """
 
                 # Written by uade: local unix socket only.
@@ -143,7 +146,8 @@ public struct EmbeddedCluster: Sendable {
         }
         if !isRunning {
             logger.info("starting PostgreSQL", metadata: ["socket": "\(socketDirectory.path)"])
-            try runServerTool("pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-o", "-k \(socketDirectory.path)", "start"])
+            try runServerTool(
+                "pg_ctl", ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-o", "-k \(socketDirectory.path)", "start"])
         }
         return created
     }

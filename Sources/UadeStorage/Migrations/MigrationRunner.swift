@@ -82,7 +82,7 @@ public struct MigrationPlan: Sendable, Equatable {
 /// Applies pending migrations in order, in one transaction, under an advisory lock so two
 /// instances starting together do not race.
 public struct MigrationRunner: Sendable {
-    static let lockKey: Int64 = 0x7561_6465_6d69_67 // "uademig"
+    static let lockKey: Int64 = 0x7561_6465_6d69_67  // "uademig"
 
     let client: PostgresClient
     let migrations: [Migration]
@@ -126,7 +126,8 @@ public struct MigrationRunner: Sendable {
                     do {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     } catch let error as PSQLError {
-                        throw MigrationError.statementFailed(file: name, statement: number + 1, message: error.serverInfo?[.message] ?? String(reflecting: error))
+                        throw MigrationError.statementFailed(
+                            file: name, statement: number + 1, message: error.serverInfo?[.message] ?? String(reflecting: error))
                     }
                 }
                 try await connection.query(
@@ -139,7 +140,8 @@ public struct MigrationRunner: Sendable {
     }
 
     private func ensureLedger() async throws {
-        try await client.query("""
+        try await client.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 name text PRIMARY KEY,
                 checksum text NOT NULL,

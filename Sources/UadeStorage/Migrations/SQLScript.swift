@@ -32,10 +32,13 @@ public enum SQLScript {
                 var depth = 0
                 while index < chars.count {
                     if chars[index] == "/", peek(1) == "*" {
-                        depth += 1; index += 2; continue
+                        depth += 1
+                        index += 2
+                        continue
                     }
                     if chars[index] == "*", peek(1) == "/" {
-                        depth -= 1; index += 2
+                        depth -= 1
+                        index += 2
                         if depth == 0 { break }
                         continue
                     }
@@ -45,20 +48,25 @@ public enum SQLScript {
                 continue
             case "'", "\"":
                 let quote = c
-                current.append(c); index += 1; hasContent = true
+                current.append(c)
+                index += 1
+                hasContent = true
                 while index < chars.count {
                     let d = chars[index]
-                    current.append(d); index += 1
+                    current.append(d)
+                    index += 1
                     if d == quote {
                         if index < chars.count, chars[index] == quote {
-                            current.append(chars[index]); index += 1
+                            current.append(chars[index])
+                            index += 1
                             continue
                         }
                         break
                     }
                     // E'…' strings escape with a backslash; copying the escaped scalar is enough.
                     if d == "\\", quote == "'", index < chars.count {
-                        current.append(chars[index]); index += 1
+                        current.append(chars[index])
+                        index += 1
                     }
                 }
                 continue
@@ -74,7 +82,8 @@ public enum SQLScript {
                             index += tagScalars.count
                             break
                         }
-                        current.append(chars[index]); index += 1
+                        current.append(chars[index])
+                        index += 1
                     }
                     continue
                 }

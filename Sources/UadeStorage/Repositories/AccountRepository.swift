@@ -53,30 +53,37 @@ public struct AccountRepository: Sendable {
     // MARK: Accounts
 
     public func find(username: String) async throws -> AccountRecord? {
-        try await record(client.query("""
-            SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
-              FROM accounts WHERE username = \(username.lowercased())
-            """, logger: logger))
+        try await record(
+            client.query(
+                """
+                SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
+                  FROM accounts WHERE username = \(username.lowercased())
+                """, logger: logger))
     }
 
     public func find(id: Int64) async throws -> AccountRecord? {
-        try await record(client.query("""
-            SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
-              FROM accounts WHERE id = \(id)
-            """, logger: logger))
+        try await record(
+            client.query(
+                """
+                SELECT id, username, person_id, password_hash, disabled_at IS NOT NULL, failed_logins, locked_until, preferred_lang
+                  FROM accounts WHERE id = \(id)
+                """, logger: logger))
     }
 
     private func record(_ rows: PostgresRowSequence) async throws -> AccountRecord? {
         for try await r in rows.decode((Int64, String, Int64?, String, Bool, Int32, Date?, String).self) {
-            return AccountRecord(id: r.0, username: r.1, personID: r.2, passwordHash: r.3, disabled: r.4,
-                                 failedLogins: Int(r.5), lockedUntil: r.6, preferredLanguage: Language(rawValue: r.7) ?? .ru)
+            return AccountRecord(
+                id: r.0, username: r.1, personID: r.2, passwordHash: r.3, disabled: r.4,
+                failedLogins: Int(r.5), lockedUntil: r.6, preferredLanguage: Language(rawValue: r.7) ?? .ru)
         }
         return nil
     }
 
     @discardableResult
-    public func create(username: String, passwordHash: String, personID: Int64?, language: Language = .ru,
-                       by actor: Int64?, requestID: String?) async throws -> Int64 {
+    public func create(
+        username: String, passwordHash: String, personID: Int64?, language: Language = .ru,
+        by actor: Int64?, requestID: String?
+    ) async throws -> Int64 {
         let name = username.lowercased()
         return try await client.transaction(logger: logger) { connection in
             for try await _ in try await connection.query("SELECT 1 FROM accounts WHERE username = \(name)", logger: logger) {
@@ -88,19 +95,27 @@ public struct AccountRepository: Sendable {
                 if !found { throw AccountError.unknownPerson(personID) }
             }
             var id: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO accounts (username, password_hash, person_id, preferred_lang) VALUES (\(name), \(passwordHash), \(personID), \(language.rawValue))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { id = value }
-            struct New: Encodable, Sendable { let username: String; let personId: Int64? }
-            try await AuditEvent(accountID: actor, action: "create", entity: "account", entityID: name,
-                                 new: New(username: name, personId: personID), requestID: requestID).write(on: connection, logger: logger)
+                """, logger: logger
+            ).decode(Int64.self) { id = value }
+            struct New: Encodable, Sendable {
+                let username: String
+                let personId: Int64?
+            }
+            try await AuditEvent(
+                accountID: actor, action: "create", entity: "account", entityID: name,
+                new: New(username: name, personId: personID), requestID: requestID
+            ).write(on: connection, logger: logger)
             return id
         }
     }
 
     public func list() async throws -> [AccountSummary] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT a.id, a.username, a.person_id, p.name_ru, a.disabled_at IS NOT NULL, a.preferred_lang,
                    coalesce(json_agg(json_build_object('id', r.id, 'role', r.role, 'territory_id', r.territory_id, 'territory_kato', t.kato)
                             ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '[]')::text
@@ -122,13 +137,15 @@ public struct AccountRepository: Sendable {
 
     public func setPassword(accountID: Int64, passwordHash: String, by actor: Int64?, requestID: String?) async throws {
         try await client.transaction(logger: logger) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE accounts SET password_hash = \(passwordHash), password_changed_at = now(), failed_logins = 0, locked_until = NULL
                  WHERE id = \(accountID)
                 """, logger: logger)
             // Other sessions of this account end: a changed password must lock out whoever had the old one.
             try await connection.query("DELETE FROM sessions WHERE account_id = \(accountID)", logger: logger)
-            try await connection.query("DELETE FROM login_attempts WHERE name = (SELECT username FROM accounts WHERE id = \(accountID))", logger: logger)
+            try await connection.query(
+                "DELETE FROM login_attempts WHERE name = (SELECT username FROM accounts WHERE id = \(accountID))", logger: logger)
             try await AuditEvent(accountID: actor, action: "change_password", entity: "account", entityID: String(accountID), requestID: requestID)
                 .write(on: connection, logger: logger)
         }
@@ -171,8 +188,10 @@ public struct AccountRepository: Sendable {
     /// shows the lock too. Failures older than the lock's length are forgotten.
     public func claimLoginAttempt(name: String) async throws -> LoginAttempt {
         let name = name.lowercased()
-        let limit = Int32(Self.attemptsBeforeLock), minutes = Int32(Self.lockMinutes)
-        let rows = try await client.query("""
+        let limit = Int32(Self.attemptsBeforeLock)
+        let minutes = Int32(Self.lockMinutes)
+        let rows = try await client.query(
+            """
             WITH claim AS (
                 INSERT INTO login_attempts AS a (name, attempts, last_at) VALUES (\(name), 1, now())
                 ON CONFLICT (name) DO UPDATE SET
@@ -198,7 +217,8 @@ public struct AccountRepository: Sendable {
     /// A successful login clears its name's run of attempts; long-idle names of nobody are
     /// forgotten on the way.
     public func recordSuccessfulLogin(name: String, accountID: Int64) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             WITH forget AS (DELETE FROM login_attempts WHERE name = \(name.lowercased()) OR (last_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now())))
             UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = \(accountID)
             """, logger: logger)
@@ -211,17 +231,23 @@ public struct AccountRepository: Sendable {
         let name = username.lowercased()
         return try await client.transaction(logger: logger) { connection in
             guard let account = try await id(of: name, on: connection) else { throw AccountError.unknownAccount(name) }
-            for try await _ in try await connection.query("""
+            for try await _ in try await connection.query(
+                """
                 SELECT 1 FROM account_roles WHERE account_id = \(account) AND role = \(role.rawValue)
                    AND coalesce(territory_id, 0) = coalesce(\(territoryID)::bigint, 0) AND revoked_at IS NULL
-                """, logger: logger) { throw AccountError.grantExists }
+                """, logger: logger)
+            { throw AccountError.grantExists }
             var grantID: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO account_roles (account_id, role, territory_id, granted_by) VALUES (\(account), \(role.rawValue), \(territoryID), \(actor))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { grantID = value }
-            try await AuditEvent(accountID: actor, action: "grant", entity: "account_role", entityID: String(grantID),
-                                 new: RoleGrant(role: role, territoryID: territoryID), requestID: requestID).write(on: connection, logger: logger)
+                """, logger: logger
+            ).decode(Int64.self) { grantID = value }
+            try await AuditEvent(
+                accountID: actor, action: "grant", entity: "account_role", entityID: String(grantID),
+                new: RoleGrant(role: role, territoryID: territoryID), requestID: requestID
+            ).write(on: connection, logger: logger)
             return grantID
         }
     }
@@ -257,19 +283,24 @@ public struct AccountRepository: Sendable {
         var sections: Set<Section.ID> = []
         var indicators: Set<IndicatorInTerritory> = []
         if let person = account.personID {
-            for try await id in try await client.query("""
+            for try await id in try await client.query(
+                """
                 SELECT section_id FROM section_owners WHERE person_id = \(person)
                    AND valid_from <= \(day) AND (valid_to IS NULL OR valid_to > \(day))
-                """, logger: logger).decode(Int64.self) { sections.insert(id) }
-            for try await (indicator, territory) in try await client.query("""
+                """, logger: logger
+            ).decode(Int64.self) { sections.insert(id) }
+            for try await (indicator, territory) in try await client.query(
+                """
                 SELECT indicator_id, territory_id FROM indicator_owners WHERE person_id = \(person)
                    AND valid_from <= \(day) AND (valid_to IS NULL OR valid_to > \(day))
-                """, logger: logger).decode((Int64, Int64).self) {
+                """, logger: logger
+            ).decode((Int64, Int64).self) {
                 indicators.insert(IndicatorInTerritory(indicatorID: indicator, territoryID: territory))
             }
         }
-        return Caller(accountID: account.id, username: account.username, personID: account.personID, grants: grants,
-                      ownedSections: sections, ownedIndicators: indicators)
+        return Caller(
+            accountID: account.id, username: account.username, personID: account.personID, grants: grants,
+            ownedSections: sections, ownedIndicators: indicators)
     }
 
     // MARK: Sessions
@@ -287,11 +318,13 @@ public struct AccountRepository: Sendable {
         let csrf = Secrets.token()
         let seconds = Double(lifetime.components.seconds)
         var expires = Date()
-        for try await value in try await client.query("""
+        for try await value in try await client.query(
+            """
             INSERT INTO sessions (token_hash, account_id, csrf_token, expires_at)
             VALUES (\(Secrets.sha256Hex(token)), \(accountID), \(csrf), now() + make_interval(secs => \(seconds)))
             RETURNING expires_at
-            """, logger: logger).decode(Date.self) { expires = value }
+            """, logger: logger
+        ).decode(Date.self) { expires = value }
         // Expired sessions are swept as new ones are made.
         try await client.query("DELETE FROM sessions WHERE expires_at < now() - interval '1 day'", logger: logger)
         return Session(token: token, accountID: accountID, csrfToken: csrf, expiresAt: expires)
@@ -301,7 +334,8 @@ public struct AccountRepository: Sendable {
     /// minute, so that reads do not turn into a write per request.
     public func session(token: String) async throws -> Session? {
         let hash = Secrets.sha256Hex(token)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT s.account_id, s.csrf_token, s.expires_at, s.last_seen_at < now() - interval '1 minute'
               FROM sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = \(hash) AND s.expires_at > now() AND a.disabled_at IS NULL
@@ -334,12 +368,16 @@ public struct AccountRepository: Sendable {
         return try await client.transaction(logger: logger) { connection in
             guard let accountID = try await id(of: account, on: connection) else { throw AccountError.unknownAccount(account) }
             var tokenID: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO api_tokens (account_id, token_hash, name, created_by) VALUES (\(accountID), \(Secrets.sha256Hex(secret)), \(name), \(actor))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { tokenID = value }
-            try await AuditEvent(accountID: actor, action: "create_token", entity: "api_token", entityID: String(tokenID),
-                                 new: ["account": account, "name": name], requestID: requestID).write(on: connection, logger: logger)
+                """, logger: logger
+            ).decode(Int64.self) { tokenID = value }
+            try await AuditEvent(
+                accountID: actor, action: "create_token", entity: "api_token", entityID: String(tokenID),
+                new: ["account": account, "name": name], requestID: requestID
+            ).write(on: connection, logger: logger)
             return (tokenID, secret)
         }
     }
@@ -347,7 +385,8 @@ public struct AccountRepository: Sendable {
     /// The account behind an API token; `last_used_at` is written at most once a minute.
     public func account(forToken secret: String) async throws -> Int64? {
         let hash = Secrets.sha256Hex(secret)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT t.account_id, t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'
               FROM api_tokens t JOIN accounts a ON a.id = t.account_id
              WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND a.disabled_at IS NULL
@@ -372,7 +411,8 @@ public struct AccountRepository: Sendable {
     }
 
     public func tokens(username: String) async throws -> [TokenSummary] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT t.id, t.name, t.created_at, t.last_used_at, t.revoked_at IS NOT NULL
               FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE a.username = \(username.lowercased()) ORDER BY t.id
             """, logger: logger)

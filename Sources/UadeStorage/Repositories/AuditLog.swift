@@ -14,8 +14,10 @@ public struct AuditEvent: Sendable {
     public let newValue: String?
     public let requestID: String?
 
-    public init(accountID: Int64?, action: String, entity: String, entityID: String?,
-                old: (any Encodable & Sendable)? = nil, new: (any Encodable & Sendable)? = nil, requestID: String?) {
+    public init(
+        accountID: Int64?, action: String, entity: String, entityID: String?,
+        old: (any Encodable & Sendable)? = nil, new: (any Encodable & Sendable)? = nil, requestID: String?
+    ) {
         self.accountID = accountID
         self.action = action
         self.entity = entity
@@ -33,7 +35,8 @@ public struct AuditEvent: Sendable {
     }
 
     public func write(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_log (account_id, action, entity, entity_id, old_value, new_value, request_id)
             VALUES (\(accountID), \(action), \(entity), \(entityID), \(oldValue)::jsonb, \(newValue)::jsonb, \(requestID))
             """, logger: logger)
@@ -63,8 +66,10 @@ public struct AuditRepository: Sendable {
 
     public func list(entity: String?, entityID: String?, limit: Int, offset: Int) async throws -> (items: [AuditEntry], total: Int) {
         try await PageRequest(limit: limit, offset: offset).listing { page in
-            let limit = page.limit, offset = page.offset
-            let rows = try await client.query("""
+            let limit = page.limit
+            let offset = page.offset
+            let rows = try await client.query(
+                """
                 SELECT l.id, l.occurred_at, a.username, l.action, l.entity, l.entity_id, l.old_value::text, l.new_value::text, l.request_id,
                        count(*) OVER ()
                   FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
@@ -74,7 +79,10 @@ public struct AuditRepository: Sendable {
             var items: [AuditEntry] = []
             var total = 0
             for try await r in rows.decode((Int64, Date, String?, String, String, String?, String?, String?, String?, Int).self) {
-                items.append(AuditEntry(id: r.0, occurredAt: r.1, username: r.2, action: r.3, entity: r.4, entityId: r.5, oldValue: r.6, newValue: r.7, requestId: r.8))
+                items.append(
+                    AuditEntry(
+                        id: r.0, occurredAt: r.1, username: r.2, action: r.3, entity: r.4, entityId: r.5, oldValue: r.6, newValue: r.7, requestId: r.8
+                    ))
                 total = r.9
             }
             return (items, total)

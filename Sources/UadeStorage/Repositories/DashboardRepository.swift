@@ -65,34 +65,41 @@ public struct DashboardRepository: Sendable {
     }
 
     /// The items of a run in the given sections and territories (nil: all).
-    public func headlineItems(runID: Int64, sections: [Section.ID]?, territories: [Territory.ID]?, pairs: [IndicatorInTerritory]? = nil) async throws -> [HeadlineItem] {
+    public func headlineItems(runID: Int64, sections: [Section.ID]?, territories: [Territory.ID]?, pairs: [IndicatorInTerritory]? = nil) async throws
+        -> [HeadlineItem]
+    {
         var binds = PostgresBindings()
         binds.append(runID)
         binds.append(sections)
         binds.append(territories)
         binds.append(pairs.map { $0.map(\.indicatorID) })
         binds.append(pairs.map { $0.map(\.territoryID) })
-        let rows = try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT e.territory_id, i.section_id, e.indicator_id, e.statuses
-              FROM evaluation_items e JOIN indicators i ON i.id = e.indicator_id
-             WHERE e.run_id = $1
-               AND ($2::bigint[] IS NULL OR i.section_id = ANY($2))
-               AND ($3::bigint[] IS NULL OR e.territory_id = ANY($3))
-               AND ($4::bigint[] IS NULL OR (e.indicator_id, e.territory_id) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[])))
-            """, binds: binds), logger: logger)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT e.territory_id, i.section_id, e.indicator_id, e.statuses
+                      FROM evaluation_items e JOIN indicators i ON i.id = e.indicator_id
+                     WHERE e.run_id = $1
+                       AND ($2::bigint[] IS NULL OR i.section_id = ANY($2))
+                       AND ($3::bigint[] IS NULL OR e.territory_id = ANY($3))
+                       AND ($4::bigint[] IS NULL OR (e.indicator_id, e.territory_id) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[])))
+                    """, binds: binds), logger: logger)
         var items: [HeadlineItem] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
             let statuses = try BinaryArray.strings(cells[3]).map { EvaluationStatus(rawValue: $0) ?? .notDue }
-            items.append(HeadlineItem(territoryID: try cells[0].decode(Int64.self), sectionID: try cells[1].decode(Int64.self),
-                                      indicatorID: try cells[2].decode(Int64.self), statuses: statuses))
+            items.append(
+                HeadlineItem(
+                    territoryID: try cells[0].decode(Int64.self), sectionID: try cells[1].decode(Int64.self),
+                    indicatorID: try cells[2].decode(Int64.self), statuses: statuses))
         }
         return items
     }
 
     /// Every target of an indicator in a territory with the value standing for it now, in order.
     public func series(indicatorID: Indicator.ID, territoryID: Territory.ID, periodicity: Periodicity) async throws -> [TargetSeriesPoint] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT g.period_start, g.value,
                    (SELECT e.value FROM progress_entries e
                      WHERE e.indicator_id = g.indicator_id AND e.territory_id = g.territory_id AND e.period_start = g.period_start
@@ -118,12 +125,14 @@ public struct DashboardRepository: Sendable {
     /// Codes and names of indicators, in the catalogue's order.
     public func indicatorNames(sections: [Section.ID]?, ids: [Indicator.ID]? = nil) async throws -> [IndicatorName] {
         var result: [IndicatorName] = []
-        for try await (id, code, kk, ru, en, section) in try await client.query("""
+        for try await (id, code, kk, ru, en, section) in try await client.query(
+            """
             SELECT i.id, i.code, i.name_kk, i.name_ru, i.name_en, i.section_id FROM indicators i JOIN sections s ON s.id = i.section_id
              WHERE (\(sections)::bigint[] IS NULL OR i.section_id = ANY(\(sections)))
                AND (\(ids)::bigint[] IS NULL OR i.id = ANY(\(ids)))
              ORDER BY s.position, s.code, i.position, i.code
-            """, logger: logger).decode((Int64, String, String, String, String?, Int64).self) {
+            """, logger: logger
+        ).decode((Int64, String, String, String, String?, Int64).self) {
             result.append(IndicatorName(id: id, code: code, name: LocalizedText(kk: kk, ru: ru, en: en), sectionID: section))
         }
         return result
@@ -131,9 +140,11 @@ public struct DashboardRepository: Sendable {
 
     public func people() async throws -> [PersonChoice] {
         var result: [PersonChoice] = []
-        for try await (id, kk, ru, en, territory) in try await client.query("""
+        for try await (id, kk, ru, en, territory) in try await client.query(
+            """
             SELECT id, name_kk, name_ru, name_en, territory_id FROM people ORDER BY name_ru, id
-            """, logger: logger).decode((Int64, String, String, String?, Int64?).self) {
+            """, logger: logger
+        ).decode((Int64, String, String, String?, Int64?).self) {
             result.append(PersonChoice(id: id, name: LocalizedText(kk: kk, ru: ru, en: en), territoryID: territory))
         }
         return result
@@ -143,18 +154,21 @@ public struct DashboardRepository: Sendable {
     /// indicators of such sections that have targets there but no Political Council member.
     public func coverageGaps(on day: Day, examplesPerTerritory: Int = 5) async throws -> CoverageGaps {
         var sections: [CoverageGaps.UnownedSection] = []
-        for try await (id, code, kk, ru, en, programme) in try await client.query("""
+        for try await (id, code, kk, ru, en, programme) in try await client.query(
+            """
             SELECT s.id, s.code, s.name_kk, s.name_ru, s.name_en, p.code
               FROM sections s JOIN programmes p ON p.id = s.programme_id
              WHERE s.socially_sensitive
                AND NOT EXISTS (SELECT 1 FROM section_owners o WHERE o.section_id = s.id
                                   AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day)))
              ORDER BY p.code, s.position, s.code
-            """, logger: logger).decode((Int64, String, String, String, String?, String).self) {
+            """, logger: logger
+        ).decode((Int64, String, String, String, String?, String).self) {
             sections.append(.init(sectionID: id, code: code, name: LocalizedText(kk: kk, ru: ru, en: en), programmeCode: programme))
         }
         var indicators: [CoverageGaps.UnownedIndicators] = []
-        for try await (territory, count, examples) in try await client.query("""
+        for try await (territory, count, examples) in try await client.query(
+            """
             WITH pairs AS (
                 SELECT DISTINCT g.indicator_id, g.territory_id
                   FROM targets g JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id
@@ -167,7 +181,8 @@ public struct DashboardRepository: Sendable {
                                       AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day))))
             SELECT territory_id, count(*)::int, (array_agg(code ORDER BY code))[1:\(examplesPerTerritory)]
               FROM unowned GROUP BY territory_id ORDER BY count(*) DESC, territory_id
-            """, logger: logger).decode((Int64, Int, [String]).self) {
+            """, logger: logger
+        ).decode((Int64, Int, [String]).self) {
             indicators.append(.init(territoryID: territory, count: count, examples: examples))
         }
         return CoverageGaps(sections: sections, indicators: indicators)
@@ -178,39 +193,52 @@ public struct DashboardRepository: Sendable {
         try await client.transaction(logger: logger) { connection in
             try await requirePerson(personID, on: connection)
             var exists = false
-            for try await _ in try await connection.query("SELECT 1 FROM sections WHERE id = \(sectionID) FOR UPDATE", logger: logger) { exists = true }
+            for try await _ in try await connection.query("SELECT 1 FROM sections WHERE id = \(sectionID) FOR UPDATE", logger: logger) {
+                exists = true
+            }
             guard exists else { throw OwnershipError.unknownSection }
             let previous = try await handOver(table: "section_owners", key: "section_id = $1", keyBinds: [sectionID], day: day, on: connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO section_owners (section_id, person_id, valid_from) VALUES (\(sectionID), \(personID), \(day))
                 """, logger: logger)
-            try await AuditEvent(accountID: accountID, action: "assign", entity: "section_owner", entityID: String(sectionID),
-                                 old: previous.map { ["person_id": String($0)] }, new: ["person_id": String(personID), "valid_from": day.iso],
-                                 requestID: requestID).write(on: connection, logger: logger)
+            try await AuditEvent(
+                accountID: accountID, action: "assign", entity: "section_owner", entityID: String(sectionID),
+                old: previous.map { ["person_id": String($0)] }, new: ["person_id": String(personID), "valid_from": day.iso],
+                requestID: requestID
+            ).write(on: connection, logger: logger)
         }
     }
 
     /// Hands an indicator in a territory to a Political Council member from `day` on.
-    public func assignIndicator(_ indicatorID: Indicator.ID, territoryID: Territory.ID, to personID: Int64, from day: Day,
-                                by accountID: Int64?, requestID: String?) async throws {
+    public func assignIndicator(
+        _ indicatorID: Indicator.ID, territoryID: Territory.ID, to personID: Int64, from day: Day,
+        by accountID: Int64?, requestID: String?
+    ) async throws {
         try await client.transaction(logger: logger) { connection in
             try await requirePerson(personID, on: connection)
             var hasTargets = false
-            for try await _ in try await connection.query("""
+            for try await _ in try await connection.query(
+                """
                 SELECT 1 FROM targets WHERE indicator_id = \(indicatorID) AND territory_id = \(territoryID) LIMIT 1
-                """, logger: logger) { hasTargets = true }
+                """, logger: logger)
+            { hasTargets = true }
             guard hasTargets else { throw OwnershipError.noTargets }
             // Serialises handovers of the same pair.
             try await connection.query("SELECT pg_advisory_xact_lock(\(indicatorID), \(Int32(truncatingIfNeeded: territoryID)))", logger: logger)
-            let previous = try await handOver(table: "indicator_owners", key: "indicator_id = $1 AND territory_id = $2",
-                                              keyBinds: [indicatorID, territoryID], day: day, on: connection)
-            try await connection.query("""
+            let previous = try await handOver(
+                table: "indicator_owners", key: "indicator_id = $1 AND territory_id = $2",
+                keyBinds: [indicatorID, territoryID], day: day, on: connection)
+            try await connection.query(
+                """
                 INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from)
                 VALUES (\(indicatorID), \(territoryID), \(personID), \(day))
                 """, logger: logger)
-            try await AuditEvent(accountID: accountID, action: "assign", entity: "indicator_owner", entityID: "\(indicatorID):\(territoryID)",
-                                 old: previous.map { ["person_id": String($0)] }, new: ["person_id": String(personID), "valid_from": day.iso],
-                                 requestID: requestID).write(on: connection, logger: logger)
+            try await AuditEvent(
+                accountID: accountID, action: "assign", entity: "indicator_owner", entityID: "\(indicatorID):\(territoryID)",
+                old: previous.map { ["person_id": String($0)] }, new: ["person_id": String(personID), "valid_from": day.iso],
+                requestID: requestID
+            ).write(on: connection, logger: logger)
         }
     }
 
@@ -231,13 +259,19 @@ public struct DashboardRepository: Sendable {
         }
         let n = keyBinds.count + 1
         var previous: Int64?
-        for try await person in try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT person_id FROM \(table) WHERE \(key) AND valid_from <= $\(n) AND (valid_to IS NULL OR valid_to > $\(n))
-            """, binds: binds()), logger: logger).decode(Int64.self) { previous = person }
-        try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE \(key) AND valid_from >= $\(n)", binds: binds()), logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            UPDATE \(table) SET valid_to = $\(n) WHERE \(key) AND valid_from < $\(n) AND (valid_to IS NULL OR valid_to > $\(n))
-            """, binds: binds()), logger: logger)
+        for try await person in try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT person_id FROM \(table) WHERE \(key) AND valid_from <= $\(n) AND (valid_to IS NULL OR valid_to > $\(n))
+                    """, binds: binds()), logger: logger
+        ).decode(Int64.self) { previous = person }
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE \(key) AND valid_from >= $\(n)", binds: binds()), logger: logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE \(table) SET valid_to = $\(n) WHERE \(key) AND valid_from < $\(n) AND (valid_to IS NULL OR valid_to > $\(n))
+                    """, binds: binds()), logger: logger)
         return previous
     }
 }

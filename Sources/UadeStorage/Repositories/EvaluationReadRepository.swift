@@ -57,8 +57,10 @@ public struct ResultFilter: Sendable {
     public var ownerPersonID: Int64?
     public var indicatorCode: String?
 
-    public init(statuses: [EvaluationStatus]? = nil, sectionCode: String? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil,
-                pairs: [IndicatorInTerritory]? = nil, ownerPersonID: Int64? = nil, indicatorCode: String? = nil) {
+    public init(
+        statuses: [EvaluationStatus]? = nil, sectionCode: String? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil,
+        pairs: [IndicatorInTerritory]? = nil, ownerPersonID: Int64? = nil, indicatorCode: String? = nil
+    ) {
         self.statuses = statuses
         self.sectionCode = sectionCode
         self.territories = territories
@@ -120,11 +122,14 @@ public struct EvaluationReadRepository: Sendable {
         var result: [RunView] = []
         let decoder = JSONDecoder()
         for try await r in rows.decode((Int64, String, Int64?, Day, Int32, String, Date, Date?, String?, String?, String?, String?, String?).self) {
-            result.append(RunView(id: r.0, programmeCode: r.1, territoryId: r.2, asOf: r.3.iso, graceDays: Int(r.4), status: RunStatus(rawValue: r.5) ?? .failed, startedAt: r.6,
-                                  finishedAt: r.7, startedBy: r.8,
-                                  counts: r.9.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
-                                  measureCounts: r.10.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
-                                  fingerprint: r.11, failure: r.12))
+            result.append(
+                RunView(
+                    id: r.0, programmeCode: r.1, territoryId: r.2, asOf: r.3.iso, graceDays: Int(r.4), status: RunStatus(rawValue: r.5) ?? .failed,
+                    startedAt: r.6,
+                    finishedAt: r.7, startedBy: r.8,
+                    counts: r.9.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
+                    measureCounts: r.10.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
+                    fingerprint: r.11, failure: r.12))
         }
         return result
     }
@@ -142,7 +147,8 @@ public struct EvaluationReadRepository: Sendable {
         var binds = PostgresBindings()
         binds.append(limit)
         binds.append(offset)
-        return try await runs(client.query(PostgresQuery(unsafeSQL: Self.runSelect + " ORDER BY r.id DESC LIMIT $1 OFFSET $2", binds: binds), logger: logger))
+        return try await runs(
+            client.query(PostgresQuery(unsafeSQL: Self.runSelect + " ORDER BY r.id DESC LIMIT $1 OFFSET $2", binds: binds), logger: logger))
     }
 
     public func runCount() async throws -> Int {
@@ -154,26 +160,30 @@ public struct EvaluationReadRepository: Sendable {
     public func latestCompleted(programmeID: Programme.ID? = nil) async throws -> RunView? {
         var binds = PostgresBindings()
         binds.append(programmeID)
-        return try await runs(client.query(PostgresQuery(unsafeSQL: Self.runSelect + """
-             WHERE r.status = 'completed' AND ($1::bigint IS NULL OR r.programme_id = $1) ORDER BY r.id DESC LIMIT 1
-            """, binds: binds), logger: logger)).first
+        return try await runs(
+            client.query(
+                PostgresQuery(
+                    unsafeSQL: Self.runSelect + """
+                         WHERE r.status = 'completed' AND ($1::bigint IS NULL OR r.programme_id = $1) ORDER BY r.id DESC LIMIT 1
+                        """, binds: binds), logger: logger)
+        ).first
     }
 
     /// A page of a completed run's results, worst first.
     public func results(runID: Int64, filter: ResultFilter, page: PageRequest) async throws -> (items: [ResultView], total: Int) {
         try await page.listing { page in
             var binds = PostgresBindings()
-            binds.append(runID)                                   // $1
-            binds.append(filter.statuses?.map(\.rawValue))        // $2
-            binds.append(filter.sectionCode)                      // $3
-            binds.append(filter.territories)                      // $4
-            binds.append(filter.sections)                         // $5
-            binds.append(filter.pairs?.map(\.indicatorID))        // $6
-            binds.append(filter.pairs?.map(\.territoryID))        // $7
-            binds.append(filter.ownerPersonID)                    // $8
-            binds.append(filter.indicatorCode)                    // $9
-            binds.append(page.limit)                              // $10
-            binds.append(page.offset)                             // $11
+            binds.append(runID)  // $1
+            binds.append(filter.statuses?.map(\.rawValue))  // $2
+            binds.append(filter.sectionCode)  // $3
+            binds.append(filter.territories)  // $4
+            binds.append(filter.sections)  // $5
+            binds.append(filter.pairs?.map(\.indicatorID))  // $6
+            binds.append(filter.pairs?.map(\.territoryID))  // $7
+            binds.append(filter.ownerPersonID)  // $8
+            binds.append(filter.indicatorCode)  // $9
+            binds.append(page.limit)  // $10
+            binds.append(page.offset)  // $11
             let sql = """
                 SELECT r.indicator_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, u.name_kk, u.name_ru, u.name_en, i.periodicity,
                        s.id, s.code, r.territory_id, t.kato, t.name_kk, t.name_ru, t.name_en, r.period_start, r.status, r.target, r.actual,
@@ -208,18 +218,23 @@ public struct EvaluationReadRepository: Sendable {
             for try await row in rows {
                 let cell = row.makeRandomAccess()
                 func v<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cell[index].decode(T.self) }
-                guard let period = Period(start: try v(17, Day.self), periodicity: Periodicity(rawValue: try v(9, String.self)) ?? .quarterly) else { continue }
-                let sectionOwner: String? = try v(28), indicatorOwner: String? = try v(31)
-                items.append(ResultView(
-                    indicatorId: try v(0), indicatorCode: try v(1), indicatorName: LocalizedText(kk: try v(2), ru: try v(3), en: try v(4)), unit: try v(5),
-                    unitName: LocalizedText(kk: try v(6), ru: try v(7), en: try v(8)), sectionId: try v(10), sectionCode: try v(11),
-                    territoryId: try v(12), territoryKato: try v(13), territoryName: LocalizedText(kk: try v(14), ru: try v(15), en: try v(16)),
-                    period: period, status: EvaluationStatus(rawValue: try v(18, String.self)) ?? .notDue,
-                    target: try v(19), actual: try v(20), projected: try v(21), gap: try v(22), gapPercent: try v(23), rolledUp: try v(24),
-                    ownValue: try v(25), reconciliation: try v(26), outlier: try v(27),
-                    sectionOwner: try sectionOwner.map { LocalizedText(kk: $0, ru: try v(29), en: try v(30)) },
-                    indicatorOwner: try indicatorOwner.map { LocalizedText(kk: $0, ru: try v(32), en: try v(33)) },
-                    flagExplanation: try v(34)))
+                guard let period = Period(start: try v(17, Day.self), periodicity: Periodicity(rawValue: try v(9, String.self)) ?? .quarterly) else {
+                    continue
+                }
+                let sectionOwner: String? = try v(28)
+                let indicatorOwner: String? = try v(31)
+                items.append(
+                    ResultView(
+                        indicatorId: try v(0), indicatorCode: try v(1), indicatorName: LocalizedText(kk: try v(2), ru: try v(3), en: try v(4)),
+                        unit: try v(5),
+                        unitName: LocalizedText(kk: try v(6), ru: try v(7), en: try v(8)), sectionId: try v(10), sectionCode: try v(11),
+                        territoryId: try v(12), territoryKato: try v(13), territoryName: LocalizedText(kk: try v(14), ru: try v(15), en: try v(16)),
+                        period: period, status: EvaluationStatus(rawValue: try v(18, String.self)) ?? .notDue,
+                        target: try v(19), actual: try v(20), projected: try v(21), gap: try v(22), gapPercent: try v(23), rolledUp: try v(24),
+                        ownValue: try v(25), reconciliation: try v(26), outlier: try v(27),
+                        sectionOwner: try sectionOwner.map { LocalizedText(kk: $0, ru: try v(29), en: try v(30)) },
+                        indicatorOwner: try indicatorOwner.map { LocalizedText(kk: $0, ru: try v(32), en: try v(33)) },
+                        flagExplanation: try v(34)))
                 total = try v(35)
             }
             return (items, total)
@@ -227,7 +242,9 @@ public struct EvaluationReadRepository: Sendable {
     }
 
     /// What changed between two completed runs.
-    public func diff(from before: Int64, to after: Int64, territories: [Territory.ID]?, page: PageRequest) async throws -> (items: [DiffRow], total: Int, counts: DiffCounts) {
+    public func diff(from before: Int64, to after: Int64, territories: [Territory.ID]?, page: PageRequest) async throws -> (
+        items: [DiffRow], total: Int, counts: DiffCounts
+    ) {
         try await page.listing { page in
             var binds = PostgresBindings()
             binds.append(before)
@@ -256,11 +273,14 @@ public struct EvaluationReadRepository: Sendable {
             var total = 0
             var counts = DiffCounts()
             for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self) {
+                .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self)
+            {
                 let period = Period(start: r.4, periodicity: Periodicity(rawValue: r.3) ?? .quarterly)
-                items.append(DiffRow(indicatorCode: r.0, territoryID: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso,
-                                     before: r.5.flatMap(EvaluationStatus.init(rawValue:)), after: r.6.flatMap(EvaluationStatus.init(rawValue:)),
-                                     change: DiffChange(rawValue: r.7) ?? .changed))
+                items.append(
+                    DiffRow(
+                        indicatorCode: r.0, territoryID: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso,
+                        before: r.5.flatMap(EvaluationStatus.init(rawValue:)), after: r.6.flatMap(EvaluationStatus.init(rawValue:)),
+                        change: DiffChange(rawValue: r.7) ?? .changed))
                 total = r.8
                 counts = DiffCounts(newlyMissed: r.9, recovered: r.10, changed: r.8 - r.9 - r.10)
             }
@@ -274,7 +294,10 @@ public struct EvaluationReadRepository: Sendable {
         public var territories: [Territory.ID]?
         public var sections: [Section.ID]?
         public var sectionCode: String?
-        public init(kinds: [String]? = nil, states: [String]? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, sectionCode: String? = nil) {
+        public init(
+            kinds: [String]? = nil, states: [String]? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil,
+            sectionCode: String? = nil
+        ) {
             self.kinds = kinds
             self.states = states
             self.territories = territories
@@ -299,10 +322,14 @@ public struct EvaluationReadRepository: Sendable {
             let start: Day = try v(8)
             let period = Period(start: start, periodicity: periodicity)
             let total: Int = cell.count > 16 ? try v(16) : 0
-            result.append((FlagView(id: try v(0), kind: try v(1), state: try v(2), indicatorCode: try v(3), sectionId: try v(4), territoryId: try v(5),
-                                    territoryKato: try v(6), period: period?.code ?? start.iso, explanation: try v(9), explainedBy: try v(10),
-                                    explainedAt: try v(11), firstRunId: try v(12), changedInRunId: try v(13), reopened: Int(try v(14, Int32.self)),
-                                    resolvedAt: try v(15)), total))
+            result.append(
+                (
+                    FlagView(
+                        id: try v(0), kind: try v(1), state: try v(2), indicatorCode: try v(3), sectionId: try v(4), territoryId: try v(5),
+                        territoryKato: try v(6), period: period?.code ?? start.iso, explanation: try v(9), explainedBy: try v(10),
+                        explainedAt: try v(11), firstRunId: try v(12), changedInRunId: try v(13), reopened: Int(try v(14, Int32.self)),
+                        resolvedAt: try v(15)), total
+                ))
         }
         return result
     }
@@ -317,12 +344,15 @@ public struct EvaluationReadRepository: Sendable {
             binds.append(filter.sectionCode)
             binds.append(page.limit)
             binds.append(page.offset)
-            let found = try await flags(client.query(PostgresQuery(unsafeSQL: Self.flagSelect.replacingOccurrences(of: "f.resolved_at\n", with: "f.resolved_at, count(*) OVER ()\n") + """
-                 WHERE ($1::text[] IS NULL OR f.kind = ANY($1)) AND ($2::text[] IS NULL OR f.state = ANY($2))
-                   AND ($3::bigint[] IS NULL OR f.territory_id = ANY($3)) AND ($4::bigint[] IS NULL OR i.section_id = ANY($4))
-                   AND ($5::text IS NULL OR s.code = $5)
-                 ORDER BY f.id LIMIT $6 OFFSET $7
-                """, binds: binds), logger: logger))
+            let found = try await flags(
+                client.query(
+                    PostgresQuery(
+                        unsafeSQL: Self.flagSelect.replacingOccurrences(of: "f.resolved_at\n", with: "f.resolved_at, count(*) OVER ()\n") + """
+                             WHERE ($1::text[] IS NULL OR f.kind = ANY($1)) AND ($2::text[] IS NULL OR f.state = ANY($2))
+                               AND ($3::bigint[] IS NULL OR f.territory_id = ANY($3)) AND ($4::bigint[] IS NULL OR i.section_id = ANY($4))
+                               AND ($5::text IS NULL OR s.code = $5)
+                             ORDER BY f.id LIMIT $6 OFFSET $7
+                            """, binds: binds), logger: logger))
             return (found.map(\.0), found.first?.1 ?? 0)
         }
     }
@@ -340,16 +370,23 @@ public struct EvaluationReadRepository: Sendable {
             var found = false
             for try await (state, explanation) in try await connection.query(
                 "SELECT state, explanation FROM flags WHERE id = \(flagID) FOR UPDATE", logger: logger
-            ).decode((String, String?).self) { found = true; old = explanation; _ = state }
+            ).decode((String, String?).self) {
+                found = true
+                old = explanation
+                _ = state
+            }
             guard found else { return false }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE flags SET explanation = \(text), explained_by = \(accountID), explained_at = now(),
                        state = CASE WHEN state = 'resolved' THEN 'resolved' ELSE 'explained' END
                  WHERE id = \(flagID)
                 """, logger: logger)
-            try await AuditEvent(accountID: accountID, action: "explain", entity: "flag", entityID: String(flagID),
-                                 old: old.map { ["explanation": $0] }, new: ["explanation": text], requestID: requestID)
-                .write(on: connection, logger: logger)
+            try await AuditEvent(
+                accountID: accountID, action: "explain", entity: "flag", entityID: String(flagID),
+                old: old.map { ["explanation": $0] }, new: ["explanation": text], requestID: requestID
+            )
+            .write(on: connection, logger: logger)
             return true
         }
     }

@@ -33,8 +33,10 @@ public struct ResultRow: Sendable {
     public let sectionOwner: Int64?
     public let indicatorOwner: Int64?
 
-    public init(indicatorID: Indicator.ID, territoryID: Territory.ID, judgement: Judgement, rolledUp: Bool, ownValue: Double?,
-                reconciliation: Bool, outlier: Bool, sectionOwner: Int64?, indicatorOwner: Int64?) {
+    public init(
+        indicatorID: Indicator.ID, territoryID: Territory.ID, judgement: Judgement, rolledUp: Bool, ownValue: Double?,
+        reconciliation: Bool, outlier: Bool, sectionOwner: Int64?, indicatorOwner: Int64?
+    ) {
         self.indicatorID = indicatorID
         self.territoryID = territoryID
         self.judgement = judgement
@@ -66,23 +68,26 @@ public struct EvaluationRepository: Sendable {
     }
 
     /// The advisory lock key of a programme's evaluations.
-    static let lockClass: Int32 = 0x7561_6465 // "uade"
+    static let lockClass: Int32 = 0x7561_6465  // "uade"
 
     // MARK: Facts
 
     public func indicators(programmeID: Programme.ID) async throws -> [EvaluatedIndicator] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT i.id, i.section_id, s.socially_sensitive, i.direction, i.accumulation, i.aggregation, i.periodicity
               FROM indicators i JOIN sections s ON s.id = i.section_id
              WHERE s.programme_id = \(programmeID) ORDER BY i.id
             """, logger: logger)
         var result: [EvaluatedIndicator] = []
         for try await r in rows.decode((Int64, Int64, Bool, String, String, String, String).self) {
-            result.append(EvaluatedIndicator(
-                id: r.0, sectionID: r.1, sociallySensitive: r.2,
-                traits: IndicatorTraits(direction: Direction(rawValue: r.3) ?? .higherIsBetter, accumulation: Accumulation(rawValue: r.4) ?? .level,
-                                        aggregation: Aggregation(rawValue: r.5) ?? .none),
-                periodicity: Periodicity(rawValue: r.6) ?? .quarterly))
+            result.append(
+                EvaluatedIndicator(
+                    id: r.0, sectionID: r.1, sociallySensitive: r.2,
+                    traits: IndicatorTraits(
+                        direction: Direction(rawValue: r.3) ?? .higherIsBetter, accumulation: Accumulation(rawValue: r.4) ?? .level,
+                        aggregation: Aggregation(rawValue: r.5) ?? .none),
+                    periodicity: Periodicity(rawValue: r.6) ?? .quarterly))
         }
         return result
     }
@@ -106,13 +111,15 @@ public struct EvaluationRepository: Sendable {
             }
             return result
         }
-        async let targetSeries = read("""
+        async let targetSeries = read(
+            """
             SELECT territory_id, array_agg(period_start - DATE '1970-01-01' ORDER BY period_start), array_agg(value ORDER BY period_start)
               FROM targets
              WHERE indicator_id = \(indicatorID) AND (\(territories)::bigint[] IS NULL OR territory_id = ANY(\(territories)))
              GROUP BY territory_id ORDER BY territory_id
             """)
-        let entrySeries = try await read("""
+        let entrySeries = try await read(
+            """
             SELECT territory_id, array_agg(period_start - DATE '1970-01-01' ORDER BY period_start, entered_at DESC, id DESC),
                    array_agg(value ORDER BY period_start, entered_at DESC, id DESC)
               FROM progress_entries
@@ -145,21 +152,25 @@ public struct EvaluationRepository: Sendable {
     /// Section → Bureau member on `day`.
     public func sectionOwners(programmeID: Programme.ID, on day: Day) async throws -> [Section.ID: Int64] {
         var result: [Section.ID: Int64] = [:]
-        for try await (section, person) in try await client.query("""
+        for try await (section, person) in try await client.query(
+            """
             SELECT o.section_id, o.person_id FROM section_owners o JOIN sections s ON s.id = o.section_id
              WHERE s.programme_id = \(programmeID) AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day))
-            """, logger: logger).decode((Int64, Int64).self) { result[section] = person }
+            """, logger: logger
+        ).decode((Int64, Int64).self) { result[section] = person }
         return result
     }
 
     /// Indicator × territory → Political Council member on `day`.
     public func indicatorOwners(programmeID: Programme.ID, on day: Day) async throws -> [IndicatorInTerritory: Int64] {
         var result: [IndicatorInTerritory: Int64] = [:]
-        for try await (indicator, territory, person) in try await client.query("""
+        for try await (indicator, territory, person) in try await client.query(
+            """
             SELECT o.indicator_id, o.territory_id, o.person_id FROM indicator_owners o
               JOIN indicators i ON i.id = o.indicator_id JOIN sections s ON s.id = i.section_id
              WHERE s.programme_id = \(programmeID) AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day))
-            """, logger: logger).decode((Int64, Int64, Int64).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, Int64).self) {
             result[IndicatorInTerritory(indicatorID: indicator, territoryID: territory)] = person
         }
         return result
@@ -168,14 +179,16 @@ public struct EvaluationRepository: Sendable {
     /// Measures with their status as known at `cutoff`.
     public func measures(programmeID: Programme.ID, territories: [Territory.ID]?, cutoff: Date) async throws -> [MeasureFact] {
         var result: [MeasureFact] = []
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT m.id, m.section_id, m.deadline,
                    coalesce((SELECT u.status FROM measure_status_updates u WHERE u.measure_id = m.id AND u.entered_at < \(cutoff)
                               ORDER BY u.entered_at DESC, u.id DESC LIMIT 1), 'not_started')
               FROM measures m JOIN sections s ON s.id = m.section_id
              WHERE s.programme_id = \(programmeID) AND (\(territories)::bigint[] IS NULL OR m.territory_id = ANY(\(territories)))
              ORDER BY m.id
-            """, logger: logger).decode((Int64, Int64, Day, String).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, Day, String).self) {
             result.append(MeasureFact(id: r.0, sectionID: r.1, deadline: r.2, status: MeasureStatus(rawValue: r.3) ?? .notStarted))
         }
         return result
@@ -207,17 +220,22 @@ public struct EvaluationRepository: Sendable {
 
     /// Records a run as running (committed at once, so others can see which run holds the lock).
     /// Runs left "running" by a process that died are marked failed first: we hold the lock.
-    public func begin(programmeID: Programme.ID, territoryID: Territory.ID?, policy: EvaluationPolicy, startedBy: Int64?,
-                      on connection: PostgresConnection) async throws -> Int64 {
-        try await connection.query("""
+    public func begin(
+        programmeID: Programme.ID, territoryID: Territory.ID?, policy: EvaluationPolicy, startedBy: Int64?,
+        on connection: PostgresConnection
+    ) async throws -> Int64 {
+        try await connection.query(
+            """
             UPDATE evaluation_runs SET status = 'failed', failure = 'interrupted', finished_at = NULL
              WHERE programme_id = \(programmeID) AND status = 'running'
             """, logger: logger)
         var id: Int64 = 0
-        for try await value in try await connection.query("""
+        for try await value in try await connection.query(
+            """
             INSERT INTO evaluation_runs (programme_id, territory_id, as_of, grace_days, status, started_by)
             VALUES (\(programmeID), \(territoryID), \(policy.asOf), \(policy.graceDays), 'running', \(startedBy)) RETURNING id
-            """, logger: logger).decode(Int64.self) { id = value }
+            """, logger: logger
+        ).decode(Int64.self) { id = value }
         return id
     }
 
@@ -226,7 +244,8 @@ public struct EvaluationRepository: Sendable {
     /// recorded until after it ends). Returns how many were marked.
     @discardableResult
     public func failAbandonedRuns() async throws -> Int {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH abandoned AS (
                 UPDATE evaluation_runs r SET status = 'failed', failure = 'interrupted'
                  WHERE r.status = 'running'
@@ -273,9 +292,12 @@ public struct EvaluationRepository: Sendable {
             var end = start + 1
             while end < rows.endIndex, rows[end].indicatorID == head.indicatorID, rows[end].territoryID == head.territoryID { end += 1 }
             let group = rows[start..<end]
-            out.integer(runID); out.tab()
-            out.integer(head.territoryID); out.tab()
-            out.integer(head.indicatorID); out.tab()
+            out.integer(runID)
+            out.tab()
+            out.integer(head.territoryID)
+            out.tab()
+            out.integer(head.indicatorID)
+            out.tab()
             array(group) { $0.integer(Int64($1.judgement.period.start.daysSinceEpoch)) }
             array(group) { $0.text($1.judgement.status.rawValue) }
             array(group) { number(&$0, $1.judgement.target) }
@@ -287,20 +309,25 @@ public struct EvaluationRepository: Sendable {
             array(group) { flag(&$0, $1.outlier) }
             array(group) { flag(&$0, $1.rolledUp) }
             array(group) { number(&$0, $1.ownValue) }
-            id(head.sectionOwner); out.tab()
-            id(head.indicatorOwner); out.newline()
+            id(head.sectionOwner)
+            out.tab()
+            id(head.indicatorOwner)
+            out.newline()
             start = end
         }
         let data = out.buffer
-        try await connection.guardedCopy(table: "evaluation_items", columns: [
-            "run_id", "territory_id", "indicator_id", "days", "statuses", "targets", "actuals", "projected", "gaps", "gap_percents",
-            "reconciliation", "outliers", "rolled_up", "own_values", "section_owner_id", "indicator_owner_id",
-        ], data: data, logger: logger)
+        try await connection.guardedCopy(
+            table: "evaluation_items",
+            columns: [
+                "run_id", "territory_id", "indicator_id", "days", "statuses", "targets", "actuals", "projected", "gaps", "gap_percents",
+                "reconciliation", "outliers", "rolled_up", "own_values", "section_owner_id", "indicator_owner_id",
+            ], data: data, logger: logger)
     }
 
     public func writeMeasures(_ rows: [(MeasureFact, MeasureVerdict, Int64?)], runID: Int64, on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO evaluation_measure_results (run_id, measure_id, verdict, status, deadline, section_owner_id)
             SELECT \(runID), m, v, s, d, nullif(o, 0) FROM unnest(\(rows.map(\.0.id))::bigint[], \(rows.map(\.1.rawValue))::text[],
                    \(rows.map(\.0.status.rawValue))::text[], \(rows.map(\.0.deadline.iso))::date[], \(rows.map { $0.2 ?? 0 })::bigint[]) AS u(m, v, s, d, o)
@@ -313,26 +340,33 @@ public struct EvaluationRepository: Sendable {
         var result: [FlagIdentity: FlagChanges.Existing] = [:]
         // One row per territory, kind and state as their positions in these lists: on a repeated
         // national run this reads millions of flags.
-        let kinds = FlagKind.allCases, states: [FlagState] = [.open, .explained, .resolved]
-        for try await row in try await client.query("""
+        let kinds = FlagKind.allCases
+        let states: [FlagState] = [.open, .explained, .resolved]
+        for try await row in try await client.query(
+            """
             SELECT territory_id, array_agg(id), array_agg(period_start - DATE '1970-01-01'),
                    array_agg(array_position(\(kinds.map(\.rawValue)), kind)), array_agg(array_position(\(states.map(\.rawValue)), state))
               FROM flags
              WHERE id >= flag_id(\(indicatorID), 0, DATE '2000-01-01', 'missed') AND id < flag_id(\(indicatorID) + 1, 0, DATE '2000-01-01', 'missed')
                AND territory_id = ANY(\(territories))
              GROUP BY territory_id
-            """, logger: logger) {
+            """, logger: logger)
+        {
             var cells = row.makeIterator()
             guard let territoryCell = cells.next(), let idCells = cells.next(), let dayCells = cells.next(), let kindCells = cells.next(),
-                  let stateCells = cells.next() else { continue }
+                let stateCells = cells.next()
+            else { continue }
             let territory = try BinaryCell.int64(territoryCell)
-            let ids = try BinaryArray.int64s(idCells), days = try BinaryArray.int32s(dayCells)
-            let kindIndices = try BinaryArray.int32s(kindCells), stateIndices = try BinaryArray.int32s(stateCells)
+            let ids = try BinaryArray.int64s(idCells)
+            let days = try BinaryArray.int32s(dayCells)
+            let kindIndices = try BinaryArray.int32s(kindCells)
+            let stateIndices = try BinaryArray.int32s(stateCells)
             for i in ids.indices where i < days.count && i < kindIndices.count && i < stateIndices.count {
-                let kind = Int(kindIndices[i]) - 1, state = Int(stateIndices[i]) - 1
+                let kind = Int(kindIndices[i]) - 1
+                let state = Int(stateIndices[i]) - 1
                 guard kinds.indices.contains(kind), states.indices.contains(state) else { continue }
-                result[FlagIdentity(territoryID: territory, periodStart: Day(daysSinceEpoch: Int(days[i])), kind: kinds[kind])]
-                    = FlagChanges.Existing(id: ids[i], state: states[state])
+                result[FlagIdentity(territoryID: territory, periodStart: Day(daysSinceEpoch: Int(days[i])), kind: kinds[kind])] =
+                    FlagChanges.Existing(id: ids[i], state: states[state])
             }
         }
         return result
@@ -340,48 +374,64 @@ public struct EvaluationRepository: Sendable {
 
     /// Opens flags found for the first time, with COPY (inside the caller's transaction; the
     /// programme's evaluation lock keeps any other run from opening the same ones).
-    public func open(_ flags: [(indicatorID: Indicator.ID, identity: FlagIdentity)], programmeID: Programme.ID, runID: Int64,
-                     on connection: PostgresConnection) async throws {
+    public func open(
+        _ flags: [(indicatorID: Indicator.ID, identity: FlagIdentity)], programmeID: Programme.ID, runID: Int64,
+        on connection: PostgresConnection
+    ) async throws {
         guard !flags.isEmpty else { return }
         var out = CopyText(capacity: flags.count * 48)
         for (indicator, identity) in flags {
-            out.integer(programmeID); out.tab()
-            out.text(identity.kind.rawValue); out.tab()
-            out.integer(indicator); out.tab()
-            out.integer(identity.territoryID); out.tab()
-            out.text(identity.periodStart.iso); out.tab()
-            out.integer(runID); out.tab()
-            out.integer(runID); out.newline()
+            out.integer(programmeID)
+            out.tab()
+            out.text(identity.kind.rawValue)
+            out.tab()
+            out.integer(indicator)
+            out.tab()
+            out.integer(identity.territoryID)
+            out.tab()
+            out.text(identity.periodStart.iso)
+            out.tab()
+            out.integer(runID)
+            out.tab()
+            out.integer(runID)
+            out.newline()
         }
         let data = out.buffer
-        try await connection.guardedCopy(table: "flags", columns: [
-            "programme_id", "kind", "indicator_id", "territory_id", "period_start", "first_run_id", "changed_in_run_id",
-        ], data: data, logger: logger)
+        try await connection.guardedCopy(
+            table: "flags",
+            columns: [
+                "programme_id", "kind", "indicator_id", "territory_id", "period_start", "first_run_id", "changed_in_run_id",
+            ], data: data, logger: logger)
     }
 
     /// Reopens resolved flags found again and resolves open or explained ones no longer found.
     public func change(reopen: [Int64], resolve: [Int64], runID: Int64, on connection: PostgresConnection) async throws {
         if !reopen.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE flags SET state = CASE WHEN explanation IS NULL THEN 'open' ELSE 'explained' END,
                                  reopened = reopened + 1, resolved_at = NULL, changed_in_run_id = \(runID)
                  WHERE id = ANY(\(reopen)) AND state = 'resolved'
                 """, logger: logger)
         }
         if !resolve.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE flags SET state = 'resolved', resolved_at = now(), changed_in_run_id = \(runID)
                  WHERE id = ANY(\(resolve)) AND state <> 'resolved'
                 """, logger: logger)
         }
     }
 
-    public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection) async throws {
+    public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection)
+        async throws
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let countsJSON = String(decoding: try encoder.encode(counts), as: UTF8.self)
         let measuresJSON = String(decoding: try encoder.encode(measureCounts), as: UTF8.self)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE evaluation_runs SET status = 'completed', finished_at = clock_timestamp(), counts = \(countsJSON)::jsonb,
                    measure_counts = \(measuresJSON)::jsonb, fingerprint = \(fingerprint)
              WHERE id = \(runID)

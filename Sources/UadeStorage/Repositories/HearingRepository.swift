@@ -19,9 +19,11 @@ public struct HearingDraft: Sendable, Codable {
     public var status: HearingStatus
     public var officials: [Official]
 
-    public init(programmeID: Programme.ID, faction: Faction, factionTerritoryID: Territory.ID, heldOn: Day, title: String, territoryID: Territory.ID,
-                depth: Int = 1, sectionsChoice: SectionsChoice = .all, sectionIDs: [Section.ID] = [], runID: Int64, status: HearingStatus = .planned,
-                officials: [Official] = []) {
+    public init(
+        programmeID: Programme.ID, faction: Faction, factionTerritoryID: Territory.ID, heldOn: Day, title: String, territoryID: Territory.ID,
+        depth: Int = 1, sectionsChoice: SectionsChoice = .all, sectionIDs: [Section.ID] = [], runID: Int64, status: HearingStatus = .planned,
+        officials: [Official] = []
+    ) {
         self.programmeID = programmeID
         self.faction = faction
         self.factionTerritoryID = factionTerritoryID
@@ -37,9 +39,10 @@ public struct HearingDraft: Sendable, Codable {
     }
 
     public init(_ hearing: Hearing) {
-        self.init(programmeID: hearing.programmeID, faction: hearing.faction, factionTerritoryID: hearing.factionTerritoryID, heldOn: hearing.heldOn,
-                  title: hearing.title, territoryID: hearing.territoryID, depth: hearing.depth, sectionsChoice: hearing.sectionsChoice,
-                  sectionIDs: hearing.sectionIDs, runID: hearing.runID, status: hearing.status, officials: hearing.officials)
+        self.init(
+            programmeID: hearing.programmeID, faction: hearing.faction, factionTerritoryID: hearing.factionTerritoryID, heldOn: hearing.heldOn,
+            title: hearing.title, territoryID: hearing.territoryID, depth: hearing.depth, sectionsChoice: hearing.sectionsChoice,
+            sectionIDs: hearing.sectionIDs, runID: hearing.runID, status: hearing.status, officials: hearing.officials)
     }
 }
 
@@ -118,13 +121,19 @@ public struct HearingRepository: Sendable {
         for try await row in rows {
             let cell = row.makeRandomAccess()
             func v<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cell[index].decode(T.self) }
-            let names: [String] = try v(12), offices: [String] = try v(13), territories: [Int64] = try v(14)
+            let names: [String] = try v(12)
+            let offices: [String] = try v(13)
+            let territories: [Int64] = try v(14)
             let officials = zip(names, zip(offices, territories)).map { Official(name: $0, office: $1.0, territoryID: $1.1) }
-            result.append((Hearing(
-                id: try v(0), programmeID: try v(1), faction: Faction(rawValue: try v(2, String.self)) ?? .maslikhat, factionTerritoryID: try v(3),
-                heldOn: try v(4), title: try v(5), territoryID: try v(6), depth: Int(try v(7, Int32.self)),
-                sectionsChoice: SectionsChoice(rawValue: try v(8, String.self)) ?? .all, sectionIDs: try v(11), runID: try v(9),
-                status: HearingStatus(rawValue: try v(10, String.self)) ?? .planned, officials: officials), try v(15)))
+            result.append(
+                (
+                    Hearing(
+                        id: try v(0), programmeID: try v(1), faction: Faction(rawValue: try v(2, String.self)) ?? .maslikhat,
+                        factionTerritoryID: try v(3),
+                        heldOn: try v(4), title: try v(5), territoryID: try v(6), depth: Int(try v(7, Int32.self)),
+                        sectionsChoice: SectionsChoice(rawValue: try v(8, String.self)) ?? .all, sectionIDs: try v(11), runID: try v(9),
+                        status: HearingStatus(rawValue: try v(10, String.self)) ?? .planned, officials: officials), try v(15)
+                ))
         }
         return result
     }
@@ -136,14 +145,18 @@ public struct HearingRepository: Sendable {
     /// Hearings whose faction sits for one of `territories` (nil: all), latest first.
     public func list(territories: [Territory.ID]?, limit: Int, offset: Int) async throws -> (items: [Hearing], total: Int) {
         try await PageRequest(limit: limit, offset: offset).listing { page in
-            let limit = page.limit, offset = page.offset
+            let limit = page.limit
+            let offset = page.offset
             var b = PostgresBindings()
             b.append(territories)
             b.append(limit)
             b.append(offset)
-            let found = try await decode(client.query(PostgresQuery(unsafeSQL: Self.select + """
-                 WHERE ($1::bigint[] IS NULL OR h.faction_territory_id = ANY($1)) ORDER BY h.held_on DESC, h.id DESC LIMIT $2 OFFSET $3
-                """, binds: b), logger: logger))
+            let found = try await decode(
+                client.query(
+                    PostgresQuery(
+                        unsafeSQL: Self.select + """
+                             WHERE ($1::bigint[] IS NULL OR h.faction_territory_id = ANY($1)) ORDER BY h.held_on DESC, h.id DESC LIMIT $2 OFFSET $3
+                            """, binds: b), logger: logger))
             return (found.map(\.0), found.first?.1 ?? 0)
         }
     }
@@ -151,12 +164,14 @@ public struct HearingRepository: Sendable {
     public func create(_ draft: HearingDraft, by accountID: Int64?, requestID: String?) async throws -> Hearing {
         let id = try await client.transaction(logger: logger) { connection -> Int64 in
             var id: Int64 = 0
-            for try await (value) in try await connection.query("""
+            for try await (value) in try await connection.query(
+                """
                 INSERT INTO hearings (programme_id, faction, faction_territory_id, held_on, title, territory_id, depth, sections_choice, run_id, status, created_by)
                 VALUES (\(draft.programmeID), \(draft.faction.rawValue), \(draft.factionTerritoryID), \(draft.heldOn), \(draft.title), \(draft.territoryID),
                         \(draft.depth), \(draft.sectionsChoice.rawValue), \(draft.runID), \(draft.status.rawValue), \(accountID))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { id = value }
+                """, logger: logger
+            ).decode(Int64.self) { id = value }
             try await writeParts(draft, hearingID: id, on: connection)
             try await AuditEvent(accountID: accountID, action: "create", entity: "hearing", entityID: String(id), new: draft, requestID: requestID)
                 .write(on: connection, logger: logger)
@@ -171,10 +186,12 @@ public struct HearingRepository: Sendable {
         try await client.transaction(logger: logger) { connection in
             var state: (String, Int64)?
             for try await row in try await connection.query("SELECT status, run_id FROM hearings WHERE id = \(id) FOR UPDATE", logger: logger)
-                .decode((String, Int64).self) { state = row }
+                .decode((String, Int64).self)
+            { state = row }
             guard let state else { throw HearingError.notFound }
             if state.0 == HearingStatus.held.rawValue && state.1 != draft.runID { throw HearingError.runFrozen }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE hearings SET programme_id = \(draft.programmeID), faction = \(draft.faction.rawValue), faction_territory_id = \(draft.factionTerritoryID),
                        held_on = \(draft.heldOn), title = \(draft.title), territory_id = \(draft.territoryID), depth = \(draft.depth),
                        sections_choice = \(draft.sectionsChoice.rawValue), run_id = \(draft.runID), status = \(draft.status.rawValue), updated_at = now()
@@ -183,8 +200,10 @@ public struct HearingRepository: Sendable {
             try await connection.query("DELETE FROM hearing_sections WHERE hearing_id = \(id)", logger: logger)
             try await connection.query("DELETE FROM hearing_officials WHERE hearing_id = \(id)", logger: logger)
             try await writeParts(draft, hearingID: id, on: connection)
-            try await AuditEvent(accountID: accountID, action: "update", entity: "hearing", entityID: String(id), old: HearingDraft(old), new: draft,
-                                 requestID: requestID).write(on: connection, logger: logger)
+            try await AuditEvent(
+                accountID: accountID, action: "update", entity: "hearing", entityID: String(id), old: HearingDraft(old), new: draft,
+                requestID: requestID
+            ).write(on: connection, logger: logger)
         }
         guard let hearing = try await hearing(id: id) else { throw HearingError.notFound }
         return hearing
@@ -192,12 +211,14 @@ public struct HearingRepository: Sendable {
 
     private func writeParts(_ draft: HearingDraft, hearingID: Int64, on connection: PostgresConnection) async throws {
         if draft.sectionsChoice == .chosen, !draft.sectionIDs.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO hearing_sections (hearing_id, section_id) SELECT \(hearingID), unnest(\(Array(Set(draft.sectionIDs)).sorted())::bigint[])
                 """, logger: logger)
         }
         if !draft.officials.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO hearing_officials (hearing_id, position, name, office, territory_id)
                 SELECT \(hearingID), o.position, o.name, o.office, o.territory_id
                   FROM unnest(\(Array(draft.officials.indices.map { $0 + 1 }))::integer[], \(draft.officials.map(\.name))::text[],
@@ -208,9 +229,11 @@ public struct HearingRepository: Sendable {
     }
 
     public func run(id: Int64) async throws -> RunScope? {
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT id, programme_id, territory_id, status = 'completed' FROM evaluation_runs WHERE id = \(id)
-            """, logger: logger).decode((Int64, Int64, Int64?, Bool).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, Int64?, Bool).self) {
             return RunScope(id: row.0, programmeID: row.1, territoryID: row.2, completed: row.3)
         }
         return nil
@@ -219,17 +242,21 @@ public struct HearingRepository: Sendable {
     /// The latest completed run of the programme that covers the territory (a whole-programme
     /// run, or one limited to the territory or a territory above it).
     public func latestRun(programmeID: Programme.ID, covering ancestry: [Territory.ID]) async throws -> Int64? {
-        for try await id in try await client.query("""
+        for try await id in try await client.query(
+            """
             SELECT id FROM evaluation_runs
              WHERE programme_id = \(programmeID) AND status = 'completed' AND (territory_id IS NULL OR territory_id = ANY(\(ancestry)))
              ORDER BY id DESC LIMIT 1
-            """, logger: logger).decode(Int64.self) {
+            """, logger: logger
+        ).decode(Int64.self) {
             return id
         }
         return nil
     }
 
-    public func addResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> ResolutionView {
+    public func addResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws
+        -> ResolutionView
+    {
         do {
             return try await insertResolution(hearingID: hearingID, draft, by: accountID, requestID: requestID)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
@@ -241,28 +268,40 @@ public struct HearingRepository: Sendable {
     func insertResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> ResolutionView {
         let id = try await client.transaction(logger: logger) { connection -> Int64 in
             var exists = false
-            for try await _ in try await connection.query("SELECT 1 FROM hearings WHERE id = \(hearingID) FOR UPDATE", logger: logger) { exists = true }
+            for try await _ in try await connection.query("SELECT 1 FROM hearings WHERE id = \(hearingID) FOR UPDATE", logger: logger) {
+                exists = true
+            }
             guard exists else { throw HearingError.notFound }
             var number = 0
-            for try await count in try await connection.query("SELECT count(*) FROM hearing_resolutions WHERE hearing_id = \(hearingID)", logger: logger)
-                .decode(Int.self) { number = count + 1 }
+            for try await count in try await connection.query(
+                "SELECT count(*) FROM hearing_resolutions WHERE hearing_id = \(hearingID)", logger: logger
+            )
+            .decode(Int.self) { number = count + 1 }
             let code = "H\(hearingID)-R\(number)"
             var measureID: Int64 = 0
             // The text is kept as written in every language column; translations can be added later.
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO measures (section_id, territory_id, code, text_kk, text_ru, text_en, deadline, executor)
                 VALUES (\(draft.sectionID), \(draft.territoryID), \(code), \(draft.text), \(draft.text), \(draft.text), \(draft.deadline), \(draft.executor))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { measureID = value }
+                """, logger: logger
+            ).decode(Int64.self) { measureID = value }
             var id: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO hearing_resolutions (hearing_id, measure_id, owner_id, created_by)
                 VALUES (\(hearingID), \(measureID), \(draft.ownerPersonID), \(accountID)) RETURNING id
-                """, logger: logger).decode(Int64.self) { id = value }
-            try await AuditEvent(accountID: accountID, action: "create", entity: "hearing_resolution", entityID: String(id),
-                                 new: ["hearing": String(hearingID), "measure": code, "text": draft.text, "deadline": draft.deadline.iso,
-                                       "executor": draft.executor],
-                                 requestID: requestID).write(on: connection, logger: logger)
+                """, logger: logger
+            ).decode(Int64.self) { id = value }
+            try await AuditEvent(
+                accountID: accountID, action: "create", entity: "hearing_resolution", entityID: String(id),
+                new: [
+                    "hearing": String(hearingID), "measure": code, "text": draft.text, "deadline": draft.deadline.iso,
+                    "executor": draft.executor,
+                ],
+                requestID: requestID
+            ).write(on: connection, logger: logger)
             return id
         }
         guard let view = try await resolutions(hearingID: hearingID).first(where: { $0.id == id }) else { throw HearingError.notFound }
@@ -271,14 +310,18 @@ public struct HearingRepository: Sendable {
 
     public func resolutions(hearingID: Hearing.ID) async throws -> [ResolutionView] {
         var result: [ResolutionView] = []
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT hr.id, hr.hearing_id, m.code, m.text_ru, m.section_id, m.territory_id, m.deadline, m.executor, hr.owner_id,
                    coalesce((SELECT u.status FROM measure_status_updates u WHERE u.measure_id = m.id ORDER BY u.entered_at DESC, u.id DESC LIMIT 1), 'not_started')
               FROM hearing_resolutions hr JOIN measures m ON m.id = hr.measure_id
              WHERE hr.hearing_id = \(hearingID) ORDER BY hr.id
-            """, logger: logger).decode((Int64, Int64, String, String, Int64, Int64, Day, String, Int64?, String).self) {
-            result.append(ResolutionView(id: r.0, hearingId: r.1, measureCode: r.2, text: r.3, sectionId: r.4, territoryId: r.5, deadline: r.6.iso,
-                                         executor: r.7, ownerPersonId: r.8, status: r.9))
+            """, logger: logger
+        ).decode((Int64, Int64, String, String, Int64, Int64, Day, String, Int64?, String).self) {
+            result.append(
+                ResolutionView(
+                    id: r.0, hearingId: r.1, measureCode: r.2, text: r.3, sectionId: r.4, territoryId: r.5, deadline: r.6.iso,
+                    executor: r.7, ownerPersonId: r.8, status: r.9))
         }
         return result
     }

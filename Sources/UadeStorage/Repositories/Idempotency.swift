@@ -31,21 +31,26 @@ public enum Idempotency {
     ) async throws -> (Result, replayed: Bool) {
         guard let once else { return (try await write(), false) }
         var inserted = false
-        for try await _ in try await connection.query("""
+        for try await _ in try await connection.query(
+            """
             INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (\(accountID), \(once.key), \(once.requestHash))
             ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger) { inserted = true }
+            """, logger: logger)
+        { inserted = true }
         if inserted {
             let result = try await write()
             let stored = String(decoding: try encoder.encode(result), as: UTF8.self)
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE idempotency_keys SET result = \(stored) WHERE account_id = \(accountID) AND key = \(once.key)
                 """, logger: logger)
             return (result, false)
         }
-        for try await (hash, stored) in try await connection.query("""
+        for try await (hash, stored) in try await connection.query(
+            """
             SELECT request_hash, result FROM idempotency_keys WHERE account_id = \(accountID) AND key = \(once.key)
-            """, logger: logger).decode((String, String?).self) {
+            """, logger: logger
+        ).decode((String, String?).self) {
             guard hash == once.requestHash, let stored, let result = try? decoder.decode(Result.self, from: Data(stored.utf8)) else {
                 throw IdempotencyConflict(key: once.key)
             }

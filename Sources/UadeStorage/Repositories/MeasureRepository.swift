@@ -38,11 +38,12 @@ public struct MeasureRepository: Sendable {
     }
 
     static func select(_ language: Language) -> String {
-        let text = switch language {
-        case .kk: "coalesce(nullif(m.text_kk, ''), m.text_ru, m.text_en)"
-        case .ru: "coalesce(nullif(m.text_ru, ''), m.text_kk, m.text_en)"
-        case .en: "coalesce(nullif(m.text_en, ''), m.text_ru, m.text_kk)"
-        }
+        let text =
+            switch language {
+            case .kk: "coalesce(nullif(m.text_kk, ''), m.text_ru, m.text_en)"
+            case .ru: "coalesce(nullif(m.text_ru, ''), m.text_kk, m.text_en)"
+            case .en: "coalesce(nullif(m.text_en, ''), m.text_ru, m.text_kk)"
+            }
         return """
             SELECT m.id, m.code, m.section_id, s.code, m.territory_id, t.kato, \(text), m.deadline, m.executor,
                    coalesce(u.status, 'not_started'), u.entered_at, count(*) OVER ()
@@ -58,8 +59,10 @@ public struct MeasureRepository: Sendable {
         var items: [MeasureView] = []
         var total = 0
         for try await r in rows.decode((Int64, String, Int64, String, Int64, String?, String, Day, String, String, Date?, Int).self) {
-            items.append(MeasureView(id: r.0, code: r.1, sectionId: r.2, sectionCode: r.3, territoryId: r.4, territoryKato: r.5, text: r.6,
-                                     deadline: r.7.iso, executor: r.8, status: r.9, statusSince: r.10))
+            items.append(
+                MeasureView(
+                    id: r.0, code: r.1, sectionId: r.2, sectionCode: r.3, territoryId: r.4, territoryKato: r.5, text: r.6,
+                    deadline: r.7.iso, executor: r.8, status: r.9, statusSince: r.10))
             total = r.11
         }
         return (items, total)
@@ -68,11 +71,15 @@ public struct MeasureRepository: Sendable {
     public func find(code: String, language: Language = .ru) async throws -> MeasureView? {
         var binds = PostgresBindings()
         binds.append(code)
-        return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + " WHERE m.code = $1", binds: binds), logger: logger)).items.first
+        return try await Self.measures(
+            client.query(PostgresQuery(unsafeSQL: Self.select(language) + " WHERE m.code = $1", binds: binds), logger: logger)
+        ).items.first
     }
 
-    public func list(territories: [Territory.ID]?, sections: [Section.ID]?, status: MeasureStatus?, language: Language,
-                     page: PageRequest) async throws -> (items: [MeasureView], total: Int) {
+    public func list(
+        territories: [Territory.ID]?, sections: [Section.ID]?, status: MeasureStatus?, language: Language,
+        page: PageRequest
+    ) async throws -> (items: [MeasureView], total: Int) {
         try await page.listing { page in
             var binds = PostgresBindings()
             binds.append(territories)
@@ -80,23 +87,28 @@ public struct MeasureRepository: Sendable {
             binds.append(status?.rawValue)
             binds.append(page.limit)
             binds.append(page.offset)
-            return try await Self.measures(client.query(PostgresQuery(unsafeSQL: Self.select(language) + """
-                 WHERE ($1::bigint[] IS NULL OR m.territory_id = ANY($1)) AND ($2::bigint[] IS NULL OR m.section_id = ANY($2))
-                   AND ($3::text IS NULL OR coalesce(u.status, 'not_started') = $3)
-                 ORDER BY m.deadline, m.code LIMIT $4 OFFSET $5
-                """, binds: binds), logger: logger))
+            return try await Self.measures(
+                client.query(
+                    PostgresQuery(
+                        unsafeSQL: Self.select(language) + """
+                             WHERE ($1::bigint[] IS NULL OR m.territory_id = ANY($1)) AND ($2::bigint[] IS NULL OR m.section_id = ANY($2))
+                               AND ($3::text IS NULL OR coalesce(u.status, 'not_started') = $3)
+                             ORDER BY m.deadline, m.code LIMIT $4 OFFSET $5
+                            """, binds: binds), logger: logger))
         }
     }
 
     public func history(measureID: Int64) async throws -> [MeasureStatusView] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
               FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
              WHERE u.measure_id = \(measureID) ORDER BY u.entered_at, u.id
             """, logger: logger)
         var result: [MeasureStatusView] = []
         for try await r in rows.decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
-            result.append(MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7))
+            result.append(
+                MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7))
         }
         return result
     }
@@ -110,25 +122,34 @@ public struct MeasureRepository: Sendable {
             let (update, replayed) = try await Idempotency.run(on: connection, accountID: accountID, once: once, logger: logger) {
                 for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
                 var previous: (Int64, String)?
-                for try await row in try await connection.query("""
+                for try await row in try await connection.query(
+                    """
                     SELECT id, status FROM measure_status_updates WHERE measure_id = \(measureID) ORDER BY entered_at DESC, id DESC LIMIT 1
-                    """, logger: logger).decode((Int64, String).self) { previous = row }
+                    """, logger: logger
+                ).decode((Int64, String).self) { previous = row }
                 var id: Int64 = 0
-                for try await value in try await connection.query("""
+                for try await value in try await connection.query(
+                    """
                     INSERT INTO measure_status_updates (measure_id, status, reason, comment, evidence, entered_by, entered_at, request_id)
                     VALUES (\(measureID), \(status.rawValue), \(reason), \(comment), \(evidence), \(accountID), clock_timestamp(), \(requestID))
                     RETURNING id
-                    """, logger: logger).decode(Int64.self) { id = value }
-                try await AuditEvent(accountID: accountID, action: "update_status", entity: "measure", entityID: String(measureID),
-                                     old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
-                                     requestID: requestID).write(on: connection, logger: logger)
+                    """, logger: logger
+                ).decode(Int64.self) { id = value }
+                try await AuditEvent(
+                    accountID: accountID, action: "update_status", entity: "measure", entityID: String(measureID),
+                    old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
+                    requestID: requestID
+                ).write(on: connection, logger: logger)
                 var view: MeasureStatusView?
-                for try await r in try await connection.query("""
+                for try await r in try await connection.query(
+                    """
                     SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
                       FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
                      WHERE u.id = \(id)
-                    """, logger: logger).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
-                    view = MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
+                    """, logger: logger
+                ).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
+                    view = MeasureStatusView(
+                        id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
                 }
                 guard let view else { throw IdempotencyConflict(key: once?.key ?? "") }
                 return view

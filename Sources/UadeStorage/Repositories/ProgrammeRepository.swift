@@ -13,56 +13,67 @@ public struct ProgrammeRepository: Sendable {
     }
 
     public func programmes() async throws -> [Programme] {
-        try await decodeProgrammes(client.query("""
-            SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
-              FROM programmes ORDER BY id
-            """, logger: logger))
+        try await decodeProgrammes(
+            client.query(
+                """
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
+                  FROM programmes ORDER BY id
+                """, logger: logger))
     }
 
     public func programme(code: String) async throws -> Programme? {
-        try await decodeProgrammes(client.query("""
-            SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
-              FROM programmes WHERE code = \(code)
-            """, logger: logger)).first
+        try await decodeProgrammes(
+            client.query(
+                """
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
+                  FROM programmes WHERE code = \(code)
+                """, logger: logger)
+        ).first
     }
 
     private func decodeProgrammes(_ rows: PostgresRowSequence) async throws -> [Programme] {
         var result: [Programme] = []
         for try await row in rows.decode((Int64, String, String, Int64, String, String, String?, Day, Day).self) {
-            result.append(Programme(
-                id: row.0, code: row.1, level: ProgrammeLevel(rawValue: row.2) ?? .republic, territoryID: row.3,
-                name: LocalizedText(kk: row.4, ru: row.5, en: row.6), termStart: row.7, termEnd: row.8
-            ))
+            result.append(
+                Programme(
+                    id: row.0, code: row.1, level: ProgrammeLevel(rawValue: row.2) ?? .republic, territoryID: row.3,
+                    name: LocalizedText(kk: row.4, ru: row.5, en: row.6), termStart: row.7, termEnd: row.8
+                ))
         }
         return result
     }
 
     /// Whether a section or an indicator of that code exists (in any programme).
     public func exists(sectionCode code: String) async throws -> Bool {
-        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM sections WHERE code = \(code))", logger: logger).decode(Bool.self) {
+        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM sections WHERE code = \(code))", logger: logger).decode(Bool.self)
+        {
             return found
         }
         return false
     }
 
     public func exists(indicatorCode code: String) async throws -> Bool {
-        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM indicators WHERE code = \(code))", logger: logger).decode(Bool.self) {
+        for try await found in try await client.query("SELECT EXISTS (SELECT 1 FROM indicators WHERE code = \(code))", logger: logger).decode(
+            Bool.self)
+        {
             return found
         }
         return false
     }
 
     public func sections(programmeID: Programme.ID) async throws -> [Section] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, programme_id, parent_id, code, name_kk, name_ru, name_en, socially_sensitive, position
               FROM sections WHERE programme_id = \(programmeID) ORDER BY position, code
             """, logger: logger)
         var result: [Section] = []
         for try await row in rows.decode((Int64, Int64, Int64?, String, String, String, String?, Bool, Int32).self) {
-            result.append(Section(
-                id: row.0, programmeID: row.1, parentID: row.2, code: row.3,
-                name: LocalizedText(kk: row.4, ru: row.5, en: row.6), sociallySensitive: row.7, position: Int(row.8)
-            ))
+            result.append(
+                Section(
+                    id: row.0, programmeID: row.1, parentID: row.2, code: row.3,
+                    name: LocalizedText(kk: row.4, ru: row.5, en: row.6), sociallySensitive: row.7, position: Int(row.8)
+                ))
         }
         return result
     }
@@ -79,7 +90,8 @@ public struct ProgrammeRepository: Sendable {
     /// A page of indicators with the section they belong to, and the total count.
     public func indicators(_ filter: IndicatorFilter, page: PageRequest) async throws -> (items: [(Indicator, sectionCode: String)], total: Int) {
         try await page.listing { page in
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction,
                        i.aggregation, i.accumulation, i.periodicity, s.code, count(*) OVER ()
                   FROM indicators i JOIN sections s ON s.id = i.section_id
@@ -90,7 +102,9 @@ public struct ProgrammeRepository: Sendable {
                 """, logger: logger)
             var items: [(Indicator, sectionCode: String)] = []
             var total = 0
-            for try await row in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int).self) {
+            for try await row in rows.decode(
+                (Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int).self)
+            {
                 items.append((Self.indicator(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10), row.11))
                 total = row.12
             }
@@ -102,7 +116,8 @@ public struct ProgrammeRepository: Sendable {
     }
 
     private func countIndicators(_ filter: IndicatorFilter) async throws -> Int {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT count(*) FROM indicators i JOIN sections s ON s.id = i.section_id
              WHERE (\(filter.programmeID)::bigint IS NULL OR s.programme_id = \(filter.programmeID))
                AND (\(filter.sectionCode)::text IS NULL OR s.code = \(filter.sectionCode))
@@ -112,20 +127,24 @@ public struct ProgrammeRepository: Sendable {
     }
 
     public func indicator(code: String) async throws -> (Indicator, sectionCode: String, programmeID: Programme.ID)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction,
                    i.aggregation, i.accumulation, i.periodicity, s.code, s.programme_id
               FROM indicators i JOIN sections s ON s.id = i.section_id
              WHERE i.code = \(code)
             """, logger: logger)
-        for try await row in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int64).self) {
+        for try await row in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String, String, Int64).self)
+        {
             return (Self.indicator(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10), row.11, row.12)
         }
         return nil
     }
 
-    static func indicator(_ id: Int64, _ sectionID: Int64, _ code: String, _ kk: String, _ ru: String, _ en: String?, _ unit: String,
-                          _ direction: String, _ aggregation: String, _ accumulation: String, _ periodicity: String) -> Indicator {
+    static func indicator(
+        _ id: Int64, _ sectionID: Int64, _ code: String, _ kk: String, _ ru: String, _ en: String?, _ unit: String,
+        _ direction: String, _ aggregation: String, _ accumulation: String, _ periodicity: String
+    ) -> Indicator {
         Indicator(
             id: id, sectionID: sectionID, code: code, name: LocalizedText(kk: kk, ru: ru, en: en), unit: unit,
             direction: Direction(rawValue: direction) ?? .higherIsBetter,
@@ -168,7 +187,8 @@ public struct ProgrammeRepository: Sendable {
     public func targets(_ filter: TargetFilter, page: PageRequest) async throws -> (items: [TargetRow], total: Int) {
         try await page.listing { page in
             let periodStart = filter.period?.start
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT i.code, i.periodicity, t.territory_id, t.period_start, t.value, count(*) OVER ()
                   FROM targets t
                   JOIN indicators i ON i.id = t.indicator_id

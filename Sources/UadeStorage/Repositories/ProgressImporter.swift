@@ -96,10 +96,13 @@ public struct ProgressImporter: Sendable {
         report.rows = table.records.count
         report.problems.append(contentsOf: Self.headerProblems(table))
         guard report.problems.isEmpty, let codeColumn = table.column("indicator_code"), let periodColumn = table.column("period"),
-              let valueColumn = table.column("value")
+            let valueColumn = table.column("value")
         else { return report }
-        let katoColumn = table.column("territory_kato"), idColumn = table.column("territory_id")
-        let commentColumn = table.column("comment"), evidenceColumn = table.column("evidence"), reasonColumn = table.column("correction_reason")
+        let katoColumn = table.column("territory_kato")
+        let idColumn = table.column("territory_id")
+        let commentColumn = table.column("comment")
+        let evidenceColumn = table.column("evidence")
+        let reasonColumn = table.column("correction_reason")
 
         let indicators = try await indicatorFacts()
         var katoIndex: [String: Int64] = [:]
@@ -125,8 +128,11 @@ public struct ProgressImporter: Sendable {
             guard let valueText = field(valueColumn) else {
                 // A comment, evidence or reason without a value would be dropped: say so.
                 if let column = [("comment", commentColumn), ("evidence", evidenceColumn), ("correction_reason", reasonColumn)]
-                    .first(where: { field($0.1) != nil })?.0 {
-                    report.problems.append(ImportProblem(line: line, column: column, reason: "has text but the value is empty: give the value, or leave the \(column) out"))
+                    .first(where: { field($0.1) != nil })?.0
+                {
+                    report.problems.append(
+                        ImportProblem(
+                            line: line, column: column, reason: "has text but the value is empty: give the value, or leave the \(column) out"))
                 } else {
                     report.blank += 1
                 }
@@ -135,7 +141,9 @@ public struct ProgressImporter: Sendable {
             var rowProblems: [ImportProblem] = []
             let code = field(codeColumn) ?? ""
             let facts = indicators[code]
-            if facts == nil { rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: code.isEmpty ? "is empty" : "no indicator '\(code)'")) }
+            if facts == nil {
+                rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: code.isEmpty ? "is empty" : "no indicator '\(code)'"))
+            }
 
             var territoryID: Int64?
             if let idText = field(idColumn) {
@@ -144,24 +152,36 @@ public struct ProgressImporter: Sendable {
                 // Both given: they must name the same territory, or the row is ambiguous.
                 if let id = territoryID, let kato = field(katoColumn), katoIndex[kato] != id {
                     let named = katoIndex[kato].flatMap { tree.byID[$0] }.map { "\($0.name.resolved(.en)) (id \($0.id))" } ?? "no territory"
-                    rowProblems.append(ImportProblem(line: line, column: "territory_kato",
-                                                     reason: "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree"))
+                    rowProblems.append(
+                        ImportProblem(
+                            line: line, column: "territory_kato",
+                            reason: "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree"))
                     territoryID = nil
                 }
             } else if let kato = field(katoColumn) {
                 territoryID = katoIndex[kato]
-                if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)")) }
+                if territoryID == nil {
+                    rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)"))
+                }
             } else {
-                rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "name the territory by territory_kato or territory_id"))
+                rowProblems.append(
+                    ImportProblem(line: line, column: "territory_kato", reason: "name the territory by territory_kato or territory_id"))
             }
             if let territoryID, let allowed = allowedTerritories, !allowed.contains(territoryID) {
-                rowProblems.append(ImportProblem(line: line, column: idColumn != nil && field(idColumn) != nil ? "territory_id" : "territory_kato",
-                                                 reason: "outside the territories this account reports for"))
+                rowProblems.append(
+                    ImportProblem(
+                        line: line, column: idColumn != nil && field(idColumn) != nil ? "territory_id" : "territory_kato",
+                        reason: "outside the territories this account reports for"))
             }
             let periodText = field(periodColumn) ?? ""
             let period = Period(code: periodText)
-            if period == nil { rowProblems.append(ImportProblem(line: line, column: "period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'")) }
-            if let period, let facts, let problem = ProgressRules.check(period: period, indicator: facts.context.indicator, programme: facts.context.programme) {
+            if period == nil {
+                rowProblems.append(
+                    ImportProblem(line: line, column: "period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'"))
+            }
+            if let period, let facts,
+                let problem = ProgressRules.check(period: period, indicator: facts.context.indicator, programme: facts.context.programme)
+            {
                 rowProblems.append(ImportProblem(line: line, column: "period", reason: problem.reason))
             }
             let value = ProgressRules.parseNumber(valueText)
@@ -172,7 +192,8 @@ public struct ProgressImporter: Sendable {
             if let facts, let territoryID, let period {
                 let key = "\(facts.id):\(territoryID):\(period.code)"
                 if let earlier = seen[key] {
-                    rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: "the same indicator, territory and period as line \(earlier)"))
+                    rowProblems.append(
+                        ImportProblem(line: line, column: "indicator_code", reason: "the same indicator, territory and period as line \(earlier)"))
                 } else {
                     seen[key] = line
                 }
@@ -183,8 +204,10 @@ public struct ProgressImporter: Sendable {
                 }
             }
             if rowProblems.isEmpty, let facts, let territoryID, let period, let value {
-                rows.append(Row(line: line, indicatorID: facts.id, territoryID: territoryID, period: period, value: value,
-                                comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn)))
+                rows.append(
+                    Row(
+                        line: line, indicatorID: facts.id, territoryID: territoryID, period: period, value: value,
+                        comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn)))
             } else {
                 report.problems.append(contentsOf: rowProblems)
             }
@@ -211,23 +234,31 @@ public struct ProgressImporter: Sendable {
     static func headerProblems(_ table: CSVTable) -> [ImportProblem] {
         var problems: [ImportProblem] = []
         for (name, columns) in table.duplicateColumns {
-            problems.append(ImportProblem(line: 1, column: name,
-                                          reason: "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one"))
+            problems.append(
+                ImportProblem(
+                    line: 1, column: name,
+                    reason: "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one")
+            )
         }
         var missing = ["indicator_code", "period", "value"].filter { table.column($0) == nil }
         if table.column("territory_kato") == nil && table.column("territory_id") == nil { missing.insert("territory_kato or territory_id", at: 1) }
         if !missing.isEmpty {
-            problems.append(ImportProblem(line: 1, column: missing[0],
-                                          reason: "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')"))
+            problems.append(
+                ImportProblem(
+                    line: 1, column: missing[0],
+                    reason: "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')"))
         }
         let known = Set(columns + templateOnlyColumns)
         for (index, name) in table.header.enumerated() where !name.isEmpty && !known.contains(name) {
-            problems.append(ImportProblem(line: 1, column: name,
-                                          reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))"))
+            problems.append(
+                ImportProblem(
+                    line: 1, column: name,
+                    reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))"))
         }
         for empty in table.header.indices where table.header[empty].isEmpty {
             if table.records.contains(where: { $0.fields.count > empty && !$0.fields[empty].trimmingCharacters(in: .whitespaces).isEmpty }) {
-                problems.append(ImportProblem(line: 1, column: "column \(empty + 1)", reason: "column \(empty + 1) has no name in the header but holds values"))
+                problems.append(
+                    ImportProblem(line: 1, column: "column \(empty + 1)", reason: "column \(empty + 1) has no name in the header but holds values"))
             }
         }
         if let field = table.headerStrayQuoteField {
@@ -246,13 +277,19 @@ public struct ProgressImporter: Sendable {
         if record.fields.count < header.count {
             let name = header[record.fields.count]
             let other = separator == ";" ? "," : ";"
-            return ImportProblem(line: record.line, column: name,
-                                 reason: "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)")
+            return ImportProblem(
+                line: record.line, column: name,
+                reason:
+                    "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)"
+            )
         }
         if record.fields.count > header.count,
-           let extra = record.fields.indices.dropFirst(header.count).first(where: { !record.fields[$0].trimmingCharacters(in: .whitespaces).isEmpty }) {
-            return ImportProblem(line: record.line, column: "field \(extra + 1)",
-                                 reason: "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes")
+            let extra = record.fields.indices.dropFirst(header.count).first(where: { !record.fields[$0].trimmingCharacters(in: .whitespaces).isEmpty }
+            )
+        {
+            return ImportProblem(
+                line: record.line, column: "field \(extra + 1)",
+                reason: "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes")
         }
         return nil
     }
@@ -265,7 +302,8 @@ public struct ProgressImporter: Sendable {
             try await connection.guardedTransaction("the progress import", logger: logger) { connection in
                 var report = report
                 try await stage(rows, on: connection)
-                let checks = try await connection.query("""
+                let checks = try await connection.query(
+                    """
                     SELECT s.line,
                            g.indicator_id IS NULL,
                            e.id, e.value, s.value, s.reason
@@ -280,15 +318,23 @@ public struct ProgressImporter: Sendable {
                 var unchangedLines: [Int32] = []
                 var correctionLines: [Int32] = []
                 var correctionTargets: [Int64] = []
-                for try await (line, noTarget, current, currentValue, value, reason) in checks.decode((Int32, Bool, Int64?, Double?, Double, String?).self) {
+                for try await (line, noTarget, current, currentValue, value, reason) in checks.decode(
+                    (Int32, Bool, Int64?, Double?, Double, String?).self)
+                {
                     if noTarget {
-                        report.problems.append(ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period"))
+                        report.problems.append(
+                            ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period")
+                        )
                     } else if let current, let currentValue {
                         if currentValue == value {
                             unchangedLines.append(line)
                         } else if reason == nil {
-                            report.problems.append(ImportProblem(line: Int(line), column: "correction_reason",
-                                                                 reason: "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"))
+                            report.problems.append(
+                                ImportProblem(
+                                    line: Int(line), column: "correction_reason",
+                                    reason:
+                                        "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"
+                                ))
                         } else {
                             correctionLines.append(line)
                             correctionTargets.append(current)
@@ -301,22 +347,28 @@ public struct ProgressImporter: Sendable {
                 report.problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
                 guard report.problems.isEmpty, !dryRun else { return (report, false) }
 
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE import_rows s SET supersedes_id = c.id FROM unnest(\(correctionLines)::int[], \(correctionTargets)::bigint[]) AS c(line, id)
                      WHERE s.line = c.line
                     """, logger: logger)
                 try await connection.query("DELETE FROM import_rows WHERE line = ANY(\(unchangedLines)::int[])", logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
                                                   supersedes_id, correction_reason, request_id)
                     SELECT indicator_id, territory_id, period_start, value, comment, evidence, \(accountID), now(),
                            supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID)
                       FROM import_rows ORDER BY line
                     """, logger: logger)
-                try await AuditEvent(accountID: accountID, action: "import", entity: "progress_import", entityID: requestID,
-                                     new: ["rows": report.rows, "new_values": report.newValues, "corrections": report.corrections,
-                                           "unchanged": report.unchanged, "blank": report.blank],
-                                     requestID: requestID).write(on: connection, logger: logger)
+                try await AuditEvent(
+                    accountID: accountID, action: "import", entity: "progress_import", entityID: requestID,
+                    new: [
+                        "rows": report.rows, "new_values": report.newValues, "corrections": report.corrections,
+                        "unchanged": report.unchanged, "blank": report.blank,
+                    ],
+                    requestID: requestID
+                ).write(on: connection, logger: logger)
                 report.written = true
                 return (report, true)
             }
@@ -330,14 +382,17 @@ public struct ProgressImporter: Sendable {
         var result: [String: IndicatorFacts] = [:]
         // One query per indicator is fine for thousands; they are cached for the whole file.
         for code in codes {
-            if let context = try await repository.indicatorContext(code: code) { result[code] = IndicatorFacts(id: context.indicator.id, context: context) }
+            if let context = try await repository.indicatorContext(code: code) {
+                result[code] = IndicatorFacts(id: context.indicator.id, context: context)
+            }
         }
         return result
     }
 
     /// Streams the rows into a temporary table with COPY.
     func stage(_ rows: [Row], on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TEMPORARY TABLE import_rows (
                 line integer PRIMARY KEY, indicator_id bigint, territory_id bigint, period_start date, value double precision,
                 comment text, evidence text, reason text, supersedes_id bigint) ON COMMIT DROP
@@ -347,18 +402,27 @@ public struct ProgressImporter: Sendable {
             let end = min(rows.count, offset + 50_000)
             var out = CopyText(capacity: (end - offset) * 64)
             for row in rows[offset..<end] {
-                out.integer(Int64(row.line)); out.tab()
-                out.integer(row.indicatorID); out.tab()
-                out.integer(row.territoryID); out.tab()
-                out.text(row.period.start.iso); out.tab()
-                out.number(row.value, missing: "\\N"); out.tab()
-                out.text(Self.copyText(row.comment)); out.tab()
-                out.text(Self.copyText(row.evidence)); out.tab()
-                out.text(Self.copyText(row.reason)); out.newline()
+                out.integer(Int64(row.line))
+                out.tab()
+                out.integer(row.indicatorID)
+                out.tab()
+                out.integer(row.territoryID)
+                out.tab()
+                out.text(row.period.start.iso)
+                out.tab()
+                out.number(row.value, missing: "\\N")
+                out.tab()
+                out.text(Self.copyText(row.comment))
+                out.tab()
+                out.text(Self.copyText(row.evidence))
+                out.tab()
+                out.text(Self.copyText(row.reason))
+                out.newline()
             }
             let chunk = out.buffer
-            try await connection.guardedCopy(table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
-                                             data: chunk, logger: logger)
+            try await connection.guardedCopy(
+                table: "import_rows", columns: ["line", "indicator_id", "territory_id", "period_start", "value", "comment", "evidence", "reason"],
+                data: chunk, logger: logger)
             offset = end
         }
         try await connection.query("ANALYZE import_rows", logger: logger)

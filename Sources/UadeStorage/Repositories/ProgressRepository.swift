@@ -42,8 +42,10 @@ public struct NewProgressEntry: Sendable, Hashable, Codable {
     public let supersedes: Int64?
     public let correctionReason: String?
 
-    public init(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period, value: Double, comment: String?, evidence: String?,
-                supersedes: Int64? = nil, correctionReason: String? = nil) {
+    public init(
+        indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period, value: Double, comment: String?, evidence: String?,
+        supersedes: Int64? = nil, correctionReason: String? = nil
+    ) {
         self.indicatorID = indicatorID
         self.territoryID = territoryID
         self.period = period
@@ -99,9 +101,11 @@ public struct DueItem: Sendable, Codable {
     public let latestEntryId: Int64?
     public let latestEnteredAt: Date?
 
-    public init(indicatorCode: String, indicatorId: Int64, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
-                territoryId: Int64, territoryKato: String?, territoryName: String, period: String, periodEnd: String, target: Double,
-                latestValue: Double?, latestEntryId: Int64?, latestEnteredAt: Date?) {
+    public init(
+        indicatorCode: String, indicatorId: Int64, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
+        territoryId: Int64, territoryKato: String?, territoryName: String, period: String, periodEnd: String, target: Double,
+        latestValue: Double?, latestEntryId: Int64?, latestEnteredAt: Date?
+    ) {
         self.indicatorCode = indicatorCode
         self.indicatorId = indicatorId
         self.indicatorName = indicatorName
@@ -134,8 +138,10 @@ public struct DueFilter: Sendable {
     /// nil for both.
     public var status: DueStatus?
 
-    public init(territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, pairs: [IndicatorInTerritory]? = nil,
-                sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: DueStatus? = nil) {
+    public init(
+        territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, pairs: [IndicatorInTerritory]? = nil,
+        sectionCode: String? = nil, indicatorCode: String? = nil, periods: [Period], status: DueStatus? = nil
+    ) {
         self.territories = territories
         self.sections = sections
         self.pairs = pairs
@@ -156,19 +162,25 @@ public struct ProgressRepository: Sendable {
     }
 
     public func indicatorContext(code: String) async throws -> IndicatorContext? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction, i.aggregation, i.accumulation, i.periodicity,
                    s.code, p.id, p.code, p.level, p.territory_id, p.name_kk, p.name_ru, p.name_en, p.term_start, p.term_end,
                    u.name_kk, u.name_ru, u.name_en, u.min_value, u.max_value
               FROM indicators i JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id JOIN units u ON u.code = i.unit
              WHERE i.code = \(code)
             """, logger: logger)
-        for try await r in rows.decode((Int64, Int64, String, String, String, String?, String, String, String, String, String,
-                                        String, Int64, String, String, Int64, String, String, String?, Day, Day,
-                                        String, String, String, Double?, Double?).self) {
+        for try await r in rows.decode(
+            (
+                Int64, Int64, String, String, String, String?, String, String, String, String, String,
+                String, Int64, String, String, Int64, String, String, String?, Day, Day,
+                String, String, String, Double?, Double?
+            ).self)
+        {
             let indicator = ProgrammeRepository.indicator(r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10)
-            let programme = Programme(id: r.12, code: r.13, level: ProgrammeLevel(rawValue: r.14) ?? .republic, territoryID: r.15,
-                                      name: LocalizedText(kk: r.16, ru: r.17, en: r.18), termStart: r.19, termEnd: r.20)
+            let programme = Programme(
+                id: r.12, code: r.13, level: ProgrammeLevel(rawValue: r.14) ?? .republic, territoryID: r.15,
+                name: LocalizedText(kk: r.16, ru: r.17, en: r.18), termStart: r.19, termEnd: r.20)
             let unit = MeasurementUnit(code: r.6, name: LocalizedText(kk: r.21, ru: r.22, en: r.23), minimum: r.24, maximum: r.25)
             return IndicatorContext(indicator: indicator, sectionID: r.1, sectionCode: r.11, programme: programme, unit: unit)
         }
@@ -189,19 +201,30 @@ public struct ProgressRepository: Sendable {
 
     static func entries(_ rows: PostgresRowSequence) async throws -> [ProgressEntry] {
         var result: [ProgressEntry] = []
-        for try await r in rows.decode((Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool).self) {
+        for try await r in rows.decode(
+            (Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool).self)
+        {
             let period = Period(start: r.5, periodicity: Periodicity(rawValue: r.4) ?? .quarterly)
-            result.append(ProgressEntry(id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
-                                            value: r.6, comment: r.7, evidence: r.8, enteredBy: r.9, enteredAt: r.10, supersedesId: r.11,
-                                            correctionReason: r.12, superseded: r.13))
+            result.append(
+                ProgressEntry(
+                    id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
+                    value: r.6, comment: r.7, evidence: r.8, enteredBy: r.9, enteredAt: r.10, supersedesId: r.11,
+                    correctionReason: r.12, superseded: r.13))
         }
         return result
     }
 
     public func entry(id: Int64) async throws -> ProgressEntry? {
-        try await Self.entries(client.query(PostgresQuery(unsafeSQL: Self.entrySelect + " WHERE e.id = $1", binds: {
-            var b = PostgresBindings(); b.append(id); return b
-        }()), logger: logger)).first
+        try await Self.entries(
+            client.query(
+                PostgresQuery(
+                    unsafeSQL: Self.entrySelect + " WHERE e.id = $1",
+                    binds: {
+                        var b = PostgresBindings()
+                        b.append(id)
+                        return b
+                    }()), logger: logger)
+        ).first
     }
 
     /// Every entry of one indicator × territory × period, oldest first.
@@ -210,15 +233,20 @@ public struct ProgressRepository: Sendable {
         binds.append(indicatorID)
         binds.append(territoryID)
         binds.append(period.start)
-        return try await Self.entries(client.query(PostgresQuery(
-            unsafeSQL: Self.entrySelect + " WHERE e.indicator_id = $1 AND e.territory_id = $2 AND e.period_start = $3 ORDER BY e.entered_at, e.id",
-            binds: binds), logger: logger))
+        return try await Self.entries(
+            client.query(
+                PostgresQuery(
+                    unsafeSQL: Self.entrySelect
+                        + " WHERE e.indicator_id = $1 AND e.territory_id = $2 AND e.period_start = $3 ORDER BY e.entered_at, e.id",
+                    binds: binds), logger: logger))
     }
 
     /// Records a value (or a correction) with its audit row, atomically, once per idempotency
     /// key: a retry with the same key and request gets the entry recorded the first time.
-    public func record(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?,
-                       once: IdempotencyKey?) async throws -> (entry: ProgressEntry, replayed: Bool) {
+    public func record(
+        _ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?,
+        once: IdempotencyKey?
+    ) async throws -> (entry: ProgressEntry, replayed: Bool) {
         guard let once else {
             // One statement is its own transaction: the common case is a single round trip.
             let recorded = try await client.withConnection { try await insert(entry, by: accountID, labels: labels, requestID: requestID, on: $0) }
@@ -244,11 +272,16 @@ public struct ProgressRepository: Sendable {
     /// nothing supersedes; two unique indexes keep that to one per cell (one first entry, each
     /// entry corrected at most once), so a write that loses a race to another fails instead of
     /// forking the history, and is answered like one that came second.
-    func insert(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, on database: PostgresConnection) async throws -> ProgressEntry {
-        let audited = AuditEvent.json(Audited(value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence,
-                                              correctionReason: entry.correctionReason))
-        let statement = RecordValue(entry: entry, accountID: accountID, requestID: requestID, action: entry.supersedes == nil ? "report" : "correct",
-                                    audited: audited)
+    func insert(_ entry: NewProgressEntry, by accountID: Int64, labels: ProgressEntryLabels, requestID: String?, on database: PostgresConnection)
+        async throws -> ProgressEntry
+    {
+        let audited = AuditEvent.json(
+            Audited(
+                value: entry.value, period: entry.period.code, comment: entry.comment, evidence: entry.evidence,
+                correctionReason: entry.correctionReason))
+        let statement = RecordValue(
+            entry: entry, accountID: accountID, requestID: requestID, action: entry.supersedes == nil ? "report" : "correct",
+            audited: audited)
         var outcome: RecordValue.Row?
         do {
             for try await row in try await database.execute(statement, logger: logger) { outcome = row }
@@ -262,17 +295,21 @@ public struct ProgressRepository: Sendable {
             if entry.supersedes == nil, let current = outcome.current { throw ProgressWriteError.valueExists(current: current) }
             throw ProgressWriteError.notCurrent(current: outcome.current)
         }
-        return ProgressEntry(id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
-                                 period: entry.period.code, value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: labels.enteredBy, enteredAt: enteredAt,
-                                 supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
+        return ProgressEntry(
+            id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
+            period: entry.period.code, value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: labels.enteredBy,
+            enteredAt: enteredAt,
+            supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
     }
 
     func currentEntry(_ entry: NewProgressEntry, on database: PostgresConnection) async throws -> Int64? {
-        for try await id in try await database.query("""
+        for try await id in try await database.query(
+            """
             SELECT id FROM progress_entries
              WHERE indicator_id = \(entry.indicatorID) AND territory_id = \(entry.territoryID) AND period_start = \(entry.period.start)
              ORDER BY entered_at DESC, id DESC LIMIT 1
-            """, logger: logger).decode(Int64.self) { return id }
+            """, logger: logger
+        ).decode(Int64.self) { return id }
         return nil
     }
 
@@ -292,7 +329,9 @@ public struct ProgressRepository: Sendable {
                 start = period.start.iso
                 starts[item.period] = start
             }
-            cells.indicators.append(item.indicatorId); cells.territories.append(item.territoryId); cells.starts.append(start)
+            cells.indicators.append(item.indicatorId)
+            cells.territories.append(item.territoryId)
+            cells.starts.append(start)
             positions.append(index)
         }
         var latest: [Int: (id: Int64, value: Double, enteredAt: Date)] = [:]
@@ -303,10 +342,11 @@ public struct ProgressRepository: Sendable {
         }
         return items.enumerated().map { index, item in
             let found = latest[index]
-            return DueItem(indicatorCode: item.indicatorCode, indicatorId: item.indicatorId, indicatorName: item.indicatorName, sectionCode: item.sectionCode,
-                           unit: item.unit, direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId,
-                           territoryKato: item.territoryKato, territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd,
-                           target: item.target, latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
+            return DueItem(
+                indicatorCode: item.indicatorCode, indicatorId: item.indicatorId, indicatorName: item.indicatorName, sectionCode: item.sectionCode,
+                unit: item.unit, direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId,
+                territoryKato: item.territoryKato, territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd,
+                target: item.target, latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
         }
     }
 
@@ -317,43 +357,45 @@ public struct ProgressRepository: Sendable {
     /// database. Without a status filter the page is cut before the latest values are looked up.
     public func due(_ filter: DueFilter, language: Language, page: PageRequest) async throws -> (items: [DueItem], total: Int) {
         try await page.listing { page in
-            let nameColumn = switch language {
-            case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
-            case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
-            case .en: "coalesce(nullif(%@.name_en, ''), %@.name_ru, %@.name_kk)"
-            }
+            let nameColumn =
+                switch language {
+                case .kk: "coalesce(nullif(%@.name_kk, ''), %@.name_ru, %@.name_en)"
+                case .ru: "coalesce(nullif(%@.name_ru, ''), %@.name_kk, %@.name_en)"
+                case .en: "coalesce(nullif(%@.name_en, ''), %@.name_ru, %@.name_kk)"
+                }
             let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
             let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
             let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
             let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
 
             var binds = PostgresBindings()
-            binds.append(quarterStarts + yearStarts)   // $1: every period start, for the index
-            binds.append(quarterStarts)                 // $2
-            binds.append(yearStarts)                    // $3
-            binds.append(filter.sectionCode)            // $4
-            binds.append(filter.indicatorCode)          // $5
+            binds.append(quarterStarts + yearStarts)  // $1: every period start, for the index
+            binds.append(quarterStarts)  // $2
+            binds.append(yearStarts)  // $3
+            binds.append(filter.sectionCode)  // $4
+            binds.append(filter.indicatorCode)  // $5
             // Every scope joins i (indicator), s (section), t (territory) and g (target).
-            let joins = "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
+            let joins =
+                "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
             let scope: String
             if let pairs = filter.pairs {
-                binds.append(pairs.map(\.indicatorID))   // $6
-                binds.append(pairs.map(\.territoryID))   // $7
+                binds.append(pairs.map(\.indicatorID))  // $6
+                binds.append(pairs.map(\.territoryID))  // $7
                 scope = """
                     FROM unnest($6::bigint[], $7::bigint[]) AS o(indicator_id, territory_id)
                     JOIN targets g ON g.indicator_id = o.indicator_id AND g.territory_id = o.territory_id AND g.period_start = ANY($1::date[])
                     \(joins) WHERE true
                     """
             } else if let sections = filter.sections {
-                binds.append(sections)                     // $6
-                binds.append(filter.territories)           // $7
+                binds.append(sections)  // $6
+                binds.append(filter.territories)  // $7
                 scope = """
                     FROM indicators i0 JOIN targets g ON g.indicator_id = i0.id AND g.period_start = ANY($1::date[])
                     \(joins) WHERE i0.section_id = ANY($6::bigint[]) AND ($7::bigint[] IS NULL OR g.territory_id = ANY($7))
                     """
             } else {
-                binds.append(filter.territories)           // $6
-                binds.append(Optional<[Int64]>.none)       // $7
+                binds.append(filter.territories)  // $6
+                binds.append(Optional<[Int64]>.none)  // $7
                 scope = """
                     FROM targets g \(joins)
                     WHERE g.period_start = ANY($1::date[]) AND ($6::bigint[] IS NULL OR g.territory_id = ANY($6)) AND $7::bigint[] IS NULL
@@ -374,15 +416,17 @@ public struct ProgressRepository: Sendable {
                       WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
                       ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
                 """
-            let select = "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
-            binds.append(page.limit)   // $8
+            let select =
+                "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, m.target, e.value, e.id, e.entered_at"
+            binds.append(page.limit)  // $8
             binds.append(page.offset)  // $9
             let sql: String
-            let statusFilter: String? = switch filter.status {
-            case .missing: "e.id IS NULL"
-            case .reported: "e.id IS NOT NULL"
-            case nil: nil
-            }
+            let statusFilter: String? =
+                switch filter.status {
+                case .missing: "e.id IS NULL"
+                case .reported: "e.id IS NOT NULL"
+                case nil: nil
+                }
             if let statusFilter {
                 sql = """
                     WITH m AS (\(matching))
@@ -401,12 +445,19 @@ public struct ProgressRepository: Sendable {
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             var items: [DueItem] = []
             var total = 0
-            for try await row in rows.decode((Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self) {
-                let (indicatorID, r) = (row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+            for try await row in rows.decode(
+                (Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self
+            ) {
+                let (indicatorID, r) = (
+                    row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16)
+                )
                 let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
-                items.append(DueItem(indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4, accumulation: r.5,
-                                     territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
-                                     target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
+                items.append(
+                    DueItem(
+                        indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4,
+                        accumulation: r.5,
+                        territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
+                        target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
                 total = r.15
             }
             if items.isEmpty && page.offset > 0 {

@@ -35,8 +35,9 @@ public struct ReportRepository: Sendable {
         async let resolutionsRead = openResolutions(before: hearing, runID: run.id, sections: sectionIDs)
         let indicators = try await indicators(sectionIDs)
         async let explanationsRead = explanations(territories: scope, indicators: indicators.map(\.id))
-        async let comparisonRead = comparison(hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
-                                              indicators: indicators)
+        async let comparisonRead = comparison(
+            hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
+            indicators: indicators)
         let rows = try await itemRows(runID: run.id, territories: scope, indicators: indicators)
         let people = try await names(Set(rows.flatMap { [$0.councilMemberID, $0.bureauMemberID] }.compactMap { $0 }))
         let (bureau, explanations) = try await (bureauRead, explanationsRead)
@@ -69,11 +70,14 @@ public struct ReportRepository: Sendable {
         }
         let factionTerritory = tree.byID[hearing.factionTerritoryID]?.name ?? LocalizedText(kk: nil, ru: nil, en: String(hearing.factionTerritoryID))
         return ReportFacts(
-            hearing: .init(id: hearing.id, title: hearing.title, faction: hearing.faction, factionTerritory: factionTerritory, heldOn: hearing.heldOn,
-                           status: hearing.status, territoryID: hearing.territoryID, depth: hearing.depth, sectionsChoice: hearing.sectionsChoice,
-                           officials: hearing.officials),
+            hearing: .init(
+                id: hearing.id, title: hearing.title, faction: hearing.faction, factionTerritory: factionTerritory, heldOn: hearing.heldOn,
+                status: hearing.status, territoryID: hearing.territoryID, depth: hearing.depth, sectionsChoice: hearing.sectionsChoice,
+                officials: hearing.officials),
             run: run, territories: territories,
-            sections: sections.map { .init(id: $0.id, code: $0.code, name: $0.name, sociallySensitive: $0.sociallySensitive, bureauMember: bureau[$0.id]) },
+            sections: sections.map {
+                .init(id: $0.id, code: $0.code, name: $0.name, sociallySensitive: $0.sociallySensitive, bureauMember: bureau[$0.id])
+            },
             items: items,
             overdueMeasures: try await overdueRead,
             openResolutions: try await resolutionsRead,
@@ -84,13 +88,16 @@ public struct ReportRepository: Sendable {
     // MARK: - The parts
 
     func runPart(_ id: Int64) async throws -> ReportFacts.RunPart {
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT r.id, p.code, p.name_kk, p.name_ru, p.name_en, r.as_of, r.grace_days, r.finished_at, coalesce(r.fingerprint, '')
               FROM evaluation_runs r JOIN programmes p ON p.id = r.programme_id
              WHERE r.id = \(id) AND r.status = 'completed'
-            """, logger: logger).decode((Int64, String, String, String, String?, Day, Int32, Date, String).self) {
-            return ReportFacts.RunPart(id: r.0, programmeCode: r.1, programmeName: LocalizedText(kk: r.2, ru: r.3, en: r.4), asOf: r.5,
-                                       graceDays: Int(r.6), finishedAt: r.7, fingerprint: r.8)
+            """, logger: logger
+        ).decode((Int64, String, String, String, String?, Day, Int32, Date, String).self) {
+            return ReportFacts.RunPart(
+                id: r.0, programmeCode: r.1, programmeName: LocalizedText(kk: r.2, ru: r.3, en: r.4), asOf: r.5,
+                graceDays: Int(r.6), finishedAt: r.7, fingerprint: r.8)
         }
         throw ReportError.runNotCompleted(id)
     }
@@ -107,12 +114,16 @@ public struct ReportRepository: Sendable {
 
     func indicators(_ sections: [Section.ID]) async throws -> [IndicatorRow] {
         var result: [IndicatorRow] = []
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT i.id, i.code, i.name_kk, i.name_ru, i.name_en, u.name_kk, u.name_ru, u.name_en, i.section_id, i.position, i.periodicity
               FROM indicators i JOIN units u ON u.code = i.unit WHERE i.section_id = ANY(\(sections))
-            """, logger: logger).decode((Int64, String, String, String, String?, String, String, String, Int64, Int32, String).self) {
-            result.append(IndicatorRow(id: r.0, code: r.1, name: LocalizedText(kk: r.2, ru: r.3, en: r.4), unitName: LocalizedText(kk: r.5, ru: r.6, en: r.7),
-                                       sectionID: r.8, position: Int(r.9), periodicity: Periodicity(rawValue: r.10) ?? .quarterly))
+            """, logger: logger
+        ).decode((Int64, String, String, String, String?, String, String, String, Int64, Int32, String).self) {
+            result.append(
+                IndicatorRow(
+                    id: r.0, code: r.1, name: LocalizedText(kk: r.2, ru: r.3, en: r.4), unitName: LocalizedText(kk: r.5, ru: r.6, en: r.7),
+                    sectionID: r.8, position: Int(r.9), periodicity: Periodicity(rawValue: r.10) ?? .quarterly))
         }
         return result
     }
@@ -147,7 +158,8 @@ public struct ReportRepository: Sendable {
     private func itemRowsPart(runID: Int64, territories: [Territory.ID], periodicity: [Indicator.ID: Periodicity]) async throws -> [ItemRow] {
         var result: [ItemRow] = []
         let indicators = Array(periodicity.keys)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT indicator_id, territory_id, days, statuses, targets, actuals, projected, gaps, gap_percents, reconciliation, outliers,
                    indicator_owner_id, section_owner_id
               FROM evaluation_items
@@ -157,32 +169,44 @@ public struct ReportRepository: Sendable {
         for try await row in rows {
             let c = row.makeRandomAccess()
             let indicatorID = try c[0].decode(Int64.self)
-            let days = try BinaryArray.int32s(c[2]), statuses = try BinaryArray.strings(c[3]), targets = try BinaryArray.doubles(c[4])
-            let actuals = try BinaryArray.doubles(c[5]), projected = try BinaryArray.doubles(c[6]), gaps = try BinaryArray.doubles(c[7])
-            let gapPercents = try BinaryArray.doubles(c[8]), reconciliation = try BinaryArray.bools(c[9]), outliers = try BinaryArray.bools(c[10])
+            let days = try BinaryArray.int32s(c[2])
+            let statuses = try BinaryArray.strings(c[3])
+            let targets = try BinaryArray.doubles(c[4])
+            let actuals = try BinaryArray.doubles(c[5])
+            let projected = try BinaryArray.doubles(c[6])
+            let gaps = try BinaryArray.doubles(c[7])
+            let gapPercents = try BinaryArray.doubles(c[8])
+            let reconciliation = try BinaryArray.bools(c[9])
+            let outliers = try BinaryArray.bools(c[10])
             // The arrays follow `days`; missing values travel as NaN.
             func value(_ array: [Double], _ i: Int) -> Double? { i < array.count && !array[i].isNaN ? array[i] : nil }
             let kind = periodicity[indicatorID] ?? .quarterly
             let series = days.indices.compactMap { i -> ReportFacts.Point? in
                 guard i < statuses.count, i < targets.count,
-                      let period = Period(start: Day(daysSinceEpoch: Int(days[i])), periodicity: kind) else { return nil }
-                return ReportFacts.Point(period: period, status: EvaluationStatus(rawValue: statuses[i]) ?? .notDue, target: targets[i],
-                                         actual: value(actuals, i), projected: value(projected, i), gap: value(gaps, i), gapPercent: value(gapPercents, i),
-                                         reconciliation: i < reconciliation.count && reconciliation[i], outlier: i < outliers.count && outliers[i])
+                    let period = Period(start: Day(daysSinceEpoch: Int(days[i])), periodicity: kind)
+                else { return nil }
+                return ReportFacts.Point(
+                    period: period, status: EvaluationStatus(rawValue: statuses[i]) ?? .notDue, target: targets[i],
+                    actual: value(actuals, i), projected: value(projected, i), gap: value(gaps, i), gapPercent: value(gapPercents, i),
+                    reconciliation: i < reconciliation.count && reconciliation[i], outlier: i < outliers.count && outliers[i])
             }
-            result.append(ItemRow(indicatorID: indicatorID, territoryID: try c[1].decode(Int64.self), series: series,
-                                  councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
+            result.append(
+                ItemRow(
+                    indicatorID: indicatorID, territoryID: try c[1].decode(Int64.self), series: series,
+                    councilMemberID: try c[11].decode(Int64?.self), bureauMemberID: try c[12].decode(Int64?.self)))
         }
         return result
     }
 
     func bureauMembers(_ sections: [Section.ID], on day: Day) async throws -> [Section.ID: LocalizedText] {
         var result: [Section.ID: LocalizedText] = [:]
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT o.section_id, p.name_kk, p.name_ru, p.name_en
               FROM section_owners o JOIN people p ON p.id = o.person_id
              WHERE o.section_id = ANY(\(sections)) AND o.valid_from <= \(day) AND (o.valid_to IS NULL OR o.valid_to > \(day))
-            """, logger: logger).decode((Int64, String, String, String?).self) {
+            """, logger: logger
+        ).decode((Int64, String, String, String?).self) {
             result[r.0] = LocalizedText(kk: r.1, ru: r.2, en: r.3)
         }
         return result
@@ -191,9 +215,11 @@ public struct ReportRepository: Sendable {
     func names(_ people: Set<Int64>) async throws -> [Int64: LocalizedText] {
         var result: [Int64: LocalizedText] = [:]
         guard !people.isEmpty else { return result }
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT id, name_kk, name_ru, name_en FROM people WHERE id = ANY(\(Array(people)))
-            """, logger: logger).decode((Int64, String, String, String?).self) {
+            """, logger: logger
+        ).decode((Int64, String, String, String?).self) {
             result[r.0] = LocalizedText(kk: r.1, ru: r.2, en: r.3)
         }
         return result
@@ -202,12 +228,14 @@ public struct ReportRepository: Sendable {
     /// Coordinators' explanations on flags, by indicator × territory and period start.
     func explanations(territories: [Territory.ID], indicators: [Indicator.ID]) async throws -> [IndicatorInTerritory: [(Day, String)]] {
         var result: [IndicatorInTerritory: [(Day, String)]] = [:]
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT indicator_id, territory_id, period_start, explanation FROM flags
              WHERE territory_id = ANY(\(territories)) AND indicator_id IN (SELECT unnest(\(indicators)::bigint[])) AND explanation IS NOT NULL
                AND kind IN ('missed', 'not_reported', 'at_risk')
              ORDER BY indicator_id, territory_id, period_start, kind
-            """, logger: logger).decode((Int64, Int64, Day, String).self) {
+            """, logger: logger
+        ).decode((Int64, Int64, Day, String).self) {
             result[IndicatorInTerritory(indicatorID: r.0, territoryID: r.1), default: []].append((r.2, r.3))
         }
         return result
@@ -215,14 +243,18 @@ public struct ReportRepository: Sendable {
 
     func overdueMeasures(runID: Int64, territories: [Territory.ID], sections: [Section.ID]) async throws -> [ReportFacts.MeasurePart] {
         var result: [ReportFacts.MeasurePart] = []
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT m.code, m.text_kk, m.text_ru, m.text_en, m.territory_id, m.section_id, m.deadline, m.executor, e.verdict
               FROM evaluation_measure_results e JOIN measures m ON m.id = e.measure_id
              WHERE e.run_id = \(runID) AND e.verdict = 'missed' AND m.territory_id = ANY(\(territories)) AND m.section_id = ANY(\(sections))
              ORDER BY m.deadline, m.code
-            """, logger: logger).decode((String, String, String, String?, Int64, Int64, Day, String, String).self) {
-            result.append(.init(code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
-                                executor: r.7, verdict: MeasureVerdict(rawValue: r.8)))
+            """, logger: logger
+        ).decode((String, String, String, String?, Int64, Int64, Day, String, String).self) {
+            result.append(
+                .init(
+                    code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
+                    executor: r.7, verdict: MeasureVerdict(rawValue: r.8)))
         }
         return result
     }
@@ -230,7 +262,8 @@ public struct ReportRepository: Sendable {
     /// Resolutions of the same faction's earlier hearings that the run does not find done or cancelled.
     func openResolutions(before hearing: Hearing, runID: Int64, sections: [Section.ID]) async throws -> [ReportFacts.MeasurePart] {
         var result: [ReportFacts.MeasurePart] = []
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT m.code, m.text_kk, m.text_ru, m.text_en, m.territory_id, m.section_id, m.deadline, m.executor, e.verdict, h.title, h.held_on
               FROM hearing_resolutions hr
               JOIN hearings h ON h.id = hr.hearing_id
@@ -241,35 +274,44 @@ public struct ReportRepository: Sendable {
                AND m.section_id = ANY(\(sections))
                AND (e.verdict IS NULL OR e.verdict NOT IN ('done', 'cancelled'))
              ORDER BY h.held_on, h.id, hr.id
-            """, logger: logger).decode((String, String, String, String?, Int64, Int64, Day, String, String?, String, Day).self) {
-            result.append(.init(code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
-                                executor: r.7, verdict: r.8.flatMap(MeasureVerdict.init(rawValue:)), hearingTitle: r.9, hearingDate: r.10))
+            """, logger: logger
+        ).decode((String, String, String, String?, Int64, Int64, Day, String, String?, String, Day).self) {
+            result.append(
+                .init(
+                    code: r.0, text: LocalizedText(kk: r.1, ru: r.2, en: r.3), territoryID: r.4, sectionID: r.5, deadline: r.6,
+                    executor: r.7, verdict: r.8.flatMap(MeasureVerdict.init(rawValue:)), hearingTitle: r.9, hearingDate: r.10))
         }
         return result
     }
 
     /// The previous hearing of the same faction on the same territory with another run; else the
     /// previous completed run covering the territory. Judged over this hearing's own scope.
-    func comparison(_ hearing: Hearing, run: ReportFacts.RunPart, ancestry: [Territory.ID], territories: [Territory.ID],
-                    indicators: [IndicatorRow]) async throws -> ReportFacts.Comparison? {
+    func comparison(
+        _ hearing: Hearing, run: ReportFacts.RunPart, ancestry: [Territory.ID], territories: [Territory.ID],
+        indicators: [IndicatorRow]
+    ) async throws -> ReportFacts.Comparison? {
         var basis: ReportFacts.Comparison.Basis?
         var previousRun: Int64?
-        for try await r in try await client.query("""
+        for try await r in try await client.query(
+            """
             SELECT h.title, h.held_on, h.run_id FROM hearings h JOIN evaluation_runs r ON r.id = h.run_id AND r.status = 'completed'
              WHERE h.faction = \(hearing.faction.rawValue) AND h.faction_territory_id = \(hearing.factionTerritoryID)
                AND h.territory_id = \(hearing.territoryID) AND (h.held_on, h.id) < (\(hearing.heldOn), \(hearing.id)) AND h.run_id <> \(run.id)
              ORDER BY h.held_on DESC, h.id DESC LIMIT 1
-            """, logger: logger).decode((String, Day, Int64).self) {
+            """, logger: logger
+        ).decode((String, Day, Int64).self) {
             basis = .hearing(title: r.0, heldOn: r.1, runID: r.2)
             previousRun = r.2
         }
         if basis == nil {
-            for try await r in try await client.query("""
+            for try await r in try await client.query(
+                """
                 SELECT id, as_of FROM evaluation_runs
                  WHERE programme_id = \(hearing.programmeID) AND status = 'completed' AND id < \(run.id)
                    AND (territory_id IS NULL OR territory_id = ANY(\(ancestry)))
                  ORDER BY id DESC LIMIT 1
-                """, logger: logger).decode((Int64, Day).self) {
+                """, logger: logger
+            ).decode((Int64, Day).self) {
                 basis = .run(id: r.0, asOf: r.1)
                 previousRun = r.0
             }

@@ -13,16 +13,18 @@ public struct TerritoryRepository: Sendable {
 
     /// All territories, parents before children (the tree is small: a few hundred rows).
     public func all() async throws -> [Territory] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, kato, kind, parent_id, name_kk, name_ru, name_en, valid_from, valid_to
               FROM territories ORDER BY coalesce(parent_id, 0), kind, kato NULLS LAST, id
             """, logger: logger)
         var result: [Territory] = []
         for try await row in rows.decode((Int64, String?, String, Int64?, String, String, String?, Day, Day?).self) {
-            result.append(Territory(
-                id: row.0, kato: row.1.flatMap(KATOCode.init), kind: TerritoryKind(rawValue: row.2) ?? .district,
-                parentID: row.3, name: LocalizedText(kk: row.4, ru: row.5, en: row.6), validFrom: row.7, validTo: row.8
-            ))
+            result.append(
+                Territory(
+                    id: row.0, kato: row.1.flatMap(KATOCode.init), kind: TerritoryKind(rawValue: row.2) ?? .district,
+                    parentID: row.3, name: LocalizedText(kk: row.4, ru: row.5, en: row.6), validFrom: row.7, validTo: row.8
+                ))
         }
         return result
     }

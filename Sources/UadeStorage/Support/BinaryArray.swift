@@ -13,8 +13,10 @@ enum BinaryArray {
 
     /// Walks the array's elements: `element` gets the bytes and the offset and length of each
     /// non-NULL element; NULL elements become `null` (or fail when there is none).
-    private static func read<Element>(_ cell: PostgresCell, width: Int?, null: Element?,
-                                      _ element: (UnsafeRawBufferPointer, Int, Int) -> Element) throws -> [Element] {
+    private static func read<Element>(
+        _ cell: PostgresCell, width: Int?, null: Element?,
+        _ element: (UnsafeRawBufferPointer, Int, Int) -> Element
+    ) throws -> [Element] {
         guard cell.format == .binary else { throw Failure.notBinary }
         guard let buffer = cell.bytes else { throw Failure.malformed("NULL array") }
         return try buffer.withUnsafeReadableBytes { raw in
@@ -25,12 +27,12 @@ enum BinaryArray {
                 return Int32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
             }
             let dimensions = try int32()
-            _ = try int32() // has NULLs
-            _ = try int32() // element type
+            _ = try int32()  // has NULLs
+            _ = try int32()  // element type
             if dimensions == 0 { return [] }
             guard dimensions == 1 else { throw Failure.malformed("\(dimensions) dimensions") }
             let count = Int(try int32())
-            _ = try int32() // lower bound
+            _ = try int32()  // lower bound
             var result: [Element] = []
             result.reserveCapacity(count)
             for _ in 0..<count {
@@ -81,7 +83,8 @@ enum BinaryArray {
 enum BinaryCell {
     static func int64(_ cell: PostgresCell) throws -> Int64 {
         guard cell.format == .binary, let bytes = cell.bytes, bytes.readableBytes == 8,
-              let value = bytes.getInteger(at: bytes.readerIndex, as: Int64.self) else { throw BinaryArray.Failure.malformed("not an int8") }
+            let value = bytes.getInteger(at: bytes.readerIndex, as: Int64.self)
+        else { throw BinaryArray.Failure.malformed("not an int8") }
         return value
     }
 
@@ -89,13 +92,15 @@ enum BinaryCell {
     static func float8(_ cell: PostgresCell) throws -> Double? {
         guard let bytes = cell.bytes else { return nil }
         guard cell.format == .binary, bytes.readableBytes == 8,
-              let bits = bytes.getInteger(at: bytes.readerIndex, as: UInt64.self) else { throw BinaryArray.Failure.malformed("not a float8") }
+            let bits = bytes.getInteger(at: bytes.readerIndex, as: UInt64.self)
+        else { throw BinaryArray.Failure.malformed("not a float8") }
         return Double(bitPattern: bits)
     }
 
     static func int32(_ cell: PostgresCell) throws -> Int32 {
         guard cell.format == .binary, let bytes = cell.bytes, bytes.readableBytes == 4,
-              let value = bytes.getInteger(at: bytes.readerIndex, as: Int32.self) else { throw BinaryArray.Failure.malformed("not an int4") }
+            let value = bytes.getInteger(at: bytes.readerIndex, as: Int32.self)
+        else { throw BinaryArray.Failure.malformed("not an int4") }
         return value
     }
 }

@@ -13,7 +13,9 @@ extension Day: PostgresNonThrowingEncodable, PostgresDecodable {
         byteBuffer.writeInteger(Int32(daysSinceEpoch - Self.postgresEpoch))
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>) throws {
+    public init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
         guard type == .date, format == .binary, buffer.readableBytes == 4, let days = buffer.readInteger(as: Int32.self) else {
             throw PostgresDecodingError.Code.typeMismatch
         }

@@ -9,8 +9,9 @@ public struct ConnectionLost: Error, CustomStringConvertible {
     public let during: String
     public let timedOut: Bool
     public var description: String {
-        timedOut ? "no answer from the database connection within the time limit during \(during)"
-                 : "the database connection closed during \(during)"
+        timedOut
+            ? "no answer from the database connection within the time limit during \(during)"
+            : "the database connection closed during \(during)"
     }
 }
 
@@ -103,13 +104,17 @@ public enum DatabaseTrouble {
         case is ConnectionLost: self = .connectionLost
         case is DatabaseWaitTimedOut: self = .timedOut
         case let error as PSQLError:
-            if error.code == .server, error.serverInfo?[.sqlState] == "57014" { self = .timedOut; return }
+            if error.code == .server, error.serverInfo?[.sqlState] == "57014" {
+                self = .timedOut
+                return
+            }
             guard error.meansTheDatabaseWentAway else { return nil }
             self = .connectionLost
         case let error as PostgresTransactionError:
             // BEGIN, COMMIT or ROLLBACK failed, or the work inside did.
             guard let inner = error.commitError ?? error.beginError ?? error.closureError ?? error.rollbackError,
-                  let trouble = DatabaseTrouble(inner) else { return nil }
+                let trouble = DatabaseTrouble(inner)
+            else { return nil }
             self = trouble
         case let error as IOError where [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ENOENT].contains(error.errnoCode): self = .connectionLost
         case is ChannelError: self = .connectionLost
