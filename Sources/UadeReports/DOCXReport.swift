@@ -193,7 +193,7 @@ public enum DOCXReport {
             b += paragraph("\(section.code). \(section.name)", style: "Heading2")
             b += paragraph("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))")
             b += table(
-                header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + Label.status($0).text(language) },
+                header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + $0.word(language) },
                 rows: section.indicators.map { line in
                     ["\(line.code) \(line.name), \(line.unit)", sign(line.status) + (line.statusLabel ?? "—")]
                         + shown.map { n(Double(line.counts[$0.rawValue] ?? 0)) }

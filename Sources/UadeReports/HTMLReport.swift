@@ -89,7 +89,7 @@ public enum HTMLReport {
             h += "<h3>\(e(section.code)). \(e(section.name))</h3>\n"
             h += "<p>\(l(.bureauMember)): \(e(section.bureauMember ?? Label.noBureauMember.text(language)))</p>\n"
             h += "<table>\(columns([30, 14, 8, 8, 8, 8, 8, 16]))\n<thead><tr><th>\(l(.indicator))</th><th>\(l(.atTerritory))</th>"
-            for s in shown { h += "<th>\(Charts.style(s.rawValue).sign) \(HTML.escape(Label.status(s).text(language)))</th>" }
+            for s in shown { h += "<th>\(Charts.style(s.rawValue).sign) \(HTML.escape(s.word(language)))</th>" }
             h += "<th>\(l(.trend))</th></tr></thead>\n<tbody>\n"
             for line in section.indicators {
                 h += "<tr><td>\(e(line.code)) \(e(line.name)), \(e(line.unit))</td><td>\(status(line.status, line.statusLabel))</td>"

@@ -1,9 +1,11 @@
 import UadeDomain
 
 /// Every fixed text of a hearing report, in Kazakh, Russian and English. Renderers take their
-/// words from here only, so a missing translation is a compile error rather than a gap on paper.
+/// words from here and, for statuses, verdicts, roles and factions, from the one table of
+/// `Worded` enums the pages use too; each is an exhaustive switch, so a missing translation is
+/// a compile error rather than a gap on paper.
 public enum Label: String, CaseIterable, Sendable {
-    case reportKind, faction, factionMazhilis, factionMaslikhat, hearingDate, hearingStatus, planned, held
+    case reportKind, faction, hearingDate, hearingStatus
     case scope, depthNote, sections, sectionsAll, sectionsSensitive, sectionsChosen, asOf, run, programme, generated, fingerprint
     case runFingerprint, partFor
     case summary, status, count, share, previous, change, total, comparedWithHearing, comparedWithRun, noComparison
@@ -11,16 +13,13 @@ public enum Label: String, CaseIterable, Sendable {
     case slipping, slippingNote, territory, period, target, actual, gap, gapPercent, councilMember, explanation, coordinatorExplanation,
         nothingSlipping
     case scorecards, owner, role, itemsOwned, achievedCount, missedCount, notReportedCount, atRiskCount, shareAchieved, scorecardFormula
-    case roleBureau, roleCouncil
     case measures, overdueMeasures, openResolutions, measure, deadline, executor, verdict, adoptedAt, notJudgedYet, noneFound
     case dataQuality, notReportedItems, reconciliationFlags, outlierFlags, unownedItems, kind, itemsWithoutCouncilMember, sectionWithoutBureauMember
     case questions, questionsNote, andMore, noOfficials, noMissedItems
     case page, of, contents, legend
-    case statusAchieved, statusOnTrack, statusAtRisk, statusMissed, statusNotReported, statusNotDue
-    case verdictDone, verdictCancelled, verdictMissed, verdictAtRisk, verdictInProgress, verdictNotDue
 
     public func text(_ language: Language) -> String {
-        let t = Self.table[self]!
+        let t = texts
         switch language {
         case .kk: return t.0
         case .ru: return t.1
@@ -28,156 +27,128 @@ public enum Label: String, CaseIterable, Sendable {
         }
     }
 
-    // (kk, ru, en)
-    static let table: [Label: (String, String, String)] = [
-        .reportKind: ("Фракция тыңдауына арналған есеп", "Отчёт к заслушиванию фракции", "Report for the faction hearing"),
-        .faction: ("Фракция", "Фракция", "Faction"),
-        .factionMazhilis: ("Мәжілістегі фракция", "Фракция в Мажилисе", "Mazhilis faction"),
-        .factionMaslikhat: ("Мәслихаттағы фракция", "Фракция в маслихате", "Maslikhat faction"),
-        .hearingDate: ("Тыңдау күні", "Дата заслушивания", "Hearing date"),
-        .hearingStatus: ("Тыңдау мәртебесі", "Статус заслушивания", "Hearing status"),
-        .planned: ("жоспарланған", "запланировано", "planned"),
-        .held: ("өткізілді", "проведено", "held"),
-        .scope: ("Аумақ", "Территория", "Territory"),
-        .depthNote: ("және төмен деңгейлер", "и нижестоящие уровни", "and levels below"),
-        .sections: ("Бөлімдер", "Разделы", "Sections"),
-        .sectionsAll: ("барлық бөлімдер", "все разделы", "all sections"),
-        .sectionsSensitive: ("әлеуметтік маңызды бөлімдер", "социально значимые разделы", "socially sensitive sections"),
-        .sectionsChosen: ("таңдалған бөлімдер", "выбранные разделы", "chosen sections"),
-        .asOf: ("Бағалау күні", "Дата оценки", "As of"),
-        .run: ("Бағалау", "Оценка", "Evaluation run"),
-        .programme: ("Бағдарлама", "Программа", "Programme"),
-        .generated: ("Деректер қалыптасқан уақыт", "Данные сформированы", "Data as generated"),
-        .fingerprint: ("Есеп деректерінің хэші", "Хэш данных отчёта", "Fingerprint of the report's data"),
-        .runFingerprint: ("Бағалау хэші", "Хэш оценки", "Fingerprint of the run"),
-        .partFor: ("Бөлімдер бойынша бөлігі", "Часть по разделам", "Part for the sections"),
-        .summary: ("Қорытынды", "Сводка", "Summary"),
-        .status: ("Мәртебе", "Статус", "Status"),
-        .count: ("Саны", "Количество", "Count"),
-        .share: ("Үлесі", "Доля", "Share"),
-        .previous: ("Бұрын", "Ранее", "Before"),
-        .change: ("Өзгеріс", "Изменение", "Change"),
-        .total: ("Барлығы", "Всего", "Total"),
-        .comparedWithHearing: ("Алдыңғы тыңдаумен салыстыру", "Сравнение с предыдущим заслушиванием", "Compared with the previous hearing"),
-        .comparedWithRun: ("Алдыңғы бағалаумен салыстыру", "Сравнение с предыдущей оценкой", "Compared with the previous run"),
-        .noComparison: (
-            "Салыстыратын алдыңғы тыңдау немесе бағалау жоқ.", "Нет предыдущего заслушивания или оценки для сравнения.",
-            "There is no earlier hearing or run to compare with."
-        ),
-        .bySection: ("Бөлімдер бойынша", "По разделам", "By section"),
-        .bureauMember: ("Бюро мүшесі", "Член Бюро", "Bureau member"),
-        .noBureauMember: ("Бюро мүшесі тағайындалмаған", "Член Бюро не назначен", "No Bureau member assigned"),
-        .indicator: ("Көрсеткіш", "Показатель", "Indicator"),
-        .unit: ("Өлшем бірлігі", "Единица", "Unit"),
-        .atTerritory: ("Аумақтағы мәртебе", "Статус по территории", "Status for the territory"),
-        .acrossTerritories: ("Аумақтар бойынша", "По территориям", "Across territories"),
-        .trend: ("Серпін", "Динамика", "Trend"),
-        .slipping: ("Орындалмаған және тәуекел аймағындағы көрсеткіштер", "Недостигнутые показатели и показатели в зоне риска", "Missed and at risk"),
-        .slippingNote: (
-            "Ең нашарлары бірінші: алдымен орындалмағандар, сосын тәуекелдегілер, артта қалу пайызы бойынша.",
-            "Сначала худшие: недостигнутые, затем в зоне риска, по величине отставания в процентах.",
-            "Worst first: missed, then at risk, each by the size of the gap in percent."
-        ),
-        .territory: ("Аумақ", "Территория", "Territory"),
-        .period: ("Кезең", "Период", "Period"),
-        .target: ("Мақсат", "Цель", "Target"),
-        .actual: ("Нақты", "Факт", "Actual"),
-        .gap: ("Артта қалу", "Отставание", "Gap"),
-        .gapPercent: ("Артта қалу, %", "Отставание, %", "Gap, %"),
-        .councilMember: ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
-        .explanation: ("Түсіндірме", "Пояснение", "Explanation"),
-        .coordinatorExplanation: ("Үйлестірушінің түсіндірмесі", "Пояснение координатора", "Coordinator's explanation"),
-        .nothingSlipping: (
-            "Орындалмаған немесе тәуекелдегі көрсеткіштер жоқ.", "Недостигнутых показателей и показателей в зоне риска нет.",
-            "Nothing is missed or at risk."
-        ),
-        .scorecards: ("Жауаптылар бойынша көрсеткіштер", "Оценка ответственных", "Scorecards"),
-        .owner: ("Жауапты", "Ответственный", "Owner"),
-        .role: ("Рөлі", "Роль", "Role"),
-        .itemsOwned: ("Көрсеткіштер", "Показателей", "Items owned"),
-        .achievedCount: ("Орындалды", "Достигнуто", "Achieved"),
-        .missedCount: ("Орындалмады", "Не достигнуто", "Missed"),
-        .notReportedCount: ("Ұсынылмады", "Не представлено", "Not reported"),
-        .atRiskCount: ("Тәуекелде", "В зоне риска", "At risk"),
-        .shareAchieved: ("Орындалу үлесі", "Доля достигнутых", "Share achieved"),
-        .scorecardFormula: (
-            "Орындалу үлесі = орындалды ÷ (орындалды + орындалмады + ұсынылмады); соңғы мерзімі өткен кезең бойынша, мерзімі келмегендер есептелмейді.",
-            "Доля достигнутых = достигнуто ÷ (достигнуто + не достигнуто + не представлено); по последнему наступившему периоду, показатели без наступившего срока не учитываются.",
-            "Share achieved = achieved ÷ (achieved + missed + not reported), judged on each item's latest due period; items with nothing due yet are left out."
-        ),
-        .roleBureau: ("Бюро мүшесі", "Член Бюро", "Bureau member"),
-        .roleCouncil: ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
-        .measures: ("Іс-шаралар және қаулылар", "Мероприятия и постановления", "Measures and resolutions"),
-        .overdueMeasures: ("Мерзімі өткен іс-шаралар", "Просроченные мероприятия", "Overdue measures"),
-        .openResolutions: (
-            "Алдыңғы тыңдаулардың орындалмаған қаулылары", "Неисполненные постановления прошлых заслушиваний", "Unmet resolutions of earlier hearings"
-        ),
-        .measure: ("Іс-шара", "Мероприятие", "Measure"),
-        .deadline: ("Мерзімі", "Срок", "Deadline"),
-        .executor: ("Орындаушы", "Исполнитель", "Executor"),
-        .verdict: ("Бағасы", "Оценка", "Verdict"),
-        .adoptedAt: ("Қабылданған тыңдау", "Принято на заслушивании", "Adopted at"),
-        .notJudgedYet: ("бағаланбаған", "ещё не оценено", "not judged yet"),
-        .noneFound: ("Жоқ.", "Нет.", "None."),
-        .dataQuality: ("Деректер сапасы", "Качество данных", "Data quality"),
-        .notReportedItems: ("Мәні ұсынылмаған көрсеткіштер", "Непредставленные значения", "Values not reported"),
-        .reconciliationFlags: ("Жиынтықпен сәйкес келмеу", "Расхождения со свёрнутыми данными", "Reconciliation differences"),
-        .outlierFlags: ("Ауытқыған мәндер", "Выбросы", "Outliers"),
-        .unownedItems: ("Жауаптысы жоқ көрсеткіштер", "Показатели без ответственного", "Items without an owner"),
-        .kind: ("Түрі", "Вид", "Kind"),
-        .itemsWithoutCouncilMember: ("Саяси кеңес мүшесі жоқ", "Без члена Политсовета", "Without a Political Council member"),
-        .sectionWithoutBureauMember: ("Бюро мүшесі жоқ бөлім", "Раздел без члена Бюро", "Section without a Bureau member"),
-        .questions: ("Тыңдауға арналған сұрақтар", "Вопросы к заслушиванию", "Questions for the hearing"),
-        .questionsNote: (
-            "Әр тыңдалатын лауазымды тұлғаға оның аумағындағы орындалмаған ең нашар көрсеткіштер бойынша (10-нан аспайды).",
-            "Каждому заслушиваемому — по худшим недостигнутым показателям его территории (не более 10).",
-            "For each official heard, on the worst missed items in their territory (at most 10)."
-        ),
-        .andMore: (
-            "Тағы орындалмаған көрсеткіштер (4-бөлімді қараңыз)", "Ещё недостигнутых показателей (см. раздел 4)", "more missed items (see part 4)"
-        ),
-        .noOfficials: ("Тыңдалатын лауазымды тұлғалар көрсетілмеген.", "Заслушиваемые не указаны.", "No officials to be heard are listed."),
-        .noMissedItems: (
-            "Бұл аумақта орындалмаған көрсеткіштер жоқ.", "Недостигнутых показателей на этой территории нет.", "No missed items in this territory."
-        ),
-        .page: ("Бет", "Страница", "Page"),
-        .of: ("/", "из", "of"),
-        .contents: ("Мазмұны", "Содержание", "Contents"),
-        .legend: ("Шартты белгілер", "Условные обозначения", "Legend"),
-        .statusAchieved: ("орындалды", "достигнуто", "achieved"),
-        .statusOnTrack: ("кестеге сай", "в графике", "on track"),
-        .statusAtRisk: ("тәуекелде", "в зоне риска", "at risk"),
-        .statusMissed: ("орындалмады", "не достигнуто", "missed"),
-        .statusNotReported: ("ұсынылмады", "не представлено", "not reported"),
-        .statusNotDue: ("мерзімі келмеген", "срок не наступил", "not due"),
-        .verdictDone: ("орындалды", "исполнено", "done"),
-        .verdictCancelled: ("болдырылмады", "отменено", "cancelled"),
-        .verdictMissed: ("мерзімі өтті", "просрочено", "overdue"),
-        .verdictAtRisk: ("тәуекелде", "под угрозой срыва", "at risk"),
-        .verdictInProgress: ("орындалуда", "в работе", "in progress"),
-        .verdictNotDue: ("мерзімі келмеген", "срок не наступил", "not due"),
-    ]
-
-    public static func status(_ status: EvaluationStatus) -> Label {
-        switch status {
-        case .achieved: .statusAchieved
-        case .onTrack: .statusOnTrack
-        case .atRisk: .statusAtRisk
-        case .missed: .statusMissed
-        case .notReported: .statusNotReported
-        case .notDue: .statusNotDue
-        }
-    }
-
-    public static func verdict(_ verdict: MeasureVerdict?) -> Label {
-        switch verdict {
-        case .done: .verdictDone
-        case .cancelled: .verdictCancelled
-        case .missed: .verdictMissed
-        case .atRisk: .verdictAtRisk
-        case .inProgress: .verdictInProgress
-        case .notDue: .verdictNotDue
-        case nil: .notJudgedYet
+    /// (kk, ru, en)
+    var texts: (String, String, String) {
+        switch self {
+        case .reportKind: ("Фракция тыңдауына арналған есеп", "Отчёт к заслушиванию фракции", "Report for the faction hearing")
+        case .faction: ("Фракция", "Фракция", "Faction")
+        case .hearingDate: ("Тыңдау күні", "Дата заслушивания", "Hearing date")
+        case .hearingStatus: ("Тыңдау мәртебесі", "Статус заслушивания", "Hearing status")
+        case .scope: ("Аумақ", "Территория", "Territory")
+        case .depthNote: ("және төмен деңгейлер", "и нижестоящие уровни", "and levels below")
+        case .sections: ("Бөлімдер", "Разделы", "Sections")
+        case .sectionsAll: ("барлық бөлімдер", "все разделы", "all sections")
+        case .sectionsSensitive: ("әлеуметтік маңызды бөлімдер", "социально значимые разделы", "socially sensitive sections")
+        case .sectionsChosen: ("таңдалған бөлімдер", "выбранные разделы", "chosen sections")
+        case .asOf: ("Бағалау күні", "Дата оценки", "As of")
+        case .run: ("Бағалау", "Оценка", "Evaluation run")
+        case .programme: ("Бағдарлама", "Программа", "Programme")
+        case .generated: ("Деректер қалыптасқан уақыт", "Данные сформированы", "Data as generated")
+        case .fingerprint: ("Есеп деректерінің хэші", "Хэш данных отчёта", "Fingerprint of the report's data")
+        case .runFingerprint: ("Бағалау хэші", "Хэш оценки", "Fingerprint of the run")
+        case .partFor: ("Бөлімдер бойынша бөлігі", "Часть по разделам", "Part for the sections")
+        case .summary: ("Қорытынды", "Сводка", "Summary")
+        case .status: ("Мәртебе", "Статус", "Status")
+        case .count: ("Саны", "Количество", "Count")
+        case .share: ("Үлесі", "Доля", "Share")
+        case .previous: ("Бұрын", "Ранее", "Before")
+        case .change: ("Өзгеріс", "Изменение", "Change")
+        case .total: ("Барлығы", "Всего", "Total")
+        case .comparedWithHearing: ("Алдыңғы тыңдаумен салыстыру", "Сравнение с предыдущим заслушиванием", "Compared with the previous hearing")
+        case .comparedWithRun: ("Алдыңғы бағалаумен салыстыру", "Сравнение с предыдущей оценкой", "Compared with the previous run")
+        case .noComparison:
+            (
+                "Салыстыратын алдыңғы тыңдау немесе бағалау жоқ.", "Нет предыдущего заслушивания или оценки для сравнения.",
+                "There is no earlier hearing or run to compare with."
+            )
+        case .bySection: ("Бөлімдер бойынша", "По разделам", "By section")
+        case .bureauMember: ("Бюро мүшесі", "Член Бюро", "Bureau member")
+        case .noBureauMember: ("Бюро мүшесі тағайындалмаған", "Член Бюро не назначен", "No Bureau member assigned")
+        case .indicator: ("Көрсеткіш", "Показатель", "Indicator")
+        case .unit: ("Өлшем бірлігі", "Единица", "Unit")
+        case .atTerritory: ("Аумақтағы мәртебе", "Статус по территории", "Status for the territory")
+        case .acrossTerritories: ("Аумақтар бойынша", "По территориям", "Across territories")
+        case .trend: ("Серпін", "Динамика", "Trend")
+        case .slipping:
+            ("Орындалмаған және тәуекел аймағындағы көрсеткіштер", "Недостигнутые показатели и показатели в зоне риска", "Missed and at risk")
+        case .slippingNote:
+            (
+                "Ең нашарлары бірінші: алдымен орындалмағандар, сосын тәуекелдегілер, артта қалу пайызы бойынша.",
+                "Сначала худшие: недостигнутые, затем в зоне риска, по величине отставания в процентах.",
+                "Worst first: missed, then at risk, each by the size of the gap in percent."
+            )
+        case .territory: ("Аумақ", "Территория", "Territory")
+        case .period: ("Кезең", "Период", "Period")
+        case .target: ("Мақсат", "Цель", "Target")
+        case .actual: ("Нақты", "Факт", "Actual")
+        case .gap: ("Артта қалу", "Отставание", "Gap")
+        case .gapPercent: ("Артта қалу, %", "Отставание, %", "Gap, %")
+        case .councilMember: ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member")
+        case .explanation: ("Түсіндірме", "Пояснение", "Explanation")
+        case .coordinatorExplanation: ("Үйлестірушінің түсіндірмесі", "Пояснение координатора", "Coordinator's explanation")
+        case .nothingSlipping:
+            (
+                "Орындалмаған немесе тәуекелдегі көрсеткіштер жоқ.", "Недостигнутых показателей и показателей в зоне риска нет.",
+                "Nothing is missed or at risk."
+            )
+        case .scorecards: ("Жауаптылар бойынша көрсеткіштер", "Оценка ответственных", "Scorecards")
+        case .owner: ("Жауапты", "Ответственный", "Owner")
+        case .role: ("Рөлі", "Роль", "Role")
+        case .itemsOwned: ("Көрсеткіштер", "Показателей", "Items owned")
+        case .achievedCount: ("Орындалды", "Достигнуто", "Achieved")
+        case .missedCount: ("Орындалмады", "Не достигнуто", "Missed")
+        case .notReportedCount: ("Ұсынылмады", "Не представлено", "Not reported")
+        case .atRiskCount: ("Тәуекелде", "В зоне риска", "At risk")
+        case .shareAchieved: ("Орындалу үлесі", "Доля достигнутых", "Share achieved")
+        case .scorecardFormula:
+            (
+                "Орындалу үлесі = орындалды ÷ (орындалды + орындалмады + ұсынылмады); соңғы мерзімі өткен кезең бойынша, мерзімі келмегендер есептелмейді.",
+                "Доля достигнутых = достигнуто ÷ (достигнуто + не достигнуто + не представлено); по последнему наступившему периоду, показатели без наступившего срока не учитываются.",
+                "Share achieved = achieved ÷ (achieved + missed + not reported), judged on each item's latest due period; items with nothing due yet are left out."
+            )
+        case .measures: ("Іс-шаралар және қаулылар", "Мероприятия и постановления", "Measures and resolutions")
+        case .overdueMeasures: ("Мерзімі өткен іс-шаралар", "Просроченные мероприятия", "Overdue measures")
+        case .openResolutions:
+            (
+                "Алдыңғы тыңдаулардың орындалмаған қаулылары", "Неисполненные постановления прошлых заслушиваний",
+                "Unmet resolutions of earlier hearings"
+            )
+        case .measure: ("Іс-шара", "Мероприятие", "Measure")
+        case .deadline: ("Мерзімі", "Срок", "Deadline")
+        case .executor: ("Орындаушы", "Исполнитель", "Executor")
+        case .verdict: ("Бағасы", "Оценка", "Verdict")
+        case .adoptedAt: ("Қабылданған тыңдау", "Принято на заслушивании", "Adopted at")
+        case .notJudgedYet: ("бағаланбаған", "ещё не оценено", "not judged yet")
+        case .noneFound: ("Жоқ.", "Нет.", "None.")
+        case .dataQuality: ("Деректер сапасы", "Качество данных", "Data quality")
+        case .notReportedItems: ("Мәні ұсынылмаған көрсеткіштер", "Непредставленные значения", "Values not reported")
+        case .reconciliationFlags: ("Жиынтықпен сәйкес келмеу", "Расхождения со свёрнутыми данными", "Reconciliation differences")
+        case .outlierFlags: ("Ауытқыған мәндер", "Выбросы", "Outliers")
+        case .unownedItems: ("Жауаптысы жоқ көрсеткіштер", "Показатели без ответственного", "Items without an owner")
+        case .kind: ("Түрі", "Вид", "Kind")
+        case .itemsWithoutCouncilMember: ("Саяси кеңес мүшесі жоқ", "Без члена Политсовета", "Without a Political Council member")
+        case .sectionWithoutBureauMember: ("Бюро мүшесі жоқ бөлім", "Раздел без члена Бюро", "Section without a Bureau member")
+        case .questions: ("Тыңдауға арналған сұрақтар", "Вопросы к заслушиванию", "Questions for the hearing")
+        case .questionsNote:
+            (
+                "Әр тыңдалатын лауазымды тұлғаға оның аумағындағы орындалмаған ең нашар көрсеткіштер бойынша (10-нан аспайды).",
+                "Каждому заслушиваемому — по худшим недостигнутым показателям его территории (не более 10).",
+                "For each official heard, on the worst missed items in their territory (at most 10)."
+            )
+        case .andMore:
+            (
+                "Тағы орындалмаған көрсеткіштер (4-бөлімді қараңыз)", "Ещё недостигнутых показателей (см. раздел 4)", "more missed items (see part 4)"
+            )
+        case .noOfficials: ("Тыңдалатын лауазымды тұлғалар көрсетілмеген.", "Заслушиваемые не указаны.", "No officials to be heard are listed.")
+        case .noMissedItems:
+            (
+                "Бұл аумақта орындалмаған көрсеткіштер жоқ.", "Недостигнутых показателей на этой территории нет.",
+                "No missed items in this territory."
+            )
+        case .page: ("Бет", "Страница", "Page")
+        case .of: ("/", "из", "of")
+        case .contents: ("Мазмұны", "Содержание", "Contents")
+        case .legend: ("Шартты белгілер", "Условные обозначения", "Legend")
         }
     }
 }

@@ -28,9 +28,9 @@ public enum ReportBuilder {
             }
         let cover = HearingReport.Cover(
             hearingId: facts.hearing.id, title: facts.hearing.title,
-            faction: facts.hearing.faction == .mazhilis ? l(.factionMazhilis) : l(.factionMaslikhat),
+            faction: facts.hearing.faction.heading(language),
             factionTerritory: facts.hearing.factionTerritory.resolved(language), heldOn: facts.hearing.heldOn.iso,
-            status: facts.hearing.status == .held ? l(.held) : l(.planned),
+            status: facts.hearing.status.word(language),
             territory: territoryName(facts.hearing.territoryID), territoryKato: territories[facts.hearing.territoryID]?.kato,
             depth: facts.hearing.depth, sections: sectionsText, programme: facts.run.programmeName.resolved(language),
             asOf: facts.run.asOf.iso, runId: facts.run.id, graceDays: facts.run.graceDays,
@@ -47,7 +47,7 @@ public enum ReportBuilder {
                 let count = counts[status, default: 0]
                 let before = previous.map { $0[status, default: 0] }
                 return HearingReport.StatusCount(
-                    status: status.rawValue, label: Label.status(status).text(language), count: count,
+                    status: status.rawValue, label: status.word(language), count: count,
                     share: total == 0 ? 0 : Double(count) / Double(total) * 100,
                     previous: before, change: before.map { count - $0 })
             },
@@ -77,7 +77,7 @@ public enum ReportBuilder {
                 let ownStatus = own.map { standings[$0].headline }
                 return HearingReport.IndicatorLine(
                     code: shown.indicatorCode, name: shown.indicatorName.resolved(language), unit: shown.unit.resolved(language),
-                    status: ownStatus?.rawValue, statusLabel: ownStatus.map { Label.status($0).text(language) },
+                    status: ownStatus?.rawValue, statusLabel: ownStatus.map { $0.word(language) },
                     counts: statusDictionary(headlineCounts(group.map { standings[$0] })),
                     trend: trend(shown.series, asOf: facts.run.asOf))
             }
@@ -98,7 +98,7 @@ public enum ReportBuilder {
                 indicatorCode: fact.indicatorCode, indicatorName: fact.indicatorName.resolved(language),
                 sectionCode: sections[fact.sectionID]?.code ?? "", territoryId: fact.territoryID, territory: territoryName(fact.territoryID),
                 territoryKato: territories[fact.territoryID]?.kato, period: point.period.code, status: status.rawValue,
-                statusLabel: Label.status(status).text(language), unit: unit, target: point.target, actual: point.actual,
+                statusLabel: status.word(language), unit: unit, target: point.target, actual: point.actual,
                 projected: point.projected, gap: point.gap, gapPercent: point.gapPercent, trend: trend(fact.series, asOf: facts.run.asOf),
                 councilMember: fact.councilMember?.resolved(language), bureauMember: fact.bureauMember?.resolved(language),
                 explanation: Explanation.sentence(
@@ -143,11 +143,11 @@ public enum ReportBuilder {
             if let id = fact.bureauMemberID, let name = fact.bureauMember { count(&bureau[id, default: Tally(name: name)], standings[index]) }
             if let id = fact.councilMemberID, let name = fact.councilMember { count(&council[id, default: Tally(name: name)], standings[index]) }
         }
-        func cards(_ tallies: [Int64: Tally], role: String, label: Label) -> [HearingReport.Scorecard] {
+        func cards(_ tallies: [Int64: Tally], role: Role) -> [HearingReport.Scorecard] {
             tallies.values.map { t in
                 let judged = t.achieved + t.missed + t.notReported
                 return HearingReport.Scorecard(
-                    role: role, roleLabel: l(label), owner: t.name.resolved(language), items: t.items, achieved: t.achieved,
+                    role: role.rawValue, roleLabel: role.heading(language), owner: t.name.resolved(language), items: t.items, achieved: t.achieved,
                     missed: t.missed, notReported: t.notReported, atRisk: t.atRisk,
                     shareAchieved: judged == 0 ? nil : Double(t.achieved) / Double(judged) * 100)
             }.sorted { a, b in
@@ -155,13 +155,13 @@ public enum ReportBuilder {
                 return x != y ? x < y : a.owner < b.owner
             }
         }
-        let scorecards = cards(bureau, role: "bureau_member", label: .roleBureau) + cards(council, role: "council_member", label: .roleCouncil)
+        let scorecards = cards(bureau, role: .bureauMember) + cards(council, role: .councilMember)
 
         // 6. Measures and resolutions
         func measureRow(_ m: ReportFacts.MeasurePart) -> HearingReport.MeasureRow {
             HearingReport.MeasureRow(
                 code: m.code, text: m.text.resolved(language), territory: territoryName(m.territoryID), deadline: m.deadline.iso,
-                executor: m.executor, verdict: m.verdict?.rawValue, verdictLabel: Label.verdict(m.verdict).text(language),
+                executor: m.executor, verdict: m.verdict?.rawValue, verdictLabel: m.verdict?.word(language) ?? l(.notJudgedYet),
                 adoptedAt: m.hearingTitle.map { title in "«\(title)»" + (m.hearingDate.map { ", \($0.iso)" } ?? "") })
         }
 

@@ -237,7 +237,7 @@ struct WebController: Sendable {
         flags.map { flag in
             [
                 "id": flag.id, "kind": flag.kind,
-                "kindLabel": WebText.labels(language)["status_\(flag.kind)"] ?? flag.kind.replacingOccurrences(of: "_", with: " "),
+                "kindLabel": FlagKind(rawValue: flag.kind)?.heading(language) ?? flag.kind,
                 "indicator": flag.indicatorCode, "period": flag.period,
                 "territory": tree.byID[flag.territoryId]?.name.resolved(language) ?? String(flag.territoryId),
                 "territoryRef": flag.territoryKato ?? String(flag.territoryId),

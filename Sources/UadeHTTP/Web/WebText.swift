@@ -4,7 +4,14 @@ import UadeDomain
 /// Every label of the web pages in Kazakh, Russian and English. Templates read them as
 /// `{{t.key}}`; a test checks that every key a template names is here, in all three languages.
 enum WebText {
+    /// Built once per language: every page asks.
     static func labels(_ language: Language) -> [String: String] {
+        built[language] ?? [:]
+    }
+
+    static let built: [Language: [String: String]] = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, build($0)) })
+
+    static func build(_ language: Language) -> [String: String] {
         var result: [String: String] = [:]
         for (key, texts) in table {
             result[key] =
@@ -14,6 +21,20 @@ enum WebText {
                 case .en: texts.2
                 }
         }
+        // Statuses, kinds and roles are read in the same words as in the reports: from the one
+        // table of `Worded` enums, under the keys the templates use.
+        func add<T: Worded & RawRepresentable & CaseIterable>(_ type: T.Type, prefix: String) where T.RawValue == String {
+            for value in type.allCases { result[prefix + value.rawValue] = value.heading(language) }
+        }
+        add(EvaluationStatus.self, prefix: "status_")
+        add(FlagKind.self, prefix: "flag_")
+        add(Role.self, prefix: "role_")
+        add(RunStatus.self, prefix: "run_")
+        add(Faction.self, prefix: "faction_")
+        add(DueStatus.self, prefix: "")
+        add(HearingStatus.self, prefix: "")
+        add(DiffChange.self, prefix: "")
+        result["unowned"] = FlagKind.unowned.heading(language)
         return result
     }
 
@@ -80,8 +101,6 @@ enum WebText {
         "reason": ("Түзету себебі", "Причина исправления", "Reason for the correction"),
         "entered_by": ("Кім енгізді", "Кто внёс", "Entered by"),
         "entered_at": ("Қашан", "Когда", "When"),
-        "missing": ("Толтырылмаған", "Не заполнено", "Not reported"),
-        "reported": ("Толтырылған", "Заполнено", "Reported"),
         "due_title": ("Осы кезеңде толтыру керек", "К заполнению за период", "Due this period"),
         "due_empty": ("Сүзгіге сәйкес ештеңе жоқ.", "По фильтру ничего нет.", "Nothing matches the filter."),
         "enter": ("Енгізу", "Внести", "Enter"),
@@ -143,7 +162,6 @@ enum WebText {
         "trajectory": ("Траектория: жоспар мен нақты", "Траектория: план и факт", "Trajectory: targets and actuals"),
         "owner_bureau": ("Бюро мүшесі", "Член Бюро", "Bureau member"),
         "owner_council": ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
-        "unowned": ("Жауаптысы жоқ", "Без ответственного", "Unowned"),
         "mine_title": ("Менің көрсеткіштерім", "Мои показатели", "My indicators"),
         "hearings_title": ("Фракция тыңдаулары", "Заслушивания фракции", "Faction hearings"),
         "hearing_new": ("Жаңа тыңдау", "Новое заслушивание", "New hearing"),
@@ -151,8 +169,6 @@ enum WebText {
         "title": ("Атауы", "Название", "Title"),
         "date": ("Күні", "Дата", "Date"),
         "faction": ("Фракция", "Фракция", "Faction"),
-        "faction_mazhilis": ("Мәжілістегі фракция", "Фракция в Мажилисе", "Mazhilis faction"),
-        "faction_maslikhat": ("Мәслихаттағы фракция", "Фракция в маслихате", "Maslikhat faction"),
         "faction_territory": ("Фракция аумағы", "Территория фракции", "Faction's territory"),
         "scope": ("Қамту аумағы", "Охват", "Scope"),
         "depth": ("Төменгі деңгейлер саны", "Уровней ниже", "Levels below"),
@@ -165,8 +181,6 @@ enum WebText {
             "Officials heard (one per line: name; office; territory KATO)"
         ),
         "hearing_status": ("Мәртебесі", "Статус", "Status"),
-        "planned": ("Жоспарланған", "Запланировано", "Planned"),
-        "held": ("Өткізілді", "Проведено", "Held"),
         "report_preview": ("Есептің алдын ала көрінісі", "Предпросмотр отчёта", "Report preview"),
         "download": ("Жүктеу", "Скачать", "Download"),
         "resolutions": ("Қаулылар", "Постановления", "Resolutions"),
@@ -211,9 +225,6 @@ enum WebText {
         "before": ("Бұрын", "Было", "Before"),
         "after": ("Кейін", "Стало", "After"),
         "change": ("Өзгеріс", "Изменение", "Change"),
-        "newly_missed": ("Жаңадан орындалмаған", "Впервые не выполнено", "Newly missed"),
-        "recovered": ("Қалпына келді", "Восстановлено", "Recovered"),
-        "changed": ("Өзгерді", "Изменилось", "Changed"),
         "no_changes": ("Өзгеріс жоқ.", "Изменений нет.", "No changes."),
         "public_title": ("Бағдарлама қалай орындалуда", "Как выполняется программа", "How the programme is carried out"),
         "public_help": (
@@ -240,9 +251,6 @@ enum WebText {
             "База данных не ответила: проверьте в истории, сохранилась ли запись, и только потом отправьте снова.",
             "The database did not answer: check the history to see whether it was saved before sending it again."
         ),
-        "run_running": ("Орындалуда", "Выполняется", "Running"),
-        "run_completed": ("Аяқталды", "Завершён", "Completed"),
-        "run_failed": ("Сәтсіз аяқталды", "Не удался", "Failed"),
         "filter_unreadable": (
             "оқылмады (кезең мысалы: 2024-Q3 немесе 2024)", "не удалось прочитать (период, например: 2024-Q3 или 2024)",
             "cannot be read (a period is e.g. 2024-Q3 or 2024)"
@@ -253,17 +261,5 @@ enum WebText {
         "page_prev": ("Алдыңғы", "Назад", "Previous"),
         "page_next": ("Келесі", "Далее", "Next"),
         "of": ("ішінен", "из", "of"),
-        "status_achieved": ("Орындалды", "Выполнено", "Achieved"),
-        "status_on_track": ("Жоспар бойынша", "По плану", "On track"),
-        "status_at_risk": ("Қауіп бар", "Под угрозой", "At risk"),
-        "status_missed": ("Орындалмады", "Не выполнено", "Missed"),
-        "status_not_reported": ("Деректер жоқ", "Нет данных", "Not reported"),
-        "status_not_due": ("Мерзімі келмеген", "Срок не наступил", "Not due"),
-        "role_administrator": ("Әкімші", "Администратор", "Administrator"),
-        "role_coordinator": ("Өңірлік үйлестіруші", "Региональный координатор", "Regional coordinator"),
-        "role_bureau_member": ("Бюро мүшесі", "Член Бюро", "Bureau member"),
-        "role_council_member": ("Саяси кеңес мүшесі", "Член Политсовета", "Political Council member"),
-        "role_faction_staff": ("Фракция қызметкері", "Сотрудник фракции", "Faction staff"),
-        "role_observer": ("Бақылаушы", "Наблюдатель", "Observer"),
     ]
 }

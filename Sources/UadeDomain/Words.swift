@@ -1,0 +1,135 @@
+/// What a person reads for each status, kind and role, in Kazakh, Russian and English: the one
+/// table the pages, the reports and the command line take these words from. Each is an
+/// exhaustive switch, so a new case without its words does not compile.
+///
+/// The words are as they stand inside a sentence or a table cell (lower case where the language
+/// writes them so); `Words.heading` gives the form that begins a label.
+public protocol Worded {
+    /// (kk, ru, en)
+    var words: (kk: String, ru: String, en: String) { get }
+}
+
+extension Worded {
+    public func word(_ language: Language) -> String {
+        switch language {
+        case .kk: words.kk
+        case .ru: words.ru
+        case .en: words.en
+        }
+    }
+
+    /// The word as it begins a label or a badge: its first letter upper case.
+    public func heading(_ language: Language) -> String {
+        let text = word(language)
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}
+
+extension EvaluationStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .achieved: ("орындалды", "достигнуто", "achieved")
+        case .onTrack: ("кестеге сай", "в графике", "on track")
+        case .atRisk: ("тәуекелде", "в зоне риска", "at risk")
+        case .missed: ("орындалмады", "не достигнуто", "missed")
+        case .notReported: ("ұсынылмады", "не представлено", "not reported")
+        case .notDue: ("мерзімі келмеген", "срок не наступил", "not due")
+        }
+    }
+}
+
+extension FlagKind: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .missed: EvaluationStatus.missed.words
+        case .notReported: EvaluationStatus.notReported.words
+        case .atRisk: EvaluationStatus.atRisk.words
+        case .reconciliation: ("сомасы сәйкес келмейді", "расхождение сумм", "sums disagree")
+        case .outlier: ("күдікті мән", "подозрительное значение", "outlier")
+        case .unowned: ("жауаптысы жоқ", "без ответственного", "unowned")
+        }
+    }
+}
+
+extension FlagState: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .open: ("ашық", "открыт", "open")
+        case .explained: ("түсіндірілді", "объяснён", "explained")
+        case .resolved: ("шешілді", "снят", "resolved")
+        }
+    }
+}
+
+extension MeasureVerdict: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .done: ("орындалды", "исполнено", "done")
+        case .cancelled: ("болдырылмады", "отменено", "cancelled")
+        case .missed: ("мерзімі өтті", "просрочено", "overdue")
+        case .atRisk: ("тәуекелде", "под угрозой срыва", "at risk")
+        case .inProgress: ("орындалуда", "в работе", "in progress")
+        case .notDue: ("мерзімі келмеген", "срок не наступил", "not due")
+        }
+    }
+}
+
+extension Role: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .administrator: ("әкімші", "администратор", "administrator")
+        case .coordinator: ("өңірлік үйлестіруші", "региональный координатор", "regional coordinator")
+        case .bureauMember: ("Бюро мүшесі", "член Бюро", "Bureau member")
+        case .councilMember: ("Саяси кеңес мүшесі", "член Политсовета", "Political Council member")
+        case .factionStaff: ("фракция қызметкері", "сотрудник фракции", "faction staff")
+        case .observer: ("бақылаушы", "наблюдатель", "observer")
+        }
+    }
+}
+
+extension RunStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .running: ("орындалуда", "выполняется", "running")
+        case .completed: ("аяқталды", "завершена", "completed")
+        case .failed: ("сәтсіз аяқталды", "не удалась", "failed")
+        }
+    }
+}
+
+extension DiffChange: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .newlyMissed: ("жаңадан орындалмаған", "впервые не достигнуто", "newly missed")
+        case .recovered: ("қалпына келді", "восстановлено", "recovered")
+        case .changed: ("өзгерді", "изменилось", "changed")
+        }
+    }
+}
+
+extension HearingStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .planned: ("жоспарланған", "запланировано", "planned")
+        case .held: ("өткізілді", "проведено", "held")
+        }
+    }
+}
+
+extension Faction: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .mazhilis: ("Мәжілістегі фракция", "фракция в Мажилисе", "Mazhilis faction")
+        case .maslikhat: ("Мәслихаттағы фракция", "фракция в маслихате", "maslikhat faction")
+        }
+    }
+}
+
+extension DueStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .missing: ("толтырылмаған", "не заполнено", "not reported")
+        case .reported: ("толтырылған", "заполнено", "reported")
+        }
+    }
+}
