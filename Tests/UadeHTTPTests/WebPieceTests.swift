@@ -138,3 +138,20 @@ struct SameWordsTests {
         #expect(Label.summary.text(.ru) == "Сводка")
     }
 }
+
+@Suite("Labels the page code names")
+struct PageCodeLabelTests {
+    /// Every `text("key", …)` and `t.text("key")` in the page code has its label in all three languages.
+    @Test func everyLabelThePageCodeNamesIsTranslated() throws {
+        let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/UadeHTTP/Web").standardized
+        var used = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: web.path) where name.hasSuffix(".swift") {
+            let code = try String(contentsOf: web.appendingPathComponent(name), encoding: .utf8)
+            for match in code.matches(of: /(?:[\s(\[]|\bt\.)text\("([a-z_]+)"/) { used.insert(String(match.1)) }
+        }
+        #expect(used.count > 20)
+        for key in used.sorted() {
+            for language in Language.allCases { #expect(WebText.labels(language)[key] != nil, "no label \(key) in \(language)") }
+        }
+    }
+}

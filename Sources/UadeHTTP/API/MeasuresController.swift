@@ -35,11 +35,11 @@ struct MeasuresController: Sendable {
                 territories = subtree
                 sections = Array(policy.readableSections(caller))
             } else {
-                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories or sections this account answers for")
+                throw APIError.forbidden("outside the territories or sections this account answers for")
             }
         } else if territories?.isEmpty == true {
             guard !policy.readableSections(caller).isEmpty else {
-                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories or sections this account answers for")
+                throw APIError.forbidden("outside the territories or sections this account answers for")
             }
             territories = nil
             sections = Array(policy.readableSections(caller))

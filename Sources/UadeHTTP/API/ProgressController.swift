@@ -199,12 +199,12 @@ struct ProgressController: Sendable {
         }
         if asBureau {
             guard caller.holds(.bureauMember) || caller.isAdministrator else {
-                throw APIError(.forbidden, kind: "forbidden", detail: "only Bureau members own sections")
+                throw APIError.forbidden("only Bureau members own sections")
             }
             filter.sections = Array(caller.ownedSections)
         } else {
             guard caller.holds(.councilMember) || caller.isAdministrator else {
-                throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
+                throw APIError.forbidden("only Political Council members own indicators")
             }
             filter.pairs = Array(caller.ownedIndicators)
             if filter.status == nil {
@@ -239,7 +239,7 @@ extension ProgressController {
             try await authorizer.require(context, .writeProgress, Resource(territoryID: territory.id), policy: policy)
             territories = policy.tree.subtree(of: territory.id)
         } else if territories?.isEmpty == true {
-            throw APIError(.forbidden, kind: "forbidden", detail: "only coordinators fill in progress")
+            throw APIError.forbidden("only coordinators fill in progress")
         }
         let filter = DueFilter(
             territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),

@@ -25,7 +25,7 @@ struct Authorizer: PolicySource {
         let caller = try context.requireCaller()
         let policy = if let policy { policy } else { try await self.policy() }
         if case .deny(let reason) = policy.decide(caller, action, resource) {
-            throw APIError(.forbidden, kind: "forbidden", detail: reason)
+            throw APIError.forbidden(reason)
         }
         return caller
     }

@@ -64,6 +64,10 @@ public struct APIError: HTTPResponseError, Sendable {
             fields: failure.problems.map { FieldProblem(field: prefix + $0.field, reason: $0.reason) })
     }
 
+    public static func forbidden(_ detail: String) -> APIError {
+        APIError(.forbidden, kind: "forbidden", detail: detail)
+    }
+
     public static func notFound(_ detail: String) -> APIError {
         APIError(.notFound, kind: "not-found", detail: detail)
     }

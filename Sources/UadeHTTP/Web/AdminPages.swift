@@ -53,7 +53,7 @@ extension WebController {
     @Sendable func accountsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
         return try pages.render(
-            "accounts", title: t(context)["accounts_title"]!, request: request, context: context, data: try await accountsData(context))
+            "accounts", title: text("accounts_title", context), request: request, context: context, data: try await accountsData(context))
     }
 
     @Sendable func createAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,7 +81,7 @@ extension WebController {
             var values = form.echo
             values["password"] = nil
             return try pages.render(
-                "accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                "accounts", title: text("accounts_title", context), request: request, context: context,
                 data: try await accountsData(context, values: values, errors: FormErrors(failure)), status: APIError(failure).status)
         }
     }
@@ -102,7 +102,7 @@ extension WebController {
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             return try pages.render(
-                "accounts", title: t(context)["accounts_title"]!, request: request, context: context,
+                "accounts", title: text("accounts_title", context), request: request, context: context,
                 data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure)),
                 status: APIError(failure).status)
         }
@@ -138,7 +138,7 @@ extension WebController {
     @Sendable func ownershipPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
         return try pages.render(
-            "ownership", title: t(context)["ownership_title"]!, request: request, context: context, data: try await ownershipData(context))
+            "ownership", title: text("ownership_title", context), request: request, context: context, data: try await ownershipData(context))
     }
 
     /// Shared by both handovers: checks the form, then hands over through the repository (audited).
@@ -179,7 +179,7 @@ extension WebController {
         }
         if errors.isEmpty { return PageRenderer.redirect("/admin/ownership?notice=assigned") }
         return try pages.render(
-            "ownership", title: t(context)["ownership_title"]!, request: request, context: context,
+            "ownership", title: text("ownership_title", context), request: request, context: context,
             data: try await ownershipData(context, errors: errors, values: form.echo), status: .unprocessableContent)
     }
 
@@ -218,7 +218,7 @@ extension WebController {
     @Sendable func evaluationsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
         return try pages.render(
-            "evaluations", title: t(context)["evaluations_title"]!, request: request, context: context,
+            "evaluations", title: text("evaluations_title", context), request: request, context: context,
             data: try await evaluationsData(context))
     }
 
@@ -229,7 +229,7 @@ extension WebController {
         let caller = try context.requireCaller()
         let page = { (errors: FormErrors, status: HTTPResponse.Status) in
             try self.pages.render(
-                "evaluations", title: self.t(context)["evaluations_title"]!, request: request, context: context,
+                "evaluations", title: self.text("evaluations_title", context), request: request, context: context,
                 data: try await self.evaluationsData(context, errors: errors, values: form.echo), status: status)
         }
         guard let asOf = form.string("as_of").flatMap(Day.init(iso:)) else {
@@ -274,7 +274,7 @@ extension WebController {
         }
         let counts = DiffChange.allCases.map { ["label": t[$0.rawValue] ?? $0.rawValue, "count": diff.counts[$0]] as [String: Any] }
         return try pages.render(
-            "diff", title: t["diff_title"]!, request: request, context: context,
+            "diff", title: t.text("diff_title"), request: request, context: context,
             data: [
                 "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
             ])

@@ -34,7 +34,7 @@ extension WebController {
         }
         let canCreate = caller.holds(.factionStaff) || caller.isAdministrator
         return try pages.render(
-            "hearings", title: t["hearings_title"]!, request: request, context: context,
+            "hearings", title: t.text("hearings_title"), request: request, context: context,
             data: ["rows": rows, "canCreate": canCreate, "empty": rows.isEmpty])
     }
 
@@ -69,8 +69,8 @@ extension WebController {
             "values": values,
             "territories": territories,
             "factions": [
-                ["code": "mazhilis", "name": t["faction_mazhilis"]!, "selected": values["faction"] == "mazhilis"],
-                ["code": "maslikhat", "name": t["faction_maslikhat"]!, "selected": values["faction"] == "maslikhat"],
+                ["code": "mazhilis", "name": t.text("faction_mazhilis"), "selected": values["faction"] == "mazhilis"],
+                ["code": "maslikhat", "name": t.text("faction_maslikhat"), "selected": values["faction"] == "maslikhat"],
             ],
             "depths": (0...HearingRules.maximumDepth).map { ["value": $0, "selected": values["depth"] == String($0)] },
             "sectionsAll": choice == "all", "sectionsSensitive": choice == "socially_sensitive", "sectionsChosen": choice == "chosen",
@@ -79,8 +79,8 @@ extension WebController {
             },
             "runs": runs.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf)", "selected": values["run_id"] == String($0.id)] },
             "statuses": [
-                ["code": "planned", "name": t["planned"]!, "selected": values["status"] != "held"],
-                ["code": "held", "name": t["held"]!, "selected": values["status"] == "held"],
+                ["code": "planned", "name": t.text("planned"), "selected": values["status"] != "held"],
+                ["code": "held", "name": t.text("held"), "selected": values["status"] == "held"],
             ],
         ]
     }
@@ -149,7 +149,7 @@ extension WebController {
         }
         var data = try await hearingForm(caller, context: context, values: values, chosenSections: [])
         data["action"] = "/hearings/new"
-        return try pages.render("hearing_form", title: t(context)["hearing_new"]!, request: request, context: context, data: data)
+        return try pages.render("hearing_form", title: text("hearing_new", context), request: request, context: context, data: data)
     }
 
     @Sendable func createHearing(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -168,7 +168,7 @@ extension WebController {
         data["action"] = "/hearings/new"
         data["errors"] = errors.context
         return try pages.render(
-            "hearing_form", title: t(context)["hearing_new"]!, request: request, context: context, data: data,
+            "hearing_form", title: text("hearing_new", context), request: request, context: context, data: data,
             status: .unprocessableContent)
     }
 
@@ -234,7 +234,7 @@ extension WebController {
         var data = try await hearingForm(caller, context: context, values: values, chosenSections: codes)
         data["action"] = "/hearings/\(hearing.id)/edit"
         data["id"] = hearing.id
-        return try pages.render("hearing_form", title: t(context)["hearing_edit"]!, request: request, context: context, data: data)
+        return try pages.render("hearing_form", title: text("hearing_edit", context), request: request, context: context, data: data)
     }
 
     @Sendable func updateHearing(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -256,7 +256,7 @@ extension WebController {
         data["id"] = id
         data["errors"] = errors.context
         return try pages.render(
-            "hearing_form", title: t(context)["hearing_edit"]!, request: request, context: context, data: data,
+            "hearing_form", title: text("hearing_edit", context), request: request, context: context, data: data,
             status: .unprocessableContent)
     }
 

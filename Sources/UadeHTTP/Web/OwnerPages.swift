@@ -53,7 +53,7 @@ extension WebController {
         if filter.pairs != nil && filter.sections == nil && filter.territories == nil { return PageRenderer.redirect("/mine") }
         guard let run = try await run(request) else {
             return try pages.render(
-                "heatmap", title: t["heatmap_title"]!, request: request, context: context, data: ["noRun": true, "legend": legend(t)])
+                "heatmap", title: t.text("heatmap_title"), request: request, context: context, data: ["noRun": true, "legend": legend(t)])
         }
         // The top of what the caller may see, unless they chose a territory inside it.
         var top: Territory? = policy.tree.roots.first
@@ -63,11 +63,11 @@ extension WebController {
         if let ref = query.get("territory") {
             let chosen = try CatalogueController<AppRequestContext>.resolve(ref, in: policy.tree, field: "query.territory", notFoundIsNotFound: true)
             if let visible = filter.territories, !visible.contains(chosen.id) {
-                throw APIError(.forbidden, kind: "forbidden", detail: "outside the territories this account may read")
+                throw APIError.forbidden("outside the territories this account may read")
             }
             top = chosen
         }
-        guard let top else { throw APIError(.forbidden, kind: "forbidden", detail: "no territory to show") }
+        guard let top else { throw APIError.forbidden("no territory to show") }
         let rows = [top.id] + policy.tree.childrenInOrder(of: top.id).filter { filter.territories.map(Set.init)?.contains($0) ?? true }
 
         let allSections = try await allSections()
@@ -119,7 +119,7 @@ extension WebController {
         }
         let parent = top.parentID.flatMap { policy.tree.byID[$0] }
         return try pages.render(
-            "heatmap", title: t["heatmap_title"]!, request: request, context: context,
+            "heatmap", title: t.text("heatmap_title"), request: request, context: context,
             data: [
                 "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
                 "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
@@ -136,11 +136,11 @@ extension WebController {
         let t = self.t(context)
         let language = self.language(context)
         guard caller.holds(.councilMember) || caller.isAdministrator else {
-            throw APIError(.forbidden, kind: "forbidden", detail: "only Political Council members own indicators")
+            throw APIError.forbidden("only Political Council members own indicators")
         }
         let policy = try await authorizer.policy()
         guard let run = try await run(request) else {
-            return try pages.render("mine", title: t["mine_title"]!, request: request, context: context, data: ["noRun": true])
+            return try pages.render("mine", title: t.text("mine_title"), request: request, context: context, data: ["noRun": true])
         }
         let pairs = Array(caller.ownedIndicators)
         let items = pairs.isEmpty ? [] : try await dashboard.headlineItems(runID: run.id, sections: nil, territories: nil, pairs: pairs)
@@ -159,7 +159,7 @@ extension WebController {
             ]
         }
         return try pages.render(
-            "mine", title: t["mine_title"]!, request: request, context: context,
+            "mine", title: t.text("mine_title"), request: request, context: context,
             data: [
                 "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
             ])
@@ -184,7 +184,7 @@ extension WebController {
             (visible.territories.map { $0.contains(territory.id) } ?? true)
             && (visible.sections.map { $0.contains(indicator.sectionID) } ?? true)
             && (visible.pairs.map { $0.contains(IndicatorInTerritory(indicatorID: indicator.indicator.id, territoryID: territory.id)) } ?? true)
-        guard allowed else { throw APIError(.forbidden, kind: "forbidden", detail: "outside what this account may read") }
+        guard allowed else { throw APIError.forbidden("outside what this account may read") }
         guard let run = try await run(request) else { throw APIError.notFound("no completed evaluation run") }
         let (results, _) = try await reads.results(
             runID: run.id, filter: ResultFilter(territories: [territory.id], indicatorCode: code),
@@ -209,7 +209,7 @@ extension WebController {
                 "run": ["id": run.id, "asOf": run.asOf], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
                 "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
                 "headline": Show.status(headline, t), "explanation": explanationText ?? "",
-                "chart": WebCharts.trajectory(points, language: language, title: t["trajectory"]!),
+                "chart": WebCharts.trajectory(points, language: language, title: t.text("trajectory")),
                 "rows": rows, "bureau": last?.sectionOwner?.resolved(language) ?? "", "council": last?.indicatorOwner?.resolved(language) ?? "",
                 "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
                 "canEnter": policy.decide(

@@ -41,7 +41,7 @@ extension WebController {
         // What the filters say, each checked; a filter that cannot be read says so beside it.
         var due = DueQuery(periods: defaultPeriods())
         func unreadable(_ field: String, _ text: String) {
-            errors.general.append("\(WebText.text(field, language)) «\(text)»: \(t["filter_unreadable"]!)")
+            errors.general.append("\(WebText.text(field, language)) «\(text)»: \(t.text("filter_unreadable"))")
         }
         if let ref = selected["territory"] {
             if let territory = policy.tree.find(ref) { due.territory = territory.id } else { unreadable("territory", ref) }
@@ -87,7 +87,7 @@ extension WebController {
             + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
         return try pages.render(
-            "due", title: t["due_title"]!, request: request, context: context,
+            "due", title: t.text("due_title"), request: request, context: context,
             data: [
                 "rows": rows, "total": total, "territories": territories, "sections": sectionChoices,
                 "statusMissing": selected["status"] == "missing", "statusReported": selected["status"] == "reported",
@@ -157,7 +157,7 @@ extension WebController {
         let query = request.uri.queryParameters
         let data = try await entryData(
             request, context: context, indicator: query.get("indicator"), territory: query.get("territory"), period: query.get("period"))
-        return try pages.render("entry", title: t(context)["entry_title"]!, request: request, context: context, data: data)
+        return try pages.render("entry", title: text("entry_title", context), request: request, context: context, data: data)
     }
 
     @Sendable func saveEntry(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -190,7 +190,7 @@ extension WebController {
             page["errors"] = FormErrors(failure).context
             page["input"] = form.echo
             return try pages.render(
-                "entry", title: t(context)["entry_title"]!, request: request, context: context, data: page,
+                "entry", title: text("entry_title", context), request: request, context: context, data: page,
                 status: APIError(failure).status)
         }
     }
@@ -210,7 +210,7 @@ extension WebController {
         let caller = try context.requirePageCaller()
         try await authorizer.require(context, .writeProgress)
         return try pages.render(
-            "upload", title: t(context)["upload_title"]!, request: request, context: context,
+            "upload", title: text("upload_title", context), request: request, context: context,
             data: try await uploadData(caller, context: context))
     }
 
@@ -226,18 +226,18 @@ extension WebController {
                 FormErrors(
                     APIError(
                         .unprocessableContent, kind: "invalid-fields", detail: "no file",
-                        fields: [.init(field: "file", reason: t["upload_help"]!)])
+                        fields: [.init(field: "file", reason: t.text("upload_help"))])
                 ).context
             return try pages.render(
-                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+                "upload", title: t.text("upload_title"), request: request, context: context, data: data, status: .unprocessableContent)
         }
         let checkOnly = form.string("check_only") != nil
         data["filename"] = file.filename
         guard let text = String(validating: file.data.readableBytesView, as: UTF8.self) else {
-            data["problems"] = [["line": "", "column": "", "reason": t["upload_help"]!]]
+            data["problems"] = [["line": "", "column": "", "reason": t.text("upload_help")]]
             data["problemCount"] = 1
             return try pages.render(
-                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+                "upload", title: t.text("upload_title"), request: request, context: context, data: data, status: .unprocessableContent)
         }
         let report: ImportReport
         do {
@@ -245,23 +245,23 @@ extension WebController {
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             data["errors"] = FormErrors(failure).context
-            return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .conflict)
+            return try pages.render("upload", title: t.text("upload_title"), request: request, context: context, data: data, status: .conflict)
         }
         guard report.problems.isEmpty else {
             let shown = 1000
             data["problems"] = report.problems.prefix(shown).map { ["line": String($0.line), "column": $0.column, "reason": $0.reason] }
             data["problemCount"] = report.problems.count
             data["problemDetail"] =
-                (report.problems.count > shown ? t["upload_list_cut"]!.replacingOccurrences(of: "%d", with: String(shown)) + " " : "")
-                + t["upload_nothing_written"]!
+                (report.problems.count > shown ? t.text("upload_list_cut").replacingOccurrences(of: "%d", with: String(shown)) + " " : "")
+                + t.text("upload_nothing_written")
             return try pages.render(
-                "upload", title: t["upload_title"]!, request: request, context: context, data: data, status: .unprocessableContent)
+                "upload", title: t.text("upload_title"), request: request, context: context, data: data, status: .unprocessableContent)
         }
         data["result"] = [
             "rows": report.rows, "newValues": report.newValues, "corrections": report.corrections,
             "unchanged": report.unchanged, "blank": report.blank, "written": report.written,
         ]
-        return try pages.render("upload", title: t["upload_title"]!, request: request, context: context, data: data)
+        return try pages.render("upload", title: t.text("upload_title"), request: request, context: context, data: data)
     }
 
     // MARK: Flags

@@ -13,7 +13,7 @@ extension WebController {
         let language = self.language(context)
         let policy = try await authorizer.policy()
         guard let run = try await reads.latestCompleted(), let republic = policy.tree.roots.first else {
-            return try pages.render("public", title: t["public_title"]!, request: request, context: context, data: ["noRun": true])
+            return try pages.render("public", title: t.text("public_title"), request: request, context: context, data: ["noRun": true])
         }
         let rows = [republic.id] + policy.tree.childrenInOrder(of: republic.id)
         let sections = try await allSections()
@@ -38,7 +38,7 @@ extension WebController {
             return ["name": policy.tree.byID[id]?.name.resolved(language) ?? "", "cells": cells, "share": share(whole), "top": id == republic.id]
         }
         return try pages.render(
-            "public", title: t["public_title"]!, request: request, context: context,
+            "public", title: t.text("public_title"), request: request, context: context,
             data: [
                 "asOf": (Day(iso: run.asOf).map { Show.day($0, language) } ?? run.asOf), "rows": tableRows,
                 "columns": columns.map { ["code": $0.code, "name": $0.name.resolved(language)] }, "legend": legend(t),

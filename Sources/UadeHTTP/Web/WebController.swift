@@ -70,6 +70,11 @@ struct WebController: Sendable {
         ProgressRules.defaultDuePeriods(today: today())
     }
 
+    /// One label in the caller's language.
+    func text(_ key: String, _ context: AppRequestContext) -> String {
+        t(context).text(key)
+    }
+
     func t(_ context: AppRequestContext) -> [String: String] { WebText.labels(context.language ?? .ru) }
     func language(_ context: AppRequestContext) -> Language { context.language ?? .ru }
 
@@ -83,7 +88,7 @@ struct WebController: Sendable {
 
     @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         try pages.render(
-            "login", title: t(context)["login_title"]!, request: request, context: context,
+            "login", title: text("login_title", context), request: request, context: context,
             data: ["next": Self.safeNext(request.uri.queryParameters.get("next"))])
     }
 
@@ -102,9 +107,9 @@ struct WebController: Sendable {
             redirect.headers.append(HTTPField(name: .setCookie, value: cookies.cookie(for: signedIn.session)))
             return redirect
         } catch let failure as ServiceFailure {
-            let message = failure.kind == .unauthenticated ? t(context)["login_failed"]! : failure.detail
+            let message = failure.kind == .unauthenticated ? text("login_failed", context) : failure.detail
             return try pages.render(
-                "login", title: t(context)["login_title"]!, request: request, context: context,
+                "login", title: text("login_title", context), request: request, context: context,
                 data: ["next": next, "error": message, "username": form.string("username") ?? ""],
                 status: failure.kind == .unauthenticated ? .unauthorized : .unprocessableContent)
         }
@@ -121,7 +126,7 @@ struct WebController: Sendable {
 
     @Sendable func passwordPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
-        return try pages.render("password", title: t(context)["password_title"]!, request: request, context: context)
+        return try pages.render("password", title: text("password_title", context), request: request, context: context)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -140,7 +145,7 @@ struct WebController: Sendable {
             return redirect
         } catch let failure as ServiceFailure {
             return try pages.render(
-                "password", title: t(context)["password_title"]!, request: request, context: context,
+                "password", title: text("password_title", context), request: request, context: context,
                 data: ["errors": FormErrors(failure).context], status: APIError(failure).status)
         }
     }
@@ -230,7 +235,7 @@ struct WebController: Sendable {
             anything = true
         }
         data["nothing"] = !anything
-        return try pages.render("home", title: t["home_title"]!, request: request, context: context, data: data, status: status)
+        return try pages.render("home", title: t.text("home_title"), request: request, context: context, data: data, status: status)
     }
 
     func flagRows(_ flags: [FlagView], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {

@@ -57,10 +57,10 @@ struct WebMiddleware: RouterMiddleware {
         var context = context
         context.language = context.language ?? requestedLanguage(request)
         let t = WebText.labels(context.language ?? .ru)
-        let message = request.method == .get ? t["error_unavailable"]! : t["error_unavailable_write"]!
+        let message = request.method == .get ? t.text("error_unavailable") : t.text("error_unavailable_write")
         guard
             var response = try? pages.render(
-                "error", title: t["error_title"]! + " 503", request: request, context: context,
+                "error", title: t.text("error_title") + " 503", request: request, context: context,
                 data: ["message": message, "detail": "", "code": 503], status: .serviceUnavailable)
         else { return nil }
         response.headers[.retryAfter] = "5"
@@ -103,13 +103,13 @@ struct WebMiddleware: RouterMiddleware {
         let t = WebText.labels(context.language ?? .ru)
         let message =
             switch status {
-            case .forbidden: csrf ? t["error_csrf"]! : t["error_forbidden"]!
-            case .notFound: t["error_not_found"]!
-            case .unauthorized: t["login_failed"]!
+            case .forbidden: csrf ? t.text("error_csrf") : t.text("error_forbidden")
+            case .notFound: t.text("error_not_found")
+            case .unauthorized: t.text("login_failed")
             default: detail
             }
         return try pages.render(
-            "error", title: t["error_title"]! + " \(status.code)", request: request, context: context,
+            "error", title: t.text("error_title") + " \(status.code)", request: request, context: context,
             data: ["message": message, "detail": detail, "code": status.code], status: status)
     }
 }

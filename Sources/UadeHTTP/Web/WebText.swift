@@ -263,3 +263,11 @@ enum WebText {
         "of": ("ішінен", "из", "of"),
     ]
 }
+
+extension [String: String] {
+    /// A page label; a key without one shows as itself rather than stopping the page (a test
+    /// checks that every key a template or page uses has its label in all three languages).
+    func text(_ key: String) -> String {
+        self[key] ?? key
+    }
+}
