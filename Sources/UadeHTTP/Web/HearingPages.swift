@@ -205,7 +205,7 @@ extension WebController {
             data: [
                 "errors": resolution?.errors.context ?? [:], "input": resolution?.input ?? [:],
                 "id": hearing.id, "hearingTitle": hearing.title, "date": Show.day(hearing.heldOn, language),
-                "faction": t[hearing.faction == .mazhilis ? "faction_mazhilis" : "faction_maslikhat"]!,
+                "faction": hearing.faction.heading(language),
                 "territory": policy.tree.byID[hearing.territoryID]?.name.resolved(language) ?? "",
                 "status": t[hearing.status.rawValue] ?? "", "held": hearing.status == .held, "run": hearing.runID,
                 "sections": covered.map { $0.code + " · " + $0.name.resolved(language) },

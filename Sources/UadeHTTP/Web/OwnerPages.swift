@@ -98,7 +98,7 @@ extension WebController {
             let cells: [[String: Any]] = shownColumns.map { column in
                 guard let cell = heatmap.cell(rowID, column.id) else { return ["empty": true] }
                 let status = Show.status(cell.dominant, t)
-                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(t["status_\(s.rawValue)"]!): \($0)" } }.joined(
+                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(s.heading(language)): \($0)" } }.joined(
                     separator: ", ")
                 let href =
                     byIndicator
