@@ -201,7 +201,8 @@ class EvaluationHeatmapTests(WebCase):
             # The status is shown in the page's language; the row carries its code too.
             status = row[0].get_attribute("data-status") if row else None
             if status == "completed":
-                self.assertIn("Завершён", row[0].text, "the status is shown in Russian")
+                self.assertIn("Завершена", row[0].text, "the status is shown in Russian")
+                self.assertIn("Не достигнуто:", row[0].text, "the counts are in Russian words")
                 break
             self.assertNotEqual(status, "failed", "the evaluation failed")
             time.sleep(3)

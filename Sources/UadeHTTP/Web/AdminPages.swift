@@ -203,10 +203,13 @@ extension WebController {
         return [
             "runs": runs.map { run in
                 [
-                    "id": run.id, "asOf": run.asOf, "status": WebText.text("run_\(run.status.rawValue)", language), "statusCode": run.status.rawValue,
+                    "id": run.id, "asOf": run.asOf, "status": run.status.heading(language), "statusCode": run.status.rawValue,
                     "started": Show.timestamp(run.startedAt, language),
                     "by": run.startedBy ?? "",
-                    "counts": (run.counts ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
+                    // Worst first, in the page's words.
+                    "counts": EvaluationStatus.allCases.compactMap { status in
+                        run.counts?[status.rawValue].map { "\(status.heading(language)): \($0)" }
+                    }.joined(separator: ", "),
                     "failure": run.failure ?? "",
                 ] as [String: Any]
             },
