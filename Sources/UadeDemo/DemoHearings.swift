@@ -47,7 +47,7 @@ public struct DemoHearings: Sendable {
             HearingDraft(
                 programmeID: programme.id, faction: .maslikhat, factionTerritoryID: region.id, heldOn: Day(year: 2026, month: 7, day: 10)!,
                 title: "Отчёт акима о ходе исполнения предвыборной программы за первое полугодие 2026 года", territoryID: region.id, depth: 1,
-                sectionsChoice: .all, runID: first.runId, status: .held, officials: [akim]), by: nil, requestID: "demo")
+                sectionsChoice: .all, runID: first.runID, status: .held, officials: [akim]), by: nil, requestID: "demo")
         if let section = sensitive.first {
             _ = try await hearings.addResolution(
                 hearingID: june.id,
@@ -71,12 +71,12 @@ public struct DemoHearings: Sendable {
             HearingDraft(
                 programmeID: programme.id, faction: .maslikhat, factionTerritoryID: region.id, heldOn: Day(year: 2026, month: 11, day: 27)!,
                 title: "Исполнение предвыборной программы в Кызылординской области: итоги 2026 года", territoryID: region.id, depth: 1,
-                sectionsChoice: .all, runID: second.runId, status: .planned, officials: officials), by: nil, requestID: "demo")
+                sectionsChoice: .all, runID: second.runID, status: .planned, officials: officials), by: nil, requestID: "demo")
         let mazhilis = try await hearings.create(
             HearingDraft(
                 programmeID: programme.id, faction: .mazhilis, factionTerritoryID: republic.id, heldOn: Day(year: 2026, month: 12, day: 3)!,
                 title: "Социальные обязательства предвыборной программы: отчёт Правительства", territoryID: republic.id, depth: 1,
-                sectionsChoice: .sociallySensitive, runID: second.runId, status: .planned,
+                sectionsChoice: .sociallySensitive, runID: second.runID, status: .planned,
                 officials: [
                     Official(name: "Премьер-Министр Республики Казахстан", office: "Правительство / Үкімет", territoryID: republic.id),
                     Official(name: "Нұрлан Сейітов", office: "аким Кызылординской области", territoryID: region.id),

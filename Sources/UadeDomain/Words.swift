@@ -74,6 +74,17 @@ extension MeasureVerdict: Worded {
     }
 }
 
+extension MeasureStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .notStarted: ("басталмады", "не начато", "not started")
+        case .inProgress: MeasureVerdict.inProgress.words
+        case .done: MeasureVerdict.done.words
+        case .cancelled: MeasureVerdict.cancelled.words
+        }
+    }
+}
+
 extension Role: Worded {
     public var words: (kk: String, ru: String, en: String) {
         switch self {

@@ -23,12 +23,12 @@ public struct EvaluationRequest: Sendable {
     }
 }
 
-public struct EvaluationSummary: Sendable, Codable, Equatable {
-    public let runId: Int64
+public struct EvaluationSummary: Sendable, Equatable {
+    public let runID: Int64
     public let programmeCode: String
-    public let asOf: String
-    public let counts: [String: Int]
-    public let measureCounts: [String: Int]
+    public let asOf: Day
+    public let counts: [EvaluationStatus: Int]
+    public let measureCounts: [MeasureVerdict: Int]
     public let results: Int
     public let seconds: Double
     public let fingerprint: String
@@ -128,7 +128,7 @@ public struct EvaluationRunner: Sendable {
                 }
                 let elapsed = ContinuousClock.now - started
                 return EvaluationSummary(
-                    runId: id, programmeCode: programme.code, asOf: policy.asOf.iso, counts: outcome.counts, measureCounts: outcome.measureCounts,
+                    runID: id, programmeCode: programme.code, asOf: policy.asOf, counts: outcome.counts, measureCounts: outcome.measureCounts,
                     results: outcome.results, seconds: elapsed.inSeconds,
                     fingerprint: outcome.fingerprint)
             } catch {
@@ -157,8 +157,8 @@ public struct EvaluationRunner: Sendable {
     }
 
     struct Outcome {
-        var counts: [String: Int] = [:]
-        var measureCounts: [String: Int] = [:]
+        var counts: [EvaluationStatus: Int] = [:]
+        var measureCounts: [MeasureVerdict: Int] = [:]
         var results = 0
         var fingerprint = ""
         var flagsOpened = 0
@@ -249,7 +249,7 @@ public struct EvaluationRunner: Sendable {
             }
         }
         try await flush()
-        for (status, count) in statusCounts { outcome.counts[status.rawValue] = count }
+        for (status, count) in statusCounts { outcome.counts[status] = count }
         try await connection.unlessClosed("reopening and resolving flags") { [reopen, resolve] in
             try await repository.change(reopen: reopen, resolve: resolve, runID: runID, on: $0)
         }
@@ -261,7 +261,7 @@ public struct EvaluationRunner: Sendable {
         for measure in try await repository.measures(programmeID: programme.id, territories: scopeList, cutoff: cutoff) {
             let verdict = MeasureVerdict.judge(status: measure.status, deadline: measure.deadline, asOf: policy.asOf)
             measureRows.append((measure, verdict, sectionOwners[measure.sectionID]))
-            outcome.measureCounts[verdict.rawValue, default: 0] += 1
+            outcome.measureCounts[verdict, default: 0] += 1
             hasher.update(data: Data("m\(measure.id)|\(verdict.rawValue)\n".utf8))
         }
         try await connection.unlessClosed("writing measure verdicts") { [measureRows] in

@@ -130,7 +130,7 @@ public func buildRouter(
         flags: FlagService(client: client, logger: logger, policies: authorizer),
         hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
         accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
-        sessions: sessions)
+        sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer))
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
@@ -138,7 +138,7 @@ public func buildRouter(
     AccountsController(service: services.accounts, audit: AuditRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
     ProgressController(progress: progress, ownedCells: ownedCells, services: services, authorizer: authorizer, codes: codes, today: options.today)
         .addRoutes(to: api)
-    MeasuresController(measures: MeasureRepository(client: client, logger: logger), authorizer: authorizer).addRoutes(to: api)
+    MeasuresController(service: services.measures).addRoutes(to: api)
     EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(
         to: api)
     HearingsController(service: services.hearings).addRoutes(to: api)

@@ -152,146 +152,19 @@ public enum DOCXReport {
     }
 
     static func document(_ report: HearingReport, language: Language) -> String {
-        let l = { (label: Label) in label.text(language) }
-        let n = { (value: Double) in NumberFormat.format(value, language) }
-        let opt = { (value: Double?) in value.map(n) ?? "—" }
-        let sign = { (status: String?) in status.map { Charts.style($0).sign + " " } ?? "" }
         var b = ""
-        let c = report.cover
-        // 1. Cover
-        b += paragraph(l(.reportKind), style: "Note")
-        b += paragraph(c.title, style: "Title")
-        var coverRows: [[String]] = [
-            [l(.faction), "\(c.faction), \(c.factionTerritory)"], [l(.hearingDate), c.heldOn], [l(.hearingStatus), c.status],
-            [l(.scope), c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(l(.depthNote)) (\(c.depth))" : "")],
-            [l(.sections), c.sections], [l(.programme), c.programme], [l(.asOf), c.asOf], [l(.run), String(c.runId)],
-            [l(.generated), c.generatedAt], [l(.runFingerprint), c.runFingerprint], [l(.fingerprint), c.fingerprint],
-        ]
-        if let part = c.partForSections { coverRows.append([l(.partFor), part.joined(separator: "; ")]) }
-        b += table(header: [l(.reportKind), c.title], rows: coverRows, widths: [30, 70])
-
-        // 2. Summary
-        b += paragraph("2. \(l(.summary))", style: "Heading1", pageBreakBefore: true)
-        b += paragraph(report.summary.comparedWith ?? l(.noComparison), style: "Note")
-        let largest = Double(max(1, report.summary.statuses.map(\.count).max() ?? 1))
-        var summaryRows = report.summary.statuses.map { s -> [String] in
-            [
-                sign(s.status) + s.label, n(Double(s.count)), n(s.share) + "%", s.previous.map { n(Double($0)) } ?? "—",
-                s.change.map { $0 > 0 ? "+\(n(Double($0)))" : n(Double($0)) } ?? "—",
-                String(repeating: "█", count: Int((Double(s.count) / largest * 30).rounded())),
-            ]
-        }
-        summaryRows.append([l(.total), n(Double(report.summary.total)), "100%", "", "", ""])
-        b += table(
-            header: [l(.status), l(.count), l(.share), l(.previous), l(.change), ""], rows: summaryRows,
-            widths: [24, 12, 11, 12, 11, 30], numeric: [1, 2, 3, 4])
-
-        // 3. By section
-        b += paragraph("3. \(l(.bySection))", style: "Heading1", pageBreakBefore: true)
-        let shown: [EvaluationStatus] = [.achieved, .onTrack, .atRisk, .missed, .notReported]
-        for section in report.sections {
-            b += paragraph("\(section.code). \(section.name)", style: "Heading2")
-            b += paragraph("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))")
-            b += table(
-                header: [l(.indicator), l(.atTerritory)] + shown.map { Charts.style($0.rawValue).sign + " " + $0.word(language) },
-                rows: section.indicators.map { line in
-                    ["\(line.code) \(line.name), \(line.unit)", sign(line.status) + (line.statusLabel ?? "—")]
-                        + shown.map { n(Double(line.counts[$0.rawValue] ?? 0)) }
-                },
-                widths: [40, 15, 9, 9, 9, 9, 9], numeric: [2, 3, 4, 5, 6])
-        }
-
-        // 4. Missed and at risk
-        b += paragraph("4. \(l(.slipping))", style: "Heading1", pageBreakBefore: true)
-        b += paragraph(l(.slippingNote), style: "Note")
-        if report.slipping.isEmpty {
-            b += paragraph(l(.nothingSlipping))
-        } else {
-            b += table(
-                header: [l(.indicator), l(.territory), l(.period), l(.status), l(.target), l(.actual), l(.gap), l(.councilMember), l(.explanation)],
-                rows: report.slipping.map { item in
-                    [
-                        "\(item.indicatorCode) \(item.indicatorName)", item.territory, item.period, sign(item.status) + item.statusLabel,
-                        n(item.target),
-                        opt(item.actual ?? item.projected),
-                        item.gap.map { n($0) + " " + item.unit + (item.gapPercent.map { " (\(n($0))%)" } ?? "") } ?? "—",
-                        item.councilMember ?? "—",
-                        (item.explanation ?? "") + (item.coordinatorExplanation.map { " \(l(.coordinatorExplanation)): \($0)" } ?? ""),
-                    ]
-                },
-                widths: [17, 11, 7, 9, 8, 8, 10, 11, 19], numeric: [4, 5, 6])
-        }
-
-        // 5. Scorecards
-        b += paragraph("5. \(l(.scorecards))", style: "Heading1", pageBreakBefore: true)
-        b += table(
-            header: [
-                l(.owner), l(.role), l(.itemsOwned), l(.achievedCount), l(.missedCount), l(.notReportedCount), l(.atRiskCount), l(.shareAchieved),
-            ],
-            rows: report.scorecards.map { card in
-                [
-                    card.owner, card.roleLabel, String(card.items), String(card.achieved), String(card.missed), String(card.notReported),
-                    String(card.atRisk), card.shareAchieved.map { n($0) + "%" } ?? "—",
-                ]
-            },
-            widths: [22, 16, 10, 10, 10, 11, 10, 11], numeric: [2, 3, 4, 5, 6, 7])
-        b += paragraph(report.scorecardFormula, style: "Note")
-
-        // 6. Measures and resolutions
-        b += paragraph("6. \(l(.measures))", style: "Heading1", pageBreakBefore: true)
-        for (title, rows, adopted) in [(Label.overdueMeasures, report.overdueMeasures, false), (.openResolutions, report.openResolutions, true)] {
-            b += paragraph(l(title), style: "Heading2")
-            if rows.isEmpty {
-                b += paragraph(l(.noneFound))
-                continue
+        for part in ReportLayout.parts(report) {
+            if let number = part.number {
+                b += paragraph("\(number). \(part.title)", style: "Heading1", pageBreakBefore: true)
+                for block in part.blocks { b += self.block(block, language: language) }
+            } else {
+                for block in part.blocks {
+                    // The cover: the kind of report, then the title, then its facts.
+                    if case .table = block { b += paragraph(part.title, style: "Title") }
+                    b += self.block(block, language: language)
+                }
             }
-            b += table(
-                header: [l(.measure), l(.territory), l(.deadline), l(.executor), l(.verdict)] + (adopted ? [l(.adoptedAt)] : []),
-                rows: rows.map { m in
-                    ["\(m.code): \(m.text)", m.territory, m.deadline, m.executor, m.verdictLabel] + (adopted ? [m.adoptedAt ?? ""] : [])
-                },
-                widths: adopted ? [30, 14, 11, 15, 12, 18] : [38, 16, 12, 20, 14])
         }
-
-        // 7. Data quality
-        let q = report.dataQuality
-        b += paragraph("7. \(l(.dataQuality))", style: "Heading1", pageBreakBefore: true)
-        b += table(
-            header: [l(.dataQuality), l(.count)],
-            rows: [
-                [l(.notReportedItems), n(Double(q.notReported))], [l(.reconciliationFlags), n(Double(q.reconciliation))],
-                [l(.outlierFlags), n(Double(q.outliers))], [l(.unownedItems), n(Double(q.unowned))],
-            ],
-            widths: [70, 30], numeric: [1])
-        if !q.rows.isEmpty {
-            b += table(
-                header: [l(.kind), l(.indicator), l(.territory), l(.period), l(.actual), l(.target)],
-                rows: q.rows.map {
-                    [$0.kindLabel, "\($0.indicatorCode) \($0.indicatorName)", $0.territory, $0.period, opt($0.value), opt($0.target)]
-                },
-                widths: [18, 34, 18, 10, 10, 10], numeric: [4, 5])
-        }
-        if !q.unownedBySection.isEmpty {
-            b += paragraph(l(.unownedItems), style: "Heading2")
-            b += table(
-                header: [l(.sections), l(.sectionWithoutBureauMember), l(.itemsWithoutCouncilMember), l(.total)],
-                rows: q.unownedBySection.map {
-                    [$0.section, $0.bureauMemberMissing ? "✖" : "—", String($0.itemsWithoutCouncilMember), String($0.items)]
-                },
-                widths: [46, 18, 22, 14], numeric: [2, 3])
-        }
-
-        // 8. Questions
-        b += paragraph("8. \(l(.questions))", style: "Heading1", pageBreakBefore: true)
-        b += paragraph(l(.questionsNote), style: "Note")
-        if report.questions.isEmpty { b += paragraph(l(.noOfficials)) }
-        for block in report.questions {
-            b += paragraph("\(block.official), \(block.office) — \(block.territory)", style: "Heading2")
-            if block.questions.isEmpty { b += paragraph(l(.noMissedItems)) }
-            for (index, question) in block.questions.enumerated() { b += paragraph("\(index + 1). \(question)") }
-            if block.more > 0 { b += paragraph("+\(n(Double(block.more))) \(l(.andMore))", style: "Note") }
-        }
-
         return """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" \
@@ -300,5 +173,42 @@ public enum DOCXReport {
             <w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>\
             </w:body></w:document>
             """
+    }
+
+    static func block(_ block: ReportBlock, language: Language) -> String {
+        switch block {
+        case .heading(let text): return paragraph(text, style: "Heading2")
+        case .text(let text): return paragraph(text)
+        case .note(let text): return paragraph(text, style: "Note")
+        case .numbered(let items): return items.enumerated().map { paragraph("\($0.offset + 1). \($0.element)") }.joined()
+        case .statusBars(let statuses):
+            // Bars of block characters: a chart a word processor shows without drawing objects.
+            let largest = Double(max(1, statuses.map(\.count).max() ?? 1))
+            return statuses.map { s in
+                let bar = String(repeating: "█", count: Int((Double(s.count) / largest * 30).rounded()))
+                return paragraph("\(Charts.style(s.status).sign) \(s.label): \(bar) \(NumberFormat.format(Double(s.count), language))", style: "Note")
+            }.joined()
+        case .table(let table):
+            // A column of charts is left out: a word processor's table cell has no room to draw one,
+            // and the HTML version carries it. The other columns share its width.
+            let kept = table.columns.indices.filter { index in
+                !(!table.rows.isEmpty && table.rows.allSatisfy { if case .trend = $0[index] { true } else { false } })
+            }
+            let keptWidth = max(1, kept.map { table.columns[$0].width }.reduce(0, +))
+            var widths = kept.map { table.columns[$0].width * 100 / keptWidth }
+            if let last = widths.indices.last { widths[last] += 100 - widths.reduce(0, +) }
+            return self.table(
+                header: kept.map { table.columns[$0].title }, rows: table.rows.map { row in kept.map { text(row[$0]) } }, widths: widths,
+                numeric: Set(kept.indices.filter { table.columns[kept[$0]].numeric }))
+        }
+    }
+
+    static func text(_ cell: ReportTable.Cell) -> String {
+        switch cell {
+        case .text(let text), .label(let text), .number(let text): text
+        case .status(let code, let label): code.map { Charts.style($0).sign + " " + (label ?? "") } ?? "—"
+        case .trend: ""
+        case .annotated(let text, let note): text + (note.map { " " + $0 } ?? "")
+        }
     }
 }

@@ -28,7 +28,7 @@ public struct HearingReport: Sendable, Codable {
         public let partForSections: [String]?
     }
 
-    public struct StatusCount: Sendable, Codable {
+    public struct StatusCount: Sendable, Codable, Equatable {
         public let status: String
         public let label: String
         public let count: Int

@@ -158,10 +158,10 @@ public struct HearingService: Sendable {
     }
 
     /// The hearing's resolutions the caller may read.
-    public func resolutions(of id: Hearing.ID, by caller: Caller) async throws -> [ResolutionView] {
+    public func resolutions(of id: Hearing.ID, by caller: Caller) async throws -> [Resolution] {
         let (record, access) = try await hearing(id, by: caller)
         let items = try await hearings.resolutions(hearingID: record.hearing.id)
-        if case .sections(let owned) = access { return items.filter { owned.contains($0.sectionId) } }
+        if case .sections(let owned) = access { return items.filter { owned.contains($0.sectionID) } }
         return items
     }
 
@@ -234,12 +234,20 @@ public struct HearingService: Sendable {
 
     /// - Throws: ``ServiceFailure``: `.notFound`, `.forbidden`, `.conflict` (`hearing-not-held`),
     ///   `.invalid` naming every field.
-    public func addResolution(to id: Hearing.ID, _ input: ResolutionInput, by caller: Caller, requestID: String?) async throws -> ResolutionView {
+    /// Whether the caller may record resolutions of this hearing now: asked before the input is read.
+    /// - Throws: ``ServiceFailure``: `.notFound`, `.forbidden`, `.conflict` while the hearing is not held.
+    @discardableResult
+    public func requireMayResolve(_ id: Hearing.ID, by caller: Caller) async throws -> Hearing {
         let hearing = try await find(id)
         try await requirePreparing(caller, Resource(territoryID: hearing.factionTerritoryID))
         guard hearing.status == .held else {
             throw ServiceFailure(.conflict, code: "hearing-not-held", detail: "resolutions are recorded after the hearing: mark it held first")
         }
+        return hearing
+    }
+
+    public func addResolution(to id: Hearing.ID, _ input: ResolutionInput, by caller: Caller, requestID: String?) async throws -> Resolution {
+        let hearing = try await requireMayResolve(id, by: caller)
         var problems = input.unreadable
         func required<T>(_ value: T?, _ field: String) -> T? {
             if value == nil, !problems.contains(where: { $0.field == field }) { problems.append(FieldProblem(field: field, reason: "is required")) }

@@ -113,8 +113,8 @@ public struct ProgressService: Sendable {
             problems.append(FieldProblem(field: field, reason: "is required"))
         }
         let cell = try await cell(indicator: indicator, territory: territory, period: period, problems: &problems)
-        try ServiceFailure.throwIfAny(problems, code: "invalid-parameter")
-        guard let cell else { throw ServiceFailure.invalid("indicator", "is required", code: "invalid-parameter") }
+        try ServiceFailure.throwIfAny(problems)
+        guard let cell else { throw ServiceFailure.invalid("indicator", "is required") }
         try await require(.readProgress, cell.resource, by: caller)
         return (cell, try await progress.history(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period))
     }
@@ -234,7 +234,7 @@ public struct ProgressService: Sendable {
         let labels = ProgressEntryLabels(indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username)
         return try await record(
             entry, by: caller, labels: labels,
-            key: key.map { IdempotencyKey(key: $0, requestHash: "correction:\(entryID):" + Self.hash(correction)) }, requestID: requestID)
+            key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(correction, of: entryID)) }, requestID: requestID)
     }
 
     func requireWriting(_ resource: Resource, by caller: Caller) async throws {
@@ -262,15 +262,26 @@ public struct ProgressService: Sendable {
             throw ServiceFailure(
                 .conflict, code: "not-current", detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
         } catch let conflict as IdempotencyConflict {
-            throw ServiceFailure(
-                .conflict, code: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
-                problems: [FieldProblem(field: "Idempotency-Key", reason: "already used with another body")])
+            throw ServiceFailure.idempotency(conflict)
         }
     }
 
-    /// Equal for the same report, whichever presentation sent it.
-    static func hash(_ value: some Hashable & Sendable) -> String {
-        Secrets.sha256Hex(String(describing: value))
+    static func hash(_ report: ProgressReport) -> String {
+        IdempotencyKey.hash(
+            "progress",
+            [
+                "indicator": report.indicator, "territory": report.territory, "period": report.period, "value": report.value.map { String($0) },
+                "comment": report.comment, "evidence": report.evidence,
+            ])
+    }
+
+    static func hash(_ correction: ProgressCorrection, of entryID: Int64) -> String {
+        IdempotencyKey.hash(
+            "correction",
+            [
+                "entry": String(entryID), "value": correction.value.map { String($0) }, "reason": correction.reason, "comment": correction.comment,
+                "evidence": correction.evidence,
+            ])
     }
 
     /// The page of due items and the list's total.

@@ -1,4 +1,5 @@
 import UadeDomain
+import UadeStorage
 
 /// Why a workflow refused: one decision, which the API answers as problem+json, the pages as
 /// form errors beside their fields and the command line as a message.
@@ -33,16 +34,38 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
     public static func forbidden(_ detail: String) -> ServiceFailure { ServiceFailure(.forbidden, code: "forbidden", detail: detail) }
     /// A refusal of `field` alone.
     public static func invalid(_ field: String, _ reason: String, code: String = "invalid-fields") -> ServiceFailure {
-        ServiceFailure(.invalid, code: code, detail: "\(field): \(reason)", problems: [FieldProblem(field: field, reason: reason)])
+        let problem = FieldProblem(field: field, reason: reason)
+        return ServiceFailure(.invalid, code: code, detail: listing([problem]), problems: [problem])
+    }
+
+    /// "field: reason; field: reason", the detail of a refusal that is its list of problems.
+    public static func listing(_ problems: [FieldProblem]) -> String {
+        problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; ")
     }
 
     /// Throws `.invalid` naming every problem, when there are any.
     public static func throwIfAny(_ problems: [FieldProblem], code: String = "invalid-fields") throws(ServiceFailure) {
         guard !problems.isEmpty else { return }
-        throw ServiceFailure(.invalid, code: code, detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
+        throw ServiceFailure(.invalid, code: code, detail: listing(problems), problems: problems)
     }
 
     public static func notFound(_ detail: String) -> ServiceFailure { ServiceFailure(.notFound, code: "not-found", detail: detail) }
+
+    /// A write retried with a key that cannot replay it.
+    static func idempotency(_ conflict: IdempotencyConflict) -> ServiceFailure {
+        switch conflict.reason {
+        case .otherRequest:
+            ServiceFailure(
+                .conflict, code: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+                problems: [FieldProblem(field: "Idempotency-Key", reason: "already used with another body")])
+        case .answerUnreadable:
+            ServiceFailure(
+                .conflict, code: "idempotency-answer-unavailable",
+                detail:
+                    "the write with Idempotency-Key '\(conflict.key)' was made earlier, but its answer can no longer be given; read the current state"
+            )
+        }
+    }
 }
 
 /// Where the access policy comes from: the HTTP layer keeps it a few seconds, the command line

@@ -9,10 +9,12 @@ public struct Services: Sendable {
     public let hearings: HearingService
     public let accounts: AccountService
     public let sessions: SessionService
+    public let measures: MeasureService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
-        flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService
+        flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
+        measures: MeasureService
     ) {
         self.progress = progress
         self.imports = imports
@@ -22,5 +24,6 @@ public struct Services: Sendable {
         self.hearings = hearings
         self.accounts = accounts
         self.sessions = sessions
+        self.measures = measures
     }
 }

@@ -56,13 +56,16 @@ struct EvaluateCommand: AsyncParsableCommand {
             }
         }
         say(
-            "Run \(summary.runId): \(summary.programmeCode) as of \(summary.asOf), \(summary.results) results in \(String(format: "%.1f", summary.seconds)) s"
+            "Run \(summary.runID): \(summary.programmeCode) as of \(summary.asOf), \(summary.results) results in \(String(format: "%.1f", summary.seconds)) s"
         )
         for status in EvaluationStatus.allCases {
-            say("  \(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(summary.counts[status.rawValue] ?? 0)")
+            say("  \(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(summary.counts[status] ?? 0)")
         }
         if !summary.measureCounts.isEmpty {
-            say("  measures: " + summary.measureCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            say(
+                "  measures: "
+                    + summary.measureCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(
+                        separator: ", "))
         }
         say("  fingerprint \(summary.fingerprint)")
     }

@@ -35,7 +35,7 @@ struct UserCommand: AsyncParsableCommand {
             try await withAccounts { accounts in
                 for account in try await accounts.list(by: .commandLine) {
                     let roles = account.roles.map {
-                        "\($0.role)\($0.territoryKato.map { "@\($0)" } ?? $0.territoryId.map { "@\($0)" } ?? "") #\($0.id)"
+                        "\($0.role.rawValue)\($0.territoryKato.map { "@\($0)" } ?? $0.territoryID.map { "@\($0)" } ?? "") #\($0.id)"
                     }
                     say("\(account.username)\(account.disabled ? " (disabled)" : "")\t\(account.personName ?? "-")\t\(roles.joined(separator: ", "))")
                 }

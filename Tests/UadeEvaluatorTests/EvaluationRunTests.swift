@@ -24,17 +24,17 @@ struct EvaluationRunTests {
             let targets = try await count(client, "SELECT count(*) FROM targets")
             #expect(summary.results == targets)
             #expect(summary.counts.values.reduce(0, +) == targets)
-            for status in ["achieved", "missed", "not_reported", "at_risk", "on_track"] {
+            for status: EvaluationStatus in [.achieved, .missed, .notReported, .atRisk, .onTrack] {
                 #expect((summary.counts[status] ?? 0) > 0, "the demo has \(status) results")
             }
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId)") == targets)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runID)") == targets)
             // The items store a missing value as NaN; the results view gives it back as NULL, and values as themselves.
             #expect(
                 try await count(
                     client,
                     """
                     SELECT count(*) FROM evaluation_results r JOIN targets t USING (indicator_id, territory_id, period_start)
-                     WHERE r.run_id = \(summary.runId) AND r.target = t.value
+                     WHERE r.run_id = \(summary.runID) AND r.target = t.value
                     """) == targets)
             #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE status = 'not_reported' AND actual IS NOT NULL") == 0)
             #expect(
@@ -46,30 +46,30 @@ struct EvaluationRunTests {
                     SELECT count(*) FROM evaluation_results WHERE 'NaN' IN (actual, projected, gap, gap_percent, own_value)
                     """) == 0)
             #expect(
-                try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runId)")
+                try await count(client, "SELECT count(*) FROM evaluation_measure_results WHERE run_id = \(summary.runID)")
                     == (try await count(client, "SELECT count(*) FROM measures")))
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE id = \(summary.runId) AND status = 'completed'") == 1)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE id = \(summary.runID) AND status = 'completed'") == 1)
             // Parents with complete children are judged on the roll-up; Kyzylorda's own figures are checked against it.
-            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND rolled_up") > 0)
+            #expect(try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runID) AND rolled_up") > 0)
             #expect(
                 try await count(
                     client,
                     """
                     SELECT count(*) FROM evaluation_results r JOIN territories t ON t.id = r.territory_id
-                     WHERE r.run_id = \(summary.runId) AND t.kato = '430000000' AND r.own_value IS NOT NULL AND r.rolled_up
+                     WHERE r.run_id = \(summary.runID) AND t.kato = '430000000' AND r.own_value IS NOT NULL AND r.rolled_up
                     """) > 0)
             // The unowned gaps of the demo are named, the owned ones carry both owners.
             #expect(
-                try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runId) AND indicator_owner_id IS NULL") > 0)
+                try await count(client, "SELECT count(*) FROM evaluation_results WHERE run_id = \(summary.runID) AND indicator_owner_id IS NULL") > 0)
             #expect(
                 try await count(
                     client,
                     """
                     SELECT count(*) FROM evaluation_results r JOIN indicators i ON i.id = r.indicator_id JOIN sections s ON s.id = i.section_id
-                     WHERE r.run_id = \(summary.runId) AND s.socially_sensitive AND r.section_owner_id IS NULL
+                     WHERE r.run_id = \(summary.runID) AND s.socially_sensitive AND r.section_owner_id IS NULL
                     """) == 0)
             // Flags were opened for what slips.
-            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND state = 'open'") == summary.counts["missed"])
+            #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'missed' AND state = 'open'") == summary.counts[.missed])
             #expect(try await count(client, "SELECT count(*) FROM flags WHERE kind = 'unowned'") > 0)
         }
     }
@@ -79,7 +79,7 @@ struct EvaluationRunTests {
             let runner = EvaluationRunner(client: client, logger: logger)
             let first = try await runner.run(EvaluationRequest(asOf: asOf))
             let second = try await runner.run(EvaluationRequest(asOf: asOf))
-            #expect(first.runId != second.runId)
+            #expect(first.runID != second.runID)
             #expect(first.fingerprint == second.fingerprint)
             #expect(first.counts == second.counts)
             #expect(
@@ -87,8 +87,8 @@ struct EvaluationRunTests {
                     client,
                     """
                     SELECT count(*) FROM evaluation_results a FULL JOIN evaluation_results b
-                        ON b.run_id = \(second.runId) AND (a.indicator_id, a.territory_id, a.period_start) = (b.indicator_id, b.territory_id, b.period_start)
-                     WHERE (a.run_id = \(first.runId) OR a.run_id IS NULL) AND (b.run_id = \(second.runId) OR b.run_id IS NULL)
+                        ON b.run_id = \(second.runID) AND (a.indicator_id, a.territory_id, a.period_start) = (b.indicator_id, b.territory_id, b.period_start)
+                     WHERE (a.run_id = \(first.runID) OR a.run_id IS NULL) AND (b.run_id = \(second.runID) OR b.run_id IS NULL)
                        AND (a.status IS DISTINCT FROM b.status OR a.actual IS DISTINCT FROM b.actual)
                     """) == 0)
         }
@@ -200,7 +200,7 @@ struct EvaluationRunTests {
             #expect(succeeded.count == 1)
             #expect(refused.count == 1)
             if case .success(let summary) = succeeded.first, let runningID = refused.first {
-                #expect(runningID == summary.runId, "the refusal names the running run")
+                #expect(runningID == summary.runID, "the refusal names the running run")
             }
             #expect(try await count(client, "SELECT count(*) FROM evaluation_runs WHERE status = 'completed'") == 1)
         }
@@ -216,19 +216,19 @@ struct EvaluationRunTests {
             for try await row in try await client.query(
                 """
                 SELECT f.id, f.indicator_id, f.territory_id, f.period_start FROM flags f JOIN indicators i ON i.id = f.indicator_id
-                  JOIN evaluation_results r ON r.run_id = \(first.runId) AND (r.indicator_id, r.territory_id, r.period_start) = (f.indicator_id, f.territory_id, f.period_start)
+                  JOIN evaluation_results r ON r.run_id = \(first.runID) AND (r.indicator_id, r.territory_id, r.period_start) = (f.indicator_id, f.territory_id, f.period_start)
                  WHERE f.kind = 'missed' AND i.accumulation = 'level' AND NOT r.rolled_up ORDER BY f.id LIMIT 1
                 """, logger: logger
             ).decode((Int64, Int64, Int64, Day).self) { flag = row }
             let (flagID, indicator, territory, period) = try #require(flag)
             let admin = try await count(client, "SELECT id::int FROM accounts WHERE username = 'admin'")
             #expect(try await reads.explain(flagID: flagID, text: "подрядчик сорвал сроки", by: Int64(admin), requestID: "t"))
-            #expect(try await reads.flag(id: flagID)?.state == "explained")
+            #expect(try await reads.flag(id: flagID)?.state == .explained)
 
             // Found again: same flag, still explained.
             let second = try await runner.run(EvaluationRequest(asOf: asOf))
-            #expect(try await reads.flag(id: flagID)?.state == "explained")
-            #expect(try await reads.flag(id: flagID)?.changedInRunId == first.runId, "found again unchanged, the flag is not rewritten")
+            #expect(try await reads.flag(id: flagID)?.state == .explained)
+            #expect(try await reads.flag(id: flagID)?.changedInRunID == first.runID, "found again unchanged, the flag is not rewritten")
             #expect(
                 try await count(
                     client,
@@ -246,11 +246,11 @@ struct EvaluationRunTests {
                 """, logger: logger)
             let third = try await runner.run(EvaluationRequest(asOf: asOf))
             let resolved = try #require(try await reads.flag(id: flagID))
-            #expect(resolved.state == "resolved" && resolved.resolvedAt != nil && resolved.changedInRunId == third.runId)
+            #expect(resolved.state == .resolved && resolved.resolvedAt != nil && resolved.changedInRunID == third.runID)
 
             // …and the diff between the runs names it as recovered.
             let (items, _, counts) = try await reads.diff(
-                from: second.runId, to: third.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
+                from: second.runID, to: third.runID, territories: nil, page: PageRequest(limit: 1000, offset: 0))
             #expect(
                 items.contains { (row: DiffRow) in
                     row.territoryID == territory && row.change == .recovered && row.before == .missed && row.after == .achieved
@@ -271,9 +271,9 @@ struct EvaluationRunTests {
                 """, logger: logger)
             let fourth = try await runner.run(EvaluationRequest(asOf: asOf))
             let reopened = try #require(try await reads.flag(id: flagID))
-            #expect(reopened.state == "explained" && reopened.reopened == 1 && reopened.changedInRunId == fourth.runId)
+            #expect(reopened.state == .explained && reopened.reopened == 1 && reopened.changedInRunID == fourth.runID)
             #expect(reopened.explanation == "подрядчик сорвал сроки")
-            let (newly, _, _) = try await reads.diff(from: third.runId, to: fourth.runId, territories: nil, page: PageRequest(limit: 1000, offset: 0))
+            let (newly, _, _) = try await reads.diff(from: third.runID, to: fourth.runID, territories: nil, page: PageRequest(limit: 1000, offset: 0))
             #expect(newly.contains { (row: DiffRow) in row.territoryID == territory && row.change == .newlyMissed })
         }
     }

@@ -79,9 +79,9 @@ import UadeStorage
     @Test func dueListsWriteWhatTheEncoderWould() throws {
         func item(_ name: String, latest: (Double, Int64, Date)?, kato: String?, target: Double) -> DueItem {
             DueItem(
-                indicatorCode: "HOU-01", indicatorId: 3, indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: "higher_is_better",
-                accumulation: "level", territoryId: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: "2026-Q3",
-                periodEnd: "2026-09-30", target: target, latestValue: latest?.0, latestEntryId: latest?.1, latestEnteredAt: latest?.2)
+                indicatorCode: "HOU-01", indicatorID: 3, indicatorName: name, sectionCode: "HOUSING", unit: "m²", direction: .higherIsBetter,
+                accumulation: .cumulative, territoryID: 22, territoryKato: kato, territoryName: "Қызылорда облысы", period: Period(code: "2026-Q3")!,
+                target: target, latestValue: latest?.0, latestEntryID: latest?.1, latestEnteredAt: latest?.2)
         }
         let items = [
             item(
@@ -92,7 +92,7 @@ import UadeStorage
             item("large", latest: (-7, 9_007_199_254_740_000, Date(timeIntervalSince1970: 4_102_444_799)), kato: nil, target: 0),
         ]
         let written = DueList(items: items, total: 3, limit: 50, offset: 0).json()
-        let encoded = try AppRequestContext.encoder.encode(ListDTO(items: items, total: 3, limit: 50, offset: 0))
+        let encoded = try AppRequestContext.encoder.encode(ListDTO(items: items.map(DueItemDTO.init), total: 3, limit: 50, offset: 0))
         let ours = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? NSDictionary)
         let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? NSDictionary)
         #expect(ours == theirs)

@@ -197,4 +197,37 @@ struct ReportBuilderTests {
         #expect(lines[1].hasPrefix("B,Показатель B,HOUSING,,Аральский район,2026-Q3,missed,"))
         #expect(lines[1].contains(",10.0,5.0,,5.0,50.0,"))
     }
+
+    @Test("the eight parts are laid out once, in order, and HTML and DOCX both draw every one", arguments: Language.allCases)
+    func partsAreSharedByTheRenderers(_ language: Language) throws {
+        let report = ReportBuilder.build(Self.facts(), language: language)
+        let parts = ReportLayout.parts(report)
+        #expect(parts.map(\.id) == ["cover", "summary", "sections", "slipping", "scorecards", "measures", "quality", "questions"])
+        #expect(parts.map(\.number) == [nil, 2, 3, 4, 5, 6, 7, 8])
+        let html = HTMLReport.render(report)
+        let document = DOCXReport.document(report, language: language)
+        for part in parts {
+            let title = HTML.escape(part.number.map { "\($0). \(part.title)" } ?? part.title)
+            #expect(html.contains(title), "HTML: \(part.id)")
+            #expect(document.contains(title), "DOCX: \(part.id)")
+            for case .table(let table) in part.blocks {
+                for column in table.columns where !column.title.isEmpty {
+                    #expect(html.contains(HTML.escape(column.title)), "HTML column \(column.title) of \(part.id)")
+                }
+                // Every row of every table reaches both documents.
+                for row in table.rows {
+                    guard case .text(let first) = row[0] else { continue }
+                    #expect(html.contains(HTML.escape(first)) && document.contains(HTML.escape(first)), "\(part.id): \(first)")
+                }
+            }
+        }
+        // The slipping list's trend is drawn in HTML; the DOCX leaves the chart column out.
+        let slipping = try #require(parts.first { $0.id == "slipping" })
+        guard case .table(let table)? = slipping.blocks.last else {
+            Issue.record("the missed list has a table")
+            return
+        }
+        #expect(table.columns.contains { $0.title == Label.trend.text(language) })
+        #expect(table.rows.count == report.slipping.count)
+    }
 }

@@ -149,14 +149,14 @@ struct ReportFiguresTests {
                     deadline: Day(year: 2026, month: 10, day: 1)!,
                     executor: "Управление строительства", ownerPersonID: nil), by: nil, requestID: "test")
             #expect(resolution.measureCode == "H1-R3")
-            #expect(resolution.status == "not_started")
+            #expect(resolution.status == .notStarted)
             let summary = try await EvaluationRunner(client: client, logger: TestDatabase.logger).run(
                 EvaluationRequest(asOf: Day(year: 2026, month: 11, day: 20)!))
             let verdict = try await count(
                 client,
                 """
                 SELECT count(*) FROM evaluation_measure_results e JOIN measures m ON m.id = e.measure_id
-                 WHERE e.run_id = \(summary.runId) AND m.code = 'H1-R3' AND e.verdict = 'missed'
+                 WHERE e.run_id = \(summary.runID) AND m.code = 'H1-R3' AND e.verdict = 'missed'
                 """)
             #expect(verdict == 1)
             // Its audit row is written with it.

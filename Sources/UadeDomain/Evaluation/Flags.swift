@@ -26,7 +26,7 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
     }
 }
 
-public enum FlagState: String, Sendable, Hashable {
+public enum FlagState: String, Sendable, Hashable, CaseIterable {
     case open, explained, resolved
 }
 

@@ -11,6 +11,72 @@ struct CreatedTokenDTO: ResponseCodable, Sendable {
     let token: String
 }
 
+struct AccountDTO: ResponseCodable, Sendable {
+    struct Grant: Codable, Sendable {
+        let id: Int64
+        let role: String
+        let territoryId: Int64?
+        let territoryKato: String?
+    }
+    let id: Int64
+    let username: String
+    let personId: Int64?
+    let personName: String?
+    let disabled: Bool
+    let preferredLang: String
+    let roles: [Grant]
+
+    init(_ account: AccountSummary) {
+        id = account.id
+        username = account.username
+        personId = account.personID
+        personName = account.personName
+        disabled = account.disabled
+        preferredLang = account.preferredLanguage.rawValue
+        roles = account.roles.map { Grant(id: $0.id, role: $0.role.rawValue, territoryId: $0.territoryID, territoryKato: $0.territoryKato) }
+    }
+}
+
+struct TokenDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let name: String
+    let createdAt: Date
+    let lastUsedAt: Date?
+    let revoked: Bool
+
+    init(_ token: AccountRepository.TokenSummary) {
+        id = token.id
+        name = token.name
+        createdAt = token.createdAt
+        lastUsedAt = token.lastUsedAt
+        revoked = token.revoked
+    }
+}
+
+struct AuditEntryDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let occurredAt: Date
+    let username: String?
+    let action: String
+    let entity: String
+    let entityId: String?
+    let oldValue: String?
+    let newValue: String?
+    let requestId: String?
+
+    init(_ entry: AuditEntry) {
+        id = entry.id
+        occurredAt = entry.occurredAt
+        username = entry.username
+        action = entry.action
+        entity = entry.entity
+        entityId = entry.entityId
+        oldValue = entry.oldValue
+        newValue = entry.newValue
+        requestId = entry.requestId
+    }
+}
+
 struct IDDTO: ResponseCodable, Sendable {
     let id: Int64
 }
@@ -39,23 +105,16 @@ struct AccountsController: Sendable {
     }
 
     /// A service's answer, its refusals as problem documents.
-    func answer<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let failure as ServiceFailure {
-            throw APIError(failure)
-        }
-    }
 
     func pathID(_ context: AppRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a number") }
         return id
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountSummary> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountDTO> {
         let requester = try requester(context)
-        let items = try await answer { try await service.list(by: requester) }
-        return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
+        let items = try await APIError.answering { try await service.list(by: requester) }
+        return ListDTO(items: items.map(AccountDTO.init), total: items.count, limit: nil, offset: nil)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -85,14 +144,14 @@ struct AccountsController: Sendable {
             }
         }
         let account = NewAccount(username: username, password: password, personID: personID, language: language, unreadable: JSONBody.plain(problems))
-        let id = try await answer { try await service.create(account, by: requester, requestID: context.id) }
+        let id = try await APIError.answering { try await service.create(account, by: requester, requestID: context.id) }
         return try IDDTO(id: id).response(from: request, context: context).with(status: .created)
     }
 
     @Sendable func disable(_ request: Request, context: AppRequestContext) async throws -> Response {
         let requester = try requester(context)
         let username = context.parameters.get("username") ?? ""
-        try await answer { try await service.disable(username: username, by: requester, requestID: context.id) }
+        try await APIError.answering { try await service.disable(username: username, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 
@@ -105,7 +164,7 @@ struct AccountsController: Sendable {
         body.refuseUnknownKeys(["role", "territory"], problems: &problems)
         let role = body.string("role", problems: &problems)
         let territory = body.string("territory", problems: &problems)
-        let id = try await answer {
+        let id = try await APIError.answering {
             try await service.grant(
                 username: username, role: role, territory: territory, by: requester, requestID: context.id,
                 unreadable: JSONBody.plain(problems))
@@ -117,15 +176,15 @@ struct AccountsController: Sendable {
         let requester = try requester(context)
         try await authorizer.require(context, .manageAccounts)
         let id = try pathID(context)
-        try await answer { try await service.revoke(grantID: id, by: requester, requestID: context.id) }
+        try await APIError.answering { try await service.revoke(grantID: id, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 
-    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AccountRepository.TokenSummary> {
+    @Sendable func tokens(_ request: Request, context: AppRequestContext) async throws -> ListDTO<TokenDTO> {
         let requester = try requester(context)
         let username = context.parameters.get("username") ?? ""
-        let items = try await answer { try await service.tokens(username: username, by: requester) }
-        return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
+        let items = try await APIError.answering { try await service.tokens(username: username, by: requester) }
+        return ListDTO(items: items.map(TokenDTO.init), total: items.count, limit: nil, offset: nil)
     }
 
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -136,7 +195,7 @@ struct AccountsController: Sendable {
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["name"], problems: &problems)
         let name = body.string("name", problems: &problems)
-        let (id, secret) = try await answer {
+        let (id, secret) = try await APIError.answering {
             try await service.createToken(username: username, name: name, by: requester, requestID: context.id, unreadable: JSONBody.plain(problems))
         }
         return try CreatedTokenDTO(id: id, name: name ?? "", token: secret).response(from: request, context: context).with(status: .created)
@@ -146,17 +205,17 @@ struct AccountsController: Sendable {
         let requester = try requester(context)
         try await authorizer.require(context, .manageAccounts)
         let id = try pathID(context)
-        try await answer { try await service.revokeToken(id: id, by: requester, requestID: context.id) }
+        try await APIError.answering { try await service.revokeToken(id: id, by: requester, requestID: context.id) }
         return Response(status: .noContent)
     }
 
-    @Sendable func auditLog(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AuditEntry> {
+    @Sendable func auditLog(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AuditEntryDTO> {
         try await authorizer.require(context, .readAudit)
         let query = QueryParameters(request: request)
         let page = try query.page()
         let (items, total) = try await audit.list(
             entity: query.string("entity"), entityID: query.string("entity_id"), limit: page.limit, offset: page.offset)
-        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+        return ListDTO(items: items.map(AuditEntryDTO.init), total: total, limit: page.limit, offset: page.offset)
     }
 }
 

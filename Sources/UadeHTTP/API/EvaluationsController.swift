@@ -12,6 +12,78 @@ struct RunStartedDTO: ResponseCodable, Sendable {
     let status: String
 }
 
+struct RunDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let programmeCode: String
+    let territoryId: Int64?
+    let asOf: String
+    let graceDays: Int
+    let status: String
+    let startedAt: Date
+    let finishedAt: Date?
+    let startedBy: String?
+    let counts: [String: Int]?
+    let measureCounts: [String: Int]?
+    let fingerprint: String?
+    let failure: String?
+
+    init(_ run: EvaluationRun) {
+        id = run.id
+        programmeCode = run.programmeCode
+        territoryId = run.territoryID
+        asOf = run.asOf.iso
+        graceDays = run.graceDays
+        status = run.status.rawValue
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        startedBy = run.startedBy
+        counts = run.counts.map(Self.codes)
+        measureCounts = run.measureCounts.map(Self.codes)
+        fingerprint = run.fingerprint
+        failure = run.failure
+    }
+
+    static func codes<Key: RawRepresentable<String>>(_ counts: [Key: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+    }
+}
+
+struct FlagDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let kind: String
+    let state: String
+    let indicatorCode: String
+    let sectionId: Int64
+    let territoryId: Int64
+    let territoryKato: String?
+    let period: String
+    let explanation: String?
+    let explainedBy: String?
+    let explainedAt: Date?
+    let firstRunId: Int64
+    let changedInRunId: Int64
+    let reopened: Int
+    let resolvedAt: Date?
+
+    init(_ flag: EvaluationFlag) {
+        id = flag.id
+        kind = flag.kind.rawValue
+        state = flag.state.rawValue
+        indicatorCode = flag.indicatorCode
+        sectionId = flag.sectionID
+        territoryId = flag.territoryID
+        territoryKato = flag.territoryKato
+        period = flag.period
+        explanation = flag.explanation
+        explainedBy = flag.explainedBy
+        explainedAt = flag.explainedAt
+        firstRunId = flag.firstRunID
+        changedInRunId = flag.changedInRunID
+        reopened = flag.reopened
+        resolvedAt = flag.resolvedAt
+    }
+}
+
 struct ResultDTO: Codable, Sendable {
     let indicatorCode: String
     let indicatorName: String
@@ -115,22 +187,22 @@ struct EvaluationsController: Sendable {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<RunView> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<RunDTO> {
         try await authorizer.require(context, .readEvaluation)
         let page = try QueryParameters(request: request).page()
-        let items = try await reads.runs(limit: page.limit, offset: page.offset)
+        let items = try await reads.runs(limit: page.limit, offset: page.offset).map(RunDTO.init)
         return ListDTO(items: items, total: try await reads.runCount(), limit: page.limit, offset: page.offset)
     }
 
-    func findRun(_ text: String?, field: String = "path.id") async throws -> RunView {
+    func findRun(_ text: String?, field: String = "path.id") async throws -> EvaluationRun {
         guard let id = text.flatMap(Int64.init) else { throw APIError.invalidParameter(field, "must be a run number") }
         guard let run = try await reads.run(id: id) else { throw APIError.notFound("no evaluation run \(id)") }
         return run
     }
 
-    @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> RunView {
+    @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> RunDTO {
         try await authorizer.require(context, .readEvaluation)
-        return try await findRun(context.parameters.get("id"))
+        return RunDTO(try await findRun(context.parameters.get("id")))
     }
 
     /// Narrows a listing to what the caller may read: territories for territorial roles, owned
@@ -158,17 +230,7 @@ struct EvaluationsController: Sendable {
         let page = try query.page()
         let policy = try await authorizer.policy()
         var filter = try visibility(caller, policy: policy, territoryRef: query.string("territory"))
-        if let text = query.string("status") {
-            var statuses: [EvaluationStatus] = []
-            for part in text.split(separator: ",") {
-                guard let status = EvaluationStatus(rawValue: String(part)) else {
-                    throw APIError.invalidParameter(
-                        "query.status", "must be among \(EvaluationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                statuses.append(status)
-            }
-            filter.statuses = statuses
-        }
+        filter.statuses = try query.codes("status", of: EvaluationStatus.self)
         filter.sectionCode = try await codes.section(query)
         filter.indicatorCode = try await codes.indicator(query)
         if let owner = query.string("owner") {
@@ -214,30 +276,23 @@ struct EvaluationsController: Sendable {
         return id
     }
 
-    @Sendable func flags(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FlagView> {
+    @Sendable func flags(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FlagDTO> {
         let caller = try await authorizer.require(context, .readEvaluation)
         let query = QueryParameters(request: request)
         let page = try query.page()
         let policy = try await authorizer.policy()
         let visible = try visibility(caller, policy: policy, territoryRef: query.string("territory"))
-        let kinds = query.string("kind").map { $0.split(separator: ",").map(String.init) }
-        let states = query.string("state").map { $0.split(separator: ",").map(String.init) }
-        let knownKinds: Set<String> = ["missed", "not_reported", "at_risk", "reconciliation", "outlier", "unowned"]
-        if let kinds, !Set(kinds).isSubset(of: knownKinds) {
-            throw APIError.invalidParameter("query.kind", "must be among \(knownKinds.sorted().joined(separator: ", "))")
-        }
-        if let states, !Set(states).isSubset(of: ["open", "explained", "resolved"]) {
-            throw APIError.invalidParameter("query.state", "must be among open, explained, resolved")
-        }
+        let kinds = try query.codes("kind", of: FlagKind.self)
+        let states = try query.codes("state", of: FlagState.self)
         var filter = EvaluationReadRepository.FlagFilter(
             kinds: kinds, states: states, territories: visible.territories, sections: visible.sections,
             sectionCode: try await codes.section(query))
         if let pairs = visible.pairs { filter.territories = Array(Set(pairs.map(\.territoryID))) }
         let (items, total) = try await reads.flags(filter, page: page)
-        return ListDTO(items: items, total: total, limit: page.limit, offset: page.offset)
+        return ListDTO(items: items.map(FlagDTO.init), total: total, limit: page.limit, offset: page.offset)
     }
 
-    @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> FlagView {
+    @Sendable func explain(_ request: Request, context: AppRequestContext) async throws -> FlagDTO {
         let caller = try context.requireCaller()
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a flag number") }
         do {
@@ -248,12 +303,9 @@ struct EvaluationsController: Sendable {
             body.refuseUnknownKeys(["text"], problems: &problems)
             let text = body.string("text", problems: &problems)
             try throwIfProblems(problems)
-            return try await flags.explain(flagID: id, text: text, by: caller, requestID: context.id)
+            return FlagDTO(try await flags.explain(flagID: id, text: text, by: caller, requestID: context.id))
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }
     }
 }
-
-extension RunView: ResponseEncodable {}
-extension FlagView: ResponseEncodable {}

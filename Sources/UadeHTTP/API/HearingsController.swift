@@ -46,7 +46,31 @@ struct HearingDTO: ResponseCodable, Sendable {
     }
 }
 
-extension ResolutionView: ResponseCodable {}
+struct ResolutionDTO: ResponseCodable, Sendable {
+    let id: Int64
+    let hearingId: Int64
+    let measureCode: String
+    let text: String
+    let sectionId: Int64
+    let territoryId: Int64
+    let deadline: String
+    let executor: String
+    let ownerPersonId: Int64?
+    let status: String
+
+    init(_ resolution: Resolution) {
+        id = resolution.id
+        hearingId = resolution.hearingID
+        measureCode = resolution.measureCode
+        text = resolution.text
+        sectionId = resolution.sectionID
+        territoryId = resolution.territoryID
+        deadline = resolution.deadline.iso
+        executor = resolution.executor
+        ownerPersonId = resolution.ownerPersonID
+        status = resolution.status.rawValue
+    }
+}
 
 /// Faction hearings: `HearingService` behind the API's words.
 struct HearingsController: Sendable {
@@ -63,13 +87,6 @@ struct HearingsController: Sendable {
     }
 
     /// A service's answer, its refusals as problem documents.
-    func answer<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let failure as ServiceFailure {
-            throw APIError(failure)
-        }
-    }
 
     func hearingID(_ context: AppRequestContext) throws -> Hearing.ID {
         let text = context.parameters.get("id") ?? ""
@@ -82,20 +99,20 @@ struct HearingsController: Sendable {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<HearingDTO> {
         let caller = try context.requireCaller()
         let page = try QueryParameters(request: request).page()
-        let (items, total) = try await answer { try await service.list(by: caller, page: page) }
+        let (items, total) = try await APIError.answering { try await service.list(by: caller, page: page) }
         return ListDTO(items: items.map(HearingDTO.init), total: total, limit: page.limit, offset: page.offset)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HearingDTO {
         let caller = try context.requireCaller()
         let id = try hearingID(context)
-        return HearingDTO(try await answer { try await service.hearing(id, by: caller) }.record)
+        return HearingDTO(try await APIError.answering { try await service.hearing(id, by: caller) }.record)
     }
 
-    @Sendable func resolutions(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ResolutionView> {
+    @Sendable func resolutions(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ResolutionDTO> {
         let caller = try context.requireCaller()
         let id = try hearingID(context)
-        let items = try await answer { try await service.resolutions(of: id, by: caller) }
+        let items = try await APIError.answering { try await service.resolutions(of: id, by: caller) }.map(ResolutionDTO.init)
         return ListDTO(items: items, total: items.count, limit: nil, offset: nil)
     }
 
@@ -103,14 +120,14 @@ struct HearingsController: Sendable {
         let caller = try context.requireCaller()
         let id = try hearingID(context)
         // Who may read the hearing is decided before the query is looked at.
-        _ = try await answer { try await service.hearing(id, by: caller) }
+        _ = try await APIError.answering { try await service.hearing(id, by: caller) }
         let query = QueryParameters(request: request)
         let language = try query.language()
         let formatText = query.string("format") ?? "html"
         guard let format = ReportFormat(rawValue: formatText) else {
             throw APIError.invalidParameter("query.format", "must be one of html, docx, csv, json, not '\(formatText)'")
         }
-        let rendered = try await answer { try await service.report(of: id, format: format, language: language, by: caller) }
+        let rendered = try await APIError.answering { try await service.report(of: id, format: format, language: language, by: caller) }
         var headers: HTTPFields = [.contentType: rendered.contentType]
         headers[.contentDisposition] = "\(format == .html || format == .json ? "inline" : "attachment"); filename=\"\(rendered.fileName)\""
         headers[HTTPField.Name("X-Report-Fingerprint")!] = rendered.fingerprint
@@ -124,24 +141,24 @@ struct HearingsController: Sendable {
         let caller = try context.requireCaller()
         // Who may prepare hearings at all is decided before the body is read: a caller who may
         // not learns nothing from validation messages.
-        try await answer { try await service.requireMayPrepare(by: caller) }
+        try await APIError.answering { try await service.requireMayPrepare(by: caller) }
         let input = try await Self.input(JSONBody.read(request, context: context))
-        let record = try await answer { try await service.create(input, by: caller, requestID: context.id) }
+        let record = try await APIError.answering { try await service.create(input, by: caller, requestID: context.id) }
         return try HearingDTO(record).response(from: request, context: context).with(status: .created)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> HearingDTO {
         let caller = try context.requireCaller()
         let id = try hearingID(context)
-        try await answer { try await service.requireMayChange(id, by: caller) }
+        try await APIError.answering { try await service.requireMayChange(id, by: caller) }
         let input = try await Self.input(JSONBody.read(request, context: context))
-        return HearingDTO(try await answer { try await service.update(id, with: input, by: caller, requestID: context.id) })
+        return HearingDTO(try await APIError.answering { try await service.update(id, with: input, by: caller, requestID: context.id) })
     }
 
     @Sendable func addResolution(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try hearingID(context)
-        try await answer { try await service.requireMayChange(id, by: caller) }
+        _ = try await APIError.answering { try await service.requireMayResolve(id, by: caller) }
         let body = try await JSONBody.read(request, context: context)
         var problems: [FieldProblem] = []
         body.refuseUnknownKeys(["text", "section", "territory", "deadline", "executor", "owner_person_id"], problems: &problems)
@@ -157,8 +174,8 @@ struct HearingsController: Sendable {
             }
         }
         input.unreadable = JSONBody.plain(problems)
-        let view = try await answer { try await service.addResolution(to: id, input, by: caller, requestID: context.id) }
-        return try view.response(from: request, context: context).with(status: .created)
+        let view = try await APIError.answering { try await service.addResolution(to: id, input, by: caller, requestID: context.id) }
+        return try ResolutionDTO(view).response(from: request, context: context).with(status: .created)
     }
 
     /// A hearing's JSON as the service's input: every field checked for its JSON type here, for

@@ -58,17 +58,6 @@ struct ProgressController: Sendable {
         group.get("owned", use: owned)
     }
 
-    /// A write's refusal as a problem document; the idempotency key is a header.
-    static func writeError(_ failure: ServiceFailure) -> APIError {
-        var error = APIError(failure)
-        if failure.problems.contains(where: { $0.field == "Idempotency-Key" }) {
-            error = APIError(
-                APIError(failure).status, kind: failure.code, detail: failure.detail,
-                fields: failure.problems.map { .init(field: ($0.field == "Idempotency-Key" ? "header." : "body.") + $0.field, reason: $0.reason) })
-        }
-        return error
-    }
-
     /// The entry as written: 201, and `Idempotent-Replayed` when it was written by an earlier request.
     func created(_ recorded: RecordedEntry, request: Request, context: AppRequestContext) throws -> Response {
         try IdempotentWrites.created(ProgressEntryDTO(recorded.entry), replayed: recorded.replayed, request: request, context: context)
@@ -91,7 +80,7 @@ struct ProgressController: Sendable {
                 report, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
             return try created(recorded, request: request, context: context)
         } catch let failure as ServiceFailure {
-            throw Self.writeError(failure)
+            throw APIError(failure)
         }
     }
 
@@ -111,7 +100,7 @@ struct ProgressController: Sendable {
                 id, correction, by: caller, key: key, requestID: context.id, unreadable: JSONBody.plain(problems))
             return try created(recorded, request: request, context: context)
         } catch let failure as ServiceFailure {
-            throw Self.writeError(failure)
+            throw APIError(failure)
         }
     }
 
@@ -133,12 +122,8 @@ struct ProgressController: Sendable {
                 indicator: query.string("indicator"), territory: query.string("territory"),
                 period: query.string("period"), by: caller)
             return ListDTO(items: entries.map(ProgressEntryDTO.init), total: entries.count, limit: nil, offset: nil)
-        } catch let failure as ServiceFailure where failure.kind == .invalid {
-            throw APIError(
-                .badRequest, kind: failure.code, detail: failure.detail,
-                fields: failure.problems.map { .init(field: "query." + $0.field, reason: $0.reason) })
         } catch let failure as ServiceFailure {
-            throw APIError(failure)
+            throw APIError(failure, fieldPrefix: "query.", invalidStatus: .badRequest)
         }
     }
 
@@ -254,7 +239,7 @@ extension ProgressController {
         for item in items {
             text += CSVTable.line([
                 .text(item.indicatorCode), .text(item.indicatorName), .text(item.unit), .text(item.territoryKato ?? ""),
-                .number(String(item.territoryId)), .text(item.territoryName), .text(item.period),
+                .number(String(item.territoryID)), .text(item.territoryName), .text(item.period.code),
                 .number(ProgressRules.display(item.target)), .number(item.latestValue.map(ProgressRules.display) ?? ""),
                 .text(""), .text(""), .text(""), .text(""),
             ])
@@ -298,8 +283,35 @@ extension ProgressController {
             error.commitOutcome = .notCommitted
             throw error
         }
-        return try report.response(from: request, context: context)
+        return try ImportReportDTO(report).response(from: request, context: context)
     }
 }
 
-extension ImportReport: ResponseEncodable {}
+/// What an import did, or would do in a dry run, on the wire.
+struct ImportReportDTO: ResponseCodable, Sendable {
+    let rows: Int
+    let blank: Int
+    let unchanged: Int
+    let newValues: Int
+    let corrections: Int
+    let problems: [ImportProblemDTO]
+    let dryRun: Bool
+    let written: Bool
+
+    struct ImportProblemDTO: Codable, Sendable {
+        let line: Int
+        let column: String
+        let reason: String
+    }
+
+    init(_ report: ImportReport) {
+        rows = report.rows
+        blank = report.blank
+        unchanged = report.unchanged
+        newValues = report.newValues
+        corrections = report.corrections
+        problems = report.problems.map { ImportProblemDTO(line: $0.line, column: $0.column, reason: $0.reason) }
+        dryRun = report.dryRun
+        written = report.written
+    }
+}

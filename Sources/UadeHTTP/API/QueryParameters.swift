@@ -67,6 +67,19 @@ struct QueryParameters {
         }
     }
 
+    /// A comma-separated list of codes of `Code` (`?status=missed,at_risk`); nil when absent.
+    func codes<Code: RawRepresentable<String> & CaseIterable>(_ name: String, of _: Code.Type) throws(APIError) -> [Code]? {
+        guard let text = string(name) else { return nil }
+        var codes: [Code] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let code = Code(rawValue: String(part)) else {
+                throw .invalidParameter("query.\(name)", "must be among \(Code.allCases.map(\.rawValue).joined(separator: ", ")), not '\(part)'")
+            }
+            codes.append(code)
+        }
+        return codes
+    }
+
     func period(_ name: String) throws(APIError) -> Period? {
         guard let text = string(name) else { return nil }
         guard let period = Period(code: text) else {

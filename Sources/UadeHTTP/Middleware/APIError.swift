@@ -50,18 +50,32 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     /// A service's refusal as HTTP says it; `prefix` places its field names (`body.`, `query.`).
-    public init(_ failure: ServiceFailure, fieldPrefix prefix: String = "body.") {
+    /// `invalidStatus` is 400 for a query's parameters, 422 for a body.
+    public init(_ failure: ServiceFailure, fieldPrefix prefix: String = "body.", invalidStatus: HTTPResponse.Status = .unprocessableContent) {
         let status: HTTPResponse.Status =
             switch failure.kind {
-            case .invalid: .unprocessableContent
+            case .invalid: invalidStatus
             case .unauthenticated: .unauthorized
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .conflict: .conflict
             }
+        // The idempotency key is a header, whatever else the request carried.
+        let fields = failure.problems.map { FieldProblem(field: ($0.field == "Idempotency-Key" ? "header." : prefix) + $0.field, reason: $0.reason) }
+        // A detail that lists the problems names the fields as the document does.
+        let listed = failure.detail == ServiceFailure.listing(failure.problems)
         self.init(
-            status, kind: failure.code, detail: failure.detail,
-            fields: failure.problems.map { FieldProblem(field: prefix + $0.field, reason: $0.reason) })
+            status, kind: failure.code, detail: listed ? fields.map { "\($0.field): \($0.reason)" }.joined(separator: "; ") : failure.detail,
+            fields: fields)
+    }
+
+    /// Runs a service call, answering its refusal as a problem document.
+    public static func answering<T>(fieldPrefix prefix: String = "body.", _ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let failure as ServiceFailure {
+            throw APIError(failure, fieldPrefix: prefix)
+        }
     }
 
     public static func forbidden(_ detail: String) -> APIError {

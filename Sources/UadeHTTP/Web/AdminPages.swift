@@ -34,10 +34,11 @@ extension WebController {
         let people = try await dashboard.people()
         let rows: [[String: Any]] = try await accounts.list().map { account in
             [
-                "username": account.username, "person": account.personName ?? "", "disabled": account.disabled, "lang": account.preferredLang,
+                "username": account.username, "person": account.personName ?? "", "disabled": account.disabled,
+                "lang": account.preferredLanguage.rawValue,
                 "roles": account.roles.map { grant in
-                    let territory = grant.territoryId.flatMap { policy.tree.byID[$0] }?.name.resolved(language)
-                    return (t["role_\(grant.role)"] ?? grant.role) + (territory.map { " · \($0)" } ?? "")
+                    let territory = grant.territoryID.flatMap { policy.tree.byID[$0] }?.name.resolved(language)
+                    return grant.role.heading(language) + (territory.map { " · \($0)" } ?? "")
                 }.joined(separator: "; "),
                 "grantErrors": account.username == grantFor ? grantErrors.context : [:],
             ] as [String: Any]
@@ -203,17 +204,17 @@ extension WebController {
         return [
             "runs": runs.map { run in
                 [
-                    "id": run.id, "asOf": run.asOf, "status": run.status.heading(language), "statusCode": run.status.rawValue,
+                    "id": run.id, "asOf": run.asOf.iso, "status": run.status.heading(language), "statusCode": run.status.rawValue,
                     "started": Show.timestamp(run.startedAt, language),
                     "by": run.startedBy ?? "",
                     // Worst first, in the page's words.
                     "counts": EvaluationStatus.allCases.compactMap { status in
-                        run.counts?[status.rawValue].map { "\(status.heading(language)): \($0)" }
+                        run.counts?[status].map { "\(status.heading(language)): \($0)" }
                     }.joined(separator: ", "),
                     "failure": run.failure ?? "",
                 ] as [String: Any]
             },
-            "completed": completed.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf)"] },
+            "completed": completed.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf.iso)"] },
             "canStart": caller.isAdministrator, "today": today().iso, "errors": errors.context, "values": values,
         ]
     }

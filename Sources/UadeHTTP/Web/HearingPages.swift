@@ -214,8 +214,8 @@ extension WebController {
                 "canEdit": canEdit,
                 "resolutions": resolutions.map {
                     [
-                        "code": $0.measureCode, "text": $0.text, "deadline": (Day(iso: $0.deadline).map { Show.day($0, language) } ?? $0.deadline),
-                        "executor": $0.executor, "status": $0.status,
+                        "code": $0.measureCode, "text": $0.text, "deadline": Show.day($0.deadline, language),
+                        "executor": $0.executor, "status": $0.status.heading(language),
                     ]
                 },
                 "sectionChoices": covered.map {

@@ -30,7 +30,7 @@ extension WebController {
         Self.legendOrder.map { Show.status($0, t) }
     }
 
-    func run(_ request: Request) async throws -> RunView? {
+    func run(_ request: Request) async throws -> EvaluationRun? {
         if let text = request.uri.queryParameters.get("run") {
             guard let id = Int64(text), let run = try await reads.run(id: id), run.status == .completed else {
                 throw APIError.notFound("no completed evaluation run \(text)")
@@ -121,7 +121,7 @@ extension WebController {
         return try pages.render(
             "heatmap", title: t.text("heatmap_title"), request: request, context: context,
             data: [
-                "run": ["id": run.id, "asOf": run.asOf], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
+                "run": ["id": run.id, "asOf": run.asOf.iso], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
                 "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
                 "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
                 "up": parent.map { "/heatmap?territory=\($0.reference)\(runParameter)" }
@@ -161,7 +161,7 @@ extension WebController {
         return try pages.render(
             "mine", title: t.text("mine_title"), request: request, context: context,
             data: [
-                "run": ["id": run.id, "asOf": run.asOf], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
+                "run": ["id": run.id, "asOf": run.asOf.iso], "rows": rows, "legend": legend(t), "empty": rows.isEmpty,
             ])
     }
 
@@ -206,7 +206,7 @@ extension WebController {
         return try pages.render(
             "indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context,
             data: [
-                "run": ["id": run.id, "asOf": run.asOf], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
+                "run": ["id": run.id, "asOf": run.asOf.iso], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
                 "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
                 "headline": Show.status(headline, t), "explanation": explanationText ?? "",
                 "chart": WebCharts.trajectory(points, language: language, title: t.text("trajectory")),

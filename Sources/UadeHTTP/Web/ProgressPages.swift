@@ -58,13 +58,13 @@ extension WebController {
                 let page = try await services.progress.due(due, by: caller, language: language, page: PageRequest(limit: 50, offset: offset))
                 total = page.total
                 rows = page.items.map { item in
-                    let ref = item.territoryKato ?? String(item.territoryId)
+                    let ref = item.territoryKato ?? String(item.territoryID)
                     return [
                         "indicator": item.indicatorCode, "indicatorName": item.indicatorName, "territory": item.territoryName,
-                        "period": item.period, "unit": item.unit,
+                        "period": item.period.code, "unit": item.unit,
                         "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language),
                         "reported": item.latestValue != nil,
-                        "href": "/entry?indicator=\(item.indicatorCode)&territory=\(ref)&period=\(item.period)",
+                        "href": "/entry?indicator=\(item.indicatorCode)&territory=\(ref)&period=\(item.period.code)",
                     ]
                 }
             } catch let failure as ServiceFailure {

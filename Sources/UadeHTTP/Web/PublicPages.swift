@@ -40,7 +40,7 @@ extension WebController {
         return try pages.render(
             "public", title: t.text("public_title"), request: request, context: context,
             data: [
-                "asOf": (Day(iso: run.asOf).map { Show.day($0, language) } ?? run.asOf), "rows": tableRows,
+                "asOf": Show.day(run.asOf, language), "rows": tableRows,
                 "columns": columns.map { ["code": $0.code, "name": $0.name.resolved(language)] }, "legend": legend(t),
             ])
     }

@@ -194,7 +194,7 @@ struct WebController: Sendable {
             let filter = DueFilter(territories: territories, periods: defaultPeriods(), status: .missing)
             let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
             data["due"] = ["missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", ")]
-            let (flags, total) = try await reads.flags(.init(states: ["open"], territories: territories), page: PageRequest(limit: 10, offset: 0))
+            let (flags, total) = try await reads.flags(.init(states: [.open], territories: territories), page: PageRequest(limit: 10, offset: 0))
             data["flags"] = try await flagRows(flags, tree: policy.tree, language: language).map { row -> [String: Any] in
                 guard let refused, row["id"] as? Int64 == refused.flagID else { return row }
                 var row = row
@@ -226,7 +226,7 @@ struct WebController: Sendable {
                 let n = troubled.filter { $0.headline == status }.count
                 if n > 0 { counts.append(["status": Show.status(status, t), "count": n]) }
             }
-            data["owned"] = ["counts": counts, "link": caller.ownedSections.isEmpty ? "/mine" : "/heatmap", "asOf": run.asOf]
+            data["owned"] = ["counts": counts, "link": caller.ownedSections.isEmpty ? "/mine" : "/heatmap", "asOf": run.asOf.iso]
             anything = anything || !troubled.isEmpty
         }
         if caller.isAdministrator {
@@ -238,14 +238,13 @@ struct WebController: Sendable {
         return try pages.render("home", title: t.text("home_title"), request: request, context: context, data: data, status: status)
     }
 
-    func flagRows(_ flags: [FlagView], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
+    func flagRows(_ flags: [EvaluationFlag], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
         flags.map { flag in
             [
-                "id": flag.id, "kind": flag.kind,
-                "kindLabel": FlagKind(rawValue: flag.kind)?.heading(language) ?? flag.kind,
+                "id": flag.id, "kind": flag.kind.rawValue, "kindLabel": flag.kind.heading(language),
                 "indicator": flag.indicatorCode, "period": flag.period,
-                "territory": tree.byID[flag.territoryId]?.name.resolved(language) ?? String(flag.territoryId),
-                "territoryRef": flag.territoryKato ?? String(flag.territoryId),
+                "territory": tree.byID[flag.territoryID]?.name.resolved(language) ?? String(flag.territoryID),
+                "territoryRef": flag.territoryKato ?? String(flag.territoryID),
                 "explanation": flag.explanation ?? "",
             ] as [String: Any]
         }

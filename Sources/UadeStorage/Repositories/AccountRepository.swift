@@ -15,19 +15,20 @@ public struct AccountRecord: Sendable {
     public let preferredLanguage: Language
 }
 
-public struct AccountSummary: Sendable, Codable {
-    public struct Grant: Sendable, Codable {
+/// An account as administrators list it: its person and its current roles.
+public struct AccountSummary: Sendable {
+    public struct Grant: Sendable {
         public let id: Int64
-        public let role: String
-        public let territoryId: Int64?
+        public let role: Role
+        public let territoryID: Territory.ID?
         public let territoryKato: String?
     }
     public let id: Int64
     public let username: String
-    public let personId: Int64?
+    public let personID: Int64?
     public let personName: String?
     public let disabled: Bool
-    public let preferredLang: String
+    public let preferredLanguage: Language
     public let roles: [Grant]
 }
 
@@ -125,12 +126,25 @@ public struct AccountRepository: Sendable {
               LEFT JOIN territories t ON t.id = r.territory_id
              GROUP BY a.id, p.name_ru ORDER BY a.username
             """, logger: logger)
+        struct GrantRow: Decodable {
+            let id: Int64
+            let role: String
+            let territoryId: Int64?
+            let territoryKato: String?
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         var result: [AccountSummary] = []
         for try await r in rows.decode((Int64, String, Int64?, String?, Bool, String, String).self) {
-            let grants = (try? decoder.decode([AccountSummary.Grant].self, from: Data(r.6.utf8))) ?? []
-            result.append(AccountSummary(id: r.0, username: r.1, personId: r.2, personName: r.3, disabled: r.4, preferredLang: r.5, roles: grants))
+            let grants = ((try? decoder.decode([GrantRow].self, from: Data(r.6.utf8))) ?? []).compactMap { row in
+                Role(rawValue: row.role).map {
+                    AccountSummary.Grant(id: row.id, role: $0, territoryID: row.territoryId, territoryKato: row.territoryKato)
+                }
+            }
+            result.append(
+                AccountSummary(
+                    id: r.0, username: r.1, personID: r.2, personName: r.3, disabled: r.4, preferredLanguage: Language(rawValue: r.5) ?? .kk,
+                    roles: grants))
         }
         return result
     }
@@ -353,7 +367,7 @@ public struct AccountRepository: Sendable {
 
     // MARK: API tokens
 
-    public struct TokenSummary: Sendable, Codable {
+    public struct TokenSummary: Sendable {
         public let id: Int64
         public let name: String
         public let createdAt: Date

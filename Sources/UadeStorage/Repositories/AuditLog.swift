@@ -43,7 +43,7 @@ public struct AuditEvent: Sendable {
     }
 }
 
-public struct AuditEntry: Sendable, Codable {
+public struct AuditEntry: Sendable {
     public let id: Int64
     public let occurredAt: Date
     public let username: String?

@@ -3,18 +3,20 @@ import Logging
 import PostgresNIO
 import UadeDomain
 
-public struct RunView: Sendable, Codable {
+/// An evaluation run as recorded: running, completed with its counts and fingerprint, or failed.
+public struct EvaluationRun: Sendable, Identifiable {
     public let id: Int64
     public let programmeCode: String
-    public let territoryId: Int64?
-    public let asOf: String
+    public let territoryID: Territory.ID?
+    public let asOf: Day
     public let graceDays: Int
     public let status: RunStatus
     public let startedAt: Date
     public let finishedAt: Date?
     public let startedBy: String?
-    public let counts: [String: Int]?
-    public let measureCounts: [String: Int]?
+    /// Headline statuses of a completed run; nil until it completes.
+    public let counts: [EvaluationStatus: Int]?
+    public let measureCounts: [MeasureVerdict: Int]?
     public let fingerprint: String?
     public let failure: String?
 }
@@ -83,21 +85,22 @@ public struct DiffRow: Sendable, Equatable {
     public let change: DiffChange
 }
 
-public struct FlagView: Sendable, Codable {
+/// A flag raised by an evaluation run on one item, with where it stands.
+public struct EvaluationFlag: Sendable, Identifiable {
     public let id: Int64
-    public let kind: String
-    public let state: String
+    public let kind: FlagKind
+    public let state: FlagState
     public let indicatorCode: String
-    public let sectionId: Int64
-    public let territoryId: Int64
+    public let sectionID: Section.ID
+    public let territoryID: Territory.ID
     public let territoryKato: String?
     public let period: String
     public let explanation: String?
     public let explainedBy: String?
     public let explainedAt: Date?
-    public let firstRunId: Int64
+    public let firstRunID: Int64
     /// The run that last opened, reopened or resolved it.
-    public let changedInRunId: Int64
+    public let changedInRunID: Int64
     public let reopened: Int
     public let resolvedAt: Date?
 }
@@ -118,23 +121,19 @@ public struct EvaluationReadRepository: Sendable {
           FROM evaluation_runs r JOIN programmes p ON p.id = r.programme_id LEFT JOIN accounts a ON a.id = r.started_by
         """
 
-    func runs(_ rows: PostgresRowSequence) async throws -> [RunView] {
-        var result: [RunView] = []
-        let decoder = JSONDecoder()
+    func runs(_ rows: PostgresRowSequence) async throws -> [EvaluationRun] {
+        var result: [EvaluationRun] = []
         for try await r in rows.decode((Int64, String, Int64?, Day, Int32, String, Date, Date?, String?, String?, String?, String?, String?).self) {
             result.append(
-                RunView(
-                    id: r.0, programmeCode: r.1, territoryId: r.2, asOf: r.3.iso, graceDays: Int(r.4), status: RunStatus(rawValue: r.5) ?? .failed,
-                    startedAt: r.6,
-                    finishedAt: r.7, startedBy: r.8,
-                    counts: r.9.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
-                    measureCounts: r.10.flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) },
+                EvaluationRun(
+                    id: r.0, programmeCode: r.1, territoryID: r.2, asOf: r.3, graceDays: Int(r.4), status: RunStatus(rawValue: r.5) ?? .failed,
+                    startedAt: r.6, finishedAt: r.7, startedBy: r.8, counts: r.9.map(RunCounts.decode), measureCounts: r.10.map(RunCounts.decode),
                     fingerprint: r.11, failure: r.12))
         }
         return result
     }
 
-    public func run(id: Int64) async throws -> RunView? {
+    public func run(id: Int64) async throws -> EvaluationRun? {
         var binds = PostgresBindings()
         binds.append(id)
         return try await runs(client.query(PostgresQuery(unsafeSQL: Self.runSelect + " WHERE r.id = $1", binds: binds), logger: logger)).first
@@ -142,7 +141,7 @@ public struct EvaluationReadRepository: Sendable {
 
     /// The runs, newest first. Runs whose process died are marked failed first, so that the
     /// list never shows a dead run as running.
-    public func runs(limit: Int, offset: Int) async throws -> [RunView] {
+    public func runs(limit: Int, offset: Int) async throws -> [EvaluationRun] {
         try await EvaluationRepository(client: client, logger: logger).failAbandonedRuns()
         var binds = PostgresBindings()
         binds.append(limit)
@@ -157,7 +156,7 @@ public struct EvaluationReadRepository: Sendable {
     }
 
     /// The latest completed run of a programme (all territories, or a run covering `territory`).
-    public func latestCompleted(programmeID: Programme.ID? = nil) async throws -> RunView? {
+    public func latestCompleted(programmeID: Programme.ID? = nil) async throws -> EvaluationRun? {
         var binds = PostgresBindings()
         binds.append(programmeID)
         return try await runs(
@@ -289,13 +288,13 @@ public struct EvaluationReadRepository: Sendable {
     }
 
     public struct FlagFilter: Sendable {
-        public var kinds: [String]?
-        public var states: [String]?
+        public var kinds: [FlagKind]?
+        public var states: [FlagState]?
         public var territories: [Territory.ID]?
         public var sections: [Section.ID]?
         public var sectionCode: String?
         public init(
-            kinds: [String]? = nil, states: [String]? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil,
+            kinds: [FlagKind]? = nil, states: [FlagState]? = nil, territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil,
             sectionCode: String? = nil
         ) {
             self.kinds = kinds
@@ -313,8 +312,8 @@ public struct EvaluationReadRepository: Sendable {
           JOIN territories t ON t.id = f.territory_id LEFT JOIN accounts a ON a.id = f.explained_by
         """
 
-    func flags(_ rows: PostgresRowSequence) async throws -> [(FlagView, Int)] {
-        var result: [(FlagView, Int)] = []
+    func flags(_ rows: PostgresRowSequence) async throws -> [(EvaluationFlag, Int)] {
+        var result: [(EvaluationFlag, Int)] = []
         for try await row in rows {
             let cell = row.makeRandomAccess()
             func v<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try cell[index].decode(T.self) }
@@ -324,21 +323,22 @@ public struct EvaluationReadRepository: Sendable {
             let total: Int = cell.count > 16 ? try v(16) : 0
             result.append(
                 (
-                    FlagView(
-                        id: try v(0), kind: try v(1), state: try v(2), indicatorCode: try v(3), sectionId: try v(4), territoryId: try v(5),
+                    EvaluationFlag(
+                        id: try v(0), kind: FlagKind(rawValue: try v(1)) ?? .outlier, state: FlagState(rawValue: try v(2)) ?? .open,
+                        indicatorCode: try v(3), sectionID: try v(4), territoryID: try v(5),
                         territoryKato: try v(6), period: period?.code ?? start.iso, explanation: try v(9), explainedBy: try v(10),
-                        explainedAt: try v(11), firstRunId: try v(12), changedInRunId: try v(13), reopened: Int(try v(14, Int32.self)),
+                        explainedAt: try v(11), firstRunID: try v(12), changedInRunID: try v(13), reopened: Int(try v(14, Int32.self)),
                         resolvedAt: try v(15)), total
                 ))
         }
         return result
     }
 
-    public func flags(_ filter: FlagFilter, page: PageRequest) async throws -> (items: [FlagView], total: Int) {
+    public func flags(_ filter: FlagFilter, page: PageRequest) async throws -> (items: [EvaluationFlag], total: Int) {
         try await page.listing { page in
             var binds = PostgresBindings()
-            binds.append(filter.kinds)
-            binds.append(filter.states)
+            binds.append(filter.kinds?.map(\.rawValue))
+            binds.append(filter.states?.map(\.rawValue))
             binds.append(filter.territories)
             binds.append(filter.sections)
             binds.append(filter.sectionCode)
@@ -357,7 +357,7 @@ public struct EvaluationReadRepository: Sendable {
         }
     }
 
-    public func flag(id: Int64) async throws -> FlagView? {
+    public func flag(id: Int64) async throws -> EvaluationFlag? {
         var binds = PostgresBindings()
         binds.append(id)
         return try await flags(client.query(PostgresQuery(unsafeSQL: Self.flagSelect + " WHERE f.id = $1", binds: binds), logger: logger)).first?.0

@@ -423,13 +423,11 @@ public struct EvaluationRepository: Sendable {
         }
     }
 
-    public func complete(runID: Int64, counts: [String: Int], measureCounts: [String: Int], fingerprint: String, on connection: PostgresConnection)
-        async throws
-    {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let countsJSON = String(decoding: try encoder.encode(counts), as: UTF8.self)
-        let measuresJSON = String(decoding: try encoder.encode(measureCounts), as: UTF8.self)
+    public func complete(
+        runID: Int64, counts: [EvaluationStatus: Int], measureCounts: [MeasureVerdict: Int], fingerprint: String, on connection: PostgresConnection
+    ) async throws {
+        let countsJSON = try RunCounts.encode(counts)
+        let measuresJSON = try RunCounts.encode(measureCounts)
         try await connection.query(
             """
             UPDATE evaluation_runs SET status = 'completed', finished_at = clock_timestamp(), counts = \(countsJSON)::jsonb,

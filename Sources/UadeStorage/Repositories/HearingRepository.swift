@@ -48,18 +48,18 @@ public struct HearingDraft: Sendable, Codable {
 
 /// A resolution adopted at a hearing: a measure with a deadline and an executor, so the next
 /// evaluation judges it like any other measure.
-public struct ResolutionView: Sendable, Codable {
+public struct Resolution: Sendable, Identifiable {
     public let id: Int64
-    public let hearingId: Int64
+    public let hearingID: Hearing.ID
     public let measureCode: String
     public let text: String
-    public let sectionId: Int64
-    public let territoryId: Int64
-    public let deadline: String
+    public let sectionID: Section.ID
+    public let territoryID: Territory.ID
+    public let deadline: Day
     public let executor: String
-    public let ownerPersonId: Int64?
-    /// The measure's latest status (not_started until someone reports on it).
-    public let status: String
+    public let ownerPersonID: Int64?
+    /// The measure's latest status (not started until someone reports on it).
+    public let status: MeasureStatus
 }
 
 public struct ResolutionDraft: Sendable {
@@ -255,7 +255,7 @@ public struct HearingRepository: Sendable {
     }
 
     public func addResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws
-        -> ResolutionView
+        -> Resolution
     {
         do {
             return try await insertResolution(hearingID: hearingID, draft, by: accountID, requestID: requestID)
@@ -265,7 +265,7 @@ public struct HearingRepository: Sendable {
         }
     }
 
-    func insertResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> ResolutionView {
+    func insertResolution(hearingID: Hearing.ID, _ draft: ResolutionDraft, by accountID: Int64?, requestID: String?) async throws -> Resolution {
         let id = try await client.transaction(logger: logger) { connection -> Int64 in
             var exists = false
             for try await _ in try await connection.query("SELECT 1 FROM hearings WHERE id = \(hearingID) FOR UPDATE", logger: logger) {
@@ -308,8 +308,8 @@ public struct HearingRepository: Sendable {
         return view
     }
 
-    public func resolutions(hearingID: Hearing.ID) async throws -> [ResolutionView] {
-        var result: [ResolutionView] = []
+    public func resolutions(hearingID: Hearing.ID) async throws -> [Resolution] {
+        var result: [Resolution] = []
         for try await r in try await client.query(
             """
             SELECT hr.id, hr.hearing_id, m.code, m.text_ru, m.section_id, m.territory_id, m.deadline, m.executor, hr.owner_id,
@@ -319,9 +319,9 @@ public struct HearingRepository: Sendable {
             """, logger: logger
         ).decode((Int64, Int64, String, String, Int64, Int64, Day, String, Int64?, String).self) {
             result.append(
-                ResolutionView(
-                    id: r.0, hearingId: r.1, measureCode: r.2, text: r.3, sectionId: r.4, territoryId: r.5, deadline: r.6.iso,
-                    executor: r.7, ownerPersonId: r.8, status: r.9))
+                Resolution(
+                    id: r.0, hearingID: r.1, measureCode: r.2, text: r.3, sectionID: r.4, territoryID: r.5, deadline: r.6,
+                    executor: r.7, ownerPersonID: r.8, status: MeasureStatus(rawValue: r.9) ?? .notStarted))
         }
         return result
     }

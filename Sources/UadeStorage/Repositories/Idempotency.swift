@@ -3,7 +3,16 @@ import Logging
 import PostgresNIO
 
 public struct IdempotencyConflict: Error, Sendable {
+    public enum Reason: Sendable, Equatable {
+        /// The key came first with another request.
+        case otherRequest
+        /// The write was made, but the answer kept for it can no longer be read (it was kept by
+        /// an older version in a shape this one does not know).
+        case answerUnreadable
+    }
+
     public let key: String
+    public var reason: Reason = .otherRequest
 }
 
 /// A client's `Idempotency-Key` with what identifies the request it came with.
@@ -18,6 +27,13 @@ public struct IdempotencyKey: Sendable, Equatable {
     }
 
     public static let lengths = 1...200
+
+    /// A request's hash, equal for the same write whichever presentation sent it: the fields by
+    /// name, each with its length, so that neither a new field nor a separator inside a text can
+    /// make two different writes equal.
+    public static func hash(_ kind: String, _ fields: KeyValuePairs<String, String?>) -> String {
+        Secrets.sha256Hex(kind + fields.map { name, value in "|\(name)=" + (value.map { "\($0.utf8.count):\($0)" } ?? "-") }.joined())
+    }
 }
 
 public enum Idempotency {
@@ -51,8 +67,9 @@ public enum Idempotency {
             SELECT request_hash, result FROM idempotency_keys WHERE account_id = \(accountID) AND key = \(once.key)
             """, logger: logger
         ).decode((String, String?).self) {
-            guard hash == once.requestHash, let stored, let result = try? decoder.decode(Result.self, from: Data(stored.utf8)) else {
-                throw IdempotencyConflict(key: once.key)
+            guard hash == once.requestHash else { throw IdempotencyConflict(key: once.key) }
+            guard let stored, let result = try? decoder.decode(Result.self, from: Data(stored.utf8)) else {
+                throw IdempotencyConflict(key: once.key, reason: .answerUnreadable)
             }
             return (result, true)
         }

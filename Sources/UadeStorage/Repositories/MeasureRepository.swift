@@ -3,29 +3,40 @@ import Logging
 import PostgresNIO
 import UadeDomain
 
-public struct MeasureView: Sendable, Codable {
+/// A roadmap measure with its latest status.
+public struct Measure: Sendable, Identifiable {
     public let id: Int64
     public let code: String
-    public let sectionId: Int64
+    public let sectionID: Section.ID
     public let sectionCode: String
-    public let territoryId: Int64
+    public let territoryID: Territory.ID
     public let territoryKato: String?
     public let text: String
-    public let deadline: String
+    public let deadline: Day
     public let executor: String
-    public let status: String
+    /// `notStarted` until someone reports on it.
+    public let status: MeasureStatus
     public let statusSince: Date?
+
+    public var resource: Resource { Resource(territoryID: territoryID, sectionID: sectionID) }
 }
 
-public struct MeasureStatusView: Sendable, Codable {
+/// One status a coordinator reported for a measure. Codable: the answer to a write is kept with
+/// its idempotency key.
+public struct MeasureStatusUpdate: Sendable, Codable, Equatable {
     public let id: Int64
     public let measureCode: String
-    public let status: String
+    public let status: MeasureStatus
     public let reason: String?
     public let comment: String?
     public let evidence: String?
     public let enteredBy: String?
     public let enteredAt: Date
+}
+
+/// The update just inserted could not be read back in its own transaction: a bug, not an input.
+public struct MeasureUpdateLost: Error, Sendable {
+    public let measureID: Int64
 }
 
 public struct MeasureRepository: Sendable {
@@ -55,20 +66,20 @@ public struct MeasureRepository: Sendable {
             """
     }
 
-    static func measures(_ rows: PostgresRowSequence) async throws -> (items: [MeasureView], total: Int) {
-        var items: [MeasureView] = []
+    static func measures(_ rows: PostgresRowSequence) async throws -> (items: [Measure], total: Int) {
+        var items: [Measure] = []
         var total = 0
         for try await r in rows.decode((Int64, String, Int64, String, Int64, String?, String, Day, String, String, Date?, Int).self) {
             items.append(
-                MeasureView(
-                    id: r.0, code: r.1, sectionId: r.2, sectionCode: r.3, territoryId: r.4, territoryKato: r.5, text: r.6,
-                    deadline: r.7.iso, executor: r.8, status: r.9, statusSince: r.10))
+                Measure(
+                    id: r.0, code: r.1, sectionID: r.2, sectionCode: r.3, territoryID: r.4, territoryKato: r.5, text: r.6,
+                    deadline: r.7, executor: r.8, status: MeasureStatus(rawValue: r.9) ?? .notStarted, statusSince: r.10))
             total = r.11
         }
         return (items, total)
     }
 
-    public func find(code: String, language: Language = .ru) async throws -> MeasureView? {
+    public func find(code: String, language: Language = .ru) async throws -> Measure? {
         var binds = PostgresBindings()
         binds.append(code)
         return try await Self.measures(
@@ -79,7 +90,7 @@ public struct MeasureRepository: Sendable {
     public func list(
         territories: [Territory.ID]?, sections: [Section.ID]?, status: MeasureStatus?, language: Language,
         page: PageRequest
-    ) async throws -> (items: [MeasureView], total: Int) {
+    ) async throws -> (items: [Measure], total: Int) {
         try await page.listing { page in
             var binds = PostgresBindings()
             binds.append(territories)
@@ -98,17 +109,19 @@ public struct MeasureRepository: Sendable {
         }
     }
 
-    public func history(measureID: Int64) async throws -> [MeasureStatusView] {
+    public func history(measureID: Int64) async throws -> [MeasureStatusUpdate] {
         let rows = try await client.query(
             """
             SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
               FROM measure_status_updates u JOIN measures m ON m.id = u.measure_id LEFT JOIN accounts a ON a.id = u.entered_by
              WHERE u.measure_id = \(measureID) ORDER BY u.entered_at, u.id
             """, logger: logger)
-        var result: [MeasureStatusView] = []
+        var result: [MeasureStatusUpdate] = []
         for try await r in rows.decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
             result.append(
-                MeasureStatusView(id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7))
+                MeasureStatusUpdate(
+                    id: r.0, measureCode: r.1, status: MeasureStatus(rawValue: r.2) ?? .notStarted, reason: r.3, comment: r.4, evidence: r.5,
+                    enteredBy: r.6, enteredAt: r.7))
         }
         return result
     }
@@ -117,7 +130,7 @@ public struct MeasureRepository: Sendable {
     public func updateStatus(
         measureID: Int64, status: MeasureStatus, reason: String?, comment: String?, evidence: String?, by accountID: Int64,
         requestID: String?, once: IdempotencyKey?
-    ) async throws -> (update: MeasureStatusView, replayed: Bool) {
+    ) async throws -> (update: MeasureStatusUpdate, replayed: Bool) {
         try await client.transaction(logger: logger) { connection in
             let (update, replayed) = try await Idempotency.run(on: connection, accountID: accountID, once: once, logger: logger) {
                 for try await _ in try await connection.query("SELECT 1 FROM measures WHERE id = \(measureID) FOR UPDATE", logger: logger) {}
@@ -140,7 +153,7 @@ public struct MeasureRepository: Sendable {
                     old: previous.map { ["status": $0.1] }, new: ["status": status.rawValue, "reason": reason ?? ""],
                     requestID: requestID
                 ).write(on: connection, logger: logger)
-                var view: MeasureStatusView?
+                var view: MeasureStatusUpdate?
                 for try await r in try await connection.query(
                     """
                     SELECT u.id, m.code, u.status, u.reason, u.comment, u.evidence, a.username, u.entered_at
@@ -148,10 +161,11 @@ public struct MeasureRepository: Sendable {
                      WHERE u.id = \(id)
                     """, logger: logger
                 ).decode((Int64, String, String, String?, String?, String?, String?, Date).self) {
-                    view = MeasureStatusView(
-                        id: r.0, measureCode: r.1, status: r.2, reason: r.3, comment: r.4, evidence: r.5, enteredBy: r.6, enteredAt: r.7)
+                    view = MeasureStatusUpdate(
+                        id: r.0, measureCode: r.1, status: MeasureStatus(rawValue: r.2) ?? .notStarted, reason: r.3, comment: r.4, evidence: r.5,
+                        enteredBy: r.6, enteredAt: r.7)
                 }
-                guard let view else { throw IdempotencyConflict(key: once?.key ?? "") }
+                guard let view else { throw MeasureUpdateLost(measureID: measureID) }
                 return view
             }
             return (update, replayed)

@@ -5,7 +5,7 @@ import PostgresNIO
 import UadeDomain
 
 /// A problem with one cell of an uploaded file.
-public struct ImportProblem: Sendable, Codable, Equatable {
+public struct ImportProblem: Sendable, Equatable {
     public let line: Int
     public let column: String
     public let reason: String
@@ -18,7 +18,7 @@ public struct ImportProblem: Sendable, Codable, Equatable {
 }
 
 /// What an import did, or would do in a dry run.
-public struct ImportReport: Sendable, Codable, Equatable {
+public struct ImportReport: Sendable, Equatable {
     public var rows = 0
     /// Rows with an empty value column: nothing to report.
     public var blank = 0

@@ -82,46 +82,52 @@ public enum ProgressWriteError: Error, Sendable, Equatable {
 }
 
 /// One line of "what is due": an indicator × territory × period with its target and latest value.
-public struct DueItem: Sendable, Codable {
+public struct DueItem: Sendable, Equatable {
     public let indicatorCode: String
-    public let indicatorId: Int64
+    public let indicatorID: Indicator.ID
     public let indicatorName: String
     public let sectionCode: String
     public let unit: String
-    public let direction: String
+    public let direction: Direction
     /// `cumulative`: the target is the running total; the value is what this period added.
-    public let accumulation: String
-    public let territoryId: Int64
+    public let accumulation: Accumulation
+    public let territoryID: Territory.ID
     public let territoryKato: String?
     public let territoryName: String
-    public let period: String
-    public let periodEnd: String
+    public let period: Period
     public let target: Double
     public let latestValue: Double?
-    public let latestEntryId: Int64?
+    public let latestEntryID: Int64?
     public let latestEnteredAt: Date?
 
     public init(
-        indicatorCode: String, indicatorId: Int64, indicatorName: String, sectionCode: String, unit: String, direction: String, accumulation: String,
-        territoryId: Int64, territoryKato: String?, territoryName: String, period: String, periodEnd: String, target: Double,
-        latestValue: Double?, latestEntryId: Int64?, latestEnteredAt: Date?
+        indicatorCode: String, indicatorID: Indicator.ID, indicatorName: String, sectionCode: String, unit: String, direction: Direction,
+        accumulation: Accumulation, territoryID: Territory.ID, territoryKato: String?, territoryName: String, period: Period, target: Double,
+        latestValue: Double?, latestEntryID: Int64?, latestEnteredAt: Date?
     ) {
         self.indicatorCode = indicatorCode
-        self.indicatorId = indicatorId
+        self.indicatorID = indicatorID
         self.indicatorName = indicatorName
         self.sectionCode = sectionCode
         self.unit = unit
         self.direction = direction
         self.accumulation = accumulation
-        self.territoryId = territoryId
+        self.territoryID = territoryID
         self.territoryKato = territoryKato
         self.territoryName = territoryName
         self.period = period
-        self.periodEnd = periodEnd
         self.target = target
         self.latestValue = latestValue
-        self.latestEntryId = latestEntryId
+        self.latestEntryID = latestEntryID
         self.latestEnteredAt = latestEnteredAt
+    }
+
+    /// The same line with the value recorded now.
+    func withLatest(_ found: (id: Int64, value: Double, enteredAt: Date)?) -> DueItem {
+        DueItem(
+            indicatorCode: indicatorCode, indicatorID: indicatorID, indicatorName: indicatorName, sectionCode: sectionCode, unit: unit,
+            direction: direction, accumulation: accumulation, territoryID: territoryID, territoryKato: territoryKato, territoryName: territoryName,
+            period: period, target: target, latestValue: found?.value, latestEntryID: found?.id, latestEnteredAt: found?.enteredAt)
     }
 }
 
@@ -318,36 +324,18 @@ public struct ProgressRepository: Sendable {
     public func withLatestValues(_ items: [DueItem]) async throws -> [DueItem] {
         guard !items.isEmpty else { return items }
         var cells = LatestValues(indicators: [], territories: [], starts: [])
-        var positions: [Int] = []
-        var starts: [String: String] = [:]  // a page has few distinct periods
-        for (index, item) in items.enumerated() {
-            let start: String
-            if let known = starts[item.period] {
-                start = known
-            } else {
-                guard let period = Period(code: item.period) else { continue }
-                start = period.start.iso
-                starts[item.period] = start
-            }
-            cells.indicators.append(item.indicatorId)
-            cells.territories.append(item.territoryId)
-            cells.starts.append(start)
-            positions.append(index)
+        for item in items {
+            cells.indicators.append(item.indicatorID)
+            cells.territories.append(item.territoryID)
+            cells.starts.append(item.period.start.iso)
         }
         var latest: [Int: (id: Int64, value: Double, enteredAt: Date)] = [:]
         try await client.withConnection { connection in
             for try await (n, id, value, enteredAt) in try await connection.execute(cells, logger: logger) {
-                latest[positions[n - 1]] = (id, value, enteredAt)
+                latest[n - 1] = (id, value, enteredAt)
             }
         }
-        return items.enumerated().map { index, item in
-            let found = latest[index]
-            return DueItem(
-                indicatorCode: item.indicatorCode, indicatorId: item.indicatorId, indicatorName: item.indicatorName, sectionCode: item.sectionCode,
-                unit: item.unit, direction: item.direction, accumulation: item.accumulation, territoryId: item.territoryId,
-                territoryKato: item.territoryKato, territoryName: item.territoryName, period: item.period, periodEnd: item.periodEnd,
-                target: item.target, latestValue: found?.value, latestEntryId: found?.id, latestEnteredAt: found?.enteredAt)
-        }
+        return items.enumerated().map { index, item in item.withLatest(latest[index]) }
     }
 
     /// What is due: targets in the filter's scope for the given periods, with their latest values.
@@ -451,14 +439,15 @@ public struct ProgressRepository: Sendable {
                 let (indicatorID, r) = (
                     row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16)
                 )
-                let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly)
+                total = r.15
+                // Targets start on a period's first day (a constraint of the schema).
+                guard let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly) else { continue }
                 items.append(
                     DueItem(
-                        indicatorCode: r.0, indicatorId: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3, direction: r.4,
-                        accumulation: r.5,
-                        territoryId: r.6, territoryKato: r.7, territoryName: r.8, period: period?.code ?? r.10.iso, periodEnd: period?.end.iso ?? "",
-                        target: r.11, latestValue: r.12, latestEntryId: r.13, latestEnteredAt: r.14))
-                total = r.15
+                        indicatorCode: r.0, indicatorID: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3,
+                        direction: Direction(rawValue: r.4) ?? .higherIsBetter, accumulation: Accumulation(rawValue: r.5) ?? .level,
+                        territoryID: r.6, territoryKato: r.7, territoryName: r.8, period: period, target: r.11, latestValue: r.12,
+                        latestEntryID: r.13, latestEnteredAt: r.14))
             }
             if items.isEmpty && page.offset > 0 {
                 // Past the last page: the window function saw no rows, so count them apart.

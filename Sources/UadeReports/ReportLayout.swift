@@ -1,0 +1,249 @@
+import UadeDomain
+
+/// What a report part shows, whatever draws it: headings, notes, tables and charts. The HTML
+/// and DOCX renderers draw these blocks; they decide nothing about what a part contains.
+public enum ReportBlock: Sendable, Equatable {
+    /// A title of a group inside a part (an official, a section, a list of measures).
+    case heading(String)
+    case text(String)
+    /// Smaller, quieter text: a method, a comparison basis.
+    case note(String)
+    case table(ReportTable)
+    /// The summary's bars, one per status, with the previous count beside it.
+    case statusBars([HearingReport.StatusCount])
+    case numbered([String])
+}
+
+public struct ReportTable: Sendable, Equatable {
+    public struct Column: Sendable, Equatable {
+        public let title: String
+        /// Percent of the text width.
+        public let width: Int
+        public let numeric: Bool
+    }
+
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        /// A row's label, drawn as a header cell.
+        case label(String)
+        case number(String)
+        case status(code: String?, label: String?)
+        case trend([HearingReport.TrendPoint])
+        /// Text with a second, emphasised line (a coordinator's explanation).
+        case annotated(String, note: String?)
+    }
+
+    public let columns: [Column]
+    public let rows: [[Cell]]
+
+    init(_ columns: [(String, Int, Bool)], rows: [[Cell]]) {
+        self.columns = columns.map { Column(title: $0.0, width: $0.1, numeric: $0.2) }
+        self.rows = rows
+    }
+}
+
+/// One part of the report: its number (none for the cover), its title and what it shows.
+public struct ReportPart: Sendable, Equatable {
+    public let id: String
+    public let number: Int?
+    public let title: String
+    /// Wide tables: a landscape page where the renderer can give one.
+    public let wide: Bool
+    public let blocks: [ReportBlock]
+}
+
+/// The report's eight parts laid out in its language: one function per part, shared by the HTML
+/// and DOCX renderers (CSV and JSON take the same model parts from ``ReportBuilder``).
+public enum ReportLayout {
+    public static func parts(_ report: HearingReport) -> [ReportPart] {
+        let language = Language(rawValue: report.language) ?? .ru
+        return [
+            cover(report, language), summary(report, language), bySection(report, language), slipping(report, language),
+            scorecards(report, language), measures(report, language), dataQuality(report, language), questions(report, language),
+        ]
+    }
+
+    static func number(_ value: Double, _ language: Language) -> String { NumberFormat.format(value, language) }
+    static func number(_ value: Int, _ language: Language) -> String { NumberFormat.format(Double(value), language) }
+    static func optional(_ value: Double?, _ language: Language) -> String { value.map { number($0, language) } ?? "—" }
+
+    /// 1. What was heard, on which run, with the fingerprints that identify it.
+    static func cover(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        let c = report.cover
+        let scope = c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(l(.depthNote)) (\(c.depth))" : "")
+        var facts: [(Label, String)] = [
+            (.faction, "\(c.faction), \(c.factionTerritory)"), (.hearingDate, c.heldOn), (.hearingStatus, c.status), (.scope, scope),
+            (.sections, c.sections), (.programme, c.programme), (.asOf, c.asOf), (.run, String(c.runId)), (.generated, c.generatedAt),
+            (.runFingerprint, c.runFingerprint), (.fingerprint, c.fingerprint),
+        ]
+        if let part = c.partForSections { facts.append((.partFor, part.joined(separator: "; "))) }
+        let table = ReportTable(
+            [(l(.reportKind), 30, false), (c.title, 70, false)], rows: facts.map { [.label(l($0.0)), .text($0.1)] })
+        return ReportPart(id: "cover", number: nil, title: c.title, wide: false, blocks: [.note(l(.reportKind)), .table(table)])
+    }
+
+    /// 2. How many items stand where, against the previous hearing or run.
+    static func summary(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var rows: [[ReportTable.Cell]] = report.summary.statuses.map { s in
+            [
+                .status(code: s.status, label: s.label), .number(number(s.count, language)), .number(number(s.share, language) + "%"),
+                .number(s.previous.map { number($0, language) } ?? "—"),
+                .number(s.change.map { $0 > 0 ? "+" + number($0, language) : number($0, language) } ?? "—"),
+            ]
+        }
+        rows.append([.label(l(.total)), .number(number(report.summary.total, language)), .number("100%"), .text(""), .text("")])
+        let table = ReportTable(
+            [(l(.status), 32, false), (l(.count), 17, true), (l(.share), 17, true), (l(.previous), 17, true), (l(.change), 17, true)], rows: rows)
+        return ReportPart(
+            id: "summary", number: 2, title: l(.summary), wide: false,
+            blocks: [.note(report.summary.comparedWith ?? l(.noComparison)), .table(table), .statusBars(report.summary.statuses)])
+    }
+
+    static let shownStatuses: [EvaluationStatus] = [.achieved, .onTrack, .atRisk, .missed, .notReported]
+
+    /// 3. Each section: its Bureau member and its indicators' statuses over the territories.
+    static func bySection(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var blocks: [ReportBlock] = []
+        for section in report.sections {
+            blocks.append(.heading("\(section.code). \(section.name)"))
+            blocks.append(.text("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))"))
+            let columns =
+                [(l(.indicator), 30, false), (l(.atTerritory), 14, false)]
+                + shownStatuses.map { (Charts.style($0.rawValue).sign + " " + $0.word(language), 8, true) } + [(l(.trend), 16, false)]
+            let rows = section.indicators.map { line -> [ReportTable.Cell] in
+                [.text("\(line.code) \(line.name), \(line.unit)"), .status(code: line.status, label: line.statusLabel)]
+                    + shownStatuses.map { .number(number(line.counts[$0.rawValue] ?? 0, language)) } + [.trend(line.trend)]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+        }
+        return ReportPart(id: "sections", number: 3, title: l(.bySection), wide: false, blocks: blocks)
+    }
+
+    /// 4. Every missed and at-risk item, worst first, with its owner and explanation.
+    static func slipping(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var blocks: [ReportBlock] = [.note(l(.slippingNote))]
+        if report.slipping.isEmpty {
+            blocks.append(.text(l(.nothingSlipping)))
+        } else {
+            let columns = [
+                (l(.indicator), 15, false), (l(.territory), 10, false), (l(.period), 6, false), (l(.status), 9, false), (l(.target), 7, true),
+                (l(.actual), 7, true), (l(.gap), 11, true), (l(.trend), 9, false), (l(.councilMember), 10, false), (l(.explanation), 16, false),
+            ]
+            let rows = report.slipping.map { item -> [ReportTable.Cell] in
+                let gap = item.gap.map { number($0, language) + " " + item.unit + (item.gapPercent.map { " (\(number($0, language))%)" } ?? "") }
+                return [
+                    .text("\(item.indicatorCode) \(item.indicatorName)"), .text(item.territory), .text(item.period),
+                    .status(code: item.status, label: item.statusLabel), .number(number(item.target, language)),
+                    .number(optional(item.actual ?? item.projected, language)), .number(gap ?? "—"), .trend(item.trend),
+                    .text(item.councilMember ?? "—"),
+                    .annotated(item.explanation ?? "", note: item.coordinatorExplanation.map { "\(l(.coordinatorExplanation)): \($0)" }),
+                ]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+        }
+        return ReportPart(id: "slipping", number: 4, title: l(.slipping), wide: true, blocks: blocks)
+    }
+
+    /// 5. Each owner's items, lowest share achieved first.
+    static func scorecards(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        let columns = [
+            (l(.owner), 22, false), (l(.role), 16, false), (l(.itemsOwned), 10, true), (l(.achievedCount), 10, true), (l(.missedCount), 10, true),
+            (l(.notReportedCount), 11, true), (l(.atRiskCount), 10, true), (l(.shareAchieved), 11, true),
+        ]
+        let rows = report.scorecards.map { card -> [ReportTable.Cell] in
+            [
+                .text(card.owner), .text(card.roleLabel), .number(String(card.items)), .number(String(card.achieved)), .number(String(card.missed)),
+                .number(String(card.notReported)), .number(String(card.atRisk)),
+                .number(card.shareAchieved.map { number($0, language) + "%" } ?? "—"),
+            ]
+        }
+        return ReportPart(
+            id: "scorecards", number: 5, title: l(.scorecards), wide: false,
+            blocks: [.table(ReportTable(columns, rows: rows)), .note(report.scorecardFormula)])
+    }
+
+    /// 6. Overdue measures, and resolutions of earlier hearings still open.
+    static func measures(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var blocks: [ReportBlock] = []
+        for (title, rows, adopted) in [(Label.overdueMeasures, report.overdueMeasures, false), (.openResolutions, report.openResolutions, true)] {
+            blocks.append(.heading(l(title)))
+            if rows.isEmpty {
+                blocks.append(.text(l(.noneFound)))
+                continue
+            }
+            let widths = adopted ? [30, 14, 11, 15, 12, 18] : [38, 16, 12, 20, 14]
+            let titles = [l(.measure), l(.territory), l(.deadline), l(.executor), l(.verdict)] + (adopted ? [l(.adoptedAt)] : [])
+            let cells = rows.map { m -> [ReportTable.Cell] in
+                [.text("\(m.code): \(m.text)"), .text(m.territory), .text(m.deadline), .text(m.executor), .text(m.verdictLabel)]
+                    + (adopted ? [.text(m.adoptedAt ?? "")] : [])
+            }
+            blocks.append(.table(ReportTable(zip(titles, widths).map { ($0, $1, false) }, rows: cells)))
+        }
+        return ReportPart(id: "measures", number: 6, title: l(.measures), wide: false, blocks: blocks)
+    }
+
+    /// 7. What the figures cannot be trusted for: gaps, disagreeing sums, outliers, missing owners.
+    static func dataQuality(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        let q = report.dataQuality
+        let counts: [(Label, Int)] = [
+            (.notReportedItems, q.notReported), (.reconciliationFlags, q.reconciliation), (.outlierFlags, q.outliers), (.unownedItems, q.unowned),
+        ]
+        var blocks: [ReportBlock] = [
+            .table(
+                ReportTable(
+                    [(l(.dataQuality), 70, false), (l(.count), 30, true)], rows: counts.map { [.label(l($0.0)), .number(number($0.1, language))] }))
+        ]
+        if !q.rows.isEmpty {
+            let columns = [
+                (l(.kind), 18, false), (l(.indicator), 34, false), (l(.territory), 18, false), (l(.period), 10, false), (l(.actual), 10, true),
+                (l(.target), 10, true),
+            ]
+            let rows = q.rows.map { row -> [ReportTable.Cell] in
+                [
+                    .text(row.kindLabel), .text("\(row.indicatorCode) \(row.indicatorName)"), .text(row.territory), .text(row.period),
+                    .number(optional(row.value, language)), .number(optional(row.target, language)),
+                ]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+        }
+        if !q.unownedBySection.isEmpty {
+            blocks.append(.heading(l(.unownedItems)))
+            let columns = [
+                (l(.sections), 46, false), (l(.sectionWithoutBureauMember), 18, false), (l(.itemsWithoutCouncilMember), 22, true),
+                (l(.total), 14, true),
+            ]
+            let rows = q.unownedBySection.map { row -> [ReportTable.Cell] in
+                [
+                    .text(row.section), .text(row.bureauMemberMissing ? "✖" : "—"), .number(String(row.itemsWithoutCouncilMember)),
+                    .number(String(row.items)),
+                ]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+        }
+        return ReportPart(id: "quality", number: 7, title: l(.dataQuality), wide: true, blocks: blocks)
+    }
+
+    /// 8. For each official, the questions about the missed items of their territory.
+    static func questions(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var blocks: [ReportBlock] = [.note(l(.questionsNote))]
+        if report.questions.isEmpty { blocks.append(.text(l(.noOfficials))) }
+        for block in report.questions {
+            blocks.append(.heading("\(block.official), \(block.office) — \(block.territory)"))
+            if block.questions.isEmpty {
+                blocks.append(.text(l(.noMissedItems)))
+                continue
+            }
+            blocks.append(.numbered(block.questions))
+            if block.more > 0 { blocks.append(.note("+\(number(block.more, language)) \(l(.andMore))")) }
+        }
+        return ReportPart(id: "questions", number: 8, title: l(.questions), wide: false, blocks: blocks)
+    }
+}
