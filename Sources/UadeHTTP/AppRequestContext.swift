@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import UadeDomain
+import UadeServices
 
 /// How the caller proved who they are.
 public enum Authentication: Sendable {
@@ -45,7 +46,7 @@ public struct AppRequestContext: RequestContext {
     /// The authenticated caller, or 401.
     public func requireCaller() throws -> Caller {
         guard let caller else {
-            throw APIError(.unauthorized, kind: "unauthenticated", detail: "log in (POST /api/v1/session) or send Authorization: Bearer <token>")
+            throw APIError(.unauthorized, kind: .unauthenticated, detail: "log in (POST /api/v1/session) or send Authorization: Bearer <token>")
         }
         return caller
     }

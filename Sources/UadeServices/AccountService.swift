@@ -120,7 +120,7 @@ public struct AccountService: Sendable {
             accessChanged()
             return id
         } catch AccountError.grantExists {
-            throw ServiceFailure(.conflict, code: "grant-exists", detail: "\(username) holds this role already")
+            throw ServiceFailure(.conflict, code: .grantExists, detail: "\(username) holds this role already")
         } catch let error as AccountError {
             throw Self.failure(error)
         }
@@ -183,15 +183,15 @@ public struct AccountService: Sendable {
         switch error {
         case .usernameTaken(let name):
             ServiceFailure(
-                .conflict, code: "username-taken", detail: "an account '\(name)' exists",
+                .conflict, code: .usernameTaken, detail: "an account '\(name)' exists",
                 problems: [FieldProblem(field: "username", reason: "taken")])
         case .unknownPerson(let id):
             ServiceFailure(
-                .invalid, code: "unknown-person", detail: "no person \(id)", problems: [FieldProblem(field: "person_id", reason: "no such person")])
+                .invalid, code: .unknownPerson, detail: "no person \(id)", problems: [FieldProblem(field: "person_id", reason: "no such person")])
         case .unknownAccount(let name): .notFound("no account \(name)")
         case .unknownGrant(let id): .notFound("no active role grant \(id)")
         case .unknownToken(let id): .notFound("no active token \(id)")
-        case .grantExists: ServiceFailure(.conflict, code: "grant-exists", detail: "the account holds this role already")
+        case .grantExists: ServiceFailure(.conflict, code: .grantExists, detail: "the account holds this role already")
         }
     }
 }

@@ -63,12 +63,12 @@ public final class EvaluationService: Service, Sendable {
         }
         guard accepted else {
             task.cancel()
-            throw ServiceFailure(.conflict, code: "shutting-down", detail: "the server is shutting down; start the evaluation again in a moment")
+            throw ServiceFailure(.conflict, code: .shuttingDown, detail: "the server is shutting down; start the evaluation again in a moment")
         }
         for await outcome in started {
             return try outcome.get()
         }
-        throw ServiceFailure(.conflict, code: "not-started", detail: "the evaluation did not start")
+        throw ServiceFailure(.conflict, code: .notStarted, detail: "the evaluation did not start")
     }
 
     /// What changed between two completed runs, limited to the territories the caller sees.
@@ -80,7 +80,7 @@ public final class EvaluationService: Service, Sendable {
         guard let afterRun = try await reads.run(id: after) else { throw ServiceFailure.notFound("no evaluation run \(after)") }
         guard let beforeRun = try await reads.run(id: before) else { throw ServiceFailure.notFound("no evaluation run \(before)") }
         guard beforeRun.status == .completed, afterRun.status == .completed else {
-            throw ServiceFailure(.conflict, code: "run-not-completed", detail: "both runs must be completed")
+            throw ServiceFailure(.conflict, code: .runNotCompleted, detail: "both runs must be completed")
         }
         let territories = policy.visibleTerritories(caller)
         if territories?.isEmpty == true { throw ServiceFailure.forbidden("diffs are for territorial roles and administrators") }
@@ -105,19 +105,19 @@ public final class EvaluationService: Service, Sendable {
         switch refusal {
         case .alreadyRunning(let id):
             ServiceFailure(
-                .conflict, code: "already-running", detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
+                .conflict, code: .alreadyRunning, detail: "an evaluation of this programme is already running\(id.map { ": run \($0)" } ?? "")")
         case .unknownProgramme(let code):
             ServiceFailure(
-                .invalid, code: "unknown-programme", detail: "no programme \(code)",
+                .invalid, code: .unknownProgramme, detail: "no programme \(code)",
                 problems: [FieldProblem(field: "programme", reason: "no such programme")])
         case .unknownTerritory(let ref):
             ServiceFailure(
-                .invalid, code: "unknown-territory", detail: "no territory \(ref)",
+                .invalid, code: .unknownTerritory, detail: "no territory \(ref)",
                 problems: [FieldProblem(field: "territory", reason: "no such territory")])
         case .noProgramme:
-            ServiceFailure(.invalid, code: "no-programme", detail: "there is no programme to evaluate")
+            ServiceFailure(.invalid, code: .noProgramme, detail: "there is no programme to evaluate")
         case .asOfOutsideTerm(let reason):
-            ServiceFailure(.invalid, code: "invalid-as-of", detail: "as_of: \(reason)", problems: [FieldProblem(field: "as_of", reason: reason)])
+            ServiceFailure(.invalid, code: .invalidAsOf, detail: "as_of: \(reason)", problems: [FieldProblem(field: "as_of", reason: reason)])
         }
     }
 }

@@ -182,7 +182,7 @@ public struct HearingService: Sendable {
         do {
             return try await reports.render(hearing, format: format, language: language, partForSections: part)
         } catch ReportError.runNotCompleted(let run) {
-            throw ServiceFailure(.conflict, code: "run-not-completed", detail: "the hearing's evaluation run \(run) is not a completed run")
+            throw ServiceFailure(.conflict, code: .runNotCompleted, detail: "the hearing's evaluation run \(run) is not a completed run")
         }
     }
 
@@ -227,7 +227,7 @@ public struct HearingService: Sendable {
             return record(hearing, sections: try await programmes.sections(programmeID: hearing.programmeID))
         } catch HearingError.runFrozen {
             throw ServiceFailure(
-                .conflict, code: "run-frozen", detail: "the hearing was held: its report's evaluation run cannot change",
+                .conflict, code: .runFrozen, detail: "the hearing was held: its report's evaluation run cannot change",
                 problems: [FieldProblem(field: "run_id", reason: "a held hearing keeps its run")])
         }
     }
@@ -241,7 +241,7 @@ public struct HearingService: Sendable {
         let hearing = try await find(id)
         try await requirePreparing(caller, Resource(territoryID: hearing.factionTerritoryID))
         guard hearing.status == .held else {
-            throw ServiceFailure(.conflict, code: "hearing-not-held", detail: "resolutions are recorded after the hearing: mark it held first")
+            throw ServiceFailure(.conflict, code: .hearingNotHeld, detail: "resolutions are recorded after the hearing: mark it held first")
         }
         return hearing
     }
@@ -446,7 +446,7 @@ public struct HearingService: Sendable {
         }
         try ServiceFailure.throwIfAny(problems)
         guard let programme, let faction, let factionTerritory, let heldOn, let title, let scope, let runID else {
-            throw ServiceFailure(.invalid, code: "invalid-fields", detail: "the hearing is incomplete")
+            throw ServiceFailure(.invalid, code: .invalidFields, detail: "the hearing is incomplete")
         }
         return HearingDraft(
             programmeID: programme.id, faction: faction, factionTerritoryID: factionTerritory.id, heldOn: heldOn, title: title,

@@ -45,7 +45,7 @@ public struct MeasureService: Sendable {
                 throw ServiceFailure.invalid("territory", "must be a nine-digit KATO code or a territory id, not '\(reference)'")
             }
             guard let territory = policy.tree.find(reference) else {
-                throw ServiceFailure.invalid("territory", "no territory with this KATO code or id", code: "unknown-territory")
+                throw ServiceFailure.invalid("territory", "no territory with this KATO code or id", code: .unknownTerritory)
             }
             let subtree = policy.tree.subtree(of: territory.id)
             if policy.decide(caller, .readProgress, Resource(territoryID: territory.id)).isAllowed {

@@ -30,7 +30,7 @@ public struct ProgressImportService: Sendable {
                 tree: policy.tree, dryRun: dryRun, requestID: requestID, progress: progress)
         } catch is ImportRaced {
             throw ServiceFailure(
-                .conflict, code: "value-exists",
+                .conflict, code: .valueExists,
                 detail: "a value was recorded for one of these cells while the file was being written; nothing was written — upload the file again")
         }
     }

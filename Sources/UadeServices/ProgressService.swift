@@ -252,15 +252,15 @@ public struct ProgressService: Sendable {
             return RecordedEntry(entry: recorded, replayed: replayed)
         } catch ProgressWriteError.noTarget {
             throw ServiceFailure(
-                .invalid, code: "no-target", detail: "this indicator has no target in this territory for this period",
+                .invalid, code: .noTarget, detail: "this indicator has no target in this territory for this period",
                 problems: [FieldProblem(field: "territory", reason: "no target for this indicator, territory and period")])
         } catch ProgressWriteError.valueExists(let current) {
             throw ServiceFailure(
-                .conflict, code: "value-exists",
+                .conflict, code: .valueExists,
                 detail: "a value is already recorded (entry \(current)); correct it with POST /api/v1/progress/\(current)/corrections")
         } catch ProgressWriteError.notCurrent(let current) {
             throw ServiceFailure(
-                .conflict, code: "not-current", detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
+                .conflict, code: .notCurrent, detail: "only the current entry can be corrected\(current.map { " (now entry \($0))" } ?? "")")
         } catch let conflict as IdempotencyConflict {
             throw ServiceFailure.idempotency(conflict)
         }
@@ -317,7 +317,7 @@ public struct ProgressService: Sendable {
         }
         guard problems.isEmpty else {
             throw ServiceFailure(
-                .invalid, code: "unknown-code", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
+                .invalid, code: .unknownCode, detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "), problems: problems)
         }
     }
 }

@@ -17,12 +17,11 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public let kind: Kind
-    /// A stable machine-readable code, e.g. `already-running`, `invalid-as-of`.
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
     public var problems: [FieldProblem]
 
-    public init(_ kind: Kind, code: String, detail: String, problems: [FieldProblem] = []) {
+    public init(_ kind: Kind, code: ProblemCode, detail: String, problems: [FieldProblem] = []) {
         self.kind = kind
         self.code = code
         self.detail = detail
@@ -31,9 +30,9 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { detail }
 
-    public static func forbidden(_ detail: String) -> ServiceFailure { ServiceFailure(.forbidden, code: "forbidden", detail: detail) }
+    public static func forbidden(_ detail: String) -> ServiceFailure { ServiceFailure(.forbidden, code: .forbidden, detail: detail) }
     /// A refusal of `field` alone.
-    public static func invalid(_ field: String, _ reason: String, code: String = "invalid-fields") -> ServiceFailure {
+    public static func invalid(_ field: String, _ reason: String, code: ProblemCode = .invalidFields) -> ServiceFailure {
         let problem = FieldProblem(field: field, reason: reason)
         return ServiceFailure(.invalid, code: code, detail: listing([problem]), problems: [problem])
     }
@@ -44,23 +43,23 @@ public struct ServiceFailure: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// Throws `.invalid` naming every problem, when there are any.
-    public static func throwIfAny(_ problems: [FieldProblem], code: String = "invalid-fields") throws(ServiceFailure) {
+    public static func throwIfAny(_ problems: [FieldProblem], code: ProblemCode = .invalidFields) throws(ServiceFailure) {
         guard !problems.isEmpty else { return }
         throw ServiceFailure(.invalid, code: code, detail: listing(problems), problems: problems)
     }
 
-    public static func notFound(_ detail: String) -> ServiceFailure { ServiceFailure(.notFound, code: "not-found", detail: detail) }
+    public static func notFound(_ detail: String) -> ServiceFailure { ServiceFailure(.notFound, code: .notFound, detail: detail) }
 
     /// A write retried with a key that cannot replay it.
     static func idempotency(_ conflict: IdempotencyConflict) -> ServiceFailure {
         switch conflict.reason {
         case .otherRequest:
             ServiceFailure(
-                .conflict, code: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+                .conflict, code: .idempotencyKeyReused, detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
                 problems: [FieldProblem(field: "Idempotency-Key", reason: "already used with another body")])
         case .answerUnreadable:
             ServiceFailure(
-                .conflict, code: "idempotency-answer-unavailable",
+                .conflict, code: .idempotencyAnswerUnavailable,
                 detail:
                     "the write with Idempotency-Key '\(conflict.key)' was made earlier, but its answer can no longer be given; read the current state"
             )

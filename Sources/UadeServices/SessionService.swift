@@ -30,7 +30,7 @@ public struct SessionService: Sendable {
     }
 
     public static let loginFailed = ServiceFailure(
-        .unauthenticated, code: "login-failed", detail: "wrong username or password, or too many failed attempts: wait 15 minutes and try again")
+        .unauthenticated, code: .loginFailed, detail: "wrong username or password, or too many failed attempts: wait 15 minutes and try again")
 
     /// Checks a username and password; the same answer, after the same work and delay, whether
     /// the username exists, the password is wrong or the name is locked. The attempt is counted
@@ -92,7 +92,7 @@ public struct SessionService: Sendable {
         try ServiceFailure.throwIfAny(problems)
         guard let current, let new, try await authenticate(username: caller.username, password: current) != nil else {
             throw ServiceFailure(
-                .forbidden, code: "wrong-password", detail: "the current password is wrong",
+                .forbidden, code: .wrongPassword, detail: "the current password is wrong",
                 problems: [FieldProblem(field: "current_password", reason: "does not match")])
         }
         try await accounts.setPassword(

@@ -9,7 +9,8 @@ struct WordsTests {
             + MeasureVerdict.allCases.map { ("verdict \($0)", $0) } + Role.allCases.map { ("role \($0)", $0) }
             + RunStatus.allCases.map { ("run \($0)", $0) } + DiffChange.allCases.map { ("change \($0)", $0) }
             + HearingStatus.allCases.map { ("hearing \($0)", $0) } + Faction.allCases.map { ("faction \($0)", $0) }
-            + DueStatus.allCases.map { ("due \($0)", $0) } + [FlagState.open, .explained, .resolved].map { ("flag state \($0)", $0) }
+            + DueStatus.allCases.map { ("due \($0)", $0) } + FlagState.allCases.map { ("flag state \($0)", $0) }
+            + MeasureStatus.allCases.map { ("measure status \($0)", $0) }
     }
 
     @Test func everyCaseHasItsWordsInEachLanguage() {

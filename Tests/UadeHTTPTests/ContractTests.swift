@@ -33,7 +33,9 @@ struct ContractTests {
                     "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(token)",
                     "-c",
                     "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
-                    "-n", "25", "--seed", "1", "-w", "2",
+                    // One worker: CPython 3.11 can raise a spurious "AST constructor recursion depth
+                    // mismatch" when hypothesis parses sources on two threads at once (gh-106905).
+                    "-n", "25", "--seed", "1", "-w", "1",
                 ]
                 // Examples and property-based fuzzing; the coverage phase is left out because its
                 // generator crashes inside hypothesis on this Python (a tool error, not a finding).

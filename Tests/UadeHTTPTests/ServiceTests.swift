@@ -50,7 +50,7 @@ struct ServiceTests {
             let admin = try await Self.caller(client, "admin")
             await #expect {
                 _ = try await service.start(EvaluationRequest(asOf: Day(iso: "1990-01-01")!), by: admin)
-            } throws: { ($0 as? ServiceFailure).map { $0.code == "invalid-as-of" && $0.problems.map(\.field) == ["as_of"] } ?? false }
+            } throws: { ($0 as? ServiceFailure).map { $0.code == .invalidAsOf && $0.problems.map(\.field) == ["as_of"] } ?? false }
             let coordinator = try await Self.caller(client, "coord-akzhar")
             await #expect {
                 _ = try await service.start(EvaluationRequest(asOf: Day(iso: "2026-11-15")!), by: coordinator)

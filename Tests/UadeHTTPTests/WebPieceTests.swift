@@ -4,7 +4,9 @@ import NIOCore
 import Testing
 import UadeDomain
 import UadeReports
+import UadeServices
 import UadeStorage
+import UadeTestSupport
 
 @testable import UadeHTTP
 
@@ -33,7 +35,7 @@ import UadeStorage
     @Test func apiFieldNamesLandNextToTheirInputs() {
         let errors = FormErrors(
             APIError(
-                .unprocessableContent, kind: "invalid-fields", detail: "x",
+                .unprocessableContent, kind: .invalidFields, detail: "x",
                 fields: [
                     .init(field: "body.value", reason: "must be finite"), .init(field: "body.officials[2].territory", reason: "outside"),
                 ]))
@@ -96,6 +98,12 @@ import UadeStorage
         let ours = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? NSDictionary)
         let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? NSDictionary)
         #expect(ours == theirs)
+    }
+
+    /// A client learns every code a problem document can carry from the OpenAPI document.
+    @Test func everyProblemCodeIsDocumented() throws {
+        let document = try String(contentsOf: TestDatabase.packageRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        for code in ProblemCode.allCases { #expect(document.contains("`\(code.rawValue)`"), "\(code.rawValue)") }
     }
 
     /// Every `{{t.key}}` in a template has a label in Kazakh, Russian and English.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// Read-only JSON over territories and the roadmaps: programmes, sections, indicators, targets.
@@ -75,7 +76,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         guard let found = tree.find(ref) else {
             if notFoundIsNotFound { throw APIError.notFound("no territory \(ref)") }
             throw APIError(
-                .unprocessableContent, kind: "unknown-territory", detail: "no territory \(ref)",
+                .unprocessableContent, kind: .unknownTerritory, detail: "no territory \(ref)",
                 fields: [.init(field: field, reason: "no territory with this KATO code or id")])
         }
         return found
@@ -145,7 +146,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
                 throw APIError(
-                    .unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
+                    .unprocessableContent, kind: .unknownProgramme, detail: "no programme \(code)",
                     fields: [.init(field: "query.programme", reason: "no programme with this code")])
             }
             filter.programmeID = programme.id
@@ -176,7 +177,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         if let code = query.string("indicator") {
             guard let found = try await programmes.indicator(code: code) else {
                 throw APIError(
-                    .unprocessableContent, kind: "unknown-indicator", detail: "no indicator \(code)",
+                    .unprocessableContent, kind: .unknownIndicator, detail: "no indicator \(code)",
                     fields: [.init(field: "query.indicator", reason: "no indicator with this code")])
             }
             filter.indicatorID = found.0.id
@@ -184,7 +185,7 @@ struct CatalogueController<Context: RequestContext>: Sendable {
         if let code = query.string("programme") {
             guard let programme = try await programmes.programme(code: code) else {
                 throw APIError(
-                    .unprocessableContent, kind: "unknown-programme", detail: "no programme \(code)",
+                    .unprocessableContent, kind: .unknownProgramme, detail: "no programme \(code)",
                     fields: [.init(field: "query.programme", reason: "no programme with this code")])
             }
             filter.programmeID = programme.id

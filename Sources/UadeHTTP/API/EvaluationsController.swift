@@ -223,7 +223,7 @@ struct EvaluationsController: Sendable {
         let caller = try await authorizer.require(context, .readEvaluation)
         let run = try await findRun(context.parameters.get("id"))
         guard run.status == .completed else {
-            throw APIError(.conflict, kind: "run-not-completed", detail: "run \(run.id) is \(run.status); only completed runs have results")
+            throw APIError(.conflict, kind: .runNotCompleted, detail: "run \(run.id) is \(run.status); only completed runs have results")
         }
         let query = QueryParameters(request: request)
         let language = try query.language()

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import UadeServices
 import UadeStorage
 
 /// The HTTP side of idempotent writes, shared by every route that accepts `Idempotency-Key`.
@@ -21,7 +22,7 @@ enum IdempotentWrites {
 
     static func conflict(_ conflict: IdempotencyConflict) -> APIError {
         APIError(
-            .conflict, kind: "idempotency-key-reused", detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
+            .conflict, kind: .idempotencyKeyReused, detail: "the Idempotency-Key '\(conflict.key)' was used for a different request",
             fields: [.init(field: "header.Idempotency-Key", reason: "already used with another body")])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// A JSON request body read field by field, so that every problem names its field.
@@ -96,7 +97,7 @@ struct JSONBody: Sendable {
     static func parse(_ buffer: ByteBuffer) throws(APIError) -> [String: JSONValue] {
         func malformed(_ reason: String) -> APIError {
             APIError(
-                .badRequest, kind: "malformed-body", detail: "the body is not a usable JSON object: \(reason)",
+                .badRequest, kind: .malformedBody, detail: "the body is not a usable JSON object: \(reason)",
                 fields: [.init(field: "body", reason: reason)])
         }
         guard buffer.readableBytes > 0 else { throw malformed("the body is empty; send a JSON object") }
@@ -123,7 +124,7 @@ struct JSONBody: Sendable {
         if let key = object.keys.sorted().first(where: { $0.contains("\u{0}") || object[$0]!.containsNUL }) {
             let field = key.contains("\u{0}") ? "body" : "body.\(key)"
             throw APIError(
-                .badRequest, kind: "malformed-body", detail: "\(field) contains a NUL character, which no text may hold",
+                .badRequest, kind: .malformedBody, detail: "\(field) contains a NUL character, which no text may hold",
                 fields: [.init(field: field, reason: "contains a NUL character")])
         }
         return object
@@ -199,7 +200,7 @@ extension JSONBody {
 func throwIfProblems(_ problems: [FieldProblem], status: HTTPResponse.Status = .unprocessableContent) throws {
     guard !problems.isEmpty else { return }
     throw APIError(
-        status, kind: "invalid-fields", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
+        status, kind: .invalidFields, detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
         fields: problems.map { APIError.FieldProblem(field: $0.field, reason: $0.reason) })
 }
 

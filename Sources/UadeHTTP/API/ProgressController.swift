@@ -260,7 +260,7 @@ extension ProgressController {
         let buffer = try await request.body.collect(upTo: 256 << 20)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw APIError(
-                .unprocessableContent, kind: "not-utf8", detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
+                .unprocessableContent, kind: .notUTF8, detail: "the file must be UTF-8 text (save it as CSV UTF-8)",
                 fields: [.init(field: "csv", reason: "not UTF-8")])
         }
         let report: ImportReport
@@ -277,7 +277,7 @@ extension ProgressController {
             let limit = 1000
             let cut = report.problems.count > limit ? " (the first \(limit) are listed)" : ""
             var error = APIError(
-                .unprocessableContent, kind: "invalid-file",
+                .unprocessableContent, kind: .invalidFile,
                 detail: "\(report.problems.count) problem(s) in the file\(cut); nothing was written",
                 fields: report.problems.map { .init(field: "csv:\($0.line):\($0.column)", reason: $0.reason) }, listingAtMost: limit)
             error.commitOutcome = .notCommitted

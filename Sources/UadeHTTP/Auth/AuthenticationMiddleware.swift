@@ -26,12 +26,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-                throw APIError(.unauthorized, kind: "invalid-token", detail: "Authorization must be 'Bearer <token>'")
+                throw APIError(.unauthorized, kind: .invalidToken, detail: "Authorization must be 'Bearer <token>'")
             }
             guard let accountID = try await tokens.account(forToken: String(parts[1]).trimmedOfWhitespace),
                 let caller = try await callers.caller(accountID: accountID, on: today())
             else {
-                throw APIError(.unauthorized, kind: "invalid-token", detail: "the API token is unknown, revoked, or its account is disabled")
+                throw APIError(.unauthorized, kind: .invalidToken, detail: "the API token is unknown, revoked, or its account is disabled")
             }
             context.caller = caller
             context.authentication = .apiToken
@@ -48,7 +48,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         {
             guard let sent = request.headers[.csrfToken], constantTimeEquals(sent, csrf) else {
                 throw APIError(
-                    .forbidden, kind: "csrf", detail: "a write with a session cookie must send the session's CSRF token in the X-CSRF-Token header")
+                    .forbidden, kind: .csrf, detail: "a write with a session cookie must send the session's CSRF token in the X-CSRF-Token header")
             }
         }
         return try await next(request, context)

@@ -19,7 +19,7 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public let status: HTTPResponse.Status
     /// A stable machine-readable kind, e.g. `invalid-parameter`, `not-found`.
-    public let kind: String
+    public let kind: ProblemCode
     public let detail: String
     public let fields: [FieldProblem]
 
@@ -36,7 +36,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case unknown
     }
 
-    public init(_ status: HTTPResponse.Status, kind: String, detail: String, fields: [FieldProblem] = []) {
+    public init(_ status: HTTPResponse.Status, kind: ProblemCode, detail: String, fields: [FieldProblem] = []) {
         self.status = status
         self.kind = kind
         self.detail = detail
@@ -44,7 +44,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     /// The first `limit` problems, saying how many there are and that the list is cut.
-    public init(_ status: HTTPResponse.Status, kind: String, detail: String, fields: [FieldProblem], listingAtMost limit: Int) {
+    public init(_ status: HTTPResponse.Status, kind: ProblemCode, detail: String, fields: [FieldProblem], listingAtMost limit: Int) {
         self.init(status, kind: kind, detail: detail, fields: Array(fields.prefix(limit)))
         if fields.count > limit { problemCount = fields.count }
     }
@@ -79,15 +79,15 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public static func forbidden(_ detail: String) -> APIError {
-        APIError(.forbidden, kind: "forbidden", detail: detail)
+        APIError(.forbidden, kind: .forbidden, detail: detail)
     }
 
     public static func notFound(_ detail: String) -> APIError {
-        APIError(.notFound, kind: "not-found", detail: detail)
+        APIError(.notFound, kind: .notFound, detail: detail)
     }
 
     public static func invalidParameter(_ field: String, _ reason: String) -> APIError {
-        APIError(.badRequest, kind: "invalid-parameter", detail: "\(field): \(reason)", fields: [FieldProblem(field: field, reason: reason)])
+        APIError(.badRequest, kind: .invalidParameter, detail: "\(field): \(reason)", fields: [FieldProblem(field: field, reason: reason)])
     }
 
     struct Body: Encodable {
@@ -118,7 +118,7 @@ public struct APIError: HTTPResponseError, Sendable {
 
     func response(requestID: String?) throws -> Response {
         let body = Body(
-            type: "https://uade.kz/problems/\(kind)", title: status.reasonPhrase, status: status.code,
+            type: "https://uade.kz/problems/\(kind.rawValue)", title: status.reasonPhrase, status: status.code,
             detail: detail, fields: fields.isEmpty ? nil : fields, problemCount: problemCount,
             fieldsTruncated: problemCount.map { _ in true }, commitOutcome: commitOutcome, requestId: requestID
         )

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import UadeServices
 
 /// Refuses URLs that carry a NUL character or text that is not UTF-8 once decoded: PostgreSQL
 /// cannot store either, and a parameter must fail as the caller's mistake (400), not as ours.
@@ -7,7 +8,7 @@ struct InputSanityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.isClean(request.uri.description) else {
             throw APIError(
-                .badRequest, kind: "invalid-parameter", detail: "the URL contains a NUL character or bytes that are not UTF-8",
+                .badRequest, kind: .invalidParameter, detail: "the URL contains a NUL character or bytes that are not UTF-8",
                 fields: [.init(field: "url", reason: "NUL or not UTF-8")])
         }
         return try await next(request, context)

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import PostgresNIO
+import UadeServices
 import UadeStorage
 
 /// Turns every error into a problem document: known API errors as they are, Hummingbird's own
@@ -18,15 +19,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(requestID: context.id)
         } catch let error as HTTPError {
-            let kind = error.status == .notFound ? "not-found" : error.status.code < 500 ? "bad-request" : "server-error"
+            let kind: ProblemCode = error.status == .notFound ? .notFound : error.status.code < 500 ? .badRequest : .serverError
             let detail = error.body ?? (error.status == .notFound ? "no such resource: \(request.uri.path)" : error.status.reasonPhrase)
             return try APIError(error.status, kind: kind, detail: detail).response(requestID: context.id)
         } catch let error as any HTTPResponseError where error.status.code < 500 {
-            return try APIError(error.status, kind: "bad-request", detail: error.status.reasonPhrase).response(requestID: context.id)
+            return try APIError(error.status, kind: .badRequest, detail: error.status.reasonPhrase).response(requestID: context.id)
         } catch let error as DeadlineMiddleware<Context>.Passed {
             context.logger.error("request deadline passed", metadata: ["limit": "\(error.limit)", "path": "\(request.uri.path)"])
             return try unavailable(
-                kind: "request-timeout",
+                kind: .requestTimeout,
                 "the request did not finish within \(error.limit.components.seconds) s (the database may be busy or restarting)",
                 request: request, context: context)
         } catch {
@@ -35,14 +36,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 switch trouble {
                 case .connectionLost:
                     return try unavailable(
-                        kind: "database-unavailable", "the connection to the database was lost", request: request, context: context)
+                        kind: .databaseUnavailable, "the connection to the database was lost", request: request, context: context)
                 case .timedOut:
-                    return try unavailable(kind: "database-timeout", "the database did not answer in time", request: request, context: context)
+                    return try unavailable(kind: .databaseTimeout, "the database did not answer in time", request: request, context: context)
                 }
             }
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return try APIError(
-                .internalServerError, kind: "server-error", detail: "an unexpected error occurred; quote the request id when reporting it"
+                .internalServerError, kind: .serverError, detail: "an unexpected error occurred; quote the request id when reporting it"
             )
             .response(requestID: context.id)
         }
@@ -51,7 +52,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Not the caller's mistake, and not a bug: worth trying again once the database is back.
     /// A write may have been committed before the connection went: the answer says so, and
     /// that repeating it with the same Idempotency-Key (or re-uploading a file) is safe.
-    private func unavailable(kind: String, _ what: String, request: Request, context: Context) throws -> Response {
+    private func unavailable(kind: ProblemCode, _ what: String, request: Request, context: Context) throws -> Response {
         if let page = unavailablePage?(request, context) { return page }
         let writes = request.method != .get && request.method != .head
         var error = APIError(

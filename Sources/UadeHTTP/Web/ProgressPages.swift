@@ -110,14 +110,14 @@ extension WebController {
         var problems: [FieldProblem] = []
         let cell = try await services.progress.cell(indicator: indicator, territory: territory, period: period, problems: &problems)
         guard let cell else {
-            throw APIError(.notFound, kind: "not-found", detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+            throw APIError(.notFound, kind: .notFound, detail: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
         }
         try await authorizer.require(context, .writeProgress, cell.resource, policy: policy)
         let series = try await dashboard.series(
             indicatorID: cell.context.indicator.id, territoryID: cell.territory.id,
             periodicity: cell.context.indicator.periodicity)
         guard let here = series.first(where: { $0.period == cell.period }) else {
-            throw APIError(.notFound, kind: "not-found", detail: "no target for this indicator, territory and period")
+            throw APIError(.notFound, kind: .notFound, detail: "no target for this indicator, territory and period")
         }
         let upToHere = series.filter { $0.period <= cell.period }
         let history = try await progress.history(indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period)
@@ -225,7 +225,7 @@ extension WebController {
             data["errors"] =
                 FormErrors(
                     APIError(
-                        .unprocessableContent, kind: "invalid-fields", detail: "no file",
+                        .unprocessableContent, kind: .invalidFields, detail: "no file",
                         fields: [.init(field: "file", reason: t.text("upload_help"))])
                 ).context
             return try pages.render(

@@ -156,7 +156,7 @@ struct WebController: Sendable {
         try context.requireFormToken(form)
         guard let language = form.string("lang").flatMap(Language.init(tag:)) else {
             throw APIError(
-                .unprocessableContent, kind: "invalid-fields", detail: "lang must be kk, ru or en",
+                .unprocessableContent, kind: .invalidFields, detail: "lang must be kk, ru or en",
                 fields: [.init(field: "lang", reason: "must be kk, ru or en")])
         }
         if let caller = context.caller { try await accounts.setLanguage(accountID: caller.accountID, language: language) }

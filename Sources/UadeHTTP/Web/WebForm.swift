@@ -64,7 +64,7 @@ struct WebForm: Sendable {
         let type = request.headers[.contentType] ?? ""
         if type.lowercased().hasPrefix("multipart/form-data") {
             guard let boundary = Self.boundary(type) else {
-                throw APIError(.badRequest, kind: "malformed-form", detail: "multipart form without a boundary")
+                throw APIError(.badRequest, kind: .malformedForm, detail: "multipart form without a boundary")
             }
             return try multipart(buffer, boundary: boundary)
         }
@@ -105,7 +105,7 @@ struct WebForm: Sendable {
             starts.append(found)
             i = found + delimiter.count
         }
-        guard starts.count >= 2 else { throw APIError(.badRequest, kind: "malformed-form", detail: "the multipart form has no parts") }
+        guard starts.count >= 2 else { throw APIError(.badRequest, kind: .malformedForm, detail: "the multipart form has no parts") }
         for (a, b) in zip(starts, starts.dropFirst()) {
             var partStart = a + delimiter.count
             if partStart + 1 < bytes.count, bytes[partStart] == 13, bytes[partStart + 1] == 10 { partStart += 2 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// For the pages: picks the visitor's language, gives a browser without a session a token for
@@ -34,7 +35,7 @@ struct WebMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as APIError {
-            response = try errorPage(status: error.status, detail: error.detail, csrf: error.kind == "csrf", request: request, context: context)
+            response = try errorPage(status: error.status, detail: error.detail, csrf: error.kind == .csrf, request: request, context: context)
         } catch let error as HTTPError where error.status.code < 500 {
             response = try errorPage(status: error.status, detail: error.body ?? error.status.reasonPhrase, request: request, context: context)
         } catch let error where DatabaseTrouble(error) != nil {
@@ -127,13 +128,13 @@ extension AppRequestContext {
     func requireFormToken(_ form: WebForm) throws {
         let expected: String? = if case .session(_, let token) = authentication { token } else { loginCSRF }
         guard let expected, let sent = form.string("_csrf"), constantTimeEquals(sent, expected) else {
-            throw APIError(.forbidden, kind: "csrf", detail: "csrf: the form's token is missing or stale")
+            throw APIError(.forbidden, kind: .csrf, detail: "csrf: the form's token is missing or stale")
         }
     }
 
     /// The signed-in caller, or a redirect to the login page.
     func requirePageCaller() throws -> Caller {
-        guard let caller else { throw APIError(.unauthorized, kind: "unauthenticated", detail: "log in first") }
+        guard let caller else { throw APIError(.unauthorized, kind: .unauthenticated, detail: "log in first") }
         return caller
     }
 }
