@@ -94,6 +94,7 @@ extension Role: Worded {
         case .councilMember: ("Саяси кеңес мүшесі", "член Политсовета", "Political Council member")
         case .factionStaff: ("фракция қызметкері", "сотрудник фракции", "faction staff")
         case .observer: ("бақылаушы", "наблюдатель", "observer")
+        case .programmeOffice: ("бағдарлама кеңсесі", "программный офис", "programme office")
         }
     }
 }

@@ -41,6 +41,15 @@ struct AccessPolicyTests {
             (.observer, 4, .readProgress, 5, nil, nil, true),
             (.observer, 4, .readProgress, 3, nil, nil, false),
             (.observer, 4, .writeProgress, 5, nil, nil, false),
+            (.programmeOffice, 2, .manageRoadmap, 2, nil, nil, true),
+            (.programmeOffice, 2, .manageRoadmap, 3, nil, nil, true),  // a district of its region
+            (.programmeOffice, 2, .manageRoadmap, 1, nil, nil, false),  // the republic's roadmap
+            (.programmeOffice, 2, .manageRoadmap, 5, nil, nil, false),  // another region's district
+            (.programmeOffice, 1, .writeProgress, 3, nil, nil, false),
+            (.programmeOffice, 1, .readProgress, 3, nil, nil, false),
+            (.coordinator, 1, .manageRoadmap, 3, nil, nil, false),
+            (.factionStaff, 1, .manageRoadmap, 3, nil, nil, false),
+            (.administrator, nil, .manageRoadmap, 1, nil, nil, true),
             (.administrator, nil, .manageAccounts, nil, nil, nil, true),
             (.administrator, nil, .writeProgress, 5, nil, nil, true),
         ] as [(Role, Int64?, Action, Int64?, Int64?, Int64?, Bool)])

@@ -41,12 +41,15 @@ func withDemoApp(_ template: TestDatabase.Template = .demo, _ body: @Sendable (D
     try await withTestDatabase(template) { database, url in
         let accounts = AccountRepository(client: database, logger: TestDatabase.logger)
         var tokens: [String: String] = [:]
-        for username in demoUsernames + ["observer-kyzylorda", "nobody"] {
-            if username == "observer-kyzylorda" || username == "nobody" {
+        // Accounts the demo has not: an observer and a programme office of Kyzylorda Region, and
+        // an account without any role.
+        let extra: [String: Role?] = ["observer-kyzylorda": .observer, "office-kyzylorda": .programmeOffice, "nobody": nil]
+        for username in demoUsernames + extra.keys.sorted() {
+            if let role = extra[username] {
                 _ = try await accounts.create(username: username, passwordHash: "x", personID: nil, by: nil, requestID: "test")
-                if username == "observer-kyzylorda" {
+                if let role {
                     let kyzylorda = try await TerritoryRepository(client: database, logger: TestDatabase.logger).find("430000000")!.id
-                    try await accounts.grant(username: username, role: .observer, territoryID: kyzylorda, by: nil, requestID: "test")
+                    try await accounts.grant(username: username, role: role, territoryID: kyzylorda, by: nil, requestID: "test")
                 }
             }
             tokens[username] = try await accounts.createToken(username: username, name: "tests", by: nil, requestID: "test").secret

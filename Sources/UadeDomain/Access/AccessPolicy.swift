@@ -15,6 +15,9 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case prepareHearing
     /// Write a coordinator's explanation on a flag.
     case explainFlag
+    /// Load, revise and export the roadmap of a programme whose territory is the resource's, and
+    /// the people and ownership in it.
+    case manageRoadmap
 }
 
 /// The thing an action is about; nil parts mean "not specific".
@@ -69,6 +72,9 @@ public struct AccessPolicy: Sendable {
         case .prepareHearing:
             return covers(caller, roles: [.factionStaff], resource.territoryID)
                 ? .allow : .deny("hearings are prepared by faction staff of this territory or a territory above it")
+        case .manageRoadmap:
+            return covers(caller, roles: [.programmeOffice], resource.territoryID)
+                ? .allow : .deny("roadmaps are loaded by the programme office of this territory or a territory above it")
         }
     }
 

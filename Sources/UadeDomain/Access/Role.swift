@@ -12,12 +12,15 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case factionStaff = "faction_staff"
     /// Reads everything in a territory's subtree and changes nothing.
     case observer
+    /// The programme office: loads and revises the roadmaps of a territory and the territories
+    /// below it (a regional branch: its region's and its districts' roadmaps).
+    case programmeOffice = "programme_office"
 
     /// Whether a grant of this role must name a territory.
     public var needsTerritory: Bool {
         switch self {
         case .administrator, .bureauMember: false
-        case .coordinator, .councilMember, .factionStaff, .observer: true
+        case .coordinator, .councilMember, .factionStaff, .observer, .programmeOffice: true
         }
     }
 }
