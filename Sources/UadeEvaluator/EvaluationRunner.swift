@@ -136,7 +136,10 @@ public struct EvaluationRunner: Sendable {
                 // lock. A connection that failed mid-COPY may never answer: then it is closed
                 // (PostgreSQL rolls back and releases the lock itself) and the failure is recorded
                 // on another connection, in a task of its own so that a cancelled run records it too.
-                let reason = error is CancellationError ? "cancelled" : String(reflecting: error)
+                // A cancelled task can fail inside the driver first (a pool request cancelled, a
+                // query interrupted): it is a cancellation all the same, recorded and thrown as one.
+                let cancelled = error is CancellationError || Task.isCancelled
+                let reason = cancelled ? "cancelled" : String(reflecting: error)
                 let (programmeID, failedRun) = (programme.id, runID)
                 let cleaned: Void? = try? await connection.unlessClosed("cleaning up after a failed run", timeout: .seconds(30)) { connection in
                     _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -151,7 +154,7 @@ public struct EvaluationRunner: Sendable {
                         }.value
                     }
                 }
-                throw error
+                throw cancelled ? CancellationError() : error
             }
         }
     }
