@@ -88,6 +88,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // XLSX workbooks read and written as streams (the roadmap workbook): ZIPFoundation and a
+        // push parser, no whole sheet in memory.
+        .target(
+            name: "UadeWorkbook",
+            dependencies: [
+                "UadeDomain",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // One service per workflow, shared by the API, the pages and the command line: typed
         // inputs, results and failures; authorization by the one access policy. No HTTP here.
         .target(
@@ -154,6 +164,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/UadeTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UadeWorkbookTests",
+            dependencies: ["UadeDomain", "UadeWorkbook", "UadeStorage", "UadeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
