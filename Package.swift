@@ -168,7 +168,9 @@ let package = Package(
         ),
         .testTarget(
             name: "UadeWorkbookTests",
-            dependencies: ["UadeDomain", "UadeWorkbook", "UadeStorage", "UadeTestSupport"],
+            dependencies: [
+                "UadeDomain", "UadeWorkbook", "UadeStorage", "UadeTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,30 +2,9 @@ import Foundation
 import UadeDomain
 import ZIPFoundation
 
-/// What a cell of a sheet holds, as a spreadsheet program wrote it.
-public enum WorkbookCell: Sendable, Equatable {
-    case empty
-    case text(String)
-    case number(Double)
-    case bool(Bool)
-    /// A number formatted as a date: the day (a time of day is dropped).
-    case date(Day)
-    /// An error value such as `#N/A`.
-    case error(String)
-
-    /// The cell as a person would type it: text as it is, numbers without a needless ".0", dates
-    /// as YYYY-MM-DD. For reading a column whose type the reader checks itself.
-    public var typed: String {
-        switch self {
-        case .empty: ""
-        case .text(let text): text
-        case .number(let value): value == value.rounded() && value.magnitude < 1e15 ? String(Int64(value)) : String(value)
-        case .bool(let value): value ? "TRUE" : "FALSE"
-        case .date(let day): day.iso
-        case .error(let code): code
-        }
-    }
-}
+/// What a cell holds: the domain's `SheetCell`, so that a roadmap sheet reads the same from a
+/// workbook as from a CSV file.
+public typealias WorkbookCell = SheetCell
 
 /// One row of a sheet: its number as the program shows it (1 for the first), and its cells from
 /// column A on, empty cells filled in.
@@ -91,7 +70,7 @@ public struct WorkbookReader {
         try self.init(archive: archive)
     }
 
-    init(archive: Archive) throws {
+    public init(archive: Archive) throws {
         self.archive = archive
         guard archive["xl/workbook.xml"] != nil else { throw WorkbookError.notAWorkbook("there is no xl/workbook.xml") }
         var names: [(String, String)] = []

@@ -3,6 +3,7 @@ import Testing
 import UadeDomain
 import UadeStorage
 import UadeTestSupport
+import ZIPFoundation
 
 @testable import UadeWorkbook
 
@@ -184,6 +185,100 @@ struct WorkbookTests {
         #expect(rows[1][3] == .date(Day(year: 2026, month: 12, day: 31)!))
         #expect(rows[1][4] == .text("Қала & ауыл, \"жаңа\""))
         #expect(rows[2][1] == .empty && rows[2][2] == .number(7))
+    }
+}
+
+/// The roadmap's sheets through the upload: from our workbook, from a ZIP of CSV files, and from
+/// the workbook LibreOffice saves after opening ours.
+@Suite("Roadmap uploads")
+struct SheetUploadTests {
+    static let sheets: [(String, [String], [[SheetCell]])] = [
+        (
+            "programme", RoadmapSheet.programme.columns.map(\.code),
+            [
+                [
+                    .text("KZO"), .text("region"), .text("430000000"), .text("Бағдарлама"), .text("Программа"), .empty,
+                    .date(Day(iso: "2022-01-01")!), .date(Day(iso: "2026-12-31")!),
+                ]
+            ]
+        ),
+        (
+            "sections", RoadmapSheet.sections.columns.map(\.code),
+            [[.text("HOUSING"), .empty, .text("Тұрғын үй"), .text("Жильё"), .empty, .bool(true), .number(1)]]
+        ),
+        (
+            "indicators", RoadmapSheet.indicators.columns.map(\.code),
+            [
+                [
+                    .text("HOU-01"), .text("HOUSING"), .text("Үй"), .text("Дома"), .empty, .text("count"), .text("higher_is_better"), .text("sum"),
+                    .text("level"), .text("quarterly"),
+                ]
+            ]
+        ),
+        (
+            "targets", ["indicator_code", "territory_kato", "2025-Q4", "2026-Q1"],
+            [[.text("HOU-01"), .text("430000000"), .number(120), .number(130.5)]]
+        ),
+    ]
+
+    static func workbook(_ url: URL) throws {
+        let writer = try WorkbookWriter(url: url)
+        try writer.addSheet(
+            "instructions", columns: [WorkbookColumn("column"), WorkbookColumn("what", width: 80)], rows: [[.text("code"), .text("…")]])
+        for (name, header, rows) in sheets { try writer.addSheet(name, columns: header.map { WorkbookColumn($0) }, rows: rows) }
+        try writer.finish()
+    }
+
+    static func check(_ tables: [String: SheetTable]) throws {
+        let (workbook, problems) = RoadmapWorkbook.read(tables)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(workbook.programme?.code == "KZO")
+        #expect(workbook.programme?.termEnd == Day(iso: "2026-12-31"))
+        #expect(workbook.sections.first?.sociallySensitive == true)
+        #expect(workbook.targets.first?.values.map(\.value) == [120, 130.5])
+        #expect(workbook.targets.first?.values.map(\.period.code) == ["2025-Q4", "2026-Q1"])
+    }
+
+    @Test("our workbook reads into the roadmap's typed rows")
+    func ours() throws {
+        let directory = WorkbookTests.directory
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("roadmap.xlsx")
+        try Self.workbook(url)
+        try Self.check(try SheetUpload.sheets(Data(contentsOf: url)))
+    }
+
+    @Test("a ZIP of CSV files reads the same")
+    func csvFiles() throws {
+        let archive = try #require(try Archive(accessMode: .create))
+        for (name, header, rows) in Self.sheets {
+            let text = ([header] + rows.map { $0.map(\.typed) }).map { CSVTable.line($0.map(CSVTable.Cell.text), separator: ",") }.joined()
+            let data = Data(text.utf8)
+            try archive.addEntry(with: "roadmap/\(name).csv", type: .file, uncompressedSize: Int64(data.count)) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        try Self.check(try SheetUpload.sheets(try #require(archive.data)))
+        #expect(throws: SheetUpload.Failure.unreadable("the file is neither an XLSX workbook nor a ZIP of CSV files")) {
+            _ = try SheetUpload.sheets(Data("code,name\n".utf8))
+        }
+    }
+
+    @Test("the workbook LibreOffice Calc saves after opening ours reads the same")
+    func libreOfficeSaved() async throws {
+        let directory = WorkbookTests.directory
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("roadmap.xlsx")
+        try Self.workbook(url)
+        let out = directory.appendingPathComponent("saved")
+        let (status, log) = try await WorkbookTests.soffice(
+            ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out.path, url.path], profile: directory.appendingPathComponent("profile"))
+        #expect(status == 0, "\(log)")
+        let saved = try Data(contentsOf: out.appendingPathComponent("roadmap.xlsx"))
+        #expect(saved != (try Data(contentsOf: url)), "LibreOffice wrote its own file")
+        let tables = try SheetUpload.sheets(saved)
+        #expect(Set(tables.keys) == ["instructions", "programme", "sections", "indicators", "targets"])
+        try Self.check(tables)
     }
 }
 

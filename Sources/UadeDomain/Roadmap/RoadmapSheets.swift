@@ -1,0 +1,125 @@
+/// What a cell of an uploaded sheet holds: a spreadsheet's cells are typed; a CSV file's are all
+/// text, and numeric columns read numbers from text.
+public enum SheetCell: Sendable, Equatable {
+    case empty
+    case text(String)
+    case number(Double)
+    case bool(Bool)
+    /// A number formatted as a date: the day (a time of day is dropped).
+    case date(Day)
+    /// An error value such as `#N/A`.
+    case error(String)
+
+    /// The cell as a person would type it: numbers without a needless ".0", dates as YYYY-MM-DD.
+    public var typed: String {
+        switch self {
+        case .empty: ""
+        case .text(let text): text
+        case .number(let value): value == value.rounded() && value.magnitude < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): value ? "TRUE" : "FALSE"
+        case .date(let day): day.iso
+        case .error(let code): code
+        }
+    }
+}
+
+/// A problem with one cell (or one row, `column` nil) of a roadmap workbook.
+public struct SheetProblem: Sendable, Hashable, CustomStringConvertible {
+    public let sheet: RoadmapSheet
+    /// The row as the spreadsheet program numbers it (the header is row 1).
+    public let row: Int
+    public let column: String?
+    public let reason: String
+
+    public init(_ sheet: RoadmapSheet, row: Int, column: String?, _ reason: String) {
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.reason = reason
+    }
+
+    public var description: String { "\(sheet.rawValue) row \(row)\(column.map { ", \($0)" } ?? ""): \(reason)" }
+}
+
+/// The sheets of a roadmap workbook, in their order, with their columns' stable codes.
+public enum RoadmapSheet: String, Sendable, CaseIterable, Hashable {
+    case programme, sections, indicators, targets, measures, people, owners
+
+    /// The columns, in order; the `targets` sheet adds one column per period of the term.
+    public var columns: [RoadmapColumn] {
+        switch self {
+        case .programme:
+            [
+                .init("code", .code, required: true), .init("level", .choice(ProgrammeLevel.allCases.map(\.rawValue)), required: true),
+                .init("territory_kato", .territory, required: true), .init("name_kk", .text, required: true),
+                .init("name_ru", .text, required: true), .init("name_en", .text), .init("term_start", .date, required: true),
+                .init("term_end", .date, required: true),
+            ]
+        case .sections:
+            [
+                .init("code", .code, required: true), .init("parent_code", .code), .init("name_kk", .text, required: true),
+                .init("name_ru", .text, required: true), .init("name_en", .text), .init("socially_sensitive", .flag),
+                .init("position", .whole),
+            ]
+        case .indicators:
+            [
+                .init("code", .code, required: true), .init("section_code", .code, required: true), .init("name_kk", .text, required: true),
+                .init("name_ru", .text, required: true), .init("name_en", .text), .init("unit", .code, required: true),
+                .init("direction", .choice(Direction.allCases.map(\.rawValue)), required: true),
+                .init("aggregation", .choice(Aggregation.allCases.map(\.rawValue)), required: true),
+                .init("accumulation", .choice(Accumulation.allCases.map(\.rawValue)), required: true),
+                .init("periodicity", .choice(Periodicity.allCases.map(\.rawValue)), required: true),
+            ]
+        case .targets:
+            [.init("indicator_code", .code, required: true), .init("territory_kato", .territory, required: true)]
+        case .measures:
+            [
+                .init("code", .code, required: true), .init("section_code", .code, required: true),
+                .init("territory_kato", .territory, required: true), .init("text_kk", .text, required: true),
+                .init("text_ru", .text, required: true), .init("text_en", .text), .init("deadline", .date, required: true),
+                .init("executor", .text, required: true),
+            ]
+        case .people:
+            [
+                .init("code", .code, required: true), .init("name_kk", .text, required: true), .init("name_ru", .text, required: true),
+                .init("name_en", .text), .init("position_kk", .text), .init("position_ru", .text), .init("position_en", .text),
+                .init("email", .text), .init("territory_kato", .territory),
+            ]
+        case .owners:
+            [
+                .init("section_code", .code), .init("indicator_code", .code), .init("territory_kato", .territory),
+                .init("person_code", .code, required: true), .init("valid_from", .date, required: true), .init("valid_to", .date),
+            ]
+        }
+    }
+}
+
+/// One column of a roadmap sheet: its stable code (the header), what it holds, whether a row
+/// must fill it.
+public struct RoadmapColumn: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// A code: letters, digits, `.`, `_`, `-`.
+        case code
+        /// Free text, names.
+        case text
+        /// A territory by KATO code (or id, for territories without one).
+        case territory
+        /// YYYY-MM-DD or a spreadsheet date.
+        case date
+        /// yes/no, true/false, 1/0, да/нет, иә/жоқ.
+        case flag
+        case whole
+        case number
+        case choice([String])
+    }
+
+    public let code: String
+    public let kind: Kind
+    public let required: Bool
+
+    public init(_ code: String, _ kind: Kind, required: Bool = false) {
+        self.code = code
+        self.kind = kind
+        self.required = required
+    }
+}
