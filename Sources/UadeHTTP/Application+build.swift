@@ -130,7 +130,8 @@ public func buildRouter(
         flags: FlagService(client: client, logger: logger, policies: authorizer),
         hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
         accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
-        sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer))
+        sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),
+        roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer))
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
@@ -142,6 +143,7 @@ public func buildRouter(
     EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(
         to: api)
     HearingsController(service: services.hearings).addRoutes(to: api)
+    RoadmapsController(service: services.roadmaps).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))

@@ -10,11 +10,12 @@ public struct Services: Sendable {
     public let accounts: AccountService
     public let sessions: SessionService
     public let measures: MeasureService
+    public let roadmaps: RoadmapService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
-        measures: MeasureService
+        measures: MeasureService, roadmaps: RoadmapService
     ) {
         self.progress = progress
         self.imports = imports
@@ -25,5 +26,6 @@ public struct Services: Sendable {
         self.accounts = accounts
         self.sessions = sessions
         self.measures = measures
+        self.roadmaps = roadmaps
     }
 }

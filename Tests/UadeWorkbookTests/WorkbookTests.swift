@@ -282,6 +282,18 @@ struct SheetUploadTests {
     }
 }
 
+/// docs/roadmaps.md lists every sheet and column the reader knows.
+@Test("the workbook's documentation names every sheet and column")
+func roadmapColumnsAreDocumented() throws {
+    let text = try String(contentsOf: TestDatabase.packageRoot.appendingPathComponent("docs/roadmaps.md"), encoding: .utf8)
+    for sheet in RoadmapSheet.allCases {
+        #expect(text.contains("`\(sheet.rawValue)`"), "sheet \(sheet.rawValue)")
+        for column in sheet.columns {
+            #expect(text.contains(column.required ? "**\(column.code)**" : column.code), "\(sheet.rawValue).\(column.code)")
+        }
+    }
+}
+
 extension Array where Element == WorkbookCell {
     /// Without the empty cells at its end: a row is as long as its last written cell.
     func dropLastEmpty() -> [WorkbookCell] {

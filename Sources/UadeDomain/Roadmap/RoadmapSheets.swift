@@ -123,3 +123,35 @@ public struct RoadmapColumn: Sendable, Hashable {
         self.required = required
     }
 }
+
+extension RoadmapColumn {
+    /// What a person types into this column, in their language: the `instructions` sheet.
+    public func explanation(_ language: Language) -> String {
+        let (kk, ru, en): (String, String, String) =
+            switch kind {
+            case .code:
+                (
+                    "код: латын әріптері, цифрлар, «.», «_», «-»", "код: латинские буквы, цифры, «.», «_», «-»",
+                    "a code: Latin letters, digits, '.', '_', '-'"
+                )
+            case .text: ("мәтін", "текст", "text")
+            case .territory:
+                ("аумақтың КАТО коды (9 цифр)", "код КАТО территории (9 цифр)", "the territory's KATO code (9 digits)")
+            case .date: ("күні: ЖЖЖЖ-АА-КК", "дата: ГГГГ-ММ-ДД", "a date: YYYY-MM-DD")
+            case .flag: ("иә немесе жоқ", "да или нет", "yes or no")
+            case .whole: ("бүтін сан", "целое число", "a whole number")
+            case .number: ("сан", "число", "a number")
+            case .choice(let options):
+                (
+                    "мәндердің бірі: \(options.joined(separator: ", "))", "одно из значений: \(options.joined(separator: ", "))",
+                    "one of: \(options.joined(separator: ", "))"
+                )
+            }
+        let required: (String, String, String) = self.required ? (" (міндетті)", " (обязательно)", " (required)") : ("", "", "")
+        switch language {
+        case .kk: return kk + required.0
+        case .ru: return ru + required.1
+        case .en: return en + required.2
+        }
+    }
+}
