@@ -17,11 +17,13 @@ public struct RoadmapFile: Sendable {
 public struct RoadmapService: Sendable {
     let roadmaps: RoadmapRepository
     let programmes: ProgrammeRepository
+    let territories: TerritoryRepository
     let policies: any PolicySource
 
     public init(client: PostgresClient, logger: Logger, policies: any PolicySource) {
         self.roadmaps = RoadmapRepository(client: client, logger: logger)
         self.programmes = ProgrammeRepository(client: client, logger: logger)
+        self.territories = TerritoryRepository(client: client, logger: logger)
         self.policies = policies
     }
 
@@ -83,5 +85,88 @@ public struct RoadmapService: Sendable {
         if header.hasPrefix("name_") || header.hasPrefix("text_") || header.hasPrefix("position_") { return 40 }
         if Period(code: header) != nil { return 10 }
         return max(12, header.count + 2)
+    }
+}
+
+/// What importing a workbook did, or would do: the changes, or the problems that stopped it.
+public struct RoadmapImport: Sendable {
+    public let programmeCode: String?
+    public let changes: RoadmapChanges
+    /// Every cell the workbook got wrong; when there are any, nothing was written.
+    public let problems: [SheetProblem]
+    public let dryRun: Bool
+    public let written: Bool
+    public let outcome: RoadmapWriteOutcome?
+}
+
+extension RoadmapService {
+    /// Whether the requester manages any roadmap: asked before a file is read.
+    /// - Throws: ``ServiceFailure`` `.forbidden`.
+    public func requireManagingAny(by requester: Requester) throws {
+        guard case .caller(let caller) = requester, !caller.isAdministrator else { return }
+        guard caller.grants.contains(where: { $0.role == .programmeOffice }) else {
+            throw ServiceFailure.forbidden("roadmaps are loaded by administrators and the programme office")
+        }
+    }
+
+    /// Reads, checks and (unless `dryRun` or a problem) writes a roadmap workbook: an XLSX file
+    /// or a ZIP of CSV files. Checked whole; written in one transaction or not at all.
+    /// - Throws: ``ServiceFailure``: `.forbidden` (before the file is read, and for a programme
+    ///   of a territory the requester does not manage), `.invalid` naming `file` when it is not a
+    ///   workbook at all.
+    public func importWorkbook(_ data: Data, by requester: Requester, dryRun: Bool, retireAbsent: Bool = false, requestID: String?)
+        async throws -> RoadmapImport
+    {
+        try requireManagingAny(by: requester)
+        let sheets: [String: SheetTable]
+        do {
+            sheets = try SheetUpload.sheets(data)
+        } catch {
+            throw ServiceFailure.invalid("file", error.description)
+        }
+        let (read, reading) = RoadmapWorkbook.read(sheets)
+        let tree = try await territories.tree()
+        var byReference: [String: Territory] = [:]
+        for territory in tree.byID.values {
+            byReference[String(territory.id)] = territory
+            if let kato = territory.kato { byReference[kato.value] = territory }
+        }
+        func canonical(_ reference: String) -> String { byReference[reference].map { $0.kato?.value ?? String($0.id) } ?? reference }
+        let workbook = read.namingTerritories(canonical)
+
+        // The programme office decides for the territory the workbook names and, for a programme
+        // already loaded, for the territory it has: nobody takes over another's roadmap.
+        if let row = workbook.programme, case .caller(let caller) = requester {
+            let policy = try await policies.policy()
+            var scopes = [byReference[row.territory]?.id]
+            if let stored = try await programmes.programme(code: row.code) { scopes.append(stored.territoryID) }
+            for case let territory? in scopes {
+                if case .deny(let reason) = policy.decide(caller, .manageRoadmap, Resource(territoryID: territory)) {
+                    throw ServiceFailure.forbidden(reason)
+                }
+            }
+            if scopes.allSatisfy({ $0 == nil }), !caller.isAdministrator {
+                throw ServiceFailure.forbidden("the programme's territory \(row.territory) is not one this account manages")
+            }
+        }
+        let context = try await roadmaps.context(programmeCode: workbook.programme?.code, tree: tree)
+        let problems = reading + RoadmapRules.problems(workbook, context)
+        var current: RoadmapWorkbook?
+        if let code = workbook.programme?.code, let stored = try await roadmaps.sheets(programmeCode: code) {
+            current = RoadmapWorkbook.read(Dictionary(uniqueKeysWithValues: stored.map { ($0.key.rawValue, $0.value) })).0
+        }
+        let changes = RoadmapChanges.between(current: current, proposed: workbook)
+        guard problems.isEmpty, !dryRun, !changes.isEmpty || current == nil else {
+            return RoadmapImport(
+                programmeCode: workbook.programme?.code, changes: changes, problems: problems, dryRun: dryRun, written: false, outcome: nil)
+        }
+        let summary = Dictionary(
+            uniqueKeysWithValues: changes.counts.map { sheet, c in
+                (sheet.rawValue, ["new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent])
+            })
+        let outcome = try await roadmaps.write(
+            workbook, territories: byReference.mapValues(\.id), retireAbsent: retireAbsent, by: requester.accountID, requestID: requestID,
+            summary: summary)
+        return RoadmapImport(programmeCode: workbook.programme?.code, changes: changes, problems: [], dryRun: false, written: true, outcome: outcome)
     }
 }

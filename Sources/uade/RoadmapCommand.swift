@@ -10,8 +10,54 @@ struct RoadmapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roadmap",
         abstract: "A programme's roadmap as its workbook (XLSX): programme, sections, indicators, targets, measures, people, owners.",
-        subcommands: [Export.self]
+        subcommands: [Import.self, Export.self]
     )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a roadmap workbook (XLSX, or a ZIP of CSV files), as the given account.",
+            discussion: """
+                The workbook is checked whole: every bad cell is reported by sheet, row, column and reason, and then \
+                nothing is written. Otherwise the changes are listed per sheet (new, changed, unchanged, absent) and \
+                written in one transaction; importing the same workbook again changes nothing. Absent rows are kept \
+                unless --retire-absent is given (docs/roadmaps.md).
+                """
+        )
+        @Argument(help: "The workbook.") var file: String
+        @Option(name: .customLong("as"), help: "The account importing: an administrator, or the programme office of the programme's territory.")
+        var account: String
+        @Flag(help: "Check and list the changes, write nothing.") var dryRun = false
+        @Flag(help: "Remove absent targets (those without reported values) and ownerships.") var retireAbsent = false
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+            let logger = makeLogger()
+            let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
+            let (account, dryRun, retire) = (self.account, self.dryRun, self.retireAbsent)
+            let result = try await Database.withClient(url, logger: logger) { client in
+                let caller = try await RoadmapCommand.caller(account, client: client, logger: logger)
+                do {
+                    return try await RoadmapService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
+                        .importWorkbook(
+                            data, by: .caller(caller), dryRun: dryRun, retireAbsent: retire, requestID: "cli-roadmap-\(UUID().uuidString.prefix(8))")
+                } catch let failure as ServiceFailure {
+                    throw CommandFailure(failure)
+                }
+            }
+            if !result.problems.isEmpty {
+                for problem in result.problems.prefix(200) { say(problem.description) }
+                if result.problems.count > 200 { say("… and \(result.problems.count - 200) more") }
+                throw CommandFailure("\(result.problems.count) problem(s); nothing was written")
+            }
+            for sheet in RoadmapSheet.allCases {
+                guard let c = result.changes.counts[sheet] else { continue }
+                say("\(sheet.rawValue): new \(c.new), changed \(c.changed), unchanged \(c.unchanged), absent \(c.absent)")
+            }
+            for change in result.changes.changes.prefix(50) { say("  \(change)") }
+            if result.changes.changes.count > 50 { say("  … and \(result.changes.changes.count - 50) more") }
+            say(result.written ? "Written." : result.changes.isEmpty ? "Nothing to change." : "Nothing written (dry run).")
+        }
+    }
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -12,7 +12,7 @@ import UadeTestSupport
 import UadeWorkbook
 
 /// The roadmap workbook as the programme office gets it: exported, opened, read back.
-@Suite("Roadmap workbooks")
+@Suite("Roadmap workbooks", .serialized)
 struct RoadmapTests {
     static let code = DemoDataLoader.programmeCode
 
@@ -104,6 +104,194 @@ struct RoadmapTests {
             #expect(problems.isEmpty, "\(problems.prefix(5))")
             let changes = RoadmapChanges.between(current: try await Self.current(app.database), proposed: workbook)
             #expect(changes.isEmpty, "\(changes.changes.prefix(5))")
+        }
+    }
+
+    // MARK: Import
+
+    /// A workbook file of these sheets.
+    static func workbook(_ sheets: [String: SheetTable]) throws -> Data {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uade-roadmap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("roadmap.xlsx")
+        let writer = try WorkbookWriter(url: url)
+        for (name, table) in sheets.sorted(by: { $0.key < $1.key }) {
+            try writer.addSheet(name, columns: table.header.map { WorkbookColumn($0) }, rows: table.rows.map(\.cells))
+        }
+        try writer.finish()
+        return try Data(contentsOf: url)
+    }
+
+    static func upload(_ app: DemoApp, _ data: Data, as username: String, query: String = "") async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await app.client.execute(
+            uri: "/api/v1/roadmaps/import\(query)", method: .post, headers: app.bearer(username), body: ByteBuffer(bytes: data)
+        ) { response in
+            (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+        }
+    }
+
+    /// The exported sheets, with one cell changed.
+    static func exported(_ app: DemoApp, edit: (inout [String: SheetTable]) -> Void = { _ in }) async throws -> [String: SheetTable] {
+        var sheets = try SheetUpload.sheets(try await download(app, as: "admin").1)
+        sheets["instructions"] = nil
+        edit(&sheets)
+        return sheets
+    }
+
+    static func setCell(_ sheets: inout [String: SheetTable], _ sheet: String, row index: Int, column: String, _ value: SheetCell) {
+        let table = sheets[sheet]!
+        let c = table.header.firstIndex(of: column)!
+        var rows = table.rows
+        var cells = rows[index].cells
+        while cells.count <= c { cells.append(.empty) }
+        cells[c] = value
+        rows[index] = (rows[index].number, cells)
+        sheets[sheet] = SheetTable(header: table.header, rows: rows)
+    }
+
+    static func target(_ app: DemoApp, _ indicator: String, _ kato: String, _ start: String) async throws -> Double? {
+        for try await value in try await app.database.query(
+            """
+            SELECT x.value FROM targets x JOIN indicators i ON i.id = x.indicator_id JOIN territories t ON t.id = x.territory_id
+             WHERE i.code = \(indicator) AND t.kato = \(kato) AND x.period_start = \(start)::date
+            """, logger: TestDatabase.logger
+        ).decode(Double.self) { return value }
+        return nil
+    }
+
+    @Test("importing the export changes nothing; an edited target is previewed, then written once")
+    func importWrites() async throws {
+        try await withDemoApp { app in
+            let (status, same) = try await Self.upload(app, try Self.workbook(try await Self.exported(app)), as: "admin")
+            #expect(status == .ok && same["written"] as? Bool == false && same["change_count"] as? Int == 0, "\(same)")
+
+            // The first target row's first period, in Kyzylorda Region's terms.
+            let sheets = try await Self.exported(app)
+            let targets = try #require(sheets["targets"])
+            let row = try #require(targets.rows.firstIndex { $0.cells[1] == .text("430000000") && $0.cells.dropFirst(2).contains { $0 != .empty } })
+            let column = try #require(targets.rows[row].cells.indices.dropFirst(2).first { targets.rows[row].cells[$0] != .empty })
+            let indicator = targets.rows[row].cells[0].typed
+            let period = try #require(Period(code: targets.header[column]))
+            let before = try #require(try await Self.target(app, indicator, "430000000", period.start.iso))
+            var edited = sheets
+            Self.setCell(&edited, "targets", row: row, column: targets.header[column], .number(before + 7))
+            let file = try Self.workbook(edited)
+
+            let (previewStatus, preview) = try await Self.upload(app, file, as: "admin", query: "?dry_run=true")
+            #expect(previewStatus == .ok && preview["written"] as? Bool == false, "\(preview)")
+            let words = "target \(indicator) × 430000000 × \(period.code): \(ProgressRules.display(before)) → \(ProgressRules.display(before + 7))"
+            #expect((preview["changes"] as? [String]) == [words], "\(preview["changes"] ?? "")")
+            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before, "a dry run writes nothing")
+
+            let (writeStatus, written) = try await Self.upload(app, file, as: "admin")
+            #expect(writeStatus == .ok && written["written"] as? Bool == true, "\(written)")
+            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before + 7)
+            #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'roadmap' AND action = 'import'") == 1)
+            let (_, again) = try await Self.upload(app, file, as: "admin")
+            #expect(again["written"] as? Bool == false && again["change_count"] as? Int == 0, "importing it again changes nothing")
+        }
+    }
+
+    @Test("a workbook with one bad cell is refused whole: its good changes are not written either")
+    func rejectedChangesNothing() async throws {
+        try await withDemoApp { app in
+            func checksum() async throws -> String {
+                for try await value in try await app.database.query(
+                    "SELECT md5(string_agg(indicator_id || ' ' || territory_id || ' ' || period_start || ' ' || value, ',' ORDER BY indicator_id, territory_id, period_start)) FROM targets",
+                    logger: TestDatabase.logger
+                ).decode(String.self) { return value }
+                return ""
+            }
+            let before = try await checksum()
+            let sheets = try await Self.exported(app) { sheets in
+                Self.setCell(&sheets, "targets", row: 0, column: "2022-Q4", .number(123_456))
+                Self.setCell(&sheets, "indicators", row: 1, column: "unit", .text("litre"))
+                Self.setCell(&sheets, "sections", row: 0, column: "name_ru", .number(5))
+            }
+            let (status, problem) = try await Self.upload(app, try Self.workbook(sheets), as: "admin")
+            #expect(status == .unprocessableContent)
+            let fields = (problem["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(fields.contains("workbook:indicators:3:unit"), "\(fields)")
+            #expect(fields.contains { $0.hasPrefix("workbook:sections:2:") && $0.hasSuffix("(name_ru)") }, "\(fields)")
+            #expect(try await checksum() == before)
+            #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'roadmap'") == 0)
+            let (garbage, _) = try await Self.upload(app, Data("not a workbook".utf8), as: "admin")
+            #expect(garbage == .unprocessableContent)
+        }
+    }
+
+    @Test("the programme office loads its own territory's programmes and is refused the others")
+    func programmeOfficeScope() async throws {
+        try await withDemoApp { app in
+            // The republic's roadmap is not Kyzylorda's to change, even relabelled as Kyzylorda's.
+            let republic = try await Self.exported(app)
+            #expect(try await Self.upload(app, try Self.workbook(republic), as: "office-kyzylorda").0 == .forbidden)
+            let relabelled = try await Self.exported(app) { Self.setCell(&$0, "programme", row: 0, column: "territory_kato", .text("430000000")) }
+            #expect(try await Self.upload(app, try Self.workbook(relabelled), as: "office-kyzylorda").0 == .forbidden)
+            // A coordinator is refused before the file is looked at.
+            #expect(try await Self.upload(app, Data("garbage".utf8), as: "coord-kyzylorda").0 == .forbidden)
+
+            // A new roadmap for Kyzylorda Region and its districts.
+            func sheet(_ s: RoadmapSheet, header: [String]? = nil, _ rows: [[SheetCell]]) -> SheetTable {
+                SheetTable(header: header ?? s.columns.map(\.code), rows: rows.enumerated().map { ($0.offset + 2, $0.element) })
+            }
+            let own: [String: SheetTable] = [
+                "programme": sheet(
+                    .programme,
+                    [
+                        [
+                            .text("KZO-2026"), .text("region"), .text("430000000"), .text("Жол картасы"), .text("Дорожная карта"), .empty,
+                            .text("2026-01-01"), .text("2026-12-31"),
+                        ]
+                    ]),
+                "sections": sheet(.sections, [[.text("K-HOUSING"), .empty, .text("Тұрғын үй"), .text("Жильё"), .empty, .text("yes"), .number(1)]]),
+                "indicators": sheet(
+                    .indicators,
+                    [
+                        [
+                            .text("KZO-H1"), .text("K-HOUSING"), .text("Үй"), .text("Дома"), .empty, .text("count"), .text("higher_is_better"),
+                            .text("sum"), .text("level"), .text("quarterly"),
+                        ]
+                    ]),
+                "targets": sheet(
+                    .targets, header: ["indicator_code", "territory_kato", "2026-Q1", "2026-Q2"],
+                    [[.text("KZO-H1"), .text("430000000"), .number(10), .number(20)]]),
+            ]
+            let (status, result) = try await Self.upload(app, try Self.workbook(own), as: "office-kyzylorda")
+            #expect(status == .ok && result["written"] as? Bool == true, "\(result)")
+            #expect(
+                try await app.count("SELECT count(*)::int FROM targets x JOIN indicators i ON i.id = x.indicator_id WHERE i.code = 'KZO-H1'") == 2)
+            let counts = result["counts"] as? [String: [String: Int]]
+            #expect(counts?["targets"]?["new"] == 2 && counts?["measures"] == nil, "\(counts ?? [:])")
+        }
+    }
+
+    @Test("absent targets are reported and kept; retired on request, except those values were reported against")
+    func absentTargets() async throws {
+        try await withDemoApp { app in
+            let targets = try await app.count("SELECT count(*)::int FROM targets")
+            let withProgress = try await app.count(
+                """
+                SELECT count(*)::int FROM targets t JOIN territories r ON r.id = t.territory_id
+                 WHERE r.kato = '430000000' AND EXISTS (SELECT 1 FROM progress_entries e WHERE e.indicator_id = t.indicator_id
+                   AND e.territory_id = t.territory_id AND e.period_start = t.period_start)
+                """)
+            let total = try await app.count(
+                "SELECT count(*)::int FROM targets t JOIN territories r ON r.id = t.territory_id WHERE r.kato = '430000000'")
+            // Every row of Kyzylorda Region left out of the workbook.
+            let sheets = try await Self.exported(app) { sheets in
+                let table = sheets["targets"]!
+                sheets["targets"] = SheetTable(header: table.header, rows: table.rows.filter { $0.cells[1] != .text("430000000") })
+            }
+            let file = try Self.workbook(sheets)
+            let (_, kept) = try await Self.upload(app, file, as: "admin")
+            #expect((kept["counts"] as? [String: [String: Int]])?["targets"]?["absent"] == total, "\(kept)")
+            #expect(try await app.count("SELECT count(*)::int FROM targets") == targets, "absent rows are never silently deleted")
+            let (_, retired) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
+            #expect(retired["targets_retired"] as? Int == total - withProgress, "\(retired)")
+            #expect(retired["targets_kept_for_progress"] as? Int == withProgress)
+            #expect(try await app.count("SELECT count(*)::int FROM targets") == targets - (total - withProgress))
         }
     }
 }

@@ -104,6 +104,33 @@ public struct RoadmapWorkbook: Sendable {
 
     public init() {}
 
+    /// The same workbook with every territory named as `canonical` names it (its KATO code, or its
+    /// id where it has none), so that a row naming a territory by id and the stored row naming it
+    /// by KATO code are the same row.
+    public func namingTerritories(_ canonical: (String) -> String) -> RoadmapWorkbook {
+        var copy = self
+        copy.programme = programme.map {
+            ProgrammeRow(
+                row: $0.row, code: $0.code, level: $0.level, territory: canonical($0.territory), name: $0.name, termStart: $0.termStart,
+                termEnd: $0.termEnd)
+        }
+        copy.targets = targets.map { TargetRow(row: $0.row, indicatorCode: $0.indicatorCode, territory: canonical($0.territory), values: $0.values) }
+        copy.measures = measures.map {
+            MeasureRow(
+                row: $0.row, code: $0.code, sectionCode: $0.sectionCode, territory: canonical($0.territory), text: $0.text, deadline: $0.deadline,
+                executor: $0.executor)
+        }
+        copy.people = people.map {
+            PersonRow(row: $0.row, code: $0.code, name: $0.name, position: $0.position, email: $0.email, territory: $0.territory.map(canonical))
+        }
+        copy.owners = owners.map {
+            OwnerRow(
+                row: $0.row, sectionCode: $0.sectionCode, indicatorCode: $0.indicatorCode, territory: $0.territory.map(canonical),
+                personCode: $0.personCode, validFrom: $0.validFrom, validTo: $0.validTo)
+        }
+        return copy
+    }
+
     /// Sheets a workbook must have; the others may be left out.
     public static let requiredSheets: [RoadmapSheet] = [.programme, .sections, .indicators, .targets]
 

@@ -3,6 +3,41 @@ import HTTPTypes
 import Hummingbird
 import UadeDomain
 import UadeServices
+import UadeStorage
+
+struct RoadmapImportDTO: ResponseCodable, Sendable {
+    struct Counts: Codable, Sendable {
+        let new: Int
+        let changed: Int
+        let unchanged: Int
+        let absent: Int
+    }
+    let programmeCode: String?
+    let dryRun: Bool
+    let written: Bool
+    let counts: [String: Counts]
+    /// The first changes, in words; `change_count` says how many there are.
+    let changes: [String]
+    let changeCount: Int
+    let targetsKeptForProgress: Int?
+    let targetsRetired: Int?
+    let ownersRetired: Int?
+
+    init(_ result: RoadmapImport) {
+        programmeCode = result.programmeCode
+        dryRun = result.dryRun
+        written = result.written
+        counts = Dictionary(
+            uniqueKeysWithValues: result.changes.counts.map {
+                ($0.key.rawValue, Counts(new: $0.value.new, changed: $0.value.changed, unchanged: $0.value.unchanged, absent: $0.value.absent))
+            })
+        changes = result.changes.changes.prefix(200).map(\.description)
+        changeCount = result.changes.changes.count
+        targetsKeptForProgress = result.outcome?.targetsKeptForProgress
+        targetsRetired = result.outcome?.targetsRetired
+        ownersRetired = result.outcome?.ownersRetired
+    }
+}
 
 /// Roadmap workbooks over ``RoadmapService``.
 struct RoadmapsController: Sendable {
@@ -10,6 +45,38 @@ struct RoadmapsController: Sendable {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("programmes/:code/workbook", use: workbook)
+        group.post("roadmaps/import", use: importWorkbook)
+    }
+
+    /// The body is the workbook (XLSX, or a ZIP of CSV files). `?dry_run=true` previews;
+    /// `?retire_absent=true` removes absent targets (those without values) and ownerships.
+    @Sendable func importWorkbook(_ request: Request, context: AppRequestContext) async throws -> RoadmapImportDTO {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        try query.refuseUnknown(["dry_run", "retire_absent"])
+        let dryRun = try query.bool("dry_run") ?? false
+        let retire = try query.bool("retire_absent") ?? false
+        // Who may load roadmaps at all is decided before the file is read.
+        try await APIError.answering { try service.requireManagingAny(by: .caller(caller)) }
+        let body = try await request.body.collect(upTo: 512 << 20)
+        let result = try await APIError.answering(fieldPrefix: "") {
+            try await service.importWorkbook(
+                Data(body.readableBytesView), by: .caller(caller), dryRun: dryRun, retireAbsent: retire, requestID: context.id)
+        }
+        guard result.problems.isEmpty else {
+            let limit = 1000
+            var error = APIError(
+                .unprocessableContent, kind: .invalidFile,
+                detail:
+                    "\(result.problems.count) problem(s) in the workbook\(result.problems.count > limit ? " (the first \(limit) are listed)" : ""); nothing was written",
+                fields: result.problems.map {
+                    .init(field: "workbook:\($0.sheet.rawValue):\($0.row)\($0.column.map { ":" + $0 } ?? "")", reason: $0.reason)
+                },
+                listingAtMost: limit)
+            error.commitOutcome = .notCommitted
+            throw error
+        }
+        return RoadmapImportDTO(result)
     }
 
     /// The programme's roadmap as an XLSX workbook, its instructions sheet in `?lang=`.

@@ -23,9 +23,11 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// Files are uploaded to `…/import` (API) and `/upload` (pages).
+    /// Files are uploaded to `…/import` (API) and `/upload` (pages), and a roadmap's workbook,
+    /// which may hold millions of targets, is downloaded from `…/workbook`.
     static func isUpload(_ request: Request) -> Bool {
-        request.method == .post && (request.uri.path.hasSuffix("/import") || request.uri.path == "/upload")
+        (request.method == .post && (request.uri.path.hasSuffix("/import") || request.uri.path == "/upload"))
+            || (request.method == .get && request.uri.path.hasSuffix("/workbook"))
     }
 }
 

@@ -143,9 +143,278 @@ public struct RoadmapRepository: Sendable {
         }
     }
 
+    /// What a workbook is checked against: the units, the people known by code, and the codes of
+    /// indicators and measures of other programmes.
+    public func context(programmeCode: String?, tree: TerritoryTree) async throws -> RoadmapContext {
+        var units: Set<String> = []
+        var people: Set<String> = []
+        var indicators: [String: String] = [:]
+        var measures: [String: String] = [:]
+        for try await code in try await client.query("SELECT code FROM units", logger: logger).decode(String.self) { units.insert(code) }
+        for try await code in try await client.query("SELECT code FROM people", logger: logger).decode(String.self) { people.insert(code) }
+        for try await (code, programme) in try await client.query(
+            """
+            SELECT i.code, p.code FROM indicators i JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id
+             WHERE p.code IS DISTINCT FROM \(programmeCode)
+            """, logger: logger
+        ).decode((String, String).self) { indicators[code] = programme }
+        for try await (code, programme) in try await client.query(
+            """
+            SELECT m.code, p.code FROM measures m JOIN sections s ON s.id = m.section_id JOIN programmes p ON p.id = s.programme_id
+             WHERE p.code IS DISTINCT FROM \(programmeCode)
+            """, logger: logger
+        ).decode((String, String).self) { measures[code] = programme }
+        return RoadmapContext(tree: tree, units: units, knownPeople: people, foreignIndicatorCodes: indicators, foreignMeasureCodes: measures)
+    }
+
     func text(_ value: String?) -> SheetCell { value.map { $0.isEmpty ? .empty : .text($0) } ?? .empty }
 
     func table(_ sheet: RoadmapSheet, _ rows: [[SheetCell]]) -> SheetTable {
         SheetTable(header: sheet.columns.map(\.code), rows: rows.enumerated().map { ($0.offset + 2, $0.element) })
     }
+}
+
+/// What writing a workbook did beyond its changes: the rows it kept although they were absent.
+public struct RoadmapWriteOutcome: Sendable, Equatable {
+    public var programmeID: Programme.ID = 0
+    /// Absent targets kept because values were reported against them.
+    public var targetsKeptForProgress = 0
+    public var targetsRetired = 0
+    public var ownersRetired = 0
+}
+
+extension RoadmapRepository {
+    /// Writes a checked workbook in one transaction: the programme, then its sections, indicators,
+    /// targets, measures, people and owners, each row inserted or brought up to date; nothing of
+    /// a failed write stays. Absent targets and ownerships are removed only with `retireAbsent`,
+    /// and a target values were reported against is kept even then. Absent sections, indicators
+    /// and measures are kept: they are reported, never removed.
+    public func write(
+        _ workbook: RoadmapWorkbook, territories: [String: Territory.ID], retireAbsent: Bool, by accountID: Int64?, requestID: String?,
+        summary: some Encodable & Sendable
+    ) async throws -> RoadmapWriteOutcome {
+        guard let p = workbook.programme, let home = territories[p.territory] else { throw RoadmapWriteError.incomplete }
+        return try await client.transaction(logger: logger) { connection in
+            var outcome = RoadmapWriteOutcome()
+            for try await id in try await connection.query(
+                """
+                INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end)
+                VALUES (\(p.code), \(p.level.rawValue), \(home), \(p.name.kk ?? ""), \(p.name.ru ?? ""), \(p.name.en), \(p.termStart), \(p.termEnd))
+                ON CONFLICT (code) DO UPDATE SET level = EXCLUDED.level, territory_id = EXCLUDED.territory_id, name_kk = EXCLUDED.name_kk,
+                       name_ru = EXCLUDED.name_ru, name_en = EXCLUDED.name_en, term_start = EXCLUDED.term_start, term_end = EXCLUDED.term_end
+                RETURNING id
+                """, logger: logger
+            ).decode(Int64.self) { outcome.programmeID = id }
+            let programme = outcome.programmeID
+
+            if workbook.present.contains(.sections) {
+                for s in workbook.sections {
+                    try await connection.query(
+                        """
+                        INSERT INTO sections (programme_id, code, name_kk, name_ru, name_en, socially_sensitive, position)
+                        VALUES (\(programme), \(s.code), \(s.name.kk ?? ""), \(s.name.ru ?? ""), \(s.name.en), \(s.sociallySensitive), \(s.position))
+                        ON CONFLICT (programme_id, code) DO UPDATE SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru,
+                               name_en = EXCLUDED.name_en, socially_sensitive = EXCLUDED.socially_sensitive, position = EXCLUDED.position
+                        """, logger: logger)
+                }
+                // Parents once every section exists: a child may come before its parent.
+                for s in workbook.sections {
+                    try await connection.query(
+                        """
+                        UPDATE sections c SET parent_id = (SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(s.parentCode))
+                         WHERE c.programme_id = \(programme) AND c.code = \(s.code)
+                           AND c.parent_id IS DISTINCT FROM (SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(s.parentCode))
+                        """, logger: logger)
+                }
+            }
+            if workbook.present.contains(.indicators) {
+                for (position, i) in workbook.indicators.enumerated() {
+                    try await connection.query(
+                        """
+                        INSERT INTO indicators (section_id, code, name_kk, name_ru, name_en, unit, direction, aggregation, accumulation, periodicity, position)
+                        VALUES ((SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(i.sectionCode)), \(i.code), \(i.name.kk ?? ""),
+                                \(i.name.ru ?? ""), \(i.name.en), \(i.unit), \(i.direction.rawValue), \(i.aggregation.rawValue),
+                                \(i.accumulation.rawValue), \(i.periodicity.rawValue), \(position))
+                        ON CONFLICT (code) DO UPDATE SET section_id = EXCLUDED.section_id, name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru,
+                               name_en = EXCLUDED.name_en, unit = EXCLUDED.unit, direction = EXCLUDED.direction, aggregation = EXCLUDED.aggregation,
+                               accumulation = EXCLUDED.accumulation, periodicity = EXCLUDED.periodicity, position = EXCLUDED.position
+                        """, logger: logger)
+                }
+            }
+            if workbook.present.contains(.targets) {
+                try await writeTargets(
+                    workbook.targets, programme: programme, territories: territories, retireAbsent: retireAbsent, into: &outcome, on: connection)
+            }
+            if workbook.present.contains(.measures) {
+                for m in workbook.measures {
+                    guard let territory = territories[m.territory] else { throw RoadmapWriteError.incomplete }
+                    try await connection.query(
+                        """
+                        INSERT INTO measures (section_id, territory_id, code, text_kk, text_ru, text_en, deadline, executor)
+                        VALUES ((SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(m.sectionCode)), \(territory), \(m.code),
+                                \(m.text.kk ?? ""), \(m.text.ru ?? ""), \(m.text.en), \(m.deadline), \(m.executor))
+                        ON CONFLICT (code) DO UPDATE SET section_id = EXCLUDED.section_id, territory_id = EXCLUDED.territory_id,
+                               text_kk = EXCLUDED.text_kk, text_ru = EXCLUDED.text_ru, text_en = EXCLUDED.text_en, deadline = EXCLUDED.deadline,
+                               executor = EXCLUDED.executor
+                        """, logger: logger)
+                }
+            }
+            if workbook.present.contains(.people) {
+                for person in workbook.people {
+                    let territory = person.territory.flatMap { territories[$0] }
+                    try await connection.query(
+                        """
+                        INSERT INTO people (code, name_kk, name_ru, name_en, position_kk, position_ru, position_en, email, territory_id)
+                        VALUES (\(person.code), \(person.name.kk ?? ""), \(person.name.ru ?? ""), \(person.name.en), \(person.position?.kk),
+                                \(person.position?.ru), \(person.position?.en), \(person.email), \(territory))
+                        ON CONFLICT (code) DO UPDATE SET name_kk = EXCLUDED.name_kk, name_ru = EXCLUDED.name_ru, name_en = EXCLUDED.name_en,
+                               position_kk = EXCLUDED.position_kk, position_ru = EXCLUDED.position_ru, position_en = EXCLUDED.position_en,
+                               email = EXCLUDED.email, territory_id = EXCLUDED.territory_id
+                        """, logger: logger)
+                }
+            }
+            if workbook.present.contains(.owners) {
+                try await writeOwners(
+                    workbook.owners, programme: programme, territories: territories, retireAbsent: retireAbsent, into: &outcome, on: connection)
+            }
+            try await AuditEvent(
+                accountID: accountID, action: "import", entity: "roadmap", entityID: p.code, new: summary, requestID: requestID
+            ).write(on: connection, logger: logger)
+            return outcome
+        }
+    }
+
+    func writeTargets(
+        _ rows: [RoadmapWorkbook.TargetRow], programme: Programme.ID, territories: [String: Territory.ID], retireAbsent: Bool,
+        into outcome: inout RoadmapWriteOutcome, on connection: PostgresConnection
+    ) async throws {
+        var codes: [String: Int64] = [:]
+        for try await (code, id) in try await connection.query(
+            "SELECT i.code, i.id FROM indicators i JOIN sections s ON s.id = i.section_id WHERE s.programme_id = \(programme)", logger: logger
+        ).decode((String, Int64).self) { codes[code] = id }
+        try await connection.query(
+            "CREATE TEMPORARY TABLE roadmap_targets (indicator_id bigint, territory_id bigint, period_start date, value float8) ON COMMIT DROP",
+            logger: logger)
+        var batch: (indicators: [Int64], territories: [Int64], starts: [String], values: [Double]) = ([], [], [], [])
+        func flush() async throws {
+            guard !batch.values.isEmpty else { return }
+            try await connection.query(
+                """
+                INSERT INTO roadmap_targets SELECT * FROM unnest(\(batch.indicators)::bigint[], \(batch.territories)::bigint[], \(batch.starts)::date[],
+                                                                  \(batch.values)::float8[])
+                """, logger: logger)
+            batch = ([], [], [], [])
+        }
+        for row in rows {
+            guard let indicator = codes[row.indicatorCode], let territory = territories[row.territory] else { throw RoadmapWriteError.incomplete }
+            for value in row.values {
+                batch.indicators.append(indicator)
+                batch.territories.append(territory)
+                batch.starts.append(value.period.start.iso)
+                batch.values.append(value.value)
+            }
+            if batch.values.count >= 20_000 { try await flush() }
+        }
+        try await flush()
+        try await connection.query(
+            """
+            INSERT INTO targets (indicator_id, territory_id, period_start, value)
+            SELECT indicator_id, territory_id, period_start, value FROM roadmap_targets
+            ON CONFLICT (indicator_id, territory_id, period_start) DO UPDATE SET value = EXCLUDED.value
+             WHERE targets.value IS DISTINCT FROM EXCLUDED.value
+            """, logger: logger)
+        guard retireAbsent else { return }
+        let absent = """
+            FROM targets t JOIN indicators i ON i.id = t.indicator_id JOIN sections s ON s.id = i.section_id
+             WHERE s.programme_id = \(programme)
+               AND NOT EXISTS (SELECT 1 FROM roadmap_targets r WHERE r.indicator_id = t.indicator_id AND r.territory_id = t.territory_id
+                                                               AND r.period_start = t.period_start)
+            """
+        let reported = """
+            EXISTS (SELECT 1 FROM progress_entries e WHERE e.indicator_id = t.indicator_id AND e.territory_id = t.territory_id
+                                                       AND e.period_start = t.period_start)
+            """
+        for try await kept in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int \(absent) AND \(reported)", binds: PostgresBindings()), logger: logger
+        ).decode(Int.self) { outcome.targetsKeptForProgress = kept }
+        for try await retired in try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH gone AS (DELETE FROM targets x USING (SELECT t.indicator_id, t.territory_id, t.period_start \(absent) AND NOT \(reported)) d
+                                   WHERE x.indicator_id = d.indicator_id AND x.territory_id = d.territory_id AND x.period_start = d.period_start
+                                  RETURNING 1)
+                    SELECT count(*)::int FROM gone
+                    """, binds: PostgresBindings()), logger: logger
+        ).decode(Int.self) { outcome.targetsRetired = retired }
+    }
+
+    func writeOwners(
+        _ rows: [RoadmapWorkbook.OwnerRow], programme: Programme.ID, territories: [String: Territory.ID], retireAbsent: Bool,
+        into outcome: inout RoadmapWriteOutcome, on connection: PostgresConnection
+    ) async throws {
+        // Ownership rows are the workbook's when they have its key (the section, or the indicator
+        // and territory, and the day it begins); those are brought up to date.
+        var keptSections: [Int64] = []
+        var keptIndicators: [Int64] = []
+        for owner in rows {
+            if let section = owner.sectionCode {
+                var id: Int64?
+                for try await value in try await connection.query(
+                    """
+                    UPDATE section_owners SET person_id = (SELECT id FROM people WHERE code = \(owner.personCode)), valid_to = \(owner.validTo)
+                     WHERE section_id = (SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(section)) AND valid_from = \(owner.validFrom)
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) { id = value }
+                if id == nil {
+                    for try await value in try await connection.query(
+                        """
+                        INSERT INTO section_owners (section_id, person_id, valid_from, valid_to)
+                        VALUES ((SELECT id FROM sections WHERE programme_id = \(programme) AND code = \(section)),
+                                (SELECT id FROM people WHERE code = \(owner.personCode)), \(owner.validFrom), \(owner.validTo))
+                        RETURNING id
+                        """, logger: logger
+                    ).decode(Int64.self) { id = value }
+                }
+                if let id { keptSections.append(id) }
+            } else if let indicator = owner.indicatorCode, let reference = owner.territory, let territory = territories[reference] {
+                var id: Int64?
+                for try await value in try await connection.query(
+                    """
+                    UPDATE indicator_owners SET person_id = (SELECT id FROM people WHERE code = \(owner.personCode)), valid_to = \(owner.validTo)
+                     WHERE indicator_id = (SELECT id FROM indicators WHERE code = \(indicator)) AND territory_id = \(territory)
+                       AND valid_from = \(owner.validFrom)
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) { id = value }
+                if id == nil {
+                    for try await value in try await connection.query(
+                        """
+                        INSERT INTO indicator_owners (indicator_id, territory_id, person_id, valid_from, valid_to)
+                        VALUES ((SELECT id FROM indicators WHERE code = \(indicator)), \(territory),
+                                (SELECT id FROM people WHERE code = \(owner.personCode)), \(owner.validFrom), \(owner.validTo))
+                        RETURNING id
+                        """, logger: logger
+                    ).decode(Int64.self) { id = value }
+                }
+                if let id { keptIndicators.append(id) }
+            }
+        }
+        guard retireAbsent else { return }
+        for try await count in try await connection.query(
+            """
+            WITH a AS (DELETE FROM section_owners o USING sections s
+                        WHERE s.id = o.section_id AND s.programme_id = \(programme) AND o.id <> ALL(\(keptSections)) RETURNING 1),
+                 b AS (DELETE FROM indicator_owners o USING indicators i, sections s
+                        WHERE i.id = o.indicator_id AND s.id = i.section_id AND s.programme_id = \(programme) AND o.id <> ALL(\(keptIndicators))
+                        RETURNING 1)
+            SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM b))::int
+            """, logger: logger
+        ).decode(Int.self) { outcome.ownersRetired = count }
+    }
+}
+
+public enum RoadmapWriteError: Error, Sendable {
+    /// The workbook was not checked first: a row names something the write cannot find.
+    case incomplete
 }
