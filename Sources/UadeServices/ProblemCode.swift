@@ -27,6 +27,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case notUTF8 = "not-utf8"
     case notStarted = "not-started"
     case requestTimeout = "request-timeout"
+    case roadmapConflict = "roadmap-conflict"
     case runFrozen = "run-frozen"
     case runNotCompleted = "run-not-completed"
     case serverError = "server-error"

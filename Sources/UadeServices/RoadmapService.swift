@@ -150,12 +150,13 @@ extension RoadmapService {
             }
         }
         let context = try await roadmaps.context(programmeCode: workbook.programme?.code, tree: tree)
-        let problems = reading + RoadmapRules.problems(workbook, context)
+        let checked = reading + RoadmapRules.problems(workbook, context)
         var current: RoadmapWorkbook?
         if let code = workbook.programme?.code, let stored = try await roadmaps.sheets(programmeCode: code) {
             current = RoadmapWorkbook.read(Dictionary(uniqueKeysWithValues: stored.map { ($0.key.rawValue, $0.value) })).0
         }
         let changes = RoadmapChanges.between(current: current, proposed: workbook)
+        let problems = try await checked + peopleOutsideScope(workbook, by: requester)
         guard problems.isEmpty, !dryRun, !changes.isEmpty || current == nil else {
             return RoadmapImport(
                 programmeCode: workbook.programme?.code, changes: changes, problems: problems, dryRun: dryRun, written: false, outcome: nil)
@@ -164,9 +165,39 @@ extension RoadmapService {
             uniqueKeysWithValues: changes.counts.map { sheet, c in
                 (sheet.rawValue, ["new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent])
             })
-        let outcome = try await roadmaps.write(
-            workbook, territories: byReference.mapValues(\.id), retireAbsent: retireAbsent, by: requester.accountID, requestID: requestID,
-            summary: summary)
+        let outcome: RoadmapWriteOutcome
+        do {
+            outcome = try await roadmaps.write(
+                workbook, territories: byReference.mapValues(\.id), retireAbsent: retireAbsent, by: requester.accountID, requestID: requestID,
+                summary: summary)
+        } catch RoadmapWriteError.conflict(let message) {
+            throw ServiceFailure(
+                .conflict, code: .roadmapConflict, detail: "the workbook conflicts with the roadmap as stored, nothing was written: \(message)")
+        }
         return RoadmapImport(programmeCode: workbook.programme?.code, changes: changes, problems: [], dryRun: false, written: true, outcome: outcome)
+    }
+
+    /// People are shared by every programme: a programme office changes only those of its own
+    /// territories; someone else's, an administrator does. A row that leaves a person as stored
+    /// is no change, whoever sends it.
+    func peopleOutsideScope(_ workbook: RoadmapWorkbook, by requester: Requester) async throws -> [SheetProblem] {
+        guard case .caller(let caller) = requester, !caller.isAdministrator, !workbook.people.isEmpty else { return [] }
+        let (stored, territories) = try await roadmaps.people(codes: workbook.people.map(\.code))
+        guard !territories.isEmpty else { return [] }
+        var before = RoadmapWorkbook.read(["people": stored]).0
+        before.present = [.people]
+        var after = RoadmapWorkbook()
+        after.people = workbook.people
+        after.present = [.people]
+        let changed = RoadmapChanges.between(current: before, proposed: after).changes.filter { $0.kind == .changed }.map(\.key)
+        let policy = try await policies.policy()
+        let rows = Dictionary(workbook.people.map { ($0.code, $0.row) }, uniquingKeysWith: { first, _ in first })
+        return changed.compactMap { code in
+            if let territory = territories[code] ?? nil, policy.decide(caller, .manageRoadmap, Resource(territoryID: territory)).isAllowed {
+                return nil
+            }
+            return SheetProblem(
+                .people, row: rows[code] ?? 1, column: "code", "\(code) is a person of another territory: only an administrator changes them")
+        }
     }
 }

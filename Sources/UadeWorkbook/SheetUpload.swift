@@ -18,7 +18,8 @@ public enum SheetUpload {
     }
 
     /// Every sheet by its name (lower case for CSV files, as named for a workbook).
-    public static func sheets(_ data: Data) throws(Failure) -> [String: SheetTable] {
+    /// `only`: the sheet names worth reading (the others are skipped unread).
+    public static func sheets(_ data: Data, only: Set<String>? = nil) throws(Failure) -> [String: SheetTable] {
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
@@ -26,8 +27,8 @@ public enum SheetUpload {
             throw .unreadable("the file is neither an XLSX workbook nor a ZIP of CSV files")
         }
         do {
-            if archive["xl/workbook.xml"] != nil { return try workbookSheets(WorkbookReader(archive: archive)) }
-            return try csvSheets(archive)
+            if archive["xl/workbook.xml"] != nil { return try workbookSheets(WorkbookReader(archive: archive), only: only) }
+            return try csvSheets(archive, only: only)
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -35,16 +36,27 @@ public enum SheetUpload {
         }
     }
 
-    public static func workbookSheets(_ reader: WorkbookReader) throws -> [String: SheetTable] {
+    /// Bounds on what an upload may hold: a roadmap's sheets are a few dozen columns wide, and the
+    /// national roadmap has under ten million target cells.
+    public static let maximumColumns = 512
+    public static let maximumCells = 30_000_000
+    public static let maximumCSVBytes = 512 << 20
+
+    /// The sheets named in `only` (all when nil); each row cut to its header's width.
+    public static func workbookSheets(_ reader: WorkbookReader, only: Set<String>? = nil) throws -> [String: SheetTable] {
         var result: [String: SheetTable] = [:]
-        for name in reader.sheetNames {
+        var cells = 0
+        for name in reader.sheetNames where only?.contains(name) ?? true {
             var header: [String]?
             var rows: [(number: Int, cells: [SheetCell])] = []
-            try reader.rows(of: name) { row in
-                if header == nil {
-                    header = row.cells.map(\.typed)
+            try reader.rows(of: name, columns: maximumColumns) { row in
+                if let header {
+                    let kept = Array(row.cells.prefix(header.count))
+                    cells += kept.count
+                    guard cells <= maximumCells else { throw Failure.sheet(name: name, "more than \(maximumCells) cells in the workbook") }
+                    if kept.contains(where: { $0 != .empty }) { rows.append((row.number, kept)) }
                 } else {
-                    rows.append((row.number, row.cells))
+                    header = row.cells.map(\.typed)
                 }
             }
             result[name] = SheetTable(header: header ?? [], rows: rows)
@@ -52,15 +64,19 @@ public enum SheetUpload {
         return result
     }
 
-    static func csvSheets(_ archive: Archive) throws -> [String: SheetTable] {
+    static func csvSheets(_ archive: Archive, only: Set<String>?) throws -> [String: SheetTable] {
         var result: [String: SheetTable] = [:]
         for entry in archive where entry.type == .file {
             let file = (entry.path as NSString).lastPathComponent
             guard file.lowercased().hasSuffix(".csv"), !file.hasPrefix("."), !entry.path.hasPrefix("__MACOSX") else { continue }
             let name = String(file.dropLast(4)).lowercased()
-            guard entry.uncompressedSize < 512 << 20 else { throw Failure.sheet(name: file, "larger than 512 MB") }
+            if let only, !only.contains(name) { continue }
+            // The size the archive declares is not trusted: the bytes are counted as they come.
             var data = Data()
-            _ = try archive.extract(entry) { data.append($0) }
+            _ = try archive.extract(entry) { chunk in
+                guard data.count + chunk.count <= maximumCSVBytes else { throw Failure.sheet(name: file, "larger than 512 MB") }
+                data.append(chunk)
+            }
             guard let text = String(data: data, encoding: .utf8) else { throw Failure.sheet(name: file, "not UTF-8 text (save it as CSV UTF-8)") }
             let table: CSVTable
             do {

@@ -98,8 +98,11 @@ public struct WorkbookReader {
 
     public var sheetNames: [String] { sheets.map(\.name) }
 
-    /// Calls `body` with each row of the sheet that has a cell, in order.
-    public func rows(of sheet: String, _ body: (WorkbookRow) throws -> Void) throws {
+    static let maximumRows = 1_048_576
+
+    /// Calls `body` with each row of the sheet that has a cell, in order. Cells past
+    /// `columns` are dropped, so a cell far to the right cannot make every row that wide.
+    public func rows(of sheet: String, columns: Int = 16_384, _ body: (WorkbookRow) throws -> Void) throws {
         guard let path = sheets.first(where: { $0.name == sheet })?.path else { throw WorkbookError.noSheet(sheet) }
         var rowNumber = 0
         var cells: [WorkbookCell] = []
@@ -129,14 +132,15 @@ public struct WorkbookReader {
             }
         }
         func place(_ cell: WorkbookCell) {
-            guard column < 16_384 else { return }
+            guard column < min(columns, 16_384) else { return }
             if cells.count < column { cells.append(contentsOf: repeatElement(WorkbookCell.empty, count: column - cells.count)) }
             if column < cells.count { cells[column] = cell } else { cells.append(cell) }
         }
         try Self.parse(archive, path) { event in
             switch event {
             case .open("row", let attributes, let closed):
-                rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
+                // A sheet has at most 1,048,576 rows; a number past it is not a row of one.
+                rowNumber = attributes["r"].flatMap(Int.init).map { min(max($0, 1), Self.maximumRows) } ?? min(rowNumber + 1, Self.maximumRows)
                 cells = []
                 inRow = !closed
             case .close("row"):
@@ -172,6 +176,8 @@ public struct WorkbookReader {
         var letters = 0
         for scalar in reference.unicodeScalars {
             guard (65...90).contains(scalar.value) || (97...122).contains(scalar.value) else { break }
+            // A sheet has at most 16,384 columns (XFD): three letters.
+            guard letters < 3 else { return nil }
             result = result * 26 + Int(scalar.value & 0x1F)
             letters += 1
         }

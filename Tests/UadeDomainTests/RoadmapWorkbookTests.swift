@@ -18,7 +18,8 @@ struct RoadmapWorkbookTests {
             validFrom: Day(iso: "2000-01-01")!, validTo: nil)
     }
 
-    static let context = RoadmapContext(tree: tree, units: ["count", "percent"], knownPeople: ["P-OLD"])
+    static let context = RoadmapContext(
+        tree: tree, units: ["count", "percent"], knownPeople: ["P-OLD"], unitRanges: ["percent": (0, 100), "count": (0, nil)])
 
     static func sheet(_ header: [String], _ rows: [[SheetCell]]) -> SheetTable {
         SheetTable(header: header, rows: rows.enumerated().map { (number: $0.offset + 2, cells: $0.element) })
@@ -209,8 +210,22 @@ struct RoadmapWorkbookTests {
             name: "a code with a space", change: edit("measures", row: 2, column: 0, t("M 1")), sheet: .measures, row: 2, column: "A (code)",
             reason: "must be a code"),
         Case(
-            name: "a deadline outside the term", change: edit("measures", row: 2, column: 6, .date(day("2030-01-01"))), sheet: .measures, row: 2,
-            column: "deadline", reason: "lies outside the term"),
+            name: "a deadline before the term", change: edit("measures", row: 2, column: 6, .date(day("2021-06-30"))), sheet: .measures, row: 2,
+            column: "deadline", reason: "comes before the term starts"),
+        Case(
+            name: "a date of another century", change: edit("programme", row: 2, column: 7, t("9999-12-31")), sheet: .programme, row: 2,
+            column: "H (term_end)", reason: "lies outside 1991 – 2100"),
+        Case(
+            name: "a control character", change: edit("sections", row: 2, column: 2, t("Тұрғын\u{0}үй")), sheet: .sections, row: 2,
+            column: "C (name_kk)", reason: "holds a control character"),
+        Case(
+            name: "the same period twice",
+            change: { s in s["targets"] = SheetTable(header: s["targets"]!.header.map { $0 == "2026-Q1" ? "2025Q4" : $0 }, rows: s["targets"]!.rows)
+            },
+            sheet: .targets, row: 1, column: "D", reason: "appears twice"),
+        Case(
+            name: "a target outside its unit's range", change: edit("targets", row: 4, column: 4, .number(140)), sheet: .targets, row: 4,
+            column: "E (2025)", reason: "lies outside what percent allows"),
         Case(
             name: "a bad e-mail", change: edit("people", row: 2, column: 7, t("erlan at mail")), sheet: .people, row: 2, column: "email",
             reason: "is not an e-mail address"),

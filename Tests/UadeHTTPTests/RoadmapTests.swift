@@ -264,6 +264,24 @@ struct RoadmapTests {
                 try await app.count("SELECT count(*)::int FROM targets x JOIN indicators i ON i.id = x.indicator_id WHERE i.code = 'KZO-H1'") == 2)
             let counts = result["counts"] as? [String: [String: Int]]
             #expect(counts?["targets"]?["new"] == 2 && counts?["measures"] == nil, "\(counts ?? [:])")
+
+            // People are shared: the office may not rename someone of another territory.
+            var stranger = ""
+            for try await code in try await app.database.query(
+                """
+                SELECT p.code FROM people p LEFT JOIN territories t ON t.id = p.territory_id
+                 WHERE t.id IS NULL OR (t.kato IS DISTINCT FROM '430000000'
+                       AND t.parent_id IS DISTINCT FROM (SELECT id FROM territories WHERE kato = '430000000'))
+                 ORDER BY p.id LIMIT 1
+                """, logger: TestDatabase.logger
+            ).decode(String.self) { stranger = code }
+            #expect(!stranger.isEmpty, "the demo has people outside Kyzylorda Region")
+            var renaming = own
+            renaming["people"] = sheet(.people, [[.text(stranger), .text("Басқа"), .text("Другой"), .empty, .empty, .empty, .empty, .empty, .empty]])
+            let (refused, problem) = try await Self.upload(app, try Self.workbook(renaming), as: "office-kyzylorda")
+            #expect(refused == .unprocessableContent)
+            let fields = (problem["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(fields == ["workbook:people:2:code"], "\(problem)")
         }
     }
 
@@ -292,6 +310,21 @@ struct RoadmapTests {
             #expect(retired["targets_retired"] as? Int == total - withProgress, "\(retired)")
             #expect(retired["targets_kept_for_progress"] as? Int == withProgress)
             #expect(try await app.count("SELECT count(*)::int FROM targets") == targets - (total - withProgress))
+        }
+    }
+
+    @Test("an ownership that overlaps one kept outside the workbook is refused with the reason, not a server error")
+    func storedOverlap() async throws {
+        try await withDemoApp { app in
+            let sheets = try await Self.exported(app) { sheets in
+                let owners = sheets["owners"]!
+                let row = owners.rows.firstIndex { $0.cells[0] != .empty && ($0.cells.count < 6 || $0.cells[5] == .empty) }!
+                Self.setCell(&sheets, "owners", row: row, column: "valid_from", .text("2025-06-01"))
+            }
+            let (status, problem) = try await Self.upload(app, try Self.workbook(sheets), as: "admin")
+            #expect(status == .conflict, "\(problem)")
+            #expect((problem["type"] as? String)?.hasSuffix("/roadmap-conflict") == true, "\(problem)")
+            #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'roadmap'") == 0)
         }
     }
 }

@@ -61,6 +61,36 @@ struct WorkbookTests {
         #expect(WorkbookWriter.reference(column: column) + reference.drop { $0.isLetter } == reference)
     }
 
+    @Test("hostile references neither crash the reader nor widen every row")
+    func hostileReferences() throws {
+        #expect(WorkbookReader.column(of: "AAAAAAAAAAAAAAA1") == nil, "more letters than a sheet has columns")
+        let directory = Self.directory
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("hostile.xlsx")
+        try Self.write(url)
+        // The same workbook with its first sheet replaced by rows at the edge of the grid.
+        let archive = try Archive(url: url, accessMode: .update)
+        let entry = try #require(archive["xl/worksheets/sheet1.xml"])
+        try archive.remove(entry)
+        let sheet = Data(
+            """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>\
+            <row r="9223372036854775807"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row>\
+            <row><c r="XFD2" t="b"><v>1</v></c><c r="AAAAAAAAAAAAAAAA2"><v>5</v></c></row>\
+            </sheetData></worksheet>
+            """.utf8)
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(sheet.count)) { position, size in
+            sheet.subdata(in: Int(position)..<Int(position) + size)
+        }
+        let reader = try WorkbookReader(url: url)
+        var rows: [WorkbookRow] = []
+        try reader.rows(of: "targets", columns: 10) { rows.append($0) }
+        #expect(rows.map(\.number) == [1_048_576, 1_048_576])
+        #expect(rows.allSatisfy { $0.cells.count <= 10 })
+        let tables = try SheetUpload.workbookSheets(reader)
+        #expect(tables["targets"]?.rows.allSatisfy { $0.cells.count <= 1 } == true, "rows are cut to the header's width")
+    }
+
     @Test("date serial numbers in both date systems")
     func serials() {
         #expect(WorkbookReader.day(serial: 45_658, date1904: false) == Day(year: 2025, month: 1, day: 1))

@@ -7,11 +7,14 @@ public struct RoadmapContext: Sendable {
     /// Indicator and measure codes used by other programmes: codes are unique across programmes.
     public let foreignIndicatorCodes: [String: String]
     public let foreignMeasureCodes: [String: String]
+    /// The range a unit's values keep (schema/0014), by unit code.
+    public let unitRanges: [String: (min: Double?, max: Double?)]
 
     public init(
         tree: TerritoryTree, units: Set<String>, knownPeople: Set<String> = [], foreignIndicatorCodes: [String: String] = [:],
-        foreignMeasureCodes: [String: String] = [:]
+        foreignMeasureCodes: [String: String] = [:], unitRanges: [String: (min: Double?, max: Double?)] = [:]
     ) {
+        self.unitRanges = unitRanges
         self.tree = tree
         self.units = units
         self.knownPeople = knownPeople
@@ -47,6 +50,8 @@ public enum RoadmapRules {
         }
         if programme.termEnd <= programme.termStart {
             problems.append(SheetProblem(.programme, row: programme.row, column: "term_end", "must be after term_start"))
+        } else if programme.termStart.days(until: programme.termEnd) > 20 * 366 {
+            problems.append(SheetProblem(.programme, row: programme.row, column: "term_end", "a term is at most 20 years long"))
         }
         let scope = home.map { context.tree.subtree(of: $0.id) } ?? []
         func place(_ reference: String, _ sheet: RoadmapSheet, _ row: Int, _ column: String) -> Territory? {
@@ -142,6 +147,14 @@ public enum RoadmapRules {
                         SheetProblem(
                             .targets, row: target.row, column: column,
                             "\(value.period.code) lies outside the term \(programme.termStart.iso) – \(programme.termEnd.iso)"))
+                } else if let indicator, let range = context.unitRanges[indicator.unit],
+                    range.min.map({ value.value < $0 }) ?? false || range.max.map({ value.value > $0 }) ?? false
+                {
+                    problems.append(
+                        SheetProblem(
+                            .targets, row: target.row, column: column,
+                            "\(ProgressRules.display(value.value)) lies outside what \(indicator.unit) allows (\(range.min.map(ProgressRules.display) ?? "…") – \(range.max.map(ProgressRules.display) ?? "…"))"
+                        ))
                 } else if let indicator, value.period.periodicity != indicator.periodicity {
                     problems.append(
                         SheetProblem(
@@ -159,11 +172,12 @@ public enum RoadmapRules {
                     SheetProblem(.measures, row: measure.row, column: "section_code", "no section \(measure.sectionCode) in this workbook"))
             }
             _ = place(measure.territory, .measures, measure.row, "territory_kato")
-            if measure.deadline < programme.termStart || measure.deadline > programme.termEnd {
+            // A deadline may lie past the term (a hearing's resolution can); not before it.
+            if measure.deadline < programme.termStart {
                 problems.append(
                     SheetProblem(
                         .measures, row: measure.row, column: "deadline",
-                        "\(measure.deadline.iso) lies outside the term \(programme.termStart.iso) – \(programme.termEnd.iso)"))
+                        "\(measure.deadline.iso) comes before the term starts (\(programme.termStart.iso))"))
             }
             if let other = context.foreignMeasureCodes[measure.code], other != programme.code {
                 problems.append(SheetProblem(.measures, row: measure.row, column: "code", "\(measure.code) is a measure of programme \(other)"))

@@ -245,7 +245,7 @@ struct SheetReader {
             let code = header.trimmingWhitespace()
             if known.contains(code.lowercased()) {
                 index[code.lowercased()] = index[code.lowercased()] ?? i
-            } else if sheet == .targets, let period = Period(code: code) {
+            } else if sheet == .targets, let period = Period(code: code), !periods.contains(where: { $0.2 == period }) {
                 periods.append((i, SheetReader.letters(i), period))
             }
         }
@@ -258,8 +258,10 @@ struct SheetReader {
         let known = Set(sheet.columns.map(\.code))
         var seen: Set<String> = []
         for (i, header) in table.header.enumerated() {
-            let code = header.trimmingWhitespace().lowercased()
+            var code = header.trimmingWhitespace().lowercased()
             if code.isEmpty { continue }
+            // `2025Q1` and `2025-Q1` are the same period.
+            if sheet == .targets, let period = Period(code: code) { code = period.code.lowercased() }
             if !seen.insert(code).inserted {
                 problems.append(SheetProblem(sheet, row: 1, column: Self.letters(i), "column \(header) appears twice"))
             } else if !known.contains(code) && !(sheet == .targets && Period(code: code) != nil) {
@@ -272,7 +274,7 @@ struct SheetReader {
         for column in sheet.columns where column.required && index[column.code] == nil {
             problems.append(SheetProblem(sheet, row: 1, column: nil, "the column \(column.code) is missing"))
         }
-        if sheet == .targets && periods.isEmpty && !table.header.isEmpty {
+        if sheet == .targets && periods.isEmpty && !table.rows.isEmpty {
             problems.append(SheetProblem(sheet, row: 1, column: nil, "no period columns (2025-Q1 … or 2025 …)"))
         }
         return problems
@@ -365,7 +367,13 @@ struct RowCells {
             return nil
         }
         let trimmed = text.trimmingWhitespace()
-        if let limit = TextLimits.check(trimmed, field: code, name: code) {
+        // Control characters other than tab and line ends are no one's text (and NUL cannot be stored).
+        if trimmed.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
+            problem(code, "holds a control character")
+            return nil
+        }
+        let kind = code.hasPrefix("text_") ? "text" : code.hasPrefix("name_") || code.hasPrefix("position_") ? "title" : code
+        if let limit = TextLimits.check(trimmed, field: code, name: kind) {
             problem(code, limit.reason)
             return nil
         }
@@ -407,15 +415,22 @@ struct RowCells {
 
     mutating func date(_ code: String) -> Day? {
         guard let value = present(code) else { return nil }
+        let day: Day?
         switch value {
-        case .date(let day): return day
+        case .date(let found): day = found
         case .text(let t):
-            if let day = Day(iso: t.trimmingWhitespace()) { return day }
-            problem(code, "must be a date as YYYY-MM-DD, not '\(t.prefix(40))'")
+            day = Day(iso: t.trimmingWhitespace())
+            if day == nil { problem(code, "must be a date as YYYY-MM-DD, not '\(t.prefix(40))'") }
         default:
+            day = nil
             problem(code, "must be a date as YYYY-MM-DD, not \(value.typed)")
         }
-        return nil
+        guard let day else { return nil }
+        guard (1991...2100).contains(day.year) else {
+            problem(code, "\(day.iso) lies outside 1991 – 2100")
+            return nil
+        }
+        return day
     }
 
     /// Empty is false; a row whose flag cannot be read is refused (nil).

@@ -150,7 +150,13 @@ public struct RoadmapRepository: Sendable {
         var people: Set<String> = []
         var indicators: [String: String] = [:]
         var measures: [String: String] = [:]
-        for try await code in try await client.query("SELECT code FROM units", logger: logger).decode(String.self) { units.insert(code) }
+        var ranges: [String: (min: Double?, max: Double?)] = [:]
+        for try await (code, low, high) in try await client.query("SELECT code, min_value, max_value FROM units", logger: logger).decode(
+            (String, Double?, Double?).self)
+        {
+            units.insert(code)
+            ranges[code] = (low, high)
+        }
         for try await code in try await client.query("SELECT code FROM people", logger: logger).decode(String.self) { people.insert(code) }
         for try await (code, programme) in try await client.query(
             """
@@ -164,7 +170,25 @@ public struct RoadmapRepository: Sendable {
              WHERE p.code IS DISTINCT FROM \(programmeCode)
             """, logger: logger
         ).decode((String, String).self) { measures[code] = programme }
-        return RoadmapContext(tree: tree, units: units, knownPeople: people, foreignIndicatorCodes: indicators, foreignMeasureCodes: measures)
+        return RoadmapContext(
+            tree: tree, units: units, knownPeople: people, foreignIndicatorCodes: indicators, foreignMeasureCodes: measures, unitRanges: ranges)
+    }
+
+    /// These people as the people sheet shows them, with the territory each belongs to.
+    public func people(codes: [String]) async throws -> (sheet: SheetTable, territories: [String: Territory.ID?]) {
+        var rows: [[SheetCell]] = []
+        var territories: [String: Territory.ID?] = [:]
+        for try await r in try await client.query(
+            """
+            SELECT p.code, p.name_kk, p.name_ru, p.name_en, p.position_kk, p.position_ru, p.position_en, p.email,
+                   coalesce(t.kato, t.id::text), p.territory_id
+              FROM people p LEFT JOIN territories t ON t.id = p.territory_id WHERE p.code = ANY(\(codes)) ORDER BY p.code
+            """, logger: logger
+        ).decode((String, String, String, String?, String?, String?, String?, String?, String?, Int64?).self) {
+            rows.append([.text(r.0), .text(r.1), .text(r.2), text(r.3), text(r.4), text(r.5), text(r.6), text(r.7), text(r.8)])
+            territories[r.0] = r.9
+        }
+        return (table(.people, rows), territories)
     }
 
     func text(_ value: String?) -> SheetCell { value.map { $0.isEmpty ? .empty : .text($0) } ?? .empty }
@@ -194,7 +218,23 @@ extension RoadmapRepository {
         summary: some Encodable & Sendable
     ) async throws -> RoadmapWriteOutcome {
         guard let p = workbook.programme, let home = territories[p.territory] else { throw RoadmapWriteError.incomplete }
-        return try await client.transaction(logger: logger) { connection in
+        do {
+            return try await write(
+                workbook, programme: p, home: home, territories: territories, retireAbsent: retireAbsent, by: accountID, requestID: requestID,
+                summary: summary)
+        } catch let error as PSQLError where (error.serverInfo?[.sqlState] ?? "").hasPrefix("23") {
+            // A rule of the schema the workbook's checks did not foresee (an ownership that
+            // overlaps one stored outside the workbook, a row another write changed meanwhile):
+            // the transaction rolled back, and the importer is told what PostgreSQL refused.
+            throw RoadmapWriteError.conflict(error.serverInfo?[.message] ?? "a constraint of the stored roadmap")
+        }
+    }
+
+    func write(
+        _ workbook: RoadmapWorkbook, programme p: RoadmapWorkbook.ProgrammeRow, home: Territory.ID, territories: [String: Territory.ID],
+        retireAbsent: Bool, by accountID: Int64?, requestID: String?, summary: some Encodable & Sendable
+    ) async throws -> RoadmapWriteOutcome {
+        try await client.transaction(logger: logger) { connection in
             var outcome = RoadmapWriteOutcome()
             for try await id in try await connection.query(
                 """
@@ -414,7 +454,9 @@ extension RoadmapRepository {
     }
 }
 
-public enum RoadmapWriteError: Error, Sendable {
+public enum RoadmapWriteError: Error, Sendable, Equatable {
     /// The workbook was not checked first: a row names something the write cannot find.
     case incomplete
+    /// PostgreSQL refused the write (its message); nothing was written.
+    case conflict(String)
 }
