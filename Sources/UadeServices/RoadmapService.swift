@@ -201,3 +201,35 @@ extension RoadmapService {
         }
     }
 }
+
+extension RoadmapService {
+    /// A dry run whose workbook is kept for the same account to confirm: the upload → preview →
+    /// confirm of the page. Nothing is kept when there are problems or nothing to change.
+    public func preview(_ data: Data, by caller: Caller, retireAbsent: Bool, requestID: String?) async throws -> (
+        result: RoadmapImport, staged: String?
+    ) {
+        let result = try await importWorkbook(data, by: .caller(caller), dryRun: true, retireAbsent: retireAbsent, requestID: requestID)
+        guard result.problems.isEmpty, !result.changes.isEmpty else { return (result, nil) }
+        return (result, try await roadmaps.stage(Array(data), retireAbsent: retireAbsent, by: caller.accountID))
+    }
+
+    /// Imports a previewed workbook, checked again whole: the roadmap may have changed since.
+    /// - Throws: ``ServiceFailure`` `.notFound` when the preview is not this account's or older
+    ///   than an hour; what ``importWorkbook(_:by:dryRun:retireAbsent:requestID:)`` throws.
+    public func confirm(_ staged: String, by caller: Caller, requestID: String?) async throws -> RoadmapImport {
+        try requireManagingAny(by: .caller(caller))
+        guard let upload = try await roadmaps.unstage(staged, by: caller.accountID) else {
+            throw ServiceFailure.notFound("this preview is no longer kept: upload the workbook again")
+        }
+        return try await importWorkbook(
+            Data(upload.data), by: .caller(caller), dryRun: false, retireAbsent: upload.retireAbsent, requestID: requestID)
+    }
+
+    /// The programmes whose roadmaps the caller manages.
+    public func manageable(by caller: Caller) async throws -> [Programme] {
+        let policy = try await policies.policy()
+        return try await programmes.programmes().filter {
+            policy.decide(caller, .manageRoadmap, Resource(territoryID: $0.territoryID)).isAllowed
+        }
+    }
+}

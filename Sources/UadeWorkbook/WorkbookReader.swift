@@ -171,18 +171,7 @@ public struct WorkbookReader {
     }
 
     /// `BC12` → 54 (column A is 0); nil for a reference without letters.
-    static func column(of reference: String) -> Int? {
-        var result = 0
-        var letters = 0
-        for scalar in reference.unicodeScalars {
-            guard (65...90).contains(scalar.value) || (97...122).contains(scalar.value) else { break }
-            // A sheet has at most 16,384 columns (XFD): three letters.
-            guard letters < 3 else { return nil }
-            result = result * 26 + Int(scalar.value & 0x1F)
-            letters += 1
-        }
-        return letters == 0 ? nil : result - 1
-    }
+    static func column(of reference: String) -> Int? { SheetColumn.index(of: reference) }
 
     /// A date serial number: days since 1899-12-30 (the 1900 system, whose phantom 1900-02-29 the
     /// epoch absorbs for dates after February 1900) or since 1904-01-01.

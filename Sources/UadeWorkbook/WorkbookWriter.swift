@@ -144,40 +144,12 @@ public final class WorkbookWriter {
     }
 
     /// 0 → A, 25 → Z, 26 → AA.
-    static func reference(column: Int) -> String {
-        var n = column + 1
-        var letters: [Character] = []
-        while n > 0 {
-            let r = (n - 1) % 26
-            letters.append(Character(Unicode.Scalar(UInt8(65 + r))))
-            n = (n - 1) / 26
-        }
-        return String(letters.reversed())
-    }
+    static func reference(column: Int) -> String { SheetColumn.letters(column) }
 
     /// Shortest text that reads back as the same double.
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && value.magnitude < 1e15 ? String(Int64(value)) : String(value)
-    }
+    static func number(_ value: Double) -> String { SheetCell.number(value).typed }
 
-    /// XML text: markup escaped, and characters XML 1.0 forbids (control characters other than
-    /// tab and line ends) replaced by a space, so a pasted vertical tab cannot break the file.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: result += " "
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     var contentTypes: String {
         """

@@ -170,6 +170,7 @@ struct AuthorizationMatrixTests {
             "GET /due",
             "GET /entry",
             "GET /hearings",
+            "GET /roadmaps",
             "GET /hearings/new",
             "GET /hearings/{id}",
             "GET /hearings/{id}/edit",
@@ -197,6 +198,8 @@ struct AuthorizationMatrixTests {
             "POST /logout",
             "POST /password",
             "POST /upload",
+            "POST /roadmaps",
+            "POST /roadmaps/confirm",
         ]
         for route in router.routes {
             let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description

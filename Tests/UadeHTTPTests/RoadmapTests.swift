@@ -327,4 +327,59 @@ struct RoadmapTests {
             #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'roadmap'") == 0)
         }
     }
+
+    @Test("the page: download, upload, a preview in words, confirm once; refused to a coordinator")
+    func page() async throws {
+        try await withDemoApp { app in
+            let session = try #require(try await login(app, "admin"))
+            let page = try await app.client.execute(uri: "/roadmaps?lang=ru", method: .get, headers: [.cookie: session.cookie]) { response in
+                (response.status, String(buffer: response.body))
+            }
+            #expect(page.0 == .ok)
+            #expect(page.1.contains("/api/v1/programmes/\(Self.code)/workbook?lang=ru") && page.1.contains("Дорожные карты"))
+
+            let sheets = try await Self.exported(app)
+            let targets = try #require(sheets["targets"])
+            let row = try #require(targets.rows.firstIndex { $0.cells[1] == .text("430000000") && $0.cells.dropFirst(2).contains { $0 != .empty } })
+            let column = try #require(targets.rows[row].cells.indices.dropFirst(2).first { targets.rows[row].cells[$0] != .empty })
+            let indicator = targets.rows[row].cells[0].typed
+            let period = try #require(Period(code: targets.header[column]))
+            let before = try #require(try await Self.target(app, indicator, "430000000", period.start.iso))
+            var edited = sheets
+            Self.setCell(&edited, "targets", row: row, column: targets.header[column], .number(before + 3))
+            let boundary = "uade-roadmap-boundary"
+            var body = ByteBuffer()
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roadmap.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            body.writeBytes(try Self.workbook(edited))
+            body.writeString("\r\n--\(boundary)--\r\n")
+            let preview = try await app.client.execute(
+                uri: "/roadmaps?lang=ru", method: .post,
+                headers: [.cookie: session.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: body
+            ) { response in (response.status, String(buffer: response.body)) }
+            #expect(preview.0 == .ok)
+            #expect(preview.1.contains("roadmap-preview"))
+            #expect(preview.1.contains("target \(indicator) × 430000000 × \(period.code)"), "the change in words")
+            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before, "a preview writes nothing")
+            let upload = try #require(preview.1.firstMatch(of: /name="upload" value="([^"]+)"/)?.1)
+
+            let form = "_csrf=\(session.csrf)&upload=\(upload)"
+            func confirm() async throws -> (HTTPResponse.Status, String) {
+                try await app.client.execute(
+                    uri: "/roadmaps/confirm?lang=ru", method: .post,
+                    headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+                ) { response in (response.status, String(buffer: response.body)) }
+            }
+            let written = try await confirm()
+            #expect(written.0 == .ok && written.1.contains("roadmap-written"), "\(written.1.prefix(300))")
+            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before + 3)
+            #expect(try await confirm().0 == .notFound, "a preview is confirmed once")
+
+            let coordinator = try #require(try await login(app, "coord-kyzylorda"))
+            let refused = try await app.client.execute(uri: "/roadmaps", method: .get, headers: [.cookie: coordinator.cookie]) { $0.status }
+            #expect(refused == .forbidden)
+        }
+    }
 }

@@ -23,6 +23,33 @@ public enum SheetCell: Sendable, Equatable {
     }
 }
 
+/// A spreadsheet's column letters: A is column 0, Z 25, AA 26, XFD 16,383 (the last).
+public enum SheetColumn {
+    public static func letters(_ column: Int) -> String {
+        var n = column + 1
+        var letters: [Character] = []
+        while n > 0 {
+            letters.append(Character(Unicode.Scalar(UInt8(65 + (n - 1) % 26))))
+            n = (n - 1) / 26
+        }
+        return String(letters.reversed())
+    }
+
+    /// The column of a cell reference (`BC12` → 54); nil without letters or with more than a
+    /// sheet has (three).
+    public static func index(of reference: String) -> Int? {
+        var result = 0
+        var letters = 0
+        for scalar in reference.unicodeScalars {
+            guard (65...90).contains(scalar.value) || (97...122).contains(scalar.value) else { break }
+            guard letters < 3 else { return nil }
+            result = result * 26 + Int(scalar.value & 0x1F)
+            letters += 1
+        }
+        return letters == 0 ? nil : result - 1
+    }
+}
+
 /// A problem with one cell (or one row, `column` nil) of a roadmap workbook.
 public struct SheetProblem: Sendable, Hashable, CustomStringConvertible {
     public let sheet: RoadmapSheet

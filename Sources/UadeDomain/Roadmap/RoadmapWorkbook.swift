@@ -284,16 +284,7 @@ struct SheetReader {
         RowCells(sheet: sheet, number: row.number, cells: row.cells, index: index, columns: sheet.columns)
     }
 
-    /// 0 → A, 26 → AA.
-    static func letters(_ column: Int) -> String {
-        var n = column + 1
-        var letters: [Character] = []
-        while n > 0 {
-            letters.append(Character(Unicode.Scalar(UInt8(65 + (n - 1) % 26))))
-            n = (n - 1) / 26
-        }
-        return String(letters.reversed())
-    }
+    static func letters(_ column: Int) -> String { SheetColumn.letters(column) }
 }
 
 /// One row's cells, read by column code; what cannot be read becomes a problem naming the cell.

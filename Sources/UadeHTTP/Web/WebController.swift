@@ -36,6 +36,7 @@ struct WebController: Sendable {
         addProgressRoutes(to: router)
         addOwnerRoutes(to: router)
         addHearingRoutes(to: router)
+        addRoadmapRoutes(to: router)
         addAdminRoutes(to: router)
         router.get("progress", use: publicProgress)
     }

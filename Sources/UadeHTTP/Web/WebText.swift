@@ -52,6 +52,35 @@ enum WebText {
         "nav_heatmap": ("Жылу картасы", "Тепловая карта", "Heatmap"),
         "nav_mine": ("Менің көрсеткіштерім", "Мои показатели", "My indicators"),
         "nav_hearings": ("Тыңдаулар", "Заслушивания", "Hearings"),
+        "nav_roadmaps": ("Жол карталары", "Дорожные карты", "Roadmaps"),
+        "roadmaps_title": ("Жол карталары", "Дорожные карты", "Roadmaps"),
+        "roadmaps_help": (
+            "Жол картасы — бір XLSX кітабы: бағдарлама, бөлімдер, көрсеткіштер, нысаналар, іс-шаралар, адамдар, жауаптылар. Жүктеп алыңыз, Excel-де толтырыңыз, қайта жүктеңіз: алдымен өзгерістер көрсетіледі, растағаннан кейін ғана жазылады.",
+            "Дорожная карта — одна книга XLSX: программа, разделы, показатели, цели, мероприятия, люди, ответственные. Скачайте её, заполните в Excel и загрузите: сначала будут показаны изменения, записаны они будут только после подтверждения.",
+            "A roadmap is one XLSX workbook: programme, sections, indicators, targets, measures, people, owners. Download it, fill it in Excel and upload it: the changes are shown first and written only once you confirm."
+        ),
+        "roadmaps_programmes": ("Сіз жүргізетін бағдарламалар", "Ваши программы", "Your programmes"),
+        "roadmaps_none": ("Бағдарлама әлі жоқ: жаңасын жүктеңіз.", "Программ пока нет: загрузите новую.", "No programme yet: upload a new one."),
+        "roadmaps_download": ("XLSX жүктеп алу", "Скачать XLSX", "Download XLSX"),
+        "roadmaps_upload": ("Кітапты жүктеу", "Загрузить книгу", "Upload a workbook"),
+        "roadmaps_retire": (
+            "Кітапта жоқ нысаналар мен жауаптылықтарды алып тастау (мәні енгізілген нысаналар қалады)",
+            "Удалить цели и закрепления, которых нет в книге (цели с внесёнными значениями сохраняются)",
+            "Remove targets and ownerships the workbook leaves out (targets with reported values are kept)"
+        ),
+        "roadmaps_check": ("Тексеру", "Проверить", "Check"),
+        "roadmaps_preview": ("Өзгерістер:", "Изменения:", "Changes:"),
+        "roadmaps_sheet": ("Парақ", "Лист", "Sheet"),
+        "roadmaps_row": ("Жол", "Строка", "Row"),
+        "roadmaps_new": ("Жаңа", "Новые", "New"),
+        "roadmaps_changed": ("Өзгерген", "Изменённые", "Changed"),
+        "roadmaps_absent": ("Кітапта жоқ", "Нет в книге", "Absent"),
+        "roadmaps_nothing": (
+            "Кітап сақталғанмен бірдей: ештеңе өзгермейді.", "Книга совпадает с сохранённой: ничего не изменится.",
+            "The workbook is the roadmap as stored: nothing changes."
+        ),
+        "roadmaps_confirm": ("Растау және жазу", "Подтвердить и записать", "Confirm and write"),
+        "roadmaps_written": ("Жазылды:", "Записано:", "Written:"),
         "nav_accounts": ("Тіркелгілер", "Учётные записи", "Accounts"),
         "nav_ownership": ("Жауаптылар", "Ответственные", "Ownership"),
         "nav_evaluations": ("Бағалаулар", "Оценки", "Evaluations"),

@@ -460,3 +460,27 @@ public enum RoadmapWriteError: Error, Sendable, Equatable {
     /// PostgreSQL refused the write (its message); nothing was written.
     case conflict(String)
 }
+
+extension RoadmapRepository {
+    /// Keeps a previewed workbook for its importer until confirmed (at most an hour); its id.
+    public func stage(_ data: [UInt8], retireAbsent: Bool, by accountID: Int64) async throws -> String {
+        let id = Secrets.token()
+        try await client.query("DELETE FROM roadmap_uploads WHERE created_at < now() - interval '1 hour'", logger: logger)
+        try await client.query(
+            """
+            INSERT INTO roadmap_uploads (id, account_id, data, retire_absent) VALUES (\(id), \(accountID), \(ByteBuffer(bytes: data)), \(retireAbsent))
+            """, logger: logger)
+        return id
+    }
+
+    /// The staged workbook, taken (it can be confirmed once), when it is this account's and fresh.
+    public func unstage(_ id: String, by accountID: Int64) async throws -> (data: [UInt8], retireAbsent: Bool)? {
+        for try await (buffer, retire) in try await client.query(
+            """
+            DELETE FROM roadmap_uploads WHERE id = \(id) AND account_id = \(accountID) AND created_at >= now() - interval '1 hour'
+            RETURNING data, retire_absent
+            """, logger: logger
+        ).decode((ByteBuffer, Bool).self) { return (Array(buffer.readableBytesView), retire) }
+        return nil
+    }
+}

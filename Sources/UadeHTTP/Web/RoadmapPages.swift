@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UadeDomain
+import UadeServices
+import UadeStorage
+
+/// The programme office's page: the roadmaps it manages, each to download as its workbook, and
+/// an upload that is previewed (changes per sheet, in words) before it is confirmed.
+extension WebController {
+    func addRoadmapRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("roadmaps", use: roadmapsPage)
+        router.post("roadmaps", use: previewRoadmap)
+        router.post("roadmaps/confirm", use: confirmRoadmap)
+    }
+
+    func roadmapsData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
+        let language = self.language(context)
+        let policy = try await authorizer.policy()
+        let programmes = try await APIError.answering { try await services.roadmaps.manageable(by: caller) }
+        return [
+            "programmes": programmes.map { programme in
+                [
+                    "code": programme.code, "name": programme.name.resolved(language),
+                    "territory": policy.tree.byID[programme.territoryID]?.name.resolved(language) ?? "",
+                    "term": "\(programme.termStart.year)–\(programme.termEnd.year)",
+                    "download": "/api/v1/programmes/\(programme.code)/workbook?lang=\(language.rawValue)",
+                ]
+            },
+            "empty": programmes.isEmpty,
+        ]
+    }
+
+    @Sendable func roadmapsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
+        return try pages.render(
+            "roadmaps", title: text("roadmaps_title", context), request: request, context: context,
+            data: try await roadmapsData(caller, context: context))
+    }
+
+    /// Checks the workbook whole and shows what it would change; nothing is written yet.
+    @Sendable func previewRoadmap(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
+        let form = try await WebForm.read(request, limit: 512 << 20)
+        try context.requireFormToken(form)
+        var data = try await roadmapsData(caller, context: context)
+        let t = self.t(context)
+        func page(_ status: HTTPResponse.Status) throws -> Response {
+            try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: status)
+        }
+        guard let file = form.files["file"], file.data.readableBytes > 0 else {
+            data["errors"] =
+                FormErrors(
+                    APIError(
+                        .unprocessableContent, kind: .invalidFields, detail: "no file",
+                        fields: [.init(field: "file", reason: t.text("roadmaps_help"))])
+                ).context
+            return try page(.unprocessableContent)
+        }
+        data["filename"] = file.filename
+        let retire = form.string("retire_absent") != nil
+        let outcome: (result: RoadmapImport, staged: String?)
+        do {
+            outcome = try await services.roadmaps.preview(
+                Data(file.data.readableBytesView), by: caller, retireAbsent: retire, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            return try page(.unprocessableContent)
+        }
+        guard outcome.result.problems.isEmpty else {
+            data["problems"] = outcome.result.problems.prefix(1000).map {
+                ["sheet": $0.sheet.rawValue, "row": String($0.row), "column": $0.column ?? "", "reason": $0.reason]
+            }
+            data["problemCount"] = outcome.result.problems.count
+            return try page(.unprocessableContent)
+        }
+        data["preview"] = roadmapPreview(outcome.result, staged: outcome.staged, retire: retire)
+        return try page(.ok)
+    }
+
+    @Sendable func confirmRoadmap(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        var data = try await roadmapsData(caller, context: context)
+        let t = self.t(context)
+        let staged = form.string("upload") ?? ""
+        do {
+            let result = try await services.roadmaps.confirm(staged, by: caller, requestID: context.id)
+            if !result.problems.isEmpty {
+                data["problems"] = result.problems.prefix(1000).map {
+                    ["sheet": $0.sheet.rawValue, "row": String($0.row), "column": $0.column ?? "", "reason": $0.reason]
+                }
+                data["problemCount"] = result.problems.count
+                return try pages.render(
+                    "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+            }
+            data["written"] = roadmapPreview(result, staged: nil, retire: false)
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            return try pages.render(
+                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: APIError(failure).status)
+        }
+        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+    }
+
+    /// The counts per sheet and the first changes, as the page shows them.
+    func roadmapPreview(_ result: RoadmapImport, staged: String?, retire: Bool) -> [String: Any] {
+        [
+            "programme": result.programmeCode ?? "",
+            "sheets": RoadmapSheet.allCases.compactMap { sheet -> [String: Any]? in
+                guard let c = result.changes.counts[sheet] else { return nil }
+                return ["sheet": sheet.rawValue, "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent]
+            },
+            "changes": result.changes.changes.prefix(100).map(\.description),
+            "more": max(0, result.changes.changes.count - 100),
+            "nothing": result.changes.isEmpty,
+            "upload": staged ?? "",
+            "confirmable": staged != nil,
+            "retire": retire,
+        ]
+    }
+}
