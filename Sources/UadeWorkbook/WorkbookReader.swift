@@ -83,17 +83,23 @@ public struct WorkbookReader {
             if name == "workbookPr", let value = attributes["date1904"] { date1904 = value == "1" || value == "true" }
         }
         var targets: [String: String] = [:]
+        var sharedStringsPath = "xl/sharedStrings.xml"
+        var stylesPath = "xl/styles.xml"
         try Self.parse(archive, "xl/_rels/workbook.xml.rels") { event in
             guard case .open("Relationship", let attributes, _) = event, let id = attributes["Id"], let target = attributes["Target"] else { return }
-            targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+            targets[id] = path
+            // Producers may name these parts as they like; the relationships say which is which.
+            if attributes["Type"]?.hasSuffix("/sharedStrings") == true { sharedStringsPath = path }
+            if attributes["Type"]?.hasSuffix("/styles") == true { stylesPath = path }
         }
         sheets = try names.map { name, id in
             guard let path = targets[id] else { throw WorkbookError.malformed(part: "xl/workbook.xml", "sheet '\(name)' has no part") }
             return (name, path)
         }
         self.date1904 = date1904
-        sharedStrings = try Self.sharedStrings(archive)
-        dateStyles = try Self.dateStyles(archive)
+        sharedStrings = try Self.sharedStrings(archive, path: sharedStringsPath)
+        dateStyles = try Self.dateStyles(archive, path: stylesPath)
     }
 
     public var sheetNames: [String] { sheets.map(\.name) }
@@ -120,8 +126,8 @@ public struct WorkbookReader {
         func cell() -> WorkbookCell {
             switch type {
             case "s": return Int(value).flatMap { $0 < sharedStrings.count ? .text(sharedStrings[$0]) : nil } ?? .error("#REF!")
-            case "inlineStr": return inlineText.isEmpty ? .empty : .text(inlineText)
-            case "str": return value.isEmpty ? .empty : .text(value)
+            case "inlineStr": return inlineText.isEmpty ? .empty : .text(Self.unescaped(inlineText))
+            case "str": return value.isEmpty ? .empty : .text(Self.unescaped(value))
             case "b": return .bool(value == "1" || value == "true")
             case "e": return .error(value)
             case "d": return Day(iso: String(value.prefix(10))).map(WorkbookCell.date) ?? .text(value)
@@ -170,6 +176,28 @@ public struct WorkbookReader {
         }
     }
 
+    /// Spreadsheet text with its `_xHHHH_` escapes read (Excel writes a carriage return as
+    /// `_x000D_`, and a literal `_x` as `_x005F_x`).
+    static func unescaped(_ text: String) -> String {
+        guard text.contains("_x") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "_x") {
+            out += rest[..<start.lowerBound]
+            let hex = rest[start.upperBound...].prefix(5)
+            if hex.count == 5, hex.last == "_", let value = UInt32(hex.dropLast(), radix: 16), let scalar = Unicode.Scalar(value),
+                hex.dropLast().allSatisfy(\.isHexDigit)
+            {
+                out.unicodeScalars.append(scalar)
+                rest = rest[rest.index(start.upperBound, offsetBy: 5)...]
+            } else {
+                out += "_x"
+                rest = rest[start.upperBound...]
+            }
+        }
+        return out + rest
+    }
+
     /// `BC12` → 54 (column A is 0); nil for a reference without letters.
     static func column(of reference: String) -> Int? { SheetColumn.index(of: reference) }
 
@@ -181,18 +209,18 @@ public struct WorkbookReader {
         return epoch?.adding(days: Int(serial.rounded(.down)))
     }
 
-    static func sharedStrings(_ archive: Archive) throws -> [String] {
-        guard archive["xl/sharedStrings.xml"] != nil else { return [] }
+    static func sharedStrings(_ archive: Archive, path: String) throws -> [String] {
+        guard archive[path] != nil else { return [] }
         var strings: [String] = []
         var current = ""
         var inText = false
         var inPhonetic = false
-        try parse(archive, "xl/sharedStrings.xml") { event in
+        try parse(archive, path) { event in
             switch event {
             case .open("si", _, let closed):
                 current = ""
                 if closed { strings.append("") }
-            case .close("si"): strings.append(current)
+            case .close("si"): strings.append(Self.unescaped(current))
             case .open("rPh", _, false): inPhonetic = true
             case .close("rPh"): inPhonetic = false
             case .open("t", _, false): inText = true
@@ -206,12 +234,12 @@ public struct WorkbookReader {
 
     /// Which cell styles show dates: the built-in date formats and custom formats with a day,
     /// month or year part outside quotes and brackets.
-    static func dateStyles(_ archive: Archive) throws -> [Bool] {
-        guard archive["xl/styles.xml"] != nil else { return [] }
+    static func dateStyles(_ archive: Archive, path: String) throws -> [Bool] {
+        guard archive[path] != nil else { return [] }
         var customDates: Set<Int> = []
         var styles: [Bool] = []
         var inCellFormats = false
-        try parse(archive, "xl/styles.xml") { event in
+        try parse(archive, path) { event in
             switch event {
             case .open("numFmt", let attributes, _):
                 if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"], isDateFormat(code) {

@@ -149,7 +149,9 @@ public final class WorkbookWriter {
     /// Shortest text that reads back as the same double.
     static func number(_ value: Double) -> String { SheetCell.number(value).typed }
 
-    static func escape(_ text: String) -> String { Markup.escape(text) }
+    /// Markup escaped; a literal `_x` escaped as `_x005F_x`, so that a spreadsheet program does not
+    /// read `_x000D_` typed by someone as a carriage return.
+    static func escape(_ text: String) -> String { Markup.escape(text.replacingOccurrences(of: "_x", with: "_x005F_x")) }
 
     var contentTypes: String {
         """

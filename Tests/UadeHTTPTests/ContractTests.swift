@@ -35,7 +35,9 @@ struct ContractTests {
                     "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
                     // One worker: CPython 3.11 can raise a spurious "AST constructor recursion depth
                     // mismatch" when hypothesis parses sources on two threads at once (gh-106905).
-                    "-n", "25", "--seed", "1", "-w", "1",
+                    // The suite runs beside this test: an import may wait its turn for longer than
+                    // schemathesis' default 10 s while documents are converted and workbooks read.
+                    "-n", "25", "--seed", "1", "-w", "1", "--request-timeout", "60",
                 ]
                 // Examples and property-based fuzzing; the coverage phase is left out because its
                 // generator crashes inside hypothesis on this Python (a tool error, not a finding).

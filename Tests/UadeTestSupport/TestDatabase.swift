@@ -97,6 +97,16 @@ public actor TestDatabase {
                     try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template.rawValue)"), logger: logger)
                     break
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 50 {
+                    // A builder's pooled connections that outlive it (seen once, long after the
+                    // template was built) are ended: nothing may use a template but its clones.
+                    if attempt % 10 == 0 {
+                        try await client.query(
+                            PostgresQuery(
+                                unsafeSQL: """
+                                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                     WHERE datname = '\(template.rawValue)' AND pid <> pg_backend_pid()
+                                    """), logger: logger)
+                    }
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }

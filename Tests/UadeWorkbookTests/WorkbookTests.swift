@@ -91,6 +91,13 @@ struct WorkbookTests {
         #expect(tables["targets"]?.rows.allSatisfy { $0.cells.count <= 1 } == true, "rows are cut to the header's width")
     }
 
+    @Test("Excel's _xHHHH_ escapes are read; a literal one stays literal")
+    func excelEscapes() {
+        #expect(WorkbookReader.unescaped("line_x000D_break") == "line\rbreak")
+        #expect(WorkbookReader.unescaped("_x005F_x000D_") == "_x000D_")
+        #expect(WorkbookReader.unescaped("_xZZZZ_ and _x12") == "_xZZZZ_ and _x12")
+    }
+
     @Test("date serial numbers in both date systems")
     func serials() {
         #expect(WorkbookReader.day(serial: 45_658, date1904: false) == Day(year: 2025, month: 1, day: 1))
@@ -104,7 +111,7 @@ struct WorkbookTests {
     static let rows: [[WorkbookCell]] = [
         [.text("HOU-01"), .text("Қызылорда облысы"), .number(120), .number(0.1), .date(Day(year: 2026, month: 12, day: 31)!), .bool(true)],
         [.text("=SUM(A1:A9)"), .empty, .number(-1_234_567.125), .number(1e20), .empty, .bool(false)],
-        [.text("  leading spaces, a tab\tand a line\nbreak, a bell\u{7}"), .text("<b>&amp;</b> \"quoted\""), .empty, .number(0)],
+        [.text("  leading spaces, a tab\tand a line\nbreak, a bell\u{7}"), .text("<b>&amp;</b> \"quoted\" _x000D_ typed"), .empty, .number(0)],
     ]
 
     static func write(_ url: URL) throws {

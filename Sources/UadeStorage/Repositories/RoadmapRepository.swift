@@ -17,6 +17,21 @@ public struct RoadmapRepository: Sendable {
     /// The programme's sheets; nil when there is no programme of that code.
     public func sheets(programmeCode: String) async throws -> [RoadmapSheet: SheetTable]? {
         try await client.withConnection { connection in
+            // One snapshot for every sheet: an import committed meanwhile is in all or none.
+            try await connection.query("START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let sheets = try await sheets(programmeCode: programmeCode, on: connection)
+                try await connection.query("COMMIT", logger: logger)
+                return sheets
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func sheets(programmeCode: String, on connection: PostgresConnection) async throws -> [RoadmapSheet: SheetTable]? {
+        do {
             var programme: (id: Int64, start: Day, end: Day, row: [SheetCell])?
             for try await r in try await connection.query(
                 """
