@@ -223,6 +223,7 @@ let package = Package(
             name: "UadeHTTPTests",
             dependencies: [
                 "UadeDomain",
+                "UadeEvaluator",
                 "UadeStorage",
                 "UadeDemo",
                 "UadeHTTP",

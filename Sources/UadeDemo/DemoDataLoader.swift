@@ -181,12 +181,12 @@ private struct DemoWriter {
     mutating func writeProgramme() async throws {
         let rows = try await connection.query(
             """
-            INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end)
+            INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, approved_at)
             VALUES (\(DemoDataLoader.programmeCode), 'republic', \(republicID),
                     '«AMANAT» партиясының сайлауалды бағдарламасын іске асырудың жол картасы 2022–2026',
                     'Дорожная карта реализации предвыборной программы партии «AMANAT» на 2022–2026 годы',
                     'Roadmap for the AMANAT party election programme, 2022–2026',
-                    \(DemoDataLoader.termStart), \(DemoDataLoader.termEnd))
+                    \(DemoDataLoader.termStart), \(DemoDataLoader.termEnd), 'approved', now())
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { programmeID = id }

@@ -113,10 +113,10 @@ public struct NationalScaleGenerator: Sendable {
             var programmeID: Int64 = 0
             for try await id in try await connection.query(
                 """
-                INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end)
+                INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, approved_at)
                 VALUES (\(Self.programmeCode), 'republic', \(territoryIDs[0]), 'Ұлттық ауқымдағы синтетикалық жол картасы',
                         'Синтетическая дорожная карта национального масштаба', 'Synthetic national-scale roadmap',
-                        DATE '2022-01-01', DATE '2026-12-31')
+                        DATE '2022-01-01', DATE '2026-12-31', 'approved', now())
                 RETURNING id
                 """, logger: logger
             ).decode(Int64.self) { programmeID = id }

@@ -8,15 +8,21 @@ public enum Periodicity: String, Sendable, Codable, CaseIterable {
 ///
 /// Written `2024-Q3` or `2024` in the API and in CSV files; stored as its first day.
 public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    public let year: Int
+    /// year × 5 + quarter (0 for a whole year), in two bytes: a national roadmap holds millions
+    /// of periods in memory while its workbook is checked.
+    private let packed: Int16
+
+    public var year: Int { Int(packed) / 5 }
     /// 1...4 for a quarter, nil for a whole year.
-    public let quarter: Int?
+    public var quarter: Int? {
+        let q = Int(packed) % 5
+        return q == 0 ? nil : q
+    }
 
     public init?(year: Int, quarter: Int? = nil) {
         guard (1900...2999).contains(year) else { return nil }
         if let q = quarter, !(1...4).contains(q) { return nil }
-        self.year = year
-        self.quarter = quarter
+        packed = Int16(year * 5 + (quarter ?? 0))
     }
 
     /// Accepts `2024`, `2024-Q3`, `2024Q3` and `2024-q3`, nothing else: four ASCII digits, then

@@ -16,8 +16,13 @@ public struct Programme: Sendable, Hashable, Identifiable {
     public let name: LocalizedText
     public let termStart: Day
     public let termEnd: Day
+    /// A draft's targets are overwritten by each import; an approved programme's change through revisions.
+    public let status: ProgrammeStatus
 
-    public init(id: ID, code: String, level: ProgrammeLevel, territoryID: Territory.ID, name: LocalizedText, termStart: Day, termEnd: Day) {
+    public init(
+        id: ID, code: String, level: ProgrammeLevel, territoryID: Territory.ID, name: LocalizedText, termStart: Day, termEnd: Day,
+        status: ProgrammeStatus = .approved
+    ) {
         self.id = id
         self.code = code
         self.level = level
@@ -25,6 +30,7 @@ public struct Programme: Sendable, Hashable, Identifiable {
         self.name = name
         self.termStart = termStart
         self.termEnd = termEnd
+        self.status = status
     }
 
     /// Whether a period lies wholly inside the term: targets and values outside it are refused.

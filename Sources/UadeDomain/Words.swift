@@ -47,6 +47,28 @@ extension FlagKind: Worded {
         case .reconciliation: ("сомасы сәйкес келмейді", "расхождение сумм", "sums disagree")
         case .outlier: ("күдікті мән", "подозрительное значение", "outlier")
         case .unowned: ("жауаптысы жоқ", "без ответственного", "unowned")
+        case .targetEased:
+            ("нысана кезең басталғаннан кейін жеңілдетілді", "цель смягчена после начала периода", "target eased after its period began")
+        }
+    }
+}
+
+extension RevisionStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .pending: ("екінші келісімді күтуде", "ждёт второго согласования", "awaiting a second approval")
+        case .inForce: ("күшінде", "действует", "in force")
+        case .refused: ("қабылданбады", "отклонён", "refused")
+        case .withdrawn: ("кері қайтарылды", "отозван", "withdrawn")
+        }
+    }
+}
+
+extension ProgrammeStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .draft: ("жоба", "проект", "draft")
+        case .approved: ("бекітілген", "утверждена", "approved")
         }
     }
 }

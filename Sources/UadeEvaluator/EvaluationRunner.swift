@@ -173,10 +173,11 @@ public struct EvaluationRunner: Sendable {
         runID: Int64, programme: Programme, policy: EvaluationPolicy, tree: TerritoryTree, scope: Set<Territory.ID>?,
         connection: PostgresConnection, progress: @Sendable (String) -> Void
     ) async throws -> Outcome {
-        let indicators = try await repository.indicators(programmeID: programme.id)
+        let indicators = try await repository.indicators(programmeID: programme.id, asOf: policy.asOf)
         let sectionOwners = try await repository.sectionOwners(programmeID: programme.id, on: policy.asOf)
         let indicatorOwners = try await repository.indicatorOwners(programmeID: programme.id, on: policy.asOf)
         let cutoff = Self.cutoff(for: policy.asOf)
+        let revised = try await repository.targetsInForce(programmeID: programme.id, asOf: policy.asOf, cutoff: cutoff)
         let scopeList = scope.map { Array($0).sorted() }
         let bottomUp = tree.byID.keys.sorted {
             depth(of: $0, in: tree) > depth(of: $1, in: tree) || (depth(of: $0, in: tree) == depth(of: $1, in: tree) && $0 < $1)
@@ -194,7 +195,9 @@ public struct EvaluationRunner: Sendable {
         let flagTerritories = scopeList ?? tree.byID.keys.sorted()
         func judge(_ indicator: EvaluatedIndicator) -> Task<(rows: [ResultRow], flags: FlagChanges), any Error> {
             Task {
-                let targetFacts = try await repository.facts(indicatorID: indicator.id, territories: scopeList, cutoff: cutoff)
+                let revisedHere = revised[indicator.id] ?? [:]
+                let targetFacts = try await repository.facts(
+                    indicatorID: indicator.id, territories: scopeList, cutoff: cutoff, revised: revisedHere)
                 let existingFlags = try await repository.flags(indicatorID: indicator.id, territories: flagTerritories)
                 let rows = IndicatorEvaluation(
                     indicator: indicator, facts: targetFacts, tree: tree, bottomUp: bottomUp, policy: policy,
@@ -204,8 +207,10 @@ public struct EvaluationRunner: Sendable {
                 for row in rows {
                     for kind in FlagKind.raised(
                         by: row.judgement.status, reconciliation: row.reconciliation, outlier: row.outlier,
-                        owned: row.indicatorOwner != nil)
-                    {
+                        owned: row.indicatorOwner != nil,
+                        eased: !revisedHere.isEmpty
+                            && revisedHere[TargetCell(territoryID: row.territoryID, periodStart: row.judgement.period.start)]?.easedAfterStart == true
+                    ) {
                         found.append(FlagIdentity(territoryID: row.territoryID, periodStart: row.judgement.period.start, kind: kind))
                     }
                 }
@@ -261,7 +266,7 @@ public struct EvaluationRunner: Sendable {
 
         // Measures.
         var measureRows: [(MeasureFact, MeasureVerdict, Int64?)] = []
-        for measure in try await repository.measures(programmeID: programme.id, territories: scopeList, cutoff: cutoff) {
+        for measure in try await repository.measures(programmeID: programme.id, territories: scopeList, asOf: policy.asOf, cutoff: cutoff) {
             let verdict = MeasureVerdict.judge(status: measure.status, deadline: measure.deadline, asOf: policy.asOf)
             measureRows.append((measure, verdict, sectionOwners[measure.sectionID]))
             outcome.measureCounts[verdict, default: 0] += 1

@@ -131,7 +131,8 @@ public func buildRouter(
         hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
         accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
         sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),
-        roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer))
+        roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer, today: options.today),
+        revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today))
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
@@ -144,6 +145,7 @@ public func buildRouter(
         to: api)
     HearingsController(service: services.hearings).addRoutes(to: api)
     RoadmapsController(service: services.roadmaps).addRoutes(to: api)
+    RevisionsController(service: services.revisions).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))

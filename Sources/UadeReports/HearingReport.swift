@@ -143,6 +143,29 @@ public struct HearingReport: Sendable, Codable {
         public let unowned: Int
         public let rows: [QualityRow]
         public let unownedBySection: [UnownedRow]
+        /// Targets revised in the scope, as the run's day knew them.
+        public let revisions: [RevisionLine]
+        /// Of them, those in force that ease the approved target.
+        public let easedTargets: Int
+    }
+
+    /// A revision of a target: the approved value beside the old and new ones, and in words
+    /// ("lowered 120 → 90 from 2025-03-01 by …: reason").
+    public struct RevisionLine: Sendable, Codable {
+        public let indicatorCode: String
+        public let indicatorName: String
+        public let territory: String
+        public let period: String
+        public let approved: Double
+        public let oldValue: Double
+        public let newValue: Double
+        public let appliesFrom: String
+        public let proposedBy: String?
+        public let reason: String
+        public let status: String
+        public let statusLabel: String
+        public let eases: Bool
+        public let description: String
     }
 
     public struct QuestionBlock: Sendable, Codable {

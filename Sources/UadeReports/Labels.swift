@@ -15,6 +15,7 @@ public enum Label: String, CaseIterable, Sendable {
     case scorecards, owner, role, itemsOwned, achievedCount, missedCount, notReportedCount, atRiskCount, shareAchieved, scorecardFormula
     case measures, overdueMeasures, openResolutions, measure, deadline, executor, verdict, adoptedAt, notJudgedYet, noneFound
     case dataQuality, notReportedItems, reconciliationFlags, outlierFlags, unownedItems, kind, itemsWithoutCouncilMember, sectionWithoutBureauMember
+    case easedTargets, revisedTargets, approvedTarget, revision, lowered, raised, by, from
     case questions, questionsNote, andMore, noOfficials, noMissedItems
     case page, of, contents, legend
 
@@ -30,6 +31,15 @@ public enum Label: String, CaseIterable, Sendable {
     /// (kk, ru, en)
     var texts: (String, String, String) {
         switch self {
+        case .easedTargets:
+            ("Кезең басталғаннан кейін жеңілдетілген нысаналар", "Цели, смягчённые после начала периода", "Targets eased after their period began")
+        case .revisedTargets: ("Нысаналардың қайта қаралуы", "Пересмотр целевых значений", "Revised targets")
+        case .approvedTarget: ("Бекітілген нысана", "Утверждённая цель", "Approved target")
+        case .revision: ("Өзгеріс", "Изменение", "Revision")
+        case .lowered: ("төмендетілді", "снижена", "lowered")
+        case .raised: ("көтерілді", "повышена", "raised")
+        case .by: ("ұсынған", "предложил(а)", "by")
+        case .from: ("қолданылу күні", "с", "from")
         case .reportKind: ("Фракция тыңдауына арналған есеп", "Отчёт к заслушиванию фракции", "Report for the faction hearing")
         case .faction: ("Фракция", "Фракция", "Faction")
         case .hearingDate: ("Тыңдау күні", "Дата заслушивания", "Hearing date")

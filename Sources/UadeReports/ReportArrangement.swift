@@ -238,7 +238,24 @@ struct ReportArrangement {
         }
         return HearingReport.DataQuality(
             notReported: standings.filter { $0.headline == .notReported }.count, reconciliation: reconciliation,
-            outliers: outliers, unowned: unowned, rows: rows, unownedBySection: unownedBySection)
+            outliers: outliers, unowned: unowned, rows: rows, unownedBySection: unownedBySection, revisions: revisions(),
+            easedTargets: facts.revisions.filter { $0.status == .inForce && $0.revision.eases }.count)
+    }
+
+    /// The revisions of the scope's targets, oldest first, each in words.
+    func revisions() -> [HearingReport.RevisionLine] {
+        facts.revisions.map { part in
+            let r = part.revision
+            let direction = r.newValue < r.oldValue ? l(.lowered) : l(.raised)
+            let by = r.proposedBy.map { " \(l(.by)) \($0)" } ?? ""
+            let description =
+                "\(direction) \(n(r.oldValue)) → \(n(r.newValue)) \(l(.from)) \(r.appliesFrom.iso)\(by): \(r.reason) (\(part.status.word(language)))"
+            return HearingReport.RevisionLine(
+                indicatorCode: r.indicatorCode, indicatorName: r.indicatorName.resolved(language), territory: territoryName(r.territoryID),
+                period: r.period.code, approved: part.approved, oldValue: r.oldValue, newValue: r.newValue, appliesFrom: r.appliesFrom.iso,
+                proposedBy: r.proposedBy, reason: r.reason, status: part.status.rawValue, statusLabel: part.status.word(language), eases: r.eases,
+                description: description)
+        }
     }
 
     // MARK: 8. Questions, for each official, about the missed items of their territory

@@ -61,6 +61,7 @@ public enum ReportBuilder {
         }
         for m in facts.overdueMeasures { text += "overdue|\(m.code)|\(m.verdict?.rawValue ?? "-")\n" }
         for m in facts.openResolutions { text += "resolution|\(m.code)|\(m.verdict?.rawValue ?? "-")\n" }
+        for r in facts.revisions { text += "revision|\(r.revision.id)|\(r.status.rawValue)|\(d(r.revision.newValue))\n" }
         if let comparison = facts.comparison {
             text += "compared|\(comparison.basis)|"
             text +=

@@ -194,6 +194,7 @@ public enum ReportLayout {
         let q = report.dataQuality
         let counts: [(Label, Int)] = [
             (.notReportedItems, q.notReported), (.reconciliationFlags, q.reconciliation), (.outlierFlags, q.outliers), (.unownedItems, q.unowned),
+            (.easedTargets, q.easedTargets),
         ]
         var blocks: [ReportBlock] = [
             .table(
@@ -223,6 +224,23 @@ public enum ReportLayout {
                 [
                     .text(row.section), .text(row.bureauMemberMissing ? "✖" : "—"), .number(String(row.itemsWithoutCouncilMember)),
                     .number(String(row.items)),
+                ]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+        }
+        blocks.append(.heading(l(.revisedTargets)))
+        if q.revisions.isEmpty {
+            blocks.append(.text(l(.noneFound)))
+        } else {
+            let columns = [
+                (l(.indicator), 26, false), (l(.territory), 16, false), (l(.period), 9, false), (l(.approvedTarget), 10, true),
+                (l(.revision), 39, false),
+            ]
+            let rows = q.revisions.map { row -> [ReportTable.Cell] in
+                [
+                    .text("\(row.indicatorCode) \(row.indicatorName)"), .text(row.territory), .text(row.period),
+                    .number(number(row.approved, language)),
+                    .text(row.description),
                 ]
             }
             blocks.append(.table(ReportTable(columns, rows: rows)))

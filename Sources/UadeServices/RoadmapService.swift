@@ -19,12 +19,17 @@ public struct RoadmapService: Sendable {
     let programmes: ProgrammeRepository
     let territories: TerritoryRepository
     let policies: any PolicySource
+    /// Today in Kazakhstan: whether a revised target's period has begun.
+    let today: @Sendable () -> Day
 
-    public init(client: PostgresClient, logger: Logger, policies: any PolicySource) {
+    public init(
+        client: PostgresClient, logger: Logger, policies: any PolicySource, today: @escaping @Sendable () -> Day = { Day.todayInKazakhstan() }
+    ) {
         self.roadmaps = RoadmapRepository(client: client, logger: logger)
         self.programmes = ProgrammeRepository(client: client, logger: logger)
         self.territories = TerritoryRepository(client: client, logger: logger)
         self.policies = policies
+        self.today = today
     }
 
     /// The programme, when the requester may manage its roadmap.
@@ -88,6 +93,17 @@ public struct RoadmapService: Sendable {
     }
 }
 
+/// Why and from when an import revises an approved programme's targets.
+public struct RevisionNote: Sendable, Hashable {
+    public var reason: String?
+    public var appliesFrom: Day?
+
+    public init(reason: String? = nil, appliesFrom: Day? = nil) {
+        self.reason = reason
+        self.appliesFrom = appliesFrom
+    }
+}
+
 /// What importing a workbook did, or would do: the changes, or the problems that stopped it.
 public struct RoadmapImport: Sendable {
     public let programmeCode: String?
@@ -97,9 +113,19 @@ public struct RoadmapImport: Sendable {
     public let dryRun: Bool
     public let written: Bool
     public let outcome: RoadmapWriteOutcome?
+    /// The programme is approved: its changed targets become revisions, which need a reason.
+    public let revises: Bool
 }
 
 extension RoadmapService {
+    static func sheets(_ data: Data) throws -> [String: SheetTable] {
+        do {
+            return try SheetUpload.sheets(data)
+        } catch {
+            throw ServiceFailure.invalid("file", error.description)
+        }
+    }
+
     /// Whether the requester manages any roadmap: asked before a file is read.
     /// - Throws: ``ServiceFailure`` `.forbidden`.
     public func requireManagingAny(by requester: Requester) throws {
@@ -114,17 +140,16 @@ extension RoadmapService {
     /// - Throws: ``ServiceFailure``: `.forbidden` (before the file is read, and for a programme
     ///   of a territory the requester does not manage), `.invalid` naming `file` when it is not a
     ///   workbook at all.
-    public func importWorkbook(_ data: Data, by requester: Requester, dryRun: Bool, retireAbsent: Bool = false, requestID: String?)
-        async throws -> RoadmapImport
-    {
+    /// An approved programme's changed targets become revisions with `revision`'s reason, from
+    /// its day (default today); a draft's are overwritten.
+    public func importWorkbook(
+        _ data: Data, by requester: Requester, dryRun: Bool, retireAbsent: Bool = false, revision: RevisionNote = RevisionNote(),
+        requestID: String?
+    ) async throws -> RoadmapImport {
         try requireManagingAny(by: requester)
-        let sheets: [String: SheetTable]
-        do {
-            sheets = try SheetUpload.sheets(data)
-        } catch {
-            throw ServiceFailure.invalid("file", error.description)
-        }
-        let (read, reading) = RoadmapWorkbook.read(sheets)
+        // The sheets' cells are let go once read into the workbook: a national roadmap's are
+        // hundreds of megabytes.
+        let (read, reading) = try RoadmapWorkbook.read(Self.sheets(data))
         let tree = try await territories.tree()
         var byReference: [String: Territory] = [:]
         for territory in tree.byID.values {
@@ -136,10 +161,12 @@ extension RoadmapService {
 
         // The programme office decides for the territory the workbook names and, for a programme
         // already loaded, for the territory it has: nobody takes over another's roadmap.
+        var stored: Programme?
+        if let code = workbook.programme?.code { stored = try await programmes.programme(code: code) }
         if let row = workbook.programme, case .caller(let caller) = requester {
             let policy = try await policies.policy()
             var scopes = [byReference[row.territory]?.id]
-            if let stored = try await programmes.programme(code: row.code) { scopes.append(stored.territoryID) }
+            if let stored { scopes.append(stored.territoryID) }
             for case let territory? in scopes {
                 if case .deny(let reason) = policy.decide(caller, .manageRoadmap, Resource(territoryID: territory)) {
                     throw ServiceFailure.forbidden(reason)
@@ -155,26 +182,41 @@ extension RoadmapService {
         if let code = workbook.programme?.code, let stored = try await roadmaps.sheets(programmeCode: code) {
             current = RoadmapWorkbook.read(Dictionary(uniqueKeysWithValues: stored.map { ($0.key.rawValue, $0.value) })).0
         }
+        _ = consume read
         let changes = RoadmapChanges.between(current: current, proposed: workbook)
         let problems = try await checked + peopleOutsideScope(workbook, by: requester)
         guard problems.isEmpty, !dryRun, !changes.isEmpty || current == nil else {
             return RoadmapImport(
-                programmeCode: workbook.programme?.code, changes: changes, problems: problems, dryRun: dryRun, written: false, outcome: nil)
+                programmeCode: workbook.programme?.code, changes: changes, problems: problems, dryRun: dryRun, written: false, outcome: nil,
+                revises: stored?.status == .approved)
         }
         let summary = Dictionary(
             uniqueKeysWithValues: changes.counts.map { sheet, c in
                 (sheet.rawValue, ["new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent])
             })
+        // An approved programme's targets change through revisions, which need a reason.
+        var revising: TargetRevisionRequest?
+        if let stored, stored.status == .approved {
+            let today = self.today()
+            let reason = revision.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if (changes.counts[.targets]?.changed ?? 0) > 0, let problem = RevisionRules.problem(reason: reason) {
+                throw ServiceFailure.invalid("reason", "\(stored.code) is approved: its changed targets become revisions, and \(problem)")
+            }
+            revising = TargetRevisionRequest(
+                reason: reason.isEmpty ? "-" : reason, appliesFrom: revision.appliesFrom ?? today, today: today, accountID: requester.accountID)
+        }
         let outcome: RoadmapWriteOutcome
         do {
             outcome = try await roadmaps.write(
-                workbook, territories: byReference.mapValues(\.id), retireAbsent: retireAbsent, by: requester.accountID, requestID: requestID,
-                summary: summary)
+                workbook, territories: byReference.mapValues(\.id), retireAbsent: retireAbsent, revising: revising, today: today(),
+                by: requester.accountID, requestID: requestID, summary: summary)
         } catch RoadmapWriteError.conflict(let message) {
             throw ServiceFailure(
                 .conflict, code: .roadmapConflict, detail: "the workbook conflicts with the roadmap as stored, nothing was written: \(message)")
         }
-        return RoadmapImport(programmeCode: workbook.programme?.code, changes: changes, problems: [], dryRun: false, written: true, outcome: outcome)
+        return RoadmapImport(
+            programmeCode: workbook.programme?.code, changes: changes, problems: [], dryRun: false, written: true, outcome: outcome,
+            revises: revising != nil)
     }
 
     /// People are shared by every programme: a programme office changes only those of its own
@@ -216,13 +258,15 @@ extension RoadmapService {
     /// Imports a previewed workbook, checked again whole: the roadmap may have changed since.
     /// - Throws: ``ServiceFailure`` `.notFound` when the preview is not this account's or older
     ///   than an hour; what ``importWorkbook(_:by:dryRun:retireAbsent:requestID:)`` throws.
-    public func confirm(_ staged: String, by caller: Caller, requestID: String?) async throws -> RoadmapImport {
+    public func confirm(_ staged: String, by caller: Caller, revision: RevisionNote = RevisionNote(), requestID: String?) async throws
+        -> RoadmapImport
+    {
         try requireManagingAny(by: .caller(caller))
         guard let upload = try await roadmaps.unstage(staged, by: caller.accountID) else {
             throw ServiceFailure.notFound("this preview is no longer kept: upload the workbook again")
         }
         return try await importWorkbook(
-            Data(upload.data), by: .caller(caller), dryRun: false, retireAbsent: upload.retireAbsent, requestID: requestID)
+            Data(upload.data), by: .caller(caller), dryRun: false, retireAbsent: upload.retireAbsent, revision: revision, requestID: requestID)
     }
 
     /// The programmes whose roadmaps the caller manages.

@@ -11,11 +11,12 @@ public struct Services: Sendable {
     public let sessions: SessionService
     public let measures: MeasureService
     public let roadmaps: RoadmapService
+    public let revisions: RevisionService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
-        measures: MeasureService, roadmaps: RoadmapService
+        measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService
     ) {
         self.progress = progress
         self.imports = imports
@@ -27,5 +28,6 @@ public struct Services: Sendable {
         self.sessions = sessions
         self.measures = measures
         self.roadmaps = roadmaps
+        self.revisions = revisions
     }
 }

@@ -10,7 +10,7 @@ struct RoadmapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roadmap",
         abstract: "A programme's roadmap as its workbook (XLSX): programme, sections, indicators, targets, measures, people, owners.",
-        subcommands: [Import.self, Export.self]
+        subcommands: [Import.self, Export.self, Approve.self, Revise.self, Revisions.self, Decide.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -28,18 +28,29 @@ struct RoadmapCommand: AsyncParsableCommand {
         var account: String
         @Flag(help: "Check and list the changes, write nothing.") var dryRun = false
         @Flag(help: "Remove absent targets (those without reported values) and ownerships.") var retireAbsent = false
+        @Option(help: "Why the targets of an approved programme change (required when they do).") var reason: String?
+        @Option(help: "The day revised targets apply from (YYYY-MM-DD; default today).") var appliesFrom: String?
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
             let logger = makeLogger()
             let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
             let (account, dryRun, retire) = (self.account, self.dryRun, self.retireAbsent)
+            var revision = RevisionNote(reason: reason)
+            if let appliesFrom {
+                guard let day = Day(iso: appliesFrom) else {
+                    throw CommandFailure("--applies-from must be a date (YYYY-MM-DD), not '\(appliesFrom)'")
+                }
+                revision.appliesFrom = day
+            }
+            let note = revision
             let result = try await Database.withClient(url, logger: logger) { client in
                 let caller = try await RoadmapCommand.caller(account, client: client, logger: logger)
                 do {
                     return try await RoadmapService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
                         .importWorkbook(
-                            data, by: .caller(caller), dryRun: dryRun, retireAbsent: retire, requestID: "cli-roadmap-\(UUID().uuidString.prefix(8))")
+                            data, by: .caller(caller), dryRun: dryRun, retireAbsent: retire, revision: note,
+                            requestID: "cli-roadmap-\(UUID().uuidString.prefix(8))")
                 } catch let failure as ServiceFailure {
                     throw CommandFailure(failure)
                 }
@@ -54,7 +65,17 @@ struct RoadmapCommand: AsyncParsableCommand {
                 say("\(sheet.rawValue): new \(c.new), changed \(c.changed), unchanged \(c.unchanged), absent \(c.absent)")
             }
             for change in result.changes.changes.prefix(50) { say("  \(change)") }
-            if result.changes.changes.count > 50 { say("  … and \(result.changes.changes.count - 50) more") }
+            if let outcome = result.outcome, outcome.indicatorsRetired + outcome.measuresRetired + outcome.targetsRetired + outcome.ownersRetired > 0
+            {
+                say(
+                    "retired: \(outcome.indicatorsRetired) indicator(s) and \(outcome.measuresRetired) measure(s) (kept with an end date), "
+                        + "\(outcome.targetsRetired) target(s), \(outcome.ownersRetired) ownership(s); \(outcome.targetsKeptForProgress) target(s) kept for their values"
+                )
+            }
+            if let outcome = result.outcome, result.revises {
+                say("revisions: \(outcome.revisionsInForce) in force, \(outcome.revisionsPending) waiting for a second person's approval")
+            }
+            if result.changes.changeCount > 50 { say("  … and \(result.changes.changeCount - 50) more") }
             say(result.written ? "Written." : result.changes.isEmpty ? "Nothing to change." : "Nothing written (dry run).")
         }
     }
@@ -87,6 +108,104 @@ struct RoadmapCommand: AsyncParsableCommand {
             let path = output ?? file.fileName
             guard FileManager.default.createFile(atPath: path, contents: file.data) else { throw CommandFailure("cannot write \(path)") }
             say("Wrote \(path) (\(file.data.count) bytes).")
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a draft programme: from now on its targets change through revisions (docs/roadmaps.md).")
+        @Argument(help: "The programme's code.") var programme: String
+        @Option(name: .customLong("as"), help: "An administrator, or the programme office of its territory.") var account: String
+
+        func run() async throws {
+            let (account, code) = (self.account, programme)
+            let approved = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.approve(programme: code, by: .caller(caller), requestID: "cli-approve")
+            }
+            say("\(approved.code) is \(approved.status.rawValue).")
+        }
+    }
+
+    struct Revise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change one target: a draft's is overwritten; an approved programme's becomes a revision.",
+            discussion: "A revision that eases a target after its period began waits for a second person's approval."
+        )
+        @Argument(help: "The indicator's code.") var indicator: String
+        @Argument(help: "The territory: a KATO code or an id.") var territory: String
+        @Argument(help: "The period: 2025-Q4 or 2025.") var period: String
+        @Argument(help: "The new target.") var value: Double
+        @Option(help: "Why it changes (required for an approved programme).") var reason: String?
+        @Option(help: "The day it applies from (YYYY-MM-DD; default today).") var appliesFrom: String?
+        @Option(name: .customLong("as"), help: "An administrator, or the programme office of the programme's territory.") var account: String
+
+        func run() async throws {
+            let edit = TargetEdit(
+                indicatorCode: indicator, territory: territory, period: period, value: value, reason: reason, appliesFrom: appliesFrom)
+            let outcome = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.edit(edit, by: .caller(caller), requestID: "cli-revise")
+            }
+            switch outcome {
+            case .overwritten(let old, let new): say("Overwritten (a draft): \(old) → \(new).")
+            case .unchanged: say("Nothing to change: the plan says \(value) already.")
+            case .withdrawn(let id): say("Revision \(id) withdrawn: \(value) is the target in force.")
+            case .revised(let r): say("Revision \(r.id): \(r.oldValue) → \(r.newValue) from \(r.appliesFrom.iso), \(r.status.rawValue).")
+            }
+        }
+    }
+
+    struct Revisions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List revisions of approved targets, newest first.")
+        @Flag(help: "Only those waiting for a second person.") var pending = false
+        @Option(help: "Only this programme's.") var programme: String?
+        @Option(name: .customLong("as"), help: "The account asking.") var account: String
+
+        func run() async throws {
+            let (status, programme) = (pending ? RevisionStatus.pending : nil, self.programme)
+            let list = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.list(status: status, programmeCode: programme, by: caller)
+            }
+            for r in list {
+                say(
+                    "\(r.id)\t\(r.status.rawValue)\t\(r.indicatorCode) × \(r.territoryName.resolved(.ru)) × \(r.period.code)\t\(r.oldValue) → \(r.newValue)\t"
+                        + "from \(r.appliesFrom.iso)\t\(r.proposedBy ?? "-")\t\(r.reason)")
+            }
+            if list.isEmpty { say("No revisions.") }
+        }
+    }
+
+    struct Decide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve or refuse a pending revision: an administrator or the Bureau member owning its section, not its proposer.")
+        @Argument(help: "The revision's id.") var id: Int64
+        @Flag(help: "Put it in force.") var approve = false
+        @Option(help: "Refuse it, with this reason.") var refuse: String?
+        @Option(name: .customLong("as"), help: "The account deciding.") var account: String
+
+        func validate() throws {
+            guard approve != (refuse != nil) else { throw ValidationError("give either --approve or --refuse REASON") }
+        }
+
+        func run() async throws {
+            let (id, approve, reason) = (self.id, self.approve, refuse)
+            let revision = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.decide(id, approve: approve, reason: reason, by: caller, requestID: "cli-decide")
+            }
+            say("Revision \(revision.id) is \(revision.status.rawValue).")
+        }
+    }
+
+    /// Runs a revision workflow as an account, its refusals as the command's.
+    static func withRevisions<T: Sendable>(_ account: String, _ work: @Sendable (RevisionService, Caller) async throws -> T) async throws -> T {
+        let logger = makeLogger()
+        let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
+        return try await Database.withClient(url, logger: logger) { client in
+            let caller = try await caller(account, client: client, logger: logger)
+            do {
+                return try await work(RevisionService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger)), caller)
+            } catch let failure as ServiceFailure {
+                throw CommandFailure(failure)
+            }
         }
     }
 

@@ -69,6 +69,10 @@ struct AccessPolicyTests {
         #expect(!policy.decide(bureau, .readProgress, Resource(territoryID: 5)).isAllowed, "a territory as such is not a section")
         #expect(!policy.decide(bureau, .writeProgress, Resource(territoryID: 5, sectionID: 10)).isAllowed)
         #expect(policy.readableSections(bureau) == [10])
+        #expect(policy.decide(bureau, .decideRevision, Resource(territoryID: 5, sectionID: 10)).isAllowed)
+        #expect(!policy.decide(bureau, .decideRevision, Resource(territoryID: 5, sectionID: 11)).isAllowed, "another member's section")
+        let office = caller([RoleGrant(role: .programmeOffice, territoryID: 1)], sections: [10])
+        #expect(!policy.decide(office, .decideRevision, Resource(territoryID: 5, sectionID: 10)).isAllowed, "a revision's proposer side")
 
         let council = caller([RoleGrant(role: .councilMember, territoryID: 2)], pairs: [IndicatorInTerritory(indicatorID: 100, territoryID: 2)])
         #expect(policy.decide(council, .readProgress, Resource(territoryID: 2, sectionID: 10, indicatorID: 100)).isAllowed)

@@ -20,6 +20,13 @@ struct FlagTests {
         #expect(FlagKind.raised(by: status, reconciliation: reconciliation, outlier: outlier, owned: owned) == expected)
     }
 
+    @Test(
+        "a target eased after its period began is flagged whatever the status",
+        arguments: [(EvaluationStatus.achieved, [FlagKind.targetEased]), (.missed, [.missed, .targetEased]), (.notDue, [.targetEased])])
+    func eased(status: EvaluationStatus, expected: [FlagKind]) {
+        #expect(FlagKind.raised(by: status, reconciliation: false, outlier: false, owned: true, eased: true) == expected)
+    }
+
     let q1 = Day(iso: "2025-01-01")!, q2 = Day(iso: "2025-04-01")!
 
     @Test func aRunOpensNewFlagsReopensResolvedOnesAndResolvesWhatItNoLongerFinds() {

@@ -64,6 +64,15 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/programmes/:code/workbook", "/api/v1/programmes/AMANAT-2022/workbook", allowed: admin)
         // Past the role check the file is read (and refused: it is not a workbook).
         add(.post, "/api/v1/roadmaps/import", body: "not a workbook", allowed: [.admin, .programmeOffice])
+        // Revisions: the republic's programme is revised by administrators only (and the republic's
+        // programme office); {pendingRevision} eases a target of bureau-social's section, proposed by
+        // office-kyzylorda. A refusal without a reason is a 422 once access is granted, so it comes
+        // before the approval, which changes the revision (admin approves: 200; bureau-social: 409).
+        add(.put, "/api/v1/targets/:indicator/:territory/:period", "/api/v1/targets/{indicator}/430000000/2026-Q4", body: "{}", allowed: admin)
+        add(.post, "/api/v1/programmes/:code/approve", "/api/v1/programmes/AMANAT-2022/approve", allowed: admin)
+        add(.get, "/api/v1/revisions", allowed: anyAccount)
+        add(.post, "/api/v1/revisions/:id/refuse", "/api/v1/revisions/{pendingRevision}/refuse", body: "{}", allowed: [.admin, .bureau])
+        add(.post, "/api/v1/revisions/:id/approve", "/api/v1/revisions/{pendingRevision}/approve", allowed: [.admin, .bureau])
         add(.get, "/api/v1/indicators", allowed: everyone)
         add(.get, "/api/v1/indicators/:code", "/api/v1/indicators/HOU-01", allowed: everyone)
         add(.get, "/api/v1/indicators/:code/targets", "/api/v1/indicators/HOU-01/targets", allowed: everyone)
@@ -200,6 +209,10 @@ struct AuthorizationMatrixTests {
             "POST /upload",
             "POST /roadmaps",
             "POST /roadmaps/confirm",
+            "POST /roadmaps/approve",
+            "GET /revisions",
+            "POST /revisions/{id}/decide",
+            "POST /indicator/target",
         ]
         for route in router.routes {
             let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description
@@ -227,8 +240,20 @@ struct AuthorizationMatrixTests {
                  ORDER BY i.code LIMIT 1
                 """)
             let akzhar = try await scalar(app, "SELECT id::text FROM territories WHERE name_en = 'Akzhar District'")
+            let pendingRevision = try await scalar(
+                app,
+                """
+                INSERT INTO target_revisions (indicator_id, territory_id, period_start, old_value, new_value, reason, applies_from, eases, status,
+                                              proposed_by)
+                SELECT t.indicator_id, t.territory_id, t.period_start, t.value, t.value + 1, 'matrix', DATE '2026-10-01', true, 'pending',
+                       (SELECT id FROM accounts WHERE username = 'office-kyzylorda')
+                  FROM targets t JOIN indicators i ON i.id = t.indicator_id JOIN territories r ON r.id = t.territory_id
+                 WHERE i.code = \(indicator) AND r.kato = '430000000' AND t.period_start = DATE '2026-10-01'
+                RETURNING id::text
+                """)
             let fixture: [String: String] = [
                 "indicator": indicator,
+                "pendingRevision": pendingRevision,
                 "akzhar": akzhar,
                 "ownEntry": try await scalar(
                     app,

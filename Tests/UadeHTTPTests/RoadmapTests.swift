@@ -150,6 +150,27 @@ struct RoadmapTests {
         sheets[sheet] = SheetTable(header: table.header, rows: rows)
     }
 
+    /// The first target row of Kyzylorda Region with a value, and its first period's column.
+    static func firstKyzylordaCell(_ sheets: [String: SheetTable]) throws -> (row: Int, column: String, indicator: String, period: Period) {
+        let targets = try #require(sheets["targets"])
+        let row = try #require(targets.rows.firstIndex { $0.cells[1] == .text("430000000") && $0.cells.dropFirst(2).contains { $0 != .empty } })
+        let column = try #require(targets.rows[row].cells.indices.dropFirst(2).first { targets.rows[row].cells[$0] != .empty })
+        return (row, targets.header[column], targets.rows[row].cells[0].typed, try #require(Period(code: targets.header[column])))
+    }
+
+    /// The target as the plan stands: its latest revision in force or pending, else the approved value.
+    static func plan(_ app: DemoApp, _ indicator: String, _ kato: String, _ start: String) async throws -> Double? {
+        for try await value in try await app.database.query(
+            """
+            SELECT coalesce((SELECT v.new_value FROM target_revisions v WHERE v.indicator_id = x.indicator_id AND v.territory_id = x.territory_id
+                               AND v.period_start = x.period_start AND v.status IN ('in_force', 'pending') ORDER BY v.id DESC LIMIT 1), x.value)
+              FROM targets x JOIN indicators i ON i.id = x.indicator_id JOIN territories t ON t.id = x.territory_id
+             WHERE i.code = \(indicator) AND t.kato = \(kato) AND x.period_start = \(start)::date
+            """, logger: TestDatabase.logger
+        ).decode(Double.self) { return value }
+        return nil
+    }
+
     static func target(_ app: DemoApp, _ indicator: String, _ kato: String, _ start: String) async throws -> Double? {
         for try await value in try await app.database.query(
             """
@@ -160,36 +181,46 @@ struct RoadmapTests {
         return nil
     }
 
-    @Test("importing the export changes nothing; an edited target is previewed, then written once")
+    @Test("importing the export changes nothing; an edited target of the approved programme is previewed, then revised once")
     func importWrites() async throws {
         try await withDemoApp { app in
             let (status, same) = try await Self.upload(app, try Self.workbook(try await Self.exported(app)), as: "admin")
             #expect(status == .ok && same["written"] as? Bool == false && same["change_count"] as? Int == 0, "\(same)")
 
-            // The first target row's first period, in Kyzylorda Region's terms.
             let sheets = try await Self.exported(app)
-            let targets = try #require(sheets["targets"])
-            let row = try #require(targets.rows.firstIndex { $0.cells[1] == .text("430000000") && $0.cells.dropFirst(2).contains { $0 != .empty } })
-            let column = try #require(targets.rows[row].cells.indices.dropFirst(2).first { targets.rows[row].cells[$0] != .empty })
-            let indicator = targets.rows[row].cells[0].typed
-            let period = try #require(Period(code: targets.header[column]))
-            let before = try #require(try await Self.target(app, indicator, "430000000", period.start.iso))
+            let cell = try Self.firstKyzylordaCell(sheets)
+            let before = try #require(try await Self.target(app, cell.indicator, "430000000", cell.period.start.iso))
             var edited = sheets
-            Self.setCell(&edited, "targets", row: row, column: targets.header[column], .number(before + 7))
+            Self.setCell(&edited, "targets", row: cell.row, column: cell.column, .number(before + 7))
             let file = try Self.workbook(edited)
 
             let (previewStatus, preview) = try await Self.upload(app, file, as: "admin", query: "?dry_run=true")
-            #expect(previewStatus == .ok && preview["written"] as? Bool == false, "\(preview)")
-            let words = "target \(indicator) × 430000000 × \(period.code): \(ProgressRules.display(before)) → \(ProgressRules.display(before + 7))"
+            #expect(previewStatus == .ok && preview["written"] as? Bool == false && preview["revises"] as? Bool == true, "\(preview)")
+            let words =
+                "target \(cell.indicator) × 430000000 × \(cell.period.code): \(ProgressRules.display(before)) → \(ProgressRules.display(before + 7))"
             #expect((preview["changes"] as? [String]) == [words], "\(preview["changes"] ?? "")")
-            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before, "a dry run writes nothing")
+            #expect(try await Self.target(app, cell.indicator, "430000000", cell.period.start.iso) == before, "a dry run writes nothing")
 
-            let (writeStatus, written) = try await Self.upload(app, file, as: "admin")
+            // The programme is approved: its changed targets are revisions, which need a reason.
+            let (refused, problem) = try await Self.upload(app, file, as: "admin")
+            let fields = (problem["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(refused == .unprocessableContent && fields == ["query.reason"], "\(problem)")
+            let (writeStatus, written) = try await Self.upload(app, file, as: "admin", query: "?reason=regional%20budget&applies_from=2026-01-01")
             #expect(writeStatus == .ok && written["written"] as? Bool == true, "\(written)")
-            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before + 7)
+            let raises = try await app.count("SELECT (direction = 'higher_is_better')::int FROM indicators WHERE code = \(cell.indicator)")
+            #expect(
+                (written["revisions_in_force"] as? Int ?? 0) + (written["revisions_pending"] as? Int ?? 0) == 1
+                    && written["revisions_in_force"] as? Int == raises,
+                "raising a target is in force at once, lowering one whose period began waits: \(written)")
+            #expect(try await Self.target(app, cell.indicator, "430000000", cell.period.start.iso) == before, "the approved value is kept")
+            #expect(try await Self.plan(app, cell.indicator, "430000000", cell.period.start.iso) == before + 7)
+            #expect(
+                try await app.count("SELECT count(*)::int FROM target_revisions WHERE reason = 'regional budget' AND applies_from = '2026-01-01'")
+                    == 1)
             #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'roadmap' AND action = 'import'") == 1)
-            let (_, again) = try await Self.upload(app, file, as: "admin")
+            let (_, again) = try await Self.upload(app, file, as: "admin", query: "?reason=again")
             #expect(again["written"] as? Bool == false && again["change_count"] as? Int == 0, "importing it again changes nothing")
+            #expect(try await app.count("SELECT count(*)::int FROM target_revisions") == 1)
         }
     }
 
@@ -306,10 +337,66 @@ struct RoadmapTests {
             let (_, kept) = try await Self.upload(app, file, as: "admin")
             #expect((kept["counts"] as? [String: [String: Int]])?["targets"]?["absent"] == total, "\(kept)")
             #expect(try await app.count("SELECT count(*)::int FROM targets") == targets, "absent rows are never silently deleted")
+            // An approved programme's targets are the record of its promise: never retired.
+            let (_, approved) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
+            #expect(try await app.count("SELECT count(*)::int FROM targets") == targets, "\(approved)")
+            // A draft's are.
+            try await app.database.query("UPDATE programmes SET status = 'draft', approved_at = NULL", logger: TestDatabase.logger)
             let (_, retired) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
             #expect(retired["targets_retired"] as? Int == total - withProgress, "\(retired)")
             #expect(retired["targets_kept_for_progress"] as? Int == withProgress)
             #expect(try await app.count("SELECT count(*)::int FROM targets") == targets - (total - withProgress))
+        }
+    }
+
+    @Test("an indicator and a measure left out are retired on request: kept with an end date, no longer exported, judged or due")
+    func retiredIndicatorsAndMeasures() async throws {
+        try await withDemoApp { app in
+            let sheets = try await Self.exported(app)
+            // An indicator values were reported against, and a measure.
+            var reported = ""
+            for try await code in try await app.database.query(
+                "SELECT i.code FROM indicators i WHERE EXISTS (SELECT 1 FROM progress_entries e WHERE e.indicator_id = i.id) ORDER BY i.code LIMIT 1",
+                logger: TestDatabase.logger
+            ).decode(String.self) { reported = code }
+            let measure = try #require(sheets["measures"]?.rows.first?.cells.first?.typed)
+            var without = sheets
+            for (sheet, column) in [("indicators", 0), ("targets", 0), ("owners", 1)] {
+                let table = without[sheet]!
+                without[sheet] = SheetTable(
+                    header: table.header, rows: table.rows.filter { $0.cells.count <= column || $0.cells[column] != .text(reported) })
+            }
+            let measures = without["measures"]!
+            without["measures"] = SheetTable(header: measures.header, rows: measures.rows.filter { $0.cells.first != .text(measure) })
+            let file = try Self.workbook(without)
+
+            let (_, kept) = try await Self.upload(app, file, as: "admin")
+            #expect((kept["counts"] as? [String: [String: Int]])?["indicators"]?["absent"] == 1, "\(kept)")
+            #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE retired_on IS NOT NULL") == 0, "reported, not retired")
+            let (status, retired) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
+            #expect(status == .ok && retired["indicators_retired"] as? Int == 1 && retired["measures_retired"] as? Int == 1, "\(retired)")
+            #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE code = \(reported) AND retired_on = '2026-11-21'") == 1)
+            #expect(try await app.count("SELECT count(*)::int FROM measures WHERE code = \(measure) AND retired_on = '2026-11-21'") == 1)
+            #expect(
+                try await app.count(
+                    "SELECT count(*)::int FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id WHERE i.code = \(reported)") > 0,
+                "its values stay")
+
+            // No longer in the workbook, so importing the export changes nothing; not judged from its end on.
+            let again = try await Self.exported(app)
+            #expect(again["indicators"]?.rows.contains { $0.cells.first == .text(reported) } == false)
+            let (_, same) = try await Self.upload(app, try Self.workbook(again), as: "admin")
+            #expect(same["change_count"] as? Int == 0, "\(same)")
+            let evaluation = EvaluationRepository(client: app.database, logger: TestDatabase.logger)
+            let programme = try await app.count("SELECT id::int FROM programmes WHERE code = \(Self.code)")
+            let judged = try await evaluation.indicators(programmeID: Int64(programme), asOf: testToday).count
+            let before = try await evaluation.indicators(programmeID: Int64(programme), asOf: Day(iso: "2026-11-20")!).count
+            #expect(judged == before - 1)
+
+            // Loading it again brings it back.
+            let (_, revived) = try await Self.upload(app, try Self.workbook(sheets), as: "admin")
+            #expect((revived["counts"] as? [String: [String: Int]])?["indicators"]?["new"] == 1, "\(revived)")
+            #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE retired_on IS NOT NULL") == 0)
         }
     }
 
@@ -339,14 +426,11 @@ struct RoadmapTests {
             #expect(page.1.contains("/api/v1/programmes/\(Self.code)/workbook?lang=ru") && page.1.contains("Дорожные карты"))
 
             let sheets = try await Self.exported(app)
-            let targets = try #require(sheets["targets"])
-            let row = try #require(targets.rows.firstIndex { $0.cells[1] == .text("430000000") && $0.cells.dropFirst(2).contains { $0 != .empty } })
-            let column = try #require(targets.rows[row].cells.indices.dropFirst(2).first { targets.rows[row].cells[$0] != .empty })
-            let indicator = targets.rows[row].cells[0].typed
-            let period = try #require(Period(code: targets.header[column]))
+            let cell = try Self.firstKyzylordaCell(sheets)
+            let (indicator, period) = (cell.indicator, cell.period)
             let before = try #require(try await Self.target(app, indicator, "430000000", period.start.iso))
             var edited = sheets
-            Self.setCell(&edited, "targets", row: row, column: targets.header[column], .number(before + 3))
+            Self.setCell(&edited, "targets", row: cell.row, column: cell.column, .number(before + 3))
             let boundary = "uade-roadmap-boundary"
             var body = ByteBuffer()
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n")
@@ -362,10 +446,11 @@ struct RoadmapTests {
             #expect(preview.0 == .ok)
             #expect(preview.1.contains("roadmap-preview"))
             #expect(preview.1.contains("target \(indicator) × 430000000 × \(period.code)"), "the change in words")
+            #expect(preview.1.contains("name=\"reason\""), "the approved programme's revisions ask for a reason")
             #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before, "a preview writes nothing")
             let upload = try #require(preview.1.firstMatch(of: /name="upload" value="([^"]+)"/)?.1)
 
-            let form = "_csrf=\(session.csrf)&upload=\(upload)"
+            let form = "_csrf=\(session.csrf)&upload=\(upload)&reason=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82&applies_from=2026-01-01"
             func confirm() async throws -> (HTTPResponse.Status, String) {
                 try await app.client.execute(
                     uri: "/roadmaps/confirm?lang=ru", method: .post,
@@ -374,7 +459,8 @@ struct RoadmapTests {
             }
             let written = try await confirm()
             #expect(written.0 == .ok && written.1.contains("roadmap-written"), "\(written.1.prefix(300))")
-            #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before + 3)
+            #expect(try await Self.plan(app, indicator, "430000000", period.start.iso) == before + 3)
+            #expect(try await app.count("SELECT count(*)::int FROM target_revisions WHERE reason = 'бюджет'") == 1)
             #expect(try await confirm().0 == .notFound, "a preview is confirmed once")
 
             let coordinator = try #require(try await login(app, "coord-kyzylorda"))

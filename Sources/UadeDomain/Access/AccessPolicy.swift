@@ -18,6 +18,9 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     /// Load, revise and export the roadmap of a programme whose territory is the resource's, and
     /// the people and ownership in it.
     case manageRoadmap
+    /// Approve or refuse a revision that eases a target of the resource's section: the Bureau
+    /// member owning the section (and administrators).
+    case decideRevision
 }
 
 /// The thing an action is about; nil parts mean "not specific".
@@ -75,6 +78,9 @@ public struct AccessPolicy: Sendable {
         case .manageRoadmap:
             return covers(caller, roles: [.programmeOffice], resource.territoryID)
                 ? .allow : .deny("roadmaps are loaded by the programme office of this territory or a territory above it")
+        case .decideRevision:
+            if caller.holds(.bureauMember), let section = resource.sectionID, caller.ownedSections.contains(section) { return .allow }
+            return .deny("an eased target is approved by an administrator or the Bureau member owning its section")
         }
     }
 

@@ -6,10 +6,14 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
     case reconciliation
     case outlier
     case unowned
+    /// The target in force was eased by a revision after its period had begun.
+    case targetEased = "target_eased"
 
-    /// The flags one result raises: its status when it slips, its data-quality marks, and
-    /// "unowned" when it slips with no Political Council member to answer for it.
-    public static func raised(by status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool) -> [FlagKind] {
+    /// The flags one result raises: its status when it slips, its data-quality marks,
+    /// "unowned" when it slips with no Political Council member to answer for it, and
+    /// "target eased" when the target it was judged against was lowered (or, where lower is
+    /// better, raised) after its period began — whatever the status.
+    public static func raised(by status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool, eased: Bool = false) -> [FlagKind] {
         var kinds: [FlagKind] = []
         let slips: FlagKind? =
             switch status {
@@ -22,6 +26,7 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
         if reconciliation { kinds.append(.reconciliation) }
         if outlier { kinds.append(.outlier) }
         if slips != nil && !owned { kinds.append(.unowned) }
+        if eased { kinds.append(.targetEased) }
         return kinds
     }
 }

@@ -202,10 +202,26 @@ public struct ReportFacts: Sendable {
     public let comparison: Comparison?
     /// Set when the report is the part of a Bureau member: only these sections are shown.
     public let partForSections: [Section.ID]?
+    /// Revisions of targets in the report's scope known on the run's as-of date, oldest first.
+    public let revisions: [RevisionPart]
+
+    /// A revision as the run's day knew it: where it stood then, beside the approved target.
+    public struct RevisionPart: Sendable, Equatable {
+        public let revision: TargetRevision
+        public let approved: Double
+        public let status: RevisionStatus
+
+        public init(revision: TargetRevision, approved: Double, status: RevisionStatus) {
+            self.revision = revision
+            self.approved = approved
+            self.status = status
+        }
+    }
 
     public init(
         hearing: HearingPart, run: RunPart, territories: [TerritoryPart], sections: [SectionPart], items: [Item],
-        overdueMeasures: [MeasurePart], openResolutions: [MeasurePart], comparison: Comparison?, partForSections: [Section.ID]?
+        overdueMeasures: [MeasurePart], openResolutions: [MeasurePart], comparison: Comparison?, partForSections: [Section.ID]?,
+        revisions: [RevisionPart] = []
     ) {
         self.hearing = hearing
         self.run = run
@@ -216,6 +232,7 @@ public struct ReportFacts: Sendable {
         self.openResolutions = openResolutions
         self.comparison = comparison
         self.partForSections = partForSections
+        self.revisions = revisions
     }
 }
 

@@ -57,10 +57,16 @@ public struct RoadmapChanges: Sendable, Equatable {
     }
 
     public var counts: [RoadmapSheet: Counts] = [:]
-    /// Every new, changed and absent row, in the order of the sheets and keys.
+    /// The new, changed and absent rows, in the order of the sheets and keys: every one, except
+    /// that targets (millions in a national roadmap) list at most ``targetChangesListed``.
     public var changes: [Change] = []
 
-    public var isEmpty: Bool { changes.isEmpty }
+    /// How many targets' changes ``changes`` lists at most; ``counts`` count them all.
+    public static let targetChangesListed = 10_000
+
+    /// New, changed and absent rows in all.
+    public var changeCount: Int { counts.values.reduce(0) { $0 + $1.new + $1.changed + $1.absent } }
+    public var isEmpty: Bool { changeCount == 0 }
 
     /// `current` is the roadmap as stored (nil: a new programme); sheets the upload left out are
     /// not compared (their rows are neither changed nor absent). Territories must be named alike
@@ -126,9 +132,7 @@ public struct RoadmapChanges: Sendable, Equatable {
                         ("accumulation", i.accumulation.rawValue), ("periodicity", i.periodicity.rawValue),
                     ]
             })
-        // Targets compare cell by cell: one target is an indicator × territory × period.
-        compare(
-            .targets, cells(old.targets), cells(proposed.targets), key: \.key, fields: { [("target", number($0.value))] })
+        if proposed.present.contains(.targets) { compareTargets(old.targets, proposed.targets, into: &result) }
         compare(
             .measures, old.measures, proposed.measures, key: \.code,
             fields: { m in
@@ -147,12 +151,54 @@ public struct RoadmapChanges: Sendable, Equatable {
         return result
     }
 
-    struct TargetCell {
-        let key: String
-        let value: Double
-    }
-
-    static func cells(_ rows: [RoadmapWorkbook.TargetRow]) -> [TargetCell] {
-        rows.flatMap { row in row.values.map { TargetCell(key: "\(row.indicatorCode) × \(row.territory) × \($0.period.code)", value: $0.value) } }
+    /// Targets compare cell by cell — one target is an indicator × territory × period — row by
+    /// row: 8.8 million cells of a national roadmap as strings and sets took gigabytes.
+    static func compareTargets(_ before: [RoadmapWorkbook.TargetRow], _ after: [RoadmapWorkbook.TargetRow], into result: inout RoadmapChanges) {
+        var counts = Counts()
+        var listed = 0
+        func note(_ kind: Kind, _ row: RoadmapWorkbook.TargetRow, _ period: Period, _ details: [String] = []) {
+            counts[kind] += 1
+            guard listed < targetChangesListed else { return }
+            listed += 1
+            result.changes.append(
+                Change(sheet: .targets, kind: kind, key: "\(row.indicatorCode) × \(row.territory) × \(period.code)", details: details))
+        }
+        func rowKey(_ row: RoadmapWorkbook.TargetRow) -> String { row.indicatorCode + "\u{0}" + row.territory }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(before.count)
+        for (i, row) in before.enumerated() where index[rowKey(row)] == nil { index[rowKey(row)] = i }
+        var matched = [Bool](repeating: false, count: before.count)
+        var seenRows: Set<String> = []
+        for row in after {
+            guard seenRows.insert(rowKey(row)).inserted else { continue }
+            var seen: Set<Period> = []
+            guard let i = index[rowKey(row)] else {
+                for value in row.values where seen.insert(value.period).inserted { note(.new, row, value.period) }
+                continue
+            }
+            matched[i] = true
+            var was: [Period: Double] = [:]
+            for value in before[i].values where was[value.period] == nil { was[value.period] = value.value }
+            for value in row.values where seen.insert(value.period).inserted {
+                guard let old = was[value.period] else {
+                    note(.new, row, value.period)
+                    continue
+                }
+                if old == value.value {
+                    counts.unchanged += 1
+                } else {
+                    note(.changed, row, value.period, ["\(ProgressRules.display(old)) → \(ProgressRules.display(value.value))"])
+                }
+            }
+            var gone: Set<Period> = []
+            for value in before[i].values where !seen.contains(value.period) && gone.insert(value.period).inserted {
+                note(.absent, before[i], value.period)
+            }
+        }
+        for (i, row) in before.enumerated() where !matched[i] && index[rowKey(row)] == i {
+            var gone: Set<Period> = []
+            for value in row.values where gone.insert(value.period).inserted { note(.absent, row, value.period) }
+        }
+        result.counts[.targets] = counts
     }
 }

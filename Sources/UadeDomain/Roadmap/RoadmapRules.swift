@@ -141,7 +141,7 @@ public enum RoadmapRules {
                 }
             }
             for value in target.values {
-                let column = "\(value.column) (\(value.period.code))"
+                let column = "\(workbook.targetColumns[value.period] ?? "") (\(value.period.code))"
                 if value.period.start < programme.termStart || value.period.end > programme.termEnd {
                     problems.append(
                         SheetProblem(

@@ -53,12 +53,13 @@ public struct RoadmapWorkbook: Sendable {
         public let row: Int
         public let indicatorCode: String
         public let territory: String
-        /// Column letter, period, value.
-        public let values: [(column: String, period: Period, value: Double)]
+        /// Period and value; the column each came from is the workbook's ``RoadmapWorkbook/targetColumns``.
+        /// No column per cell: a national roadmap has 8.8 million.
+        public let values: [(period: Period, value: Double)]
 
         public static func == (a: TargetRow, b: TargetRow) -> Bool {
             a.row == b.row && a.indicatorCode == b.indicatorCode && a.territory == b.territory
-                && a.values.map(\.column) == b.values.map(\.column) && a.values.map(\.value) == b.values.map(\.value)
+                && a.values.map(\.period) == b.values.map(\.period) && a.values.map(\.value) == b.values.map(\.value)
         }
     }
 
@@ -99,6 +100,8 @@ public struct RoadmapWorkbook: Sendable {
     public var measures: [MeasureRow] = []
     public var people: [PersonRow] = []
     public var owners: [OwnerRow] = []
+    /// The column letter of each period on the targets sheet.
+    public var targetColumns: [Period: String] = [:]
     /// The sheets the upload had: a sheet left out is not revised (its rows are not "absent").
     public var present: Set<RoadmapSheet> = []
 
@@ -147,6 +150,7 @@ public struct RoadmapWorkbook: Sendable {
             workbook.present.insert(sheet)
             var reader = SheetReader(sheet: sheet, table: table)
             problems += reader.headerProblems()
+            if sheet == .targets { for p in reader.periods { workbook.targetColumns[p.period] = p.column } }
             for row in table.rows {
                 var cells = reader.row(row)
                 switch sheet {
@@ -481,12 +485,13 @@ struct RowCells {
         return nil
     }
 
-    mutating func periodValues(_ periods: [(index: Int, column: String, period: Period)]) -> [(column: String, period: Period, value: Double)]? {
-        var values: [(String, Period, Double)] = []
+    mutating func periodValues(_ periods: [(index: Int, column: String, period: Period)]) -> [(period: Period, value: Double)]? {
+        var values: [(Period, Double)] = []
+        values.reserveCapacity(periods.count)
         var readable = true
         for p in periods {
             switch number(at: p.index, column: "\(p.column) (\(p.period.code))") {
-            case .some(.some(let value)): values.append((p.column, p.period, value))
+            case .some(.some(let value)): values.append((p.period, value))
             case .some(.none): break
             case .none: readable = false
             }

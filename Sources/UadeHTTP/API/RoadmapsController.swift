@@ -22,6 +22,12 @@ struct RoadmapImportDTO: ResponseCodable, Sendable {
     let targetsKeptForProgress: Int?
     let targetsRetired: Int?
     let ownersRetired: Int?
+    let indicatorsRetired: Int?
+    let measuresRetired: Int?
+    /// The programme is approved: changed targets become revisions (in force, or pending a second person).
+    let revises: Bool
+    let revisionsInForce: Int?
+    let revisionsPending: Int?
 
     init(_ result: RoadmapImport) {
         programmeCode = result.programmeCode
@@ -32,10 +38,15 @@ struct RoadmapImportDTO: ResponseCodable, Sendable {
                 ($0.key.rawValue, Counts(new: $0.value.new, changed: $0.value.changed, unchanged: $0.value.unchanged, absent: $0.value.absent))
             })
         changes = result.changes.changes.prefix(200).map(\.description)
-        changeCount = result.changes.changes.count
+        changeCount = result.changes.changeCount
         targetsKeptForProgress = result.outcome?.targetsKeptForProgress
         targetsRetired = result.outcome?.targetsRetired
         ownersRetired = result.outcome?.ownersRetired
+        indicatorsRetired = result.outcome?.indicatorsRetired
+        measuresRetired = result.outcome?.measuresRetired
+        revises = result.revises
+        revisionsInForce = result.outcome?.revisionsInForce
+        revisionsPending = result.outcome?.revisionsPending
     }
 }
 
@@ -49,19 +60,34 @@ struct RoadmapsController: Sendable {
     }
 
     /// The body is the workbook (XLSX, or a ZIP of CSV files). `?dry_run=true` previews;
-    /// `?retire_absent=true` removes absent targets (those without values) and ownerships.
+    /// `?retire_absent=true` removes absent targets (those without values) and ownerships;
+    /// `?reason=…&applies_from=…` revise an approved programme's changed targets.
     @Sendable func importWorkbook(_ request: Request, context: AppRequestContext) async throws -> RoadmapImportDTO {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
-        try query.refuseUnknown(["dry_run", "retire_absent"])
+        try query.refuseUnknown(["dry_run", "retire_absent", "reason", "applies_from"])
         let dryRun = try query.bool("dry_run") ?? false
         let retire = try query.bool("retire_absent") ?? false
+        var revision = RevisionNote(reason: query.string("reason"))
+        if let day = query.string("applies_from") {
+            guard let parsed = Day(iso: day) else {
+                throw APIError.invalidParameter("query.applies_from", "must be a date (YYYY-MM-DD), not '\(day)'")
+            }
+            revision.appliesFrom = parsed
+        }
         // Who may load roadmaps at all is decided before the file is read.
         try await APIError.answering { try service.requireManagingAny(by: .caller(caller)) }
         let body = try await request.body.collect(upTo: 512 << 20)
         let result = try await APIError.answering(fieldPrefix: "") {
-            try await service.importWorkbook(
-                Data(body.readableBytesView), by: .caller(caller), dryRun: dryRun, retireAbsent: retire, requestID: context.id)
+            do {
+                return try await service.importWorkbook(
+                    Data(body.readableBytesView), by: .caller(caller), dryRun: dryRun, retireAbsent: retire, revision: revision,
+                    requestID: context.id)
+            } catch var failure as ServiceFailure {
+                // The reason comes with the query.
+                failure.problems = failure.problems.map { $0.field == "reason" ? FieldProblem(field: "query.reason", reason: $0.reason) : $0 }
+                throw failure
+            }
         }
         guard result.problems.isEmpty else {
             let limit = 1000

@@ -22,6 +22,7 @@ extension WebController {
         router.get("heatmap", use: heatmapPage)
         router.get("mine", use: minePage)
         router.get("indicator", use: indicatorPage)
+        router.post("indicator/target", use: reviseTarget)
     }
 
     static let legendOrder: [EvaluationStatus] = [.missed, .notReported, .atRisk, .onTrack, .achieved, .notDue]
@@ -203,6 +204,16 @@ extension WebController {
         let points = ordered.map { WebCharts.Point(label: $0.period.code, target: $0.target, actual: $0.actual) }
         let explanationText = ordered.last { [.missed, .notReported, .atRisk].contains($0.status) }
             .map { EvaluationsController.dto($0, language: language, graceDays: run.graceDays).explanation }
+        // Those who manage the roadmap change a target here, by the revision rules.
+        let canRevise = (try? await services.revisions.requireEditing(code, by: .caller(caller))) != nil
+        let revisions = try await services.revisions.list(status: nil, programmeCode: nil, by: caller).filter {
+            $0.indicatorCode == code && $0.territoryID == territory.id
+        }.prefix(20).map { r -> [String: Any] in
+            [
+                "period": r.period.code, "change": "\(Show.number(r.oldValue, language)) → \(Show.number(r.newValue, language))",
+                "appliesFrom": r.appliesFrom.iso, "by": r.proposedBy ?? "—", "reason": r.reason, "status": r.status.word(language),
+            ]
+        }
         return try pages.render(
             "indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context,
             data: [
@@ -217,6 +228,48 @@ extension WebController {
                 ).isAllowed,
                 "entryPeriod": ordered.last { $0.status == .missed || $0.status == .notReported }?.period.code ?? "",
                 "territoryRef": territory.reference,
+                "canRevise": canRevise, "periods": ordered.map { ["period": $0.period.code] },
+                "revisions": Array(revisions), "hasRevisions": !revisions.isEmpty,
+                "revised": query.get("revised").flatMap { word in
+                    RevisionStatus(rawValue: word)?.word(language)
+                        ?? (["overwritten", "unchanged", "withdrawn"].contains(word) ? t.text("target_\(word)") : nil)
+                } ?? "",
             ])
+    }
+
+    /// One target changed from the indicator's page: a draft's overwritten, an approved one's
+    /// revised (docs/roadmaps.md); then back to the page.
+    @Sendable func reviseTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        let code = form.string("indicator") ?? ""
+        let territory = form.string("territory") ?? ""
+        try await APIError.answering(fieldPrefix: "") { try await services.revisions.requireEditing(code, by: .caller(caller)) }
+        var problems: [FieldProblem] = []
+        let value = form.string("value").flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) }
+        if value == nil { problems.append(FieldProblem(field: "value", reason: "must be a number")) }
+        try throwIfProblems(problems)
+        let outcome = try await APIError.answering(fieldPrefix: "") {
+            try await services.revisions.edit(
+                TargetEdit(
+                    indicatorCode: code, territory: territory, period: form.string("period") ?? "", value: value, reason: form.string("reason"),
+                    appliesFrom: form.string("applies_from").flatMap { $0.isEmpty ? nil : $0 }),
+                by: .caller(caller), requestID: context.id)
+        }
+        let word: String
+        switch outcome {
+        case .overwritten: word = "overwritten"
+        case .unchanged: word = "unchanged"
+        case .withdrawn: word = "withdrawn"
+        case .revised(let r): word = r.status.rawValue
+        }
+        var components = URLComponents()
+        components.path = "/indicator"
+        components.queryItems = [
+            URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory),
+            URLQueryItem(name: "revised", value: word),
+        ]
+        return Response(status: .seeOther, headers: [.location: components.string ?? "/"])
     }
 }

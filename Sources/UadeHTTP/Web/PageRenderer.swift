@@ -62,6 +62,9 @@ struct PageRenderer: Sendable {
             if caller.holds(.councilMember) { items.append(("/mine", "nav_mine")) }
             if caller.holds(.factionStaff) || caller.isAdministrator || caller.holds(.bureauMember) { items.append(("/hearings", "nav_hearings")) }
             if caller.holds(.programmeOffice) || caller.isAdministrator { items.append(("/roadmaps", "nav_roadmaps")) }
+            if caller.holds(.programmeOffice) || caller.isAdministrator || caller.holds(.bureauMember) {
+                items.append(("/revisions", "nav_revisions"))
+            }
             if caller.isAdministrator {
                 items.append(("/admin/accounts", "nav_accounts"))
                 items.append(("/admin/ownership", "nav_ownership"))

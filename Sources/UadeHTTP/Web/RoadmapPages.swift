@@ -13,6 +13,7 @@ extension WebController {
         router.get("roadmaps", use: roadmapsPage)
         router.post("roadmaps", use: previewRoadmap)
         router.post("roadmaps/confirm", use: confirmRoadmap)
+        router.post("roadmaps/approve", use: approveProgramme)
     }
 
     func roadmapsData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
@@ -25,6 +26,7 @@ extension WebController {
                     "code": programme.code, "name": programme.name.resolved(language),
                     "territory": policy.tree.byID[programme.territoryID]?.name.resolved(language) ?? "",
                     "term": "\(programme.termStart.year)–\(programme.termEnd.year)",
+                    "status": programme.status.word(language), "draft": programme.status == .draft,
                     "download": "/api/v1/programmes/\(programme.code)/workbook?lang=\(language.rawValue)",
                 ]
             },
@@ -89,8 +91,22 @@ extension WebController {
         var data = try await roadmapsData(caller, context: context)
         let t = self.t(context)
         let staged = form.string("upload") ?? ""
+        var revision = RevisionNote(reason: form.string("reason"))
+        if let day = form.string("applies_from"), !day.isEmpty {
+            guard let parsed = Day(iso: day) else {
+                data["errors"] =
+                    FormErrors(
+                        APIError(
+                            .unprocessableContent, kind: .invalidFields, detail: "applies_from",
+                            fields: [.init(field: "applies_from", reason: "YYYY-MM-DD")])
+                    ).context
+                return try pages.render(
+                    "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+            }
+            revision.appliesFrom = parsed
+        }
         do {
-            let result = try await services.roadmaps.confirm(staged, by: caller, requestID: context.id)
+            let result = try await services.roadmaps.confirm(staged, by: caller, revision: revision, requestID: context.id)
             if !result.problems.isEmpty {
                 data["problems"] = result.problems.prefix(1000).map {
                     ["sheet": $0.sheet.rawValue, "row": String($0.row), "column": $0.column ?? "", "reason": $0.reason]
@@ -109,6 +125,28 @@ extension WebController {
         return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
     }
 
+    /// Approves a draft programme, then shows the list again.
+    @Sendable func approveProgramme(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        let t = self.t(context)
+        var data: [String: Any] = [:]
+        do {
+            let programme = try await services.revisions.approve(
+                programme: form.string("programme") ?? "", by: .caller(caller), requestID: context.id)
+            data = try await roadmapsData(caller, context: context)
+            data["approved"] = programme.code
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            data = try await roadmapsData(caller, context: context)
+            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            return try pages.render(
+                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: APIError(failure).status)
+        }
+        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+    }
+
     /// The counts per sheet and the first changes, as the page shows them.
     func roadmapPreview(_ result: RoadmapImport, staged: String?, retire: Bool) -> [String: Any] {
         [
@@ -118,11 +156,14 @@ extension WebController {
                 return ["sheet": sheet.rawValue, "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent]
             },
             "changes": result.changes.changes.prefix(100).map(\.description),
-            "more": max(0, result.changes.changes.count - 100),
+            "more": max(0, result.changes.changeCount - min(100, result.changes.changes.count)),
             "nothing": result.changes.isEmpty,
             "upload": staged ?? "",
             "confirmable": staged != nil,
             "retire": retire,
+            "revises": result.revises,
+            "revisionsInForce": result.outcome?.revisionsInForce ?? 0,
+            "revisionsPending": result.outcome?.revisionsPending ?? 0,
         ]
     }
 }

@@ -37,6 +37,7 @@ struct WebController: Sendable {
         addOwnerRoutes(to: router)
         addHearingRoutes(to: router)
         addRoadmapRoutes(to: router)
+        addRevisionRoutes(to: router)
         addAdminRoutes(to: router)
         router.get("progress", use: publicProgress)
     }

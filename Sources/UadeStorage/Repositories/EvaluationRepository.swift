@@ -72,12 +72,13 @@ public struct EvaluationRepository: Sendable {
 
     // MARK: Facts
 
-    public func indicators(programmeID: Programme.ID) async throws -> [EvaluatedIndicator] {
+    /// The programme's indicators not retired by `asOf`.
+    public func indicators(programmeID: Programme.ID, asOf: Day) async throws -> [EvaluatedIndicator] {
         let rows = try await client.query(
             """
             SELECT i.id, i.section_id, s.socially_sensitive, i.direction, i.accumulation, i.aggregation, i.periodicity
               FROM indicators i JOIN sections s ON s.id = i.section_id
-             WHERE s.programme_id = \(programmeID) ORDER BY i.id
+             WHERE s.programme_id = \(programmeID) AND (i.retired_on IS NULL OR i.retired_on > \(asOf)) ORDER BY i.id
             """, logger: logger)
         var result: [EvaluatedIndicator] = []
         for try await r in rows.decode((Int64, Int64, Bool, String, String, String, String).self) {
@@ -98,7 +99,10 @@ public struct EvaluationRepository: Sendable {
     /// 11 ms of PostgreSQL time per national indicator, the two scans 2.5 ms. Each comes as one
     /// row per territory with arrays, because handling a row costs this process more than
     /// PostgreSQL's gathering of it.
-    public func facts(indicatorID: Indicator.ID, territories: [Territory.ID]?, cutoff: Date) async throws -> [TargetFact] {
+    /// `revised` replaces the approved targets that revisions changed (``targetsInForce``).
+    public func facts(
+        indicatorID: Indicator.ID, territories: [Territory.ID]?, cutoff: Date, revised: [TargetCell: RevisedTarget] = [:]
+    ) async throws -> [TargetFact] {
         typealias Series = (territory: Int64, days: [Int32], values: [Double])
         @Sendable func read(_ query: PostgresQuery) async throws -> [Series] {
             var result: [Series] = []
@@ -143,7 +147,9 @@ public struct EvaluationRepository: Sendable {
                     while next < own.days.count, own.days[next] < day { next += 1 }
                     if next < own.days.count, own.days[next] == day { latest = own.values[next] }
                 }
-                result.append(TargetFact(territoryID: target.territory, periodStart: Day(daysSinceEpoch: Int(day)), target: value, value: latest))
+                let start = Day(daysSinceEpoch: Int(day))
+                let inForce = revised.isEmpty ? value : revised[TargetCell(territoryID: target.territory, periodStart: start)]?.value ?? value
+                result.append(TargetFact(territoryID: target.territory, periodStart: start, target: inForce, value: latest))
             }
         }
         return result
@@ -177,7 +183,8 @@ public struct EvaluationRepository: Sendable {
     }
 
     /// Measures with their status as known at `cutoff`.
-    public func measures(programmeID: Programme.ID, territories: [Territory.ID]?, cutoff: Date) async throws -> [MeasureFact] {
+    /// Measures not retired by `asOf`, with their status as known at `cutoff`.
+    public func measures(programmeID: Programme.ID, territories: [Territory.ID]?, asOf: Day, cutoff: Date) async throws -> [MeasureFact] {
         var result: [MeasureFact] = []
         for try await r in try await client.query(
             """
@@ -186,6 +193,7 @@ public struct EvaluationRepository: Sendable {
                               ORDER BY u.entered_at DESC, u.id DESC LIMIT 1), 'not_started')
               FROM measures m JOIN sections s ON s.id = m.section_id
              WHERE s.programme_id = \(programmeID) AND (\(territories)::bigint[] IS NULL OR m.territory_id = ANY(\(territories)))
+               AND (m.retired_on IS NULL OR m.retired_on > \(asOf))
              ORDER BY m.id
             """, logger: logger
         ).decode((Int64, Int64, Day, String).self) {

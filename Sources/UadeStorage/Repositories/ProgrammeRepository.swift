@@ -16,7 +16,7 @@ public struct ProgrammeRepository: Sendable {
         try await decodeProgrammes(
             client.query(
                 """
-                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status
                   FROM programmes ORDER BY id
                 """, logger: logger))
     }
@@ -25,7 +25,7 @@ public struct ProgrammeRepository: Sendable {
         try await decodeProgrammes(
             client.query(
                 """
-                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status
                   FROM programmes WHERE code = \(code)
                 """, logger: logger)
         ).first
@@ -33,11 +33,12 @@ public struct ProgrammeRepository: Sendable {
 
     private func decodeProgrammes(_ rows: PostgresRowSequence) async throws -> [Programme] {
         var result: [Programme] = []
-        for try await row in rows.decode((Int64, String, String, Int64, String, String, String?, Day, Day).self) {
+        for try await row in rows.decode((Int64, String, String, Int64, String, String, String?, Day, Day, String).self) {
             result.append(
                 Programme(
                     id: row.0, code: row.1, level: ProgrammeLevel(rawValue: row.2) ?? .republic, territoryID: row.3,
-                    name: LocalizedText(kk: row.4, ru: row.5, en: row.6), termStart: row.7, termEnd: row.8
+                    name: LocalizedText(kk: row.4, ru: row.5, en: row.6), termStart: row.7, termEnd: row.8,
+                    status: ProgrammeStatus(rawValue: row.9) ?? .draft
                 ))
         }
         return result

@@ -397,6 +397,7 @@ public struct ProgressRepository: Sendable {
                    AND ((i.periodicity = 'quarterly' AND g.period_start = ANY($2::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($3::date[])))
                    AND ($4::text IS NULL OR s.code = $4)
                    AND ($5::text IS NULL OR i.code = $5)
+                   AND i.retired_on IS NULL
                 """
             let latest = """
                 LEFT JOIN LATERAL (

@@ -38,6 +38,7 @@ public struct ReportRepository: Sendable {
         async let comparisonRead = comparison(
             hearing, run: run, ancestry: tree.ancestry(of: hearing.territoryID), territories: scope,
             indicators: indicators)
+        async let revisionsRead = revisions(programmeID: hearing.programmeID, asOf: run.asOf, territories: scope, sections: sectionIDs)
         let rows = try await itemRows(runID: run.id, territories: scope, indicators: indicators)
         let people = try await names(Set(rows.flatMap { [$0.councilMemberID, $0.bureauMemberID] }.compactMap { $0 }))
         let (bureau, explanations) = try await (bureauRead, explanationsRead)
@@ -82,7 +83,26 @@ public struct ReportRepository: Sendable {
             overdueMeasures: try await overdueRead,
             openResolutions: try await resolutionsRead,
             comparison: try await comparisonRead,
-            partForSections: partForSections)
+            partForSections: partForSections,
+            revisions: try await revisionsRead)
+    }
+
+    /// Revisions of the scope's targets proposed by the end of the run's day, as they stood then
+    /// (decided later: still pending), oldest first: the same run always gives the same list.
+    func revisions(programmeID: Programme.ID, asOf: Day, territories: [Territory.ID], sections: [Section.ID]) async throws
+        -> [ReportFacts.RevisionPart]
+    {
+        let cutoff = Date(timeIntervalSince1970: asOf.endInKazakhstanSecondsSince1970)
+        let repository = RevisionRepository(client: client, logger: logger)
+        let found = try await repository.list(
+            .init(programmeID: programmeID, territories: territories, sections: sections, proposedBefore: cutoff), limit: 10_000
+        ).reversed()
+        let approved = try await repository.approvedValues(of: Array(found))
+        return found.map { revision in
+            let decidedThen = revision.decidedAt.map { $0 < cutoff } ?? false
+            return ReportFacts.RevisionPart(
+                revision: revision, approved: approved[revision.id] ?? revision.oldValue, status: decidedThen ? revision.status : .pending)
+        }
     }
 
     // MARK: - The parts

@@ -52,4 +52,5 @@ struct CopyText {
     }
 
     var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    var count: Int { bytes.count }
 }

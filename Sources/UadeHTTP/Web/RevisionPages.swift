@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import UadeDomain
+import UadeServices
+import UadeStorage
+
+/// Revisions of approved targets: those waiting for a second person first, each with its
+/// approve and refuse forms where the caller may decide it, then the recent ones.
+extension WebController {
+    func addRevisionRoutes(to router: RouterGroup<AppRequestContext>) {
+        router.get("revisions", use: revisionsPage)
+        router.post("revisions/:id/decide", use: decideRevision)
+    }
+
+    func revisionsData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
+        let language = self.language(context)
+        let all = try await APIError.answering { try await services.revisions.list(status: nil, programmeCode: nil, by: caller) }
+        func row(_ r: TargetRevision) async throws -> [String: Any] {
+            var decidable = false
+            if r.status == .pending { decidable = (try? await services.revisions.requireDeciding(r.id, by: caller)) != nil }
+            return [
+                "id": r.id, "indicator": "\(r.indicatorCode) \(r.indicatorName.resolved(language))", "territory": r.territoryName.resolved(language),
+                "period": r.period.code, "oldValue": ProgressRules.display(r.oldValue), "newValue": ProgressRules.display(r.newValue),
+                "eases": r.eases, "appliesFrom": r.appliesFrom.iso, "by": r.proposedBy ?? "—", "reason": r.reason, "status": r.status.word(language),
+                "statusCode": r.status.rawValue, "refusal": r.refusalReason ?? "", "decidable": decidable,
+            ]
+        }
+        var pending: [[String: Any]] = []
+        for r in all where r.status == .pending { pending.append(try await row(r)) }
+        var recent: [[String: Any]] = []
+        for r in all.filter({ $0.status != .pending }).prefix(100) { recent.append(try await row(r)) }
+        return ["pending": pending, "recent": recent, "noPending": pending.isEmpty, "noRecent": recent.isEmpty]
+    }
+
+    @Sendable func revisionsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        return try pages.render(
+            "revisions", title: text("revisions_title", context), request: request, context: context,
+            data: try await revisionsData(caller, context: context))
+    }
+
+    /// `decision` is `approve` or `refuse` (with `reason`).
+    @Sendable func decideRevision(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a revision id") }
+        try await APIError.answering { try await services.revisions.requireDeciding(id, by: caller) }
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        let approve = form.string("decision") == "approve"
+        var status: HTTPResponse.Status = .ok
+        var decided: TargetRevision?
+        var errors: [String: Any]?
+        do {
+            decided = try await services.revisions.decide(id, approve: approve, reason: form.string("reason"), by: caller, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            errors = FormErrors(APIError(failure, fieldPrefix: "")).context
+            status = APIError(failure).status
+        }
+        var data = try await revisionsData(caller, context: context)
+        if let decided { data["decided"] = ["id": decided.id, "status": decided.status.word(language(context))] }
+        if let errors { data["errors"] = errors }
+        return try pages.render("revisions", title: text("revisions_title", context), request: request, context: context, data: data, status: status)
+    }
+}
