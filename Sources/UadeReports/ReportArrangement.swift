@@ -239,7 +239,11 @@ struct ReportArrangement {
         return HearingReport.DataQuality(
             notReported: standings.filter { $0.headline == .notReported }.count, reconciliation: reconciliation,
             outliers: outliers, unowned: unowned, rows: rows, unownedBySection: unownedBySection, revisions: revisions(),
-            easedTargets: facts.revisions.filter { $0.status == .inForce && $0.revision.eases }.count)
+            easedTargets: Set(
+                facts.revisions.filter { $0.status == .inForce && $0.revision.easedAfterStart }.map {
+                    "\($0.revision.indicatorID)|\($0.revision.territoryID)|\($0.revision.period.code)"
+                }
+            ).count)
     }
 
     /// The revisions of the scope's targets, oldest first, each in words.

@@ -25,6 +25,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case notCurrent = "not-current"
     case notFound = "not-found"
     case notUTF8 = "not-utf8"
+    case programmeApproved = "programme-approved"
     case notStarted = "not-started"
     case requestTimeout = "request-timeout"
     case revisionDecided = "revision-decided"

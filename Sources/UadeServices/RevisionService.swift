@@ -69,9 +69,22 @@ public struct RevisionService: Sendable {
             }
             programmeID = programme.id
         }
-        let all = try await revisions.list(.init(status: status, programmeID: programmeID))
-        guard !caller.isAdministrator else { return all }
         let policy = try await policies.policy()
+        // Narrowed in SQL to the territories the caller's territorial roles cover (or, for a
+        // Bureau member alone, the sections owned), then decided row by row.
+        var filter = RevisionRepository.Filter(status: status, programmeID: programmeID)
+        if !caller.isAdministrator {
+            let territorial = caller.grants.filter { $0.role != .bureauMember && $0.role != .administrator }.compactMap(\.territoryID)
+            if !territorial.isEmpty {
+                filter.territories = Array(Set(territorial.flatMap { policy.tree.subtree(of: $0) })).sorted()
+            } else if caller.holds(.bureauMember) {
+                filter.sections = Array(caller.ownedSections).sorted()
+            } else {
+                return []
+            }
+        }
+        let all = try await revisions.list(filter, limit: 2_000)
+        guard !caller.isAdministrator else { return all }
         let territories = Dictionary(try await programmes.programmes().map { ($0.code, $0.territoryID) }, uniquingKeysWith: { a, _ in a })
         return all.filter { revision in
             policy.decide(caller, .manageRoadmap, Resource(territoryID: territories[revision.programmeCode])).isAllowed
@@ -161,11 +174,15 @@ public struct RevisionService: Sendable {
             }
             return old == value ? .unchanged : .overwritten(old: old, new: value)
         }
-        guard
-            let proposal = try await revisions.propose(
+        let proposed: RevisionRepository.Proposal?
+        do {
+            proposed = try await revisions.propose(
                 indicatorID: indicator.id, direction: indicator.direction, territoryID: territory.id, period: period, value: value, reason: reason,
                 appliesFrom: appliesFrom, today: today, by: requester.accountID, requestID: requestID)
-        else {
+        } catch is RevisionConflict {
+            throw ServiceFailure(.conflict, code: .roadmapConflict, detail: "another change of this target came first: read it again")
+        }
+        guard let proposal = proposed else {
             throw ServiceFailure(.notFound, code: .noTarget, detail: "\(indicator.code) has no target in \(territory.id) for \(period.code)")
         }
         switch proposal {
@@ -200,7 +217,7 @@ public struct RevisionService: Sendable {
         guard try await revisions.approve(programmeID: programme.id, by: requester.accountID, requestID: requestID),
             let approved = try await programmes.programme(code: code)
         else {
-            throw ServiceFailure(.conflict, code: .revisionDecided, detail: "programme \(code) is approved already")
+            throw ServiceFailure(.conflict, code: .programmeApproved, detail: "programme \(code) is approved already")
         }
         return approved
     }

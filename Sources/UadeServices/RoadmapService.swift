@@ -202,8 +202,15 @@ extension RoadmapService {
             if (changes.counts[.targets]?.changed ?? 0) > 0, let problem = RevisionRules.problem(reason: reason) {
                 throw ServiceFailure.invalid("reason", "\(stored.code) is approved: its changed targets become revisions, and \(problem)")
             }
+            let appliesFrom = revision.appliesFrom ?? today
+            if appliesFrom < stored.termStart || appliesFrom > stored.termEnd.adding(days: 366) {
+                throw ServiceFailure.invalid(
+                    "applies_from",
+                    "must lie within the programme's term \(stored.termStart.iso) – \(stored.termEnd.iso) or the year after it, not \(appliesFrom.iso)"
+                )
+            }
             revising = TargetRevisionRequest(
-                reason: reason.isEmpty ? "-" : reason, appliesFrom: revision.appliesFrom ?? today, today: today, accountID: requester.accountID)
+                reason: reason.isEmpty ? "-" : reason, appliesFrom: appliesFrom, today: today, accountID: requester.accountID)
         }
         let outcome: RoadmapWriteOutcome
         do {

@@ -100,6 +100,14 @@ struct RevisionTests {
             let (same, sameProblem) = try await Self.post(app, "/api/v1/revisions/\(id)/approve", nil, as: "admin")
             #expect(same == .forbidden && (sameProblem["type"] as? String)?.hasSuffix("/same-person") == true, "\(sameProblem)")
             #expect(try await Self.post(app, "/api/v1/revisions/\(id)/approve", nil, as: "coord-kyzylorda").0 == .forbidden)
+            // The page follows the same rules: a coordinator may not reach the decision form.
+            let coordinator = try #require(try await login(app, "coord-kyzylorda"))
+            let page = try await app.client.execute(
+                uri: "/revisions/\(id)/decide", method: .post,
+                headers: [.cookie: coordinator.cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(coordinator.csrf)&decision=approve")
+            ) { $0.status }
+            #expect(page == .forbidden)
             let (approved, inForce) = try await Self.post(app, "/api/v1/revisions/\(id)/approve", nil, as: "bureau-social")
             #expect(approved == .ok && inForce["status"] as? String == "in_force", "\(inForce)")
             let (again, decided) = try await Self.post(app, "/api/v1/revisions/\(id)/refuse", ["reason": "late"], as: "bureau-social")
@@ -133,6 +141,12 @@ struct RevisionTests {
                      WHERE e.run_id = \(before.runID) AND e.indicator_id = (SELECT id FROM indicators WHERE code = \(target.indicator))
                        AND e.territory_id = \(target.territory) AND u.day = \(target.period.start.daysSinceEpoch)
                     """) == Int(target.value))
+            #expect(
+                try await app.count(
+                    """
+                    SELECT count(*)::int FROM flags WHERE kind = 'target_eased' AND state = 'resolved' AND territory_id = \(target.territory)
+                       AND indicator_id = (SELECT id FROM indicators WHERE code = \(target.indicator)) AND period_start = \(target.period.start)
+                    """) == 1, "no longer eased as of a day before the revision: the flag is resolved")
 
             // The hearing report on the later run lists the revision beside the approved target.
             let hearing = try await app.client.execute(
@@ -171,6 +185,8 @@ struct RevisionTests {
             let path = "\(target.indicator)/\(target.territory)/\(target.period.code)"
             let (_, raised) = try await Self.put(app, path, ["value": target.value + 10, "reason": "more funds"], as: "admin")
             #expect((raised["revision"] as? [String: Any])?["status"] as? String == "in_force", "\(raised)")
+            let revisions = RevisionRepository(client: app.database, logger: TestDatabase.logger)
+            #expect(try await revisions.list(.init()).allSatisfy { !$0.easedAfterStart }, "a harder target eases nothing")
             let (_, first) = try await Self.put(app, path, ["value": target.value - 5, "reason": "cut"], as: "admin")
             let firstID = try #require((first["revision"] as? [String: Any])?["id"] as? Int)
             let (_, second) = try await Self.put(app, path, ["value": target.value - 6, "reason": "cut more"], as: "admin")

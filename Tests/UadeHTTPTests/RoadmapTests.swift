@@ -373,6 +373,11 @@ struct RoadmapTests {
             let (_, kept) = try await Self.upload(app, file, as: "admin")
             #expect((kept["counts"] as? [String: [String: Int]])?["indicators"]?["absent"] == 1, "\(kept)")
             #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE retired_on IS NOT NULL") == 0, "reported, not retired")
+            // An approved programme keeps every indicator and measure it promised, even when asked.
+            let (_, approved) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
+            #expect(approved["indicators_retired"] as? Int == 0 && approved["measures_retired"] as? Int == 0, "\(approved)")
+            #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE retired_on IS NOT NULL") == 0)
+            try await app.database.query("UPDATE programmes SET status = 'draft', approved_at = NULL", logger: TestDatabase.logger)
             let (status, retired) = try await Self.upload(app, file, as: "admin", query: "?retire_absent=true")
             #expect(status == .ok && retired["indicators_retired"] as? Int == 1 && retired["measures_retired"] as? Int == 1, "\(retired)")
             #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE code = \(reported) AND retired_on = '2026-11-21'") == 1)

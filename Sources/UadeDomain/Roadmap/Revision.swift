@@ -73,12 +73,14 @@ public struct TargetRevision: Sendable, Equatable, Identifiable {
     public let decidedBy: String?
     public let decidedAt: Date?
     public let refusalReason: String?
+    /// It eased the target once its period had begun: the ones the evaluator flags when in force.
+    public let easedAfterStart: Bool
 
     public init(
         id: Int64, programmeCode: String, sectionID: Section.ID, indicatorID: Indicator.ID, indicatorCode: String,
         indicatorName: LocalizedText, territoryID: Territory.ID, territoryName: LocalizedText, period: Period, oldValue: Double,
         newValue: Double, reason: String, appliesFrom: Day, eases: Bool, status: RevisionStatus, proposedBy: String?,
-        proposedByAccount: Int64?, proposedAt: Date, decidedBy: String?, decidedAt: Date?, refusalReason: String?
+        proposedByAccount: Int64?, proposedAt: Date, decidedBy: String?, decidedAt: Date?, refusalReason: String?, easedAfterStart: Bool = false
     ) {
         self.id = id
         self.programmeCode = programmeCode
@@ -101,5 +103,6 @@ public struct TargetRevision: Sendable, Equatable, Identifiable {
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
         self.refusalReason = refusalReason
+        self.easedAfterStart = easedAfterStart
     }
 }

@@ -85,7 +85,9 @@ struct RoadmapsController: Sendable {
                     requestID: context.id)
             } catch var failure as ServiceFailure {
                 // The reason comes with the query.
-                failure.problems = failure.problems.map { $0.field == "reason" ? FieldProblem(field: "query.reason", reason: $0.reason) : $0 }
+                failure.problems = failure.problems.map {
+                    ["reason", "applies_from"].contains($0.field) ? FieldProblem(field: "query.\($0.field)", reason: $0.reason) : $0
+                }
                 throw failure
             }
         }

@@ -241,6 +241,8 @@ extension WebController {
     /// revised (docs/roadmaps.md); then back to the page.
     @Sendable func reviseTarget(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
+        // Only those who manage a roadmap get as far as the form; then its programme's is checked.
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
         let form = try await WebForm.read(request, limit: 1 << 16)
         try context.requireFormToken(form)
         let code = form.string("indicator") ?? ""

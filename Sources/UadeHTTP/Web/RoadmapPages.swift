@@ -128,6 +128,7 @@ extension WebController {
     /// Approves a draft programme, then shows the list again.
     @Sendable func approveProgramme(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
         let form = try await WebForm.read(request, limit: 1 << 16)
         try context.requireFormToken(form)
         let t = self.t(context)

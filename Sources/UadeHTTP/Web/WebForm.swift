@@ -62,13 +62,22 @@ struct WebForm: Sendable {
     static func read(_ request: Request, limit: Int = 64 << 20) async throws -> WebForm {
         let buffer = try await request.body.collect(upTo: limit)
         let type = request.headers[.contentType] ?? ""
+        let form: WebForm
         if type.lowercased().hasPrefix("multipart/form-data") {
             guard let boundary = Self.boundary(type) else {
                 throw APIError(.badRequest, kind: .malformedForm, detail: "multipart form without a boundary")
             }
-            return try multipart(buffer, boundary: boundary)
+            form = try multipart(buffer, boundary: boundary)
+        } else {
+            form = urlencoded(String(buffer: buffer))
         }
-        return urlencoded(String(buffer: buffer))
+        // PostgreSQL stores no NUL in text: refused here, for every form, as the API refuses it.
+        if let (name, _) = form.fields.first(where: { $0.key.contains("\u{0}") || $0.value.contains { $0.contains("\u{0}") } }) {
+            throw APIError(
+                .badRequest, kind: .malformedForm, detail: "the field \(name.replacingOccurrences(of: "\u{0}", with: "")) contains a NUL character",
+                fields: [.init(field: name.replacingOccurrences(of: "\u{0}", with: ""), reason: "contains a NUL character")])
+        }
+        return form
     }
 
     static func urlencoded(_ text: String) -> WebForm {

@@ -42,7 +42,7 @@ public struct RevisionRepository: Sendable {
     static let select = """
         SELECT v.id, p.code, s.id, i.id, i.code, i.name_kk, i.name_ru, i.name_en, i.periodicity, v.territory_id, t.name_kk, t.name_ru,
                t.name_en, v.period_start, v.old_value, v.new_value, v.reason, v.applies_from, v.eases, v.status, a.username, v.proposed_by,
-               v.proposed_at, d.username, v.decided_at, v.refusal_reason
+               v.proposed_at, d.username, v.decided_at, v.refusal_reason, v.eased_after_start
           FROM target_revisions v
           JOIN indicators i ON i.id = v.indicator_id JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id
           JOIN territories t ON t.id = v.territory_id
@@ -51,7 +51,7 @@ public struct RevisionRepository: Sendable {
 
     typealias Row = (
         Int64, String, Int64, Int64, String, String, String, String?, String, Int64, String, String, String?, Day, Double, Double, String,
-        Day, Bool, String, String?, Int64?, Date, String?, Date?, String?
+        Day, Bool, String, String?, Int64?, Date, String?, Date?, String?, Bool
     )
 
     static func revision(_ r: Row) -> TargetRevision? {
@@ -62,7 +62,7 @@ public struct RevisionRepository: Sendable {
             indicatorName: LocalizedText(kk: r.5, ru: r.6, en: r.7),
             territoryID: r.9, territoryName: LocalizedText(kk: r.10, ru: r.11, en: r.12), period: period, oldValue: r.14, newValue: r.15,
             reason: r.16, appliesFrom: r.17, eases: r.18, status: status, proposedBy: r.20, proposedByAccount: r.21, proposedAt: r.22,
-            decidedBy: r.23, decidedAt: r.24, refusalReason: r.25)
+            decidedBy: r.23, decidedAt: r.24, refusalReason: r.25, easedAfterStart: r.26)
     }
 
     /// Revisions, newest first.
@@ -75,7 +75,8 @@ public struct RevisionRepository: Sendable {
                AND (\(filter.indicatorID)::bigint IS NULL OR i.id = \(filter.indicatorID))
                AND (\(filter.territories)::bigint[] IS NULL OR v.territory_id = ANY(\(filter.territories)))
                AND (\(filter.sections)::bigint[] IS NULL OR s.id = ANY(\(filter.sections)))
-               AND (\(filter.proposedBefore)::timestamptz IS NULL OR (v.proposed_at < \(filter.proposedBefore) AND v.status <> 'withdrawn'))
+               AND (\(filter.proposedBefore)::timestamptz IS NULL
+                    OR (v.proposed_at < \(filter.proposedBefore) AND (v.withdrawn_at IS NULL OR v.withdrawn_at >= \(filter.proposedBefore))))
              ORDER BY v.id DESC LIMIT \(limit)
             """
         for try await r in try await client.query(query, logger: logger).decode(Row.self) {
@@ -147,50 +148,68 @@ public struct RevisionRepository: Sendable {
         indicatorID: Indicator.ID, direction: Direction, territoryID: Territory.ID, period: Period, value: Double, reason: String,
         appliesFrom: Day, today: Day, by accountID: Int64?, requestID: String?
     ) async throws -> Proposal? {
-        let id: Int64? = try await client.transaction(logger: logger) { connection in
-            var standing: (approved: Double, inForce: Double, pending: Int64?, pendingValue: Double?)?
-            for try await r in try await connection.query(
-                """
-                SELECT t.value,
-                       coalesce((SELECT v.new_value FROM target_revisions v
-                                  WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id AND v.period_start = t.period_start
-                                    AND v.status = 'in_force' ORDER BY v.id DESC LIMIT 1), t.value),
-                       p.id, p.new_value
-                  FROM targets t
-                  LEFT JOIN target_revisions p ON p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id
-                                              AND p.period_start = t.period_start AND p.status = 'pending'
-                 WHERE t.indicator_id = \(indicatorID) AND t.territory_id = \(territoryID) AND t.period_start = \(period.start)
-                   FOR UPDATE OF t
-                """, logger: logger
-            ).decode((Double, Double, Int64?, Double?).self) { standing = r }
-            guard let standing else { return nil }
-            if value == (standing.pendingValue ?? standing.inForce) { return 0 }
-            if let pending = standing.pending {
-                try await connection.query("UPDATE target_revisions SET status = 'withdrawn' WHERE id = \(pending)", logger: logger)
+        let id: Int64?
+        do {
+            id = try await client.transaction(logger: logger) { connection -> Int64? in
+                // The target's row is locked first; the revisions are read after, in a statement of
+                // their own, so that a proposal that committed meanwhile is seen.
+                var found = false
+                for try await _ in try await connection.query(
+                    """
+                    SELECT 1 FROM targets WHERE indicator_id = \(indicatorID) AND territory_id = \(territoryID) AND period_start = \(period.start)
+                       FOR UPDATE
+                    """, logger: logger)
+                { found = true }
+                guard found else { return nil }
+                var standing: (inForce: Double, pending: Int64?, pendingValue: Double?)?
+                for try await r in try await connection.query(
+                    """
+                    SELECT coalesce((SELECT v.new_value FROM target_revisions v
+                                      WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id AND v.period_start = t.period_start
+                                        AND v.status = 'in_force' AND v.applies_from <= \(today)
+                                      ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), t.value),
+                           p.id, p.new_value
+                      FROM targets t
+                      LEFT JOIN target_revisions p ON p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id
+                                                  AND p.period_start = t.period_start AND p.status = 'pending'
+                     WHERE t.indicator_id = \(indicatorID) AND t.territory_id = \(territoryID) AND t.period_start = \(period.start)
+                    """, logger: logger
+                ).decode((Double, Int64?, Double?).self) { standing = r }
+                guard let standing else { return nil }
+                if value == (standing.pendingValue ?? standing.inForce) { return 0 }
+                if let pending = standing.pending {
+                    try await connection.query(
+                        "UPDATE target_revisions SET status = 'withdrawn', withdrawn_at = now() WHERE id = \(pending) AND status = 'pending'",
+                        logger: logger)
+                    try await AuditEvent(
+                        accountID: accountID, action: "withdraw", entity: "target_revision", entityID: String(pending), requestID: requestID
+                    )
+                    .write(on: connection, logger: logger)
+                    if value == standing.inForce { return -pending }
+                }
+                let eases = RevisionRules.eases(direction, from: standing.inForce, to: value)
+                let status = RevisionRules.status(direction: direction, from: standing.inForce, to: value, period: period, proposedOn: today)
+                let decided = status == .inForce ? accountID : nil
+                var id: Int64 = 0
+                for try await value in try await connection.query(
+                    """
+                    INSERT INTO target_revisions (indicator_id, territory_id, period_start, old_value, new_value, reason, applies_from, eases,
+                                                  eased_after_start, status, proposed_by, decided_by, decided_at)
+                    VALUES (\(indicatorID), \(territoryID), \(period.start), \(standing.inForce), \(value), \(reason), \(appliesFrom), \(eases),
+                            \(eases && today >= period.start), \(status.rawValue), \(accountID), \(decided),
+                            CASE WHEN \(status.rawValue) = 'in_force' THEN now() END)
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int64.self) { id = value }
                 try await AuditEvent(
-                    accountID: accountID, action: "withdraw", entity: "target_revision", entityID: String(pending), requestID: requestID
-                )
-                .write(on: connection, logger: logger)
-                if value == standing.inForce { return -pending }
+                    accountID: accountID, action: "propose", entity: "target_revision", entityID: String(id),
+                    old: ["value": standing.inForce], new: ["value": value], requestID: requestID
+                ).write(on: connection, logger: logger)
+                return id
             }
-            let eases = RevisionRules.eases(direction, from: standing.inForce, to: value)
-            let status = RevisionRules.status(direction: direction, from: standing.inForce, to: value, period: period, proposedOn: today)
-            let decided = status == .inForce ? accountID : nil
-            var id: Int64 = 0
-            for try await value in try await connection.query(
-                """
-                INSERT INTO target_revisions (indicator_id, territory_id, period_start, old_value, new_value, reason, applies_from, eases, status,
-                                              proposed_by, decided_by, decided_at)
-                VALUES (\(indicatorID), \(territoryID), \(period.start), \(standing.inForce), \(value), \(reason), \(appliesFrom), \(eases),
-                        \(status.rawValue), \(accountID), \(decided), CASE WHEN \(status.rawValue) = 'in_force' THEN now() END)
-                RETURNING id
-                """, logger: logger
-            ).decode(Int64.self) { id = value }
-            try await AuditEvent(
-                accountID: accountID, action: "propose", entity: "target_revision", entityID: String(id),
-                old: ["value": standing.inForce], new: ["value": value], requestID: requestID
-            ).write(on: connection, logger: logger)
-            return id
+        } catch let error as PSQLError where (error.serverInfo?[.sqlState] ?? "").hasPrefix("23") {
+            // Another change of the same target won the race: nothing was written.
+            throw RevisionConflict()
         }
         guard let id else { return nil }
         if id == 0 { return .unchanged }
@@ -277,6 +296,9 @@ public struct RevisionRepository: Sendable {
     }
 }
 
+/// Another change of the same target came first; nothing was written.
+public struct RevisionConflict: Error, Sendable {}
+
 /// A target in force on a run's day where a revision changed it, and whether it was eased
 /// after its period began.
 public struct RevisedTarget: Sendable, Equatable {
@@ -309,8 +331,7 @@ extension EvaluationRepository {
                    CASE i.direction WHEN 'higher_is_better' THEN v.new_value < t.value ELSE v.new_value > t.value END
                    AND EXISTS (SELECT 1 FROM target_revisions e
                                 WHERE e.indicator_id = v.indicator_id AND e.territory_id = v.territory_id AND e.period_start = v.period_start
-                                  AND e.status = 'in_force' AND e.eases AND e.applies_from <= \(asOf) AND e.decided_at < \(cutoff)
-                                  AND (e.proposed_at AT TIME ZONE 'Asia/Almaty')::date >= e.period_start)
+                                  AND e.status = 'in_force' AND e.eased_after_start AND e.applies_from <= \(asOf) AND e.decided_at < \(cutoff))
               FROM target_revisions v
               JOIN targets t ON t.indicator_id = v.indicator_id AND t.territory_id = v.territory_id AND t.period_start = v.period_start
               JOIN indicators i ON i.id = v.indicator_id JOIN sections s ON s.id = i.section_id

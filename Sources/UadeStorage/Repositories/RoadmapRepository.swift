@@ -296,7 +296,8 @@ extension RoadmapRepository {
             if workbook.present.contains(.sections) { try await writeSections(workbook.sections, programme: programme, on: connection) }
             if workbook.present.contains(.indicators) {
                 try await writeIndicators(workbook.indicators, programme: programme, on: connection)
-                if retireAbsent {
+                // An approved programme keeps every indicator and measure it promised.
+                if retireAbsent, revising == nil {
                     outcome.indicatorsRetired = try await retire(
                         "indicators", codes: workbook.indicators.map(\.code), programme: programme, on: today, connection: connection)
                 }
@@ -308,7 +309,7 @@ extension RoadmapRepository {
             }
             if workbook.present.contains(.measures) {
                 try await writeMeasures(workbook.measures, programme: programme, territories: territories, on: connection)
-                if retireAbsent {
+                if retireAbsent, revising == nil {
                     outcome.measuresRetired = try await retire(
                         "measures", codes: workbook.measures.map(\.code), programme: programme, on: today, connection: connection)
                 }
@@ -457,21 +458,24 @@ extension RoadmapRepository {
               CROSS JOIN LATERAL (SELECT coalesce((SELECT v.new_value FROM target_revisions v
                                                     WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id
                                                       AND v.period_start = t.period_start AND v.status = 'in_force'
-                                                    ORDER BY v.id DESC LIMIT 1), t.value) AS value) f
+                                                      AND v.applies_from <= \(request.today)
+                                                    ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), t.value) AS value) f
               LEFT JOIN target_revisions p ON p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id
                                           AND p.period_start = t.period_start AND p.status = 'pending'
              WHERE r.value IS DISTINCT FROM coalesce(p.new_value, f.value)
             """, logger: logger)
         try await connection.query(
             """
-            UPDATE target_revisions v SET status = 'withdrawn' FROM roadmap_revised r WHERE v.id = r.pending_id
+            UPDATE target_revisions v SET status = 'withdrawn', withdrawn_at = now() FROM roadmap_revised r
+             WHERE v.id = r.pending_id AND v.status = 'pending'
             """, logger: logger)
         for try await (inForce, pending) in try await connection.query(
             """
             WITH added AS (
-                INSERT INTO target_revisions (indicator_id, territory_id, period_start, old_value, new_value, reason, applies_from, eases, status,
-                                              proposed_by, decided_by, decided_at)
+                INSERT INTO target_revisions (indicator_id, territory_id, period_start, old_value, new_value, reason, applies_from, eases,
+                                              eased_after_start, status, proposed_by, decided_by, decided_at)
                 SELECT indicator_id, territory_id, period_start, in_force, new_value, \(request.reason), \(request.appliesFrom), eases,
+                       eases AND \(request.today) >= period_start,
                        CASE WHEN eases AND \(request.today) >= period_start THEN 'pending' ELSE 'in_force' END,
                        \(request.accountID), CASE WHEN eases AND \(request.today) >= period_start THEN NULL ELSE \(request.accountID) END,
                        CASE WHEN eases AND \(request.today) >= period_start THEN NULL ELSE now() END
