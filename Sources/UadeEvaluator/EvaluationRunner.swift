@@ -40,6 +40,8 @@ public enum EvaluationFailure: Error, Equatable, Sendable {
     case unknownTerritory(String)
     /// The as-of date lies outside the programme's term: why.
     case asOfOutsideTerm(String)
+    /// The programme is a draft: its targets are no promise yet.
+    case draft(String)
     /// Another evaluation of the programme holds the lock; the id of the run it recorded.
     case alreadyRunning(runID: Int64?)
 }
@@ -81,6 +83,9 @@ public struct EvaluationRunner: Sendable {
             programme = first
         }
         if let problem = programme.problem(evaluatingAsOf: request.asOf) { throw EvaluationFailure.asOfOutsideTerm(problem) }
+        // A draft's targets may still be overwritten at will: judging them would let a plan be
+        // lowered under a hearing without anyone's approval.
+        guard programme.status == .approved else { throw EvaluationFailure.draft(programme.code) }
         let tree = try await TerritoryRepository(client: client, logger: logger).tree()
         var scope: Set<Territory.ID>?
         var scopeRoot: Territory.ID?

@@ -132,7 +132,8 @@ public func buildRouter(
         accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
         sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),
         roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer, today: options.today),
-        revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today))
+        revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today),
+        classifier: ClassifierService(client: client, logger: logger))
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)
@@ -144,7 +145,7 @@ public func buildRouter(
     EvaluationsController(reads: reads, authorizer: authorizer, codes: codes, evaluations: services.evaluations, flags: services.flags).addRoutes(
         to: api)
     HearingsController(service: services.hearings).addRoutes(to: api)
-    RoadmapsController(service: services.roadmaps).addRoutes(to: api)
+    RoadmapsController(service: services.roadmaps, classifier: services.classifier).addRoutes(to: api)
     RevisionsController(service: services.revisions).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.

@@ -118,6 +118,9 @@ public final class EvaluationService: Service, Sendable {
             ServiceFailure(.invalid, code: .noProgramme, detail: "there is no programme to evaluate")
         case .asOfOutsideTerm(let reason):
             ServiceFailure(.invalid, code: .invalidAsOf, detail: "as_of: \(reason)", problems: [FieldProblem(field: "as_of", reason: reason)])
+        case .draft(let code):
+            ServiceFailure(
+                .conflict, code: .programmeDraft, detail: "programme \(code) is a draft: approve it before it is evaluated (docs/roadmaps.md)")
         }
     }
 }

@@ -26,6 +26,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case notFound = "not-found"
     case notUTF8 = "not-utf8"
     case programmeApproved = "programme-approved"
+    case programmeDraft = "programme-draft"
     case notStarted = "not-started"
     case requestTimeout = "request-timeout"
     case revisionDecided = "revision-decided"

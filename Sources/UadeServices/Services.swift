@@ -12,11 +12,12 @@ public struct Services: Sendable {
     public let measures: MeasureService
     public let roadmaps: RoadmapService
     public let revisions: RevisionService
+    public let classifier: ClassifierService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
-        measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService
+        measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService
     ) {
         self.progress = progress
         self.imports = imports
@@ -29,5 +30,6 @@ public struct Services: Sendable {
         self.measures = measures
         self.roadmaps = roadmaps
         self.revisions = revisions
+        self.classifier = classifier
     }
 }

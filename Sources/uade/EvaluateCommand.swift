@@ -53,6 +53,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             case .noProgramme: throw CommandFailure("there is no programme to evaluate")
             case .unknownTerritory(let ref): throw CommandFailure("no territory \(ref)")
             case .asOfOutsideTerm(let reason): throw CommandFailure("--as-of \(reason)")
+            case .draft(let code): throw CommandFailure("programme \(code) is a draft: approve it first (uade roadmap approve \(code))")
             }
         }
         say(

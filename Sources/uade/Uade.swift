@@ -12,7 +12,7 @@ struct Uade: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, ServeCommand.self, MigrateCommand.self, UserCommand.self, ImportCommand.self, EvaluateCommand.self, ReportCommand.self,
-            RoadmapCommand.self,
+            RoadmapCommand.self, TerritoriesCommand.self,
         ]
     )
 }

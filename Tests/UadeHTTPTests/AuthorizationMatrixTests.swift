@@ -64,6 +64,8 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/programmes/:code/workbook", "/api/v1/programmes/AMANAT-2022/workbook", allowed: admin)
         // Past the role check the file is read (and refused: it is not a workbook).
         add(.post, "/api/v1/roadmaps/import", body: "not a workbook", allowed: [.admin, .programmeOffice])
+        // The classifier is every programme's: administrators only (an empty file is a 422).
+        add(.post, "/api/v1/territories/import", body: "", allowed: admin)
         // Revisions: the republic's programme is revised by administrators only (and the republic's
         // programme office); {pendingRevision} eases a target of bureau-social's section, proposed by
         // office-kyzylorda. A refusal without a reason is a 422 once access is granted, so it comes
@@ -210,6 +212,7 @@ struct AuthorizationMatrixTests {
             "POST /roadmaps",
             "POST /roadmaps/confirm",
             "POST /roadmaps/approve",
+            "POST /roadmaps/classifier",
             "GET /revisions",
             "POST /revisions/{id}/decide",
             "POST /indicator/target",

@@ -223,6 +223,10 @@ struct RevisionTests {
             #expect(try await RoadmapTests.target(app, target.indicator, "430000000", target.period.start.iso) == target.value - 1)
             #expect(try await app.count("SELECT count(*)::int FROM audit_log WHERE entity = 'target' AND action = 'update'") == 1)
             #expect(try await app.count("SELECT count(*)::int FROM target_revisions") == 0)
+            // A draft is no promise yet: it is not judged.
+            await #expect(throws: EvaluationFailure.draft(RoadmapTests.code)) {
+                try await EvaluationRunner(client: app.database, logger: TestDatabase.logger).run(EvaluationRequest(asOf: testToday))
+            }
 
             #expect(try await Self.post(app, "/api/v1/programmes/\(RoadmapTests.code)/approve", nil, as: "office-kyzylorda").0 == .forbidden)
             let (approved, programme) = try await Self.post(app, "/api/v1/programmes/\(RoadmapTests.code)/approve", nil, as: "admin")

@@ -50,13 +50,57 @@ struct RoadmapImportDTO: ResponseCodable, Sendable {
     }
 }
 
-/// Roadmap workbooks over ``RoadmapService``.
+struct ClassifierImportDTO: ResponseCodable, Sendable {
+    let dryRun: Bool
+    let rows: Int
+    let new: Int
+    let changed: Int
+    let unchanged: Int
+    let retired: Int
+    let targetsMoved: Int
+    let targetsRemoved: Int
+    let ownershipsMoved: Int
+
+    init(_ result: ClassifierImport, outcome: ClassifierOutcome) {
+        (dryRun, rows) = (result.dryRun, result.rows)
+        (new, changed, unchanged, retired) = (outcome.new, outcome.changed, outcome.unchanged, outcome.retired)
+        (targetsMoved, targetsRemoved, ownershipsMoved) = (outcome.targetsMoved, outcome.targetsRemoved, outcome.ownershipsMoved)
+    }
+}
+
+/// Roadmap workbooks over ``RoadmapService``, and editions of the territory classifier over
+/// ``ClassifierService``.
 struct RoadmapsController: Sendable {
     let service: RoadmapService
+    let classifier: ClassifierService
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("programmes/:code/workbook", use: workbook)
         group.post("roadmaps/import", use: importWorkbook)
+        group.post("territories/import", use: importClassifier)
+    }
+
+    /// The body is the CSV edition; `?dry_run=true` previews it (the counts are exact: it is
+    /// written and rolled back).
+    @Sendable func importClassifier(_ request: Request, context: AppRequestContext) async throws -> ClassifierImportDTO {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        try query.refuseUnknown(["dry_run"])
+        let dryRun = try query.bool("dry_run") ?? false
+        try await APIError.answering { try classifier.requireImporting(by: .caller(caller)) }
+        let body = try await request.body.collect(upTo: 64 << 20)
+        let result = try await APIError.answering(fieldPrefix: "") {
+            try await classifier.importClassifier(Data(body.readableBytesView), by: .caller(caller), dryRun: dryRun, requestID: context.id)
+        }
+        guard let outcome = result.outcome, result.problems.isEmpty else {
+            var error = APIError(
+                .unprocessableContent, kind: .invalidFile, detail: "\(result.problems.count) problem(s) in the classifier; nothing was written",
+                fields: result.problems.map { .init(field: "file:\($0.line)\($0.column.map { ":" + $0 } ?? "")", reason: $0.reason) },
+                listingAtMost: 1000)
+            error.commitOutcome = .notCommitted
+            throw error
+        }
+        return ClassifierImportDTO(result, outcome: outcome)
     }
 
     /// The body is the workbook (XLSX, or a ZIP of CSV files). `?dry_run=true` previews;

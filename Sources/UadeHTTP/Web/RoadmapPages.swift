@@ -14,6 +14,7 @@ extension WebController {
         router.post("roadmaps", use: previewRoadmap)
         router.post("roadmaps/confirm", use: confirmRoadmap)
         router.post("roadmaps/approve", use: approveProgramme)
+        router.post("roadmaps/classifier", use: importClassifier)
     }
 
     func roadmapsData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
@@ -31,6 +32,7 @@ extension WebController {
                 ]
             },
             "empty": programmes.isEmpty,
+            "classifier": caller.isAdministrator,
         ]
     }
 
@@ -122,6 +124,37 @@ extension WebController {
             return try pages.render(
                 "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: APIError(failure).status)
         }
+        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+    }
+
+    /// A new edition of the territory classifier (administrators): checked whole, then written
+    /// unless it is only to be checked.
+    @Sendable func importClassifier(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.classifier.requireImporting(by: .caller(caller)) }
+        let form = try await WebForm.read(request, limit: 64 << 20)
+        try context.requireFormToken(form)
+        var data = try await roadmapsData(caller, context: context)
+        let t = self.t(context)
+        let file = form.files["file"]
+        data["filename"] = file?.filename ?? ""
+        let result = try await APIError.answering(fieldPrefix: "") {
+            try await services.classifier.importClassifier(
+                Data(file?.data.readableBytesView ?? ByteBuffer().readableBytesView), by: .caller(caller), dryRun: form.string("dry_run") != nil,
+                requestID: context.id)
+        }
+        guard let outcome = result.outcome, result.problems.isEmpty else {
+            data["classifierProblems"] = result.problems.prefix(1000).map {
+                ["line": String($0.line), "column": $0.column ?? "", "reason": $0.reason]
+            }
+            data["classifierProblemCount"] = result.problems.count
+            return try pages.render(
+                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+        }
+        data["classifierDone"] = [
+            "new": outcome.new, "changed": outcome.changed, "unchanged": outcome.unchanged, "retired": outcome.retired,
+            "targetsMoved": outcome.targetsMoved, "ownershipsMoved": outcome.ownershipsMoved, "dryRun": result.dryRun,
+        ]
         return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
     }
 

@@ -59,6 +59,18 @@ enum WebText {
         "target_overwritten": ("жазылды (жоба)", "записана (проект)", "written (a draft)"),
         "target_unchanged": ("өзгеріссіз", "без изменений", "unchanged"),
         "target_withdrawn": ("күтудегі өзгеріс кері қайтарылды", "ожидавший пересмотр отозван", "the pending revision was withdrawn"),
+        "classifier_title": ("Аумақтар жіктеуіші", "Классификатор территорий", "Territory classifier"),
+        "classifier_help": (
+            "ӘАОЖ жіктеуішінің жаңа басылымы (CSV): kato, kind, parent_kato, name_kk, name_ru, name_en, valid_from, valid_to, successor_kato. Таратылған аумақтың нысаналары мен жауаптылары оның мұрагерлеріне өтеді.",
+            "Новая редакция классификатора КАТО (CSV): kato, kind, parent_kato, name_kk, name_ru, name_en, valid_from, valid_to, successor_kato. Цели и ответственные упразднённой территории переходят к её правопреемникам.",
+            "A new edition of the KATO classifier (CSV): kato, kind, parent_kato, name_kk, name_ru, name_en, valid_from, valid_to, successor_kato. A retired territory's targets and owners go to its successors."
+        ),
+        "classifier_dry_run": ("Тек тексеру, жазбау", "Только проверить, не записывать", "Only check, write nothing"),
+        "classifier_import": ("Жүктеу", "Загрузить", "Import"),
+        "classifier_checked": ("Тексерілді", "Проверено", "Checked"),
+        "classifier_written": ("Жазылды", "Записано", "Written"),
+        "classifier_retired": ("таратылды", "упразднено", "retired"),
+        "classifier_moved": ("берілген нысаналар / жауаптылар", "передано целей / ответственных", "targets / ownerships handed over"),
         "nav_revisions": ("Нысаналардың өзгерістері", "Пересмотр целей", "Revisions"),
         "revisions_title": ("Нысаналардың өзгерістері", "Пересмотр целевых значений", "Revisions of targets"),
         "revisions_help": (
