@@ -52,7 +52,7 @@ struct ContractTests {
         // ChildProcess passes the environment on as it is; schemathesis reads these two from it.
         setenv("NO_COLOR", "1", 1)
         setenv("SCHEMATHESIS_TELEMETRY", "false", 1)
-        let (status, output) = try await ChildProcess.run(executable, arguments)
+        let (status, output) = try await ChildProcess.run(executable, arguments, timeout: 900)
         return (status, output)
     }
 }

@@ -187,6 +187,15 @@ struct RevisionTests {
             #expect((raised["revision"] as? [String: Any])?["status"] as? String == "in_force", "\(raised)")
             let revisions = RevisionRepository(client: app.database, logger: TestDatabase.logger)
             #expect(try await revisions.list(.init()).allSatisfy { !$0.easedAfterStart }, "a harder target eases nothing")
+            // The coordinator's due list shows the target in force.
+            try await app.client.execute(
+                uri: "/api/v1/due?territory=430000000&indicator=\(target.indicator)&period=\(target.period.code)", method: .get,
+                headers: app.bearer("coord-kyzylorda")
+            ) { response in
+                let object = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                let items = (object?["items"] as? [[String: Any]] ?? []).filter { $0["territory_id"] as? Int == Int(target.territory) }
+                #expect(items.count == 1 && items.first?["target"] as? Double == target.value + 10, "\(items)")
+            }
             let (_, first) = try await Self.put(app, path, ["value": target.value - 5, "reason": "cut"], as: "admin")
             let firstID = try #require((first["revision"] as? [String: Any])?["id"] as? Int)
             let (_, second) = try await Self.put(app, path, ["value": target.value - 6, "reason": "cut more"], as: "admin")

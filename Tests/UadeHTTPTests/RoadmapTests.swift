@@ -98,7 +98,7 @@ struct RoadmapTests {
                     "-env:UserInstallation=file://\(directory.path)/profile", "--headless", "--norestore", "--convert-to",
                     "xlsx:Calc MS Excel 2007 XML",
                     "--outdir", saved.path, exported.path,
-                ])
+                ], timeout: 240)
             #expect(status == 0, "\(log)")
             let (workbook, problems) = RoadmapWorkbook.read(try SheetUpload.sheets(Data(contentsOf: saved.appendingPathComponent("roadmap.xlsx"))))
             #expect(problems.isEmpty, "\(problems.prefix(5))")

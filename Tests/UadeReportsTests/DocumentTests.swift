@@ -27,7 +27,8 @@ struct DocumentTests {
             Issue.record("\(program) is not installed (scripts/test installs libreoffice-writer-nogui, poppler-utils and chromium)")
             return (-1, "")
         }
-        let (status, output) = try await ChildProcess.run(path, arguments)
+        // A converter that hangs fails the test (killed: 137) instead of holding the suite.
+        let (status, output) = try await ChildProcess.run(path, arguments, timeout: 240)
         return (status, output)
     }
 

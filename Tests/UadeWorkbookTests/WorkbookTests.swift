@@ -175,7 +175,8 @@ struct WorkbookTests {
             return (-1, "")
         }
         return try await ChildProcess.run(
-            "/usr/bin/soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore"] + arguments)
+            "/usr/bin/soffice", ["-env:UserInstallation=file://\(profile.path)", "--headless", "--norestore"] + arguments,
+            timeout: 240)
     }
 
     @Test("LibreOffice Calc opens what the writer writes: every sheet, as CSV, holds the same cells")

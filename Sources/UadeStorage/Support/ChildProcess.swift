@@ -5,7 +5,9 @@ import Foundation
 /// watches, and with several programs started at once its wait for one was seen never to end.
 public enum ChildProcess {
     /// The exit status (128 + signal when killed) and what the program wrote to stdout and stderr.
-    public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// With `timeout`, a program still running after that many seconds is killed (status 137):
+    /// a hung converter then fails its caller instead of holding it for ever.
+    public static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> (status: Int32, output: String) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("uade-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
@@ -22,16 +24,30 @@ public enum ChildProcess {
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard spawned == 0 else { return (127, "cannot start \(executable): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                let waited = waitpid(pid, &status, WNOHANG)
+                if waited == pid || (waited == -1 && errno != EINTR) { break }
+                if Date() >= deadline {
+                    kill(pid, SIGKILL)
+                    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                    break
+                }
+                usleep(50_000)
+            }
+        } else {
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        }
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = (status & 0x7f) == 0
         return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), text)
     }
 
     /// The same on a thread of its own, so that a long program does not hold a cooperative thread.
-    public static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    public static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(executable, arguments) }) }.start()
+            Thread { continuation.resume(with: Result { try run(executable, arguments, timeout: timeout) }) }.start()
         }
     }
 }
