@@ -101,11 +101,8 @@ public struct DashboardRepository: Sendable {
         let rows = try await client.query(
             """
             SELECT g.period_start,
-                   -- The target in force today: the latest revision in force applying by then, else the approved one.
-                   coalesce((SELECT v.new_value FROM target_revisions v
-                              WHERE v.indicator_id = g.indicator_id AND v.territory_id = g.territory_id AND v.period_start = g.period_start
-                                AND v.status = 'in_force' AND v.applies_from <= (now() AT TIME ZONE 'Asia/Almaty')::date
-                              ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), g.value),
+                   -- The target in force today (schema/0022).
+                   target_in_force(g.indicator_id, g.territory_id, g.period_start, (now() AT TIME ZONE 'Asia/Almaty')::date, g.value),
                    (SELECT e.value FROM progress_entries e
                      WHERE e.indicator_id = g.indicator_id AND e.territory_id = g.territory_id AND e.period_start = g.period_start
                      ORDER BY e.entered_at DESC, e.id DESC LIMIT 1)

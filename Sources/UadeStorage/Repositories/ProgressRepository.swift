@@ -405,13 +405,9 @@ public struct ProgressRepository: Sendable {
                       WHERE p.indicator_id = m.indicator_id AND p.territory_id = m.territory_id AND p.period_start = m.period_start
                       ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
                 """
-            // The target in force today: the latest revision in force applying by then, else the approved one.
-            let inForce = """
-                coalesce((SELECT v.new_value FROM target_revisions v
-                           WHERE v.indicator_id = m.indicator_id AND v.territory_id = m.territory_id AND v.period_start = m.period_start
-                             AND v.status = 'in_force' AND v.applies_from <= (now() AT TIME ZONE 'Asia/Almaty')::date
-                           ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), m.target)
-                """
+            // The target in force today (schema/0022).
+            let inForce =
+                "target_in_force(m.indicator_id, m.territory_id, m.period_start, (now() AT TIME ZONE 'Asia/Almaty')::date, m.target)"
             let select =
                 "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, \(inForce), e.value, e.id, e.entered_at"
             binds.append(page.limit)  // $8

@@ -106,32 +106,6 @@ public struct RevisionRepository: Sendable {
         return nil
     }
 
-    /// One target as it stands: its approved value, the value in force (the latest revision in
-    /// force, or the approved value), and the value a pending revision proposes.
-    public struct TargetStanding: Sendable, Equatable {
-        public let approved: Double
-        public let inForce: Double
-        public let pending: Double?
-        /// What the plan says once the pending revision is decided for: the pending value, or the one in force.
-        public var plan: Double { pending ?? inForce }
-    }
-
-    public func standing(indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period) async throws -> TargetStanding? {
-        for try await (approved, inForce, pending) in try await client.query(
-            """
-            SELECT t.value,
-                   coalesce((SELECT v.new_value FROM target_revisions v
-                              WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id AND v.period_start = t.period_start
-                                AND v.status = 'in_force' ORDER BY v.id DESC LIMIT 1), t.value),
-                   (SELECT v.new_value FROM target_revisions v
-                     WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id AND v.period_start = t.period_start
-                       AND v.status = 'pending')
-              FROM targets t WHERE t.indicator_id = \(indicatorID) AND t.territory_id = \(territoryID) AND t.period_start = \(period.start)
-            """, logger: logger
-        ).decode((Double, Double, Double?).self) { return TargetStanding(approved: approved, inForce: inForce, pending: pending) }
-        return nil
-    }
-
     /// What proposing a revision did.
     public enum Proposal: Sendable, Equatable {
         /// The target had no revision to make: the value is the plan already.
@@ -164,11 +138,7 @@ public struct RevisionRepository: Sendable {
                 var standing: (inForce: Double, pending: Int64?, pendingValue: Double?)?
                 for try await r in try await connection.query(
                     """
-                    SELECT coalesce((SELECT v.new_value FROM target_revisions v
-                                      WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id AND v.period_start = t.period_start
-                                        AND v.status = 'in_force' AND v.applies_from <= \(today)
-                                      ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), t.value),
-                           p.id, p.new_value
+                    SELECT target_in_force(t.indicator_id, t.territory_id, t.period_start, \(today), t.value), p.id, p.new_value
                       FROM targets t
                       LEFT JOIN target_revisions p ON p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id
                                                   AND p.period_start = t.period_start AND p.status = 'pending'

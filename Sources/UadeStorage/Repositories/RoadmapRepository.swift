@@ -455,11 +455,7 @@ extension RoadmapRepository {
               FROM roadmap_targets r
               JOIN targets t ON t.indicator_id = r.indicator_id AND t.territory_id = r.territory_id AND t.period_start = r.period_start
               JOIN indicators i ON i.id = r.indicator_id
-              CROSS JOIN LATERAL (SELECT coalesce((SELECT v.new_value FROM target_revisions v
-                                                    WHERE v.indicator_id = t.indicator_id AND v.territory_id = t.territory_id
-                                                      AND v.period_start = t.period_start AND v.status = 'in_force'
-                                                      AND v.applies_from <= \(request.today)
-                                                    ORDER BY v.applies_from DESC, v.id DESC LIMIT 1), t.value) AS value) f
+              CROSS JOIN LATERAL (SELECT target_in_force(t.indicator_id, t.territory_id, t.period_start, \(request.today), t.value) AS value) f
               LEFT JOIN target_revisions p ON p.indicator_id = t.indicator_id AND p.territory_id = t.territory_id
                                           AND p.period_start = t.period_start AND p.status = 'pending'
              WHERE r.value IS DISTINCT FROM coalesce(p.new_value, f.value)
