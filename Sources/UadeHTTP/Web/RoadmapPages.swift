@@ -39,9 +39,7 @@ extension WebController {
     @Sendable func roadmapsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
-        return try pages.render(
-            "roadmaps", title: text("roadmaps_title", context), request: request, context: context,
-            data: try await roadmapsData(caller, context: context))
+        return try renderRoadmaps(request, context, try await roadmapsData(caller, context: context))
     }
 
     /// Checks the workbook whole and shows what it would change; nothing is written yet.
@@ -53,7 +51,7 @@ extension WebController {
         var data = try await roadmapsData(caller, context: context)
         let t = self.t(context)
         func page(_ status: HTTPResponse.Status) throws -> Response {
-            try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: status)
+            try renderRoadmaps(request, context, data, status: status)
         }
         guard let file = form.files["file"], file.data.readableBytes > 0 else {
             data["errors"] =
@@ -91,7 +89,6 @@ extension WebController {
         let form = try await WebForm.read(request, limit: 1 << 16)
         try context.requireFormToken(form)
         var data = try await roadmapsData(caller, context: context)
-        let t = self.t(context)
         let staged = form.string("upload") ?? ""
         var revision = RevisionNote(reason: form.string("reason"))
         if let day = form.string("applies_from"), !day.isEmpty {
@@ -102,8 +99,7 @@ extension WebController {
                             .unprocessableContent, kind: .invalidFields, detail: "applies_from",
                             fields: [.init(field: "applies_from", reason: "YYYY-MM-DD")])
                     ).context
-                return try pages.render(
-                    "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+                return try renderRoadmaps(request, context, data, status: .unprocessableContent)
             }
             revision.appliesFrom = parsed
         }
@@ -114,17 +110,15 @@ extension WebController {
                     ["sheet": $0.sheet.rawValue, "row": String($0.row), "column": $0.column ?? "", "reason": $0.reason]
                 }
                 data["problemCount"] = result.problems.count
-                return try pages.render(
-                    "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+                return try renderRoadmaps(request, context, data, status: .unprocessableContent)
             }
             data["written"] = roadmapPreview(result, staged: nil, retire: false)
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
-            return try pages.render(
-                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: APIError(failure).status)
+            return try renderRoadmaps(request, context, data, status: APIError(failure).status)
         }
-        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+        return try renderRoadmaps(request, context, data)
     }
 
     /// A new edition of the territory classifier (administrators): checked whole, then written
@@ -135,7 +129,6 @@ extension WebController {
         let form = try await WebForm.read(request, limit: 64 << 20)
         try context.requireFormToken(form)
         var data = try await roadmapsData(caller, context: context)
-        let t = self.t(context)
         let file = form.files["file"]
         data["filename"] = file?.filename ?? ""
         let result = try await APIError.answering(fieldPrefix: "") {
@@ -148,14 +141,13 @@ extension WebController {
                 ["line": String($0.line), "column": $0.column ?? "", "reason": $0.reason]
             }
             data["classifierProblemCount"] = result.problems.count
-            return try pages.render(
-                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: .unprocessableContent)
+            return try renderRoadmaps(request, context, data, status: .unprocessableContent)
         }
         data["classifierDone"] = [
             "new": outcome.new, "changed": outcome.changed, "unchanged": outcome.unchanged, "retired": outcome.retired,
             "targetsMoved": outcome.targetsMoved, "ownershipsMoved": outcome.ownershipsMoved, "dryRun": result.dryRun,
         ]
-        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+        return try renderRoadmaps(request, context, data)
     }
 
     /// Approves a draft programme, then shows the list again.
@@ -164,7 +156,6 @@ extension WebController {
         try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
         let form = try await WebForm.read(request, limit: 1 << 16)
         try context.requireFormToken(form)
-        let t = self.t(context)
         var data: [String: Any] = [:]
         do {
             let programme = try await services.revisions.approve(
@@ -175,10 +166,15 @@ extension WebController {
             if failure.kind == .forbidden { throw APIError(failure) }
             data = try await roadmapsData(caller, context: context)
             data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
-            return try pages.render(
-                "roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data, status: APIError(failure).status)
+            return try renderRoadmaps(request, context, data, status: APIError(failure).status)
         }
-        return try pages.render("roadmaps", title: t.text("roadmaps_title"), request: request, context: context, data: data)
+        return try renderRoadmaps(request, context, data)
+    }
+
+    /// The roadmaps page with these data.
+    func renderRoadmaps(_ request: Request, _ context: AppRequestContext, _ data: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response
+    {
+        try pages.render("roadmaps", title: text("roadmaps_title", context), request: request, context: context, data: data, status: status)
     }
 
     /// The counts per sheet and the first changes, as the page shows them.
