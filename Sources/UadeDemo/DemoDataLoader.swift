@@ -84,6 +84,11 @@ public struct DemoDataLoader: Sendable {
             var writer = DemoWriter(connection: connection, logger: logger, catalogue: catalogue)
             try await writer.writeAll()
             try await connection.query("INSERT INTO installation_facts (key, value) VALUES (\(Self.factKey), 'demo')", logger: logger)
+            // Fresh tables have no statistics until autovacuum comes by: the first imports and
+            // evaluations would be planned for empty tables.
+            for table in ["targets", "progress_entries", "indicators", "indicator_owners", "measures"] {
+                try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
+            }
             return try await Self.summary(connection, logger: logger)
         }
     }

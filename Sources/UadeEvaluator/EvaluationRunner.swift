@@ -347,7 +347,11 @@ struct IndicatorEvaluation {
 
         for territory in bottomUp {
             guard let indices = byTerritory[territory] else { continue }
-            let children = (tree.children[territory] ?? []).compactMap { effective[$0] }
+            // Children with their figures; which of them count is decided per period, since
+            // classifier editions retire territories and form new ones.
+            let children = (tree.children[territory] ?? []).compactMap { child in
+                effective[child].flatMap { values in tree.byID[child].map { (territory: $0, values: values) } }
+            }
             var points: [SeriesPoint] = []
             points.reserveCapacity(indices.count)
             var rolledAt = [Bool](repeating: false, count: slots)
@@ -361,7 +365,8 @@ struct IndicatorEvaluation {
                 own[slot] = fact.value
                 var rolled: Double?
                 if !children.isEmpty {
-                    rolled = RollUp.combine(children.map { $0[slot] }, by: indicator.traits.aggregation)
+                    let counted = children.filter { RollUp.counts($0.territory, in: period) }
+                    rolled = counted.isEmpty ? nil : RollUp.combine(counted.map { $0.values[slot] }, by: indicator.traits.aggregation)
                 }
                 let value = rolled ?? fact.value
                 rolledAt[slot] = rolled != nil

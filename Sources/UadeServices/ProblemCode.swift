@@ -12,6 +12,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case hearingNotHeld = "hearing-not-held"
     case idempotencyAnswerUnavailable = "idempotency-answer-unavailable"
     case idempotencyKeyReused = "idempotency-key-reused"
+    case indicatorRetired = "indicator-retired"
     case invalidAsOf = "invalid-as-of"
     case invalidFields = "invalid-fields"
     case invalidFile = "invalid-file"

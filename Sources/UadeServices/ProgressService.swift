@@ -254,6 +254,10 @@ public struct ProgressService: Sendable {
             throw ServiceFailure(
                 .invalid, code: .noTarget, detail: "this indicator has no target in this territory for this period",
                 problems: [FieldProblem(field: "territory", reason: "no target for this indicator, territory and period")])
+        } catch ProgressWriteError.retired(let day) {
+            throw ServiceFailure(
+                .invalid, code: .indicatorRetired, detail: "this indicator was retired on \(day.iso) and takes no more values",
+                problems: [FieldProblem(field: "indicator_code", reason: "retired on \(day.iso)")])
         } catch ProgressWriteError.valueExists(let current) {
             throw ServiceFailure(
                 .conflict, code: .valueExists,

@@ -110,6 +110,26 @@ struct RollUpTests {
         #expect(RollUp.combine(values, by: aggregation) == expected)
     }
 
+    @Test(
+        "a child counts in its parent's roll-up for a period only while it exists at the period's start",
+        arguments: [
+            ("1991-12-16", nil, "2025-01-01", true),
+            ("1991-12-16", "2026-07-01", "2026-04-01", true),  // retired during the period: still its own
+            ("1991-12-16", "2026-07-01", "2026-07-01", false),  // from its end on: the successor's
+            ("2026-07-01", nil, "2026-04-01", false),  // formed during the period: from the next one
+            ("2026-07-01", nil, "2026-07-01", true),
+        ] as [(String, String?, String, Bool)])
+    func countsWhileValid(_ from: String, _ to: String?, _ periodStart: String, _ expected: Bool) throws {
+        let validFrom = try #require(Day(iso: from))
+        let validTo = to.flatMap { Day(iso: $0) }
+        #expect((validTo == nil) == (to == nil))
+        let child = Territory(
+            id: 2, kato: nil, kind: .district, parentID: 1, name: LocalizedText(kk: "А", ru: "А", en: "A"), validFrom: validFrom, validTo: validTo)
+        let start = try #require(Day(iso: periodStart))
+        let period = try #require(Period(start: start, periodicity: .quarterly))
+        #expect(RollUp.counts(child, in: period) == expected)
+    }
+
     @Test func reconciliation() {
         #expect(!RollUp.disagrees(own: 100, rolledUp: 103, tolerance: 0.05))
         #expect(RollUp.disagrees(own: 100, rolledUp: 110, tolerance: 0.05))

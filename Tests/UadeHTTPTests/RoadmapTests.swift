@@ -386,6 +386,22 @@ struct RoadmapTests {
                 try await app.count(
                     "SELECT count(*)::int FROM progress_entries e JOIN indicators i ON i.id = e.indicator_id WHERE i.code = \(reported)") > 0,
                 "its values stay")
+            // Its record is closed: a value for one of its cells is refused, naming why.
+            var cell: (String, String)?
+            for try await row in try await app.database.query(
+                """
+                SELECT coalesce(t.kato, t.id::text), to_char(g.period_start, 'YYYY') || '-Q' || to_char(g.period_start, 'Q')
+                  FROM targets g JOIN indicators i ON i.id = g.indicator_id JOIN territories t ON t.id = g.territory_id
+                 WHERE i.code = \(reported) AND i.periodicity = 'quarterly'
+                 ORDER BY g.period_start DESC LIMIT 1
+                """, logger: TestDatabase.logger
+            ).decode((String, String).self) { cell = row }
+            let (territory, period) = try #require(cell)
+            let (refusal, problem) = try await app.client.execute(
+                uri: "/api/v1/progress", method: .post, headers: app.bearer("admin"),
+                body: ByteBuffer(string: #"{"indicator":"\#(reported)","territory":"\#(territory)","period":"\#(period)","value":1}"#)
+            ) { response in (response.status, String(buffer: response.body)) }
+            #expect(refusal == .unprocessableContent && problem.contains("indicator-retired") && problem.contains("2026-11-21"), "\(problem)")
 
             // No longer in the workbook, so importing the export changes nothing; not judged from its end on.
             let again = try await Self.exported(app)

@@ -19,6 +19,14 @@ public enum RollUp {
         }
     }
 
+    /// Whether a child's figure belongs in its parent's roll-up for a period: only while the
+    /// child exists at the period's start. A territory retired mid-period still answers for
+    /// that period (its targets stay); its successor answers from the next one, which is where
+    /// a classifier edition moves the targets.
+    public static func counts(_ child: Territory, in period: Period) -> Bool {
+        child.isValid(on: period.start)
+    }
+
     /// Whether a territory's own figure and the roll-up from below differ by more than the
     /// tolerance (relative to the larger of the two; an absolute 0.5 when both are near zero).
     public static func disagrees(own: Double, rolledUp: Double, tolerance: Double) -> Bool {

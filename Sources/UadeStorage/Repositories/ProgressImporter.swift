@@ -305,26 +305,30 @@ public struct ProgressImporter: Sendable {
                 let checks = try await connection.query(
                     """
                     SELECT s.line,
-                           g.indicator_id IS NULL,
+                           g.indicator_id IS NULL, i.retired_on,
                            e.id, e.value, s.value, s.reason
                       FROM import_rows s
                       LEFT JOIN targets g ON g.indicator_id = s.indicator_id AND g.territory_id = s.territory_id AND g.period_start = s.period_start
+                      LEFT JOIN indicators i ON i.id = s.indicator_id
                       LEFT JOIN LATERAL (SELECT p.id, p.value FROM progress_entries p
                             WHERE p.indicator_id = s.indicator_id AND p.territory_id = s.territory_id AND p.period_start = s.period_start
                             ORDER BY p.entered_at DESC, p.id DESC LIMIT 1) e ON true
-                     WHERE g.indicator_id IS NULL OR e.id IS NOT NULL
+                     WHERE g.indicator_id IS NULL OR i.retired_on IS NOT NULL OR e.id IS NOT NULL
                      ORDER BY s.line
                     """, logger: logger)
                 var unchangedLines: [Int32] = []
                 var correctionLines: [Int32] = []
                 var correctionTargets: [Int64] = []
-                for try await (line, noTarget, current, currentValue, value, reason) in checks.decode(
-                    (Int32, Bool, Int64?, Double?, Double, String?).self)
+                for try await (line, noTarget, retired, current, currentValue, value, reason) in checks.decode(
+                    (Int32, Bool, Day?, Int64?, Double?, Double, String?).self)
                 {
                     if noTarget {
                         report.problems.append(
                             ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period")
                         )
+                    } else if let retired {
+                        report.problems.append(
+                            ImportProblem(line: Int(line), column: "indicator_code", reason: "retired on \(retired.iso): it takes no more values"))
                     } else if let current, let currentValue {
                         if currentValue == value {
                             unchangedLines.append(line)

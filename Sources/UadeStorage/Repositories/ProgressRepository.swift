@@ -74,6 +74,8 @@ public struct ProgressEntryLabels: Sendable {
 public enum ProgressWriteError: Error, Sendable, Equatable {
     /// No target for this indicator, territory and period: nothing to report against.
     case noTarget
+    /// The indicator was retired on that day: its record is closed.
+    case retired(Day)
     /// A value exists already; send a correction of entry `current` instead.
     case valueExists(current: Int64)
     /// The entry to correct is not the current one (someone corrected it first).
@@ -297,6 +299,7 @@ public struct ProgressRepository: Sendable {
             throw entry.supersedes == nil ? ProgressWriteError.valueExists(current: current ?? 0) : ProgressWriteError.notCurrent(current: current)
         }
         guard let outcome, outcome.targetFound else { throw ProgressWriteError.noTarget }
+        if let retired = outcome.retiredOn { throw ProgressWriteError.retired(retired) }
         guard let id = outcome.id, let enteredAt = outcome.enteredAt else {
             if entry.supersedes == nil, let current = outcome.current { throw ProgressWriteError.valueExists(current: current) }
             throw ProgressWriteError.notCurrent(current: outcome.current)
@@ -465,11 +468,13 @@ public struct ProgressRepository: Sendable {
 /// Reporting a value as one prepared statement: checked against the target and the current entry,
 /// inserted, audited and answered in one round trip, planned once per connection.
 struct RecordValue: PostgresPreparedStatement {
-    typealias Row = (targetFound: Bool, current: Int64?, id: Int64?, enteredAt: Date?)
+    typealias Row = (targetFound: Bool, retiredOn: Day?, current: Int64?, id: Int64?, enteredAt: Date?)
 
+    // A retired indicator's targets stay (frozen runs and reports name them) but take no values.
     static let sql = """
         WITH target AS (
-            SELECT 1 FROM targets WHERE indicator_id = $1 AND territory_id = $2 AND period_start = $3
+            SELECT i.retired_on FROM targets t JOIN indicators i ON i.id = t.indicator_id
+             WHERE t.indicator_id = $1 AND t.territory_id = $2 AND t.period_start = $3
         ), current AS (
             SELECT id, value FROM progress_entries
              WHERE indicator_id = $1 AND territory_id = $2 AND period_start = $3
@@ -478,7 +483,7 @@ struct RecordValue: PostgresPreparedStatement {
             INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
                                           supersedes_id, correction_reason, request_id)
             SELECT $1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8, $9, $10
-             WHERE EXISTS (SELECT 1 FROM target) AND (SELECT id FROM current) IS NOT DISTINCT FROM $8::bigint
+             WHERE EXISTS (SELECT 1 FROM target WHERE retired_on IS NULL) AND (SELECT id FROM current) IS NOT DISTINCT FROM $8::bigint
             RETURNING id, entered_at
         ), audit AS (
             INSERT INTO audit_log (account_id, action, entity, entity_id, old_value, new_value, request_id)
@@ -486,7 +491,8 @@ struct RecordValue: PostgresPreparedStatement {
                    (SELECT jsonb_build_object('entry', c.id, 'value', c.value) FROM current c), $12::text::jsonb, $10
               FROM entry
         )
-        SELECT EXISTS (SELECT 1 FROM target), (SELECT id FROM current), (SELECT id FROM entry), (SELECT entered_at FROM entry)
+        SELECT EXISTS (SELECT 1 FROM target), (SELECT retired_on FROM target), (SELECT id FROM current), (SELECT id FROM entry),
+               (SELECT entered_at FROM entry)
         """
 
     static var bindingDataTypes: [PostgresDataType] {
@@ -517,8 +523,8 @@ struct RecordValue: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let r = try row.decode((Bool, Int64?, Int64?, Date?).self)
-        return (r.0, r.1, r.2, r.3)
+        let r = try row.decode((Bool, Day?, Int64?, Int64?, Date?).self)
+        return (r.0, r.1, r.2, r.3, r.4)
     }
 }
 

@@ -374,6 +374,9 @@ extension RoadmapRepository {
             if out.count > 0 { try await writer.write(out.buffer) }
         }
         guard stored else { return }
+        // Indexed, so that comparing with the stored targets stays a lookup per row whatever
+        // the planner believes of them (statistics of a freshly loaded table may be missing).
+        try await connection.query("CREATE INDEX ON roadmap_targets (indicator_id, territory_id, period_start)", logger: logger)
         try await connection.query("ANALYZE roadmap_targets", logger: logger)
         if let revising {
             try await reviseTargets(revising, into: &outcome, on: connection)
