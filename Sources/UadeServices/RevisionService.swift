@@ -43,6 +43,7 @@ public enum TargetEditOutcome: Sendable, Equatable {
 /// the Bureau member owning the section), who approves or refuses it.
 public struct RevisionService: Sendable {
     let revisions: RevisionRepository
+    let items: ItemRevisionRepository
     let programmes: ProgrammeRepository
     let roadmaps: RoadmapService
     let policies: any PolicySource
@@ -52,6 +53,7 @@ public struct RevisionService: Sendable {
         client: PostgresClient, logger: Logger, policies: any PolicySource, today: @escaping @Sendable () -> Day = { Day.todayInKazakhstan() }
     ) {
         self.revisions = RevisionRepository(client: client, logger: logger)
+        self.items = ItemRevisionRepository(client: client, logger: logger)
         self.programmes = ProgrammeRepository(client: client, logger: logger)
         self.roadmaps = RoadmapService(client: client, logger: logger, policies: policies, today: today)
         self.policies = policies

@@ -199,8 +199,11 @@ extension RoadmapService {
         if let stored, stored.status == .approved {
             let today = self.today()
             let reason = revision.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if (changes.counts[.targets]?.changed ?? 0) > 0, let problem = RevisionRules.problem(reason: reason) {
-                throw ServiceFailure.invalid("reason", "\(stored.code) is approved: its changed targets become revisions, and \(problem)")
+            let deadlines = Dictionary((current?.measures ?? []).map { ($0.code, $0.deadline) }, uniquingKeysWith: { a, _ in a })
+            let movesDeadlines = workbook.measures.contains { row in deadlines[row.code].map { $0 != row.deadline } ?? false }
+            if (changes.counts[.targets]?.changed ?? 0) > 0 || movesDeadlines, let problem = RevisionRules.problem(reason: reason) {
+                throw ServiceFailure.invalid(
+                    "reason", "\(stored.code) is approved: its changed targets and deadlines become revisions, and \(problem)")
             }
             let appliesFrom = revision.appliesFrom ?? today
             if appliesFrom < stored.termStart || appliesFrom > stored.termEnd.adding(days: 366) {

@@ -10,7 +10,7 @@ struct RoadmapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roadmap",
         abstract: "A programme's roadmap as its workbook (XLSX): programme, sections, indicators, targets, measures, people, owners.",
-        subcommands: [Import.self, Export.self, Approve.self, Revise.self, Revisions.self, Decide.self]
+        subcommands: [Import.self, Export.self, Approve.self, Revise.self, Rename.self, Reschedule.self, Revisions.self, Decide.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -154,6 +154,51 @@ struct RoadmapCommand: AsyncParsableCommand {
         }
     }
 
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rename an indicator: a draft's names are overwritten; an approved programme's renaming is a revision in force at once.")
+        @Argument(help: "The indicator's code.") var indicator: String
+        @Option(help: "The name in Kazakh.") var kk: String
+        @Option(help: "The name in Russian.") var ru: String
+        @Option(help: "The name in English.") var en: String?
+        @Option(help: "Why it changes (required for an approved programme).") var reason: String?
+        @Option(name: .customLong("as"), help: "An administrator, or the programme office of the programme's territory.") var account: String
+
+        func run() async throws {
+            let edit = NamesEdit(indicatorCode: indicator, names: LocalizedText(kk: kk, ru: ru, en: en), reason: reason)
+            let outcome = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.rename(edit, by: .caller(caller), requestID: "cli-rename")
+            }
+            say(RoadmapCommand.describe(outcome))
+        }
+    }
+
+    struct Reschedule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a measure's deadline: a draft's is overwritten; in an approved programme a postponement waits for a second person.")
+        @Argument(help: "The measure's code.") var measure: String
+        @Argument(help: "The new deadline (YYYY-MM-DD).") var deadline: String
+        @Option(help: "Why it changes (required for an approved programme).") var reason: String?
+        @Option(name: .customLong("as"), help: "An administrator, or the programme office of the programme's territory.") var account: String
+
+        func run() async throws {
+            let edit = DeadlineEdit(measureCode: measure, deadline: deadline, reason: reason)
+            let outcome = try await RoadmapCommand.withRevisions(account) { service, caller in
+                try await service.reschedule(edit, by: .caller(caller), requestID: "cli-reschedule")
+            }
+            say(RoadmapCommand.describe(outcome))
+        }
+    }
+
+    static func describe(_ outcome: ItemEditOutcome) -> String {
+        switch outcome {
+        case .overwritten: "Overwritten (a draft)."
+        case .unchanged: "Nothing to change: the plan says so already."
+        case .withdrawn(let id): "Revision \(id) withdrawn: the deadline in force stays."
+        case .revised(let r): "Revision \(r.id) (\(r.change.kind.rawValue)): \(r.status.rawValue)."
+        }
+    }
+
     struct Revisions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List revisions of approved targets, newest first.")
         @Flag(help: "Only those waiting for a second person.") var pending = false
@@ -170,7 +215,16 @@ struct RoadmapCommand: AsyncParsableCommand {
                     "\(r.id)\t\(r.status.rawValue)\t\(r.indicatorCode) × \(r.territoryName.resolved(.ru)) × \(r.period.code)\t\(r.oldValue) → \(r.newValue)\t"
                         + "from \(r.appliesFrom.iso)\t\(r.proposedBy ?? "-")\t\(r.reason)")
             }
-            if list.isEmpty { say("No revisions.") }
+            let items = try await RoadmapCommand.withRevisions(account) { service, caller in try await service.listItems(status: status, by: caller) }
+            for r in items {
+                let change =
+                    switch r.change {
+                    case .names(let old, let new): "\(old.resolved(.ru)) → \(new.resolved(.ru))"
+                    case .deadline(let old, let new): "deadline \(old.iso) → \(new.iso)"
+                    }
+                say("item \(r.id)\t\(r.status.rawValue)\t\(r.subjectCode)\t\(change)\t\(r.proposedBy ?? "-")\t\(r.reason)")
+            }
+            if list.isEmpty && items.isEmpty { say("No revisions.") }
         }
     }
 
@@ -178,6 +232,7 @@ struct RoadmapCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve or refuse a pending revision: an administrator or the Bureau member owning its section, not its proposer.")
         @Argument(help: "The revision's id.") var id: Int64
+        @Flag(help: "A revision of a deadline (listed as \"item N\"), not of a target.") var item = false
         @Flag(help: "Put it in force.") var approve = false
         @Option(help: "Refuse it, with this reason.") var refuse: String?
         @Option(name: .customLong("as"), help: "The account deciding.") var account: String
@@ -188,6 +243,13 @@ struct RoadmapCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (id, approve, reason) = (self.id, self.approve, refuse)
+            if item {
+                let revision = try await RoadmapCommand.withRevisions(account) { service, caller in
+                    try await service.decideItem(id, approve: approve, reason: reason, by: caller, requestID: "cli-decide")
+                }
+                say("Revision \(revision.id) is \(revision.status.rawValue).")
+                return
+            }
             let revision = try await RoadmapCommand.withRevisions(account) { service, caller in
                 try await service.decide(id, approve: approve, reason: reason, by: caller, requestID: "cli-decide")
             }

@@ -32,3 +32,46 @@ struct RevisionRulesTests {
         #expect((RevisionRules.problem(reason: reason) == nil) == acceptable)
     }
 }
+
+@Suite("Rules for names and deadlines")
+struct ItemRevisionRulesTests {
+    static func day(_ iso: String) -> Day { Day(iso: iso)! }
+
+    @Test(
+        "a later deadline eases the promise and waits; an earlier one and a renaming are in force at once",
+        arguments: [
+            ("2025-06-30", "2025-09-30", true, RevisionStatus.pending),
+            ("2025-06-30", "2025-07-01", true, .pending),  // a day later is later
+            ("2025-06-30", "2025-03-31", false, .inForce),
+        ] as [(String, String, Bool, RevisionStatus)])
+    func deadlines(old: String, new: String, eases: Bool, status: RevisionStatus) {
+        let change = ItemChange.deadline(old: Self.day(old), new: Self.day(new))
+        #expect(ItemRevisionRules.eases(change) == eases)
+        #expect(ItemRevisionRules.status(change) == status)
+    }
+
+    @Test func renamingNeverWaits() {
+        let change = ItemChange.names(old: LocalizedText(kk: "А", ru: "А", en: nil), new: LocalizedText(kk: "Б", ru: "Б", en: "B"))
+        #expect(!ItemRevisionRules.eases(change) && ItemRevisionRules.status(change) == .inForce)
+    }
+
+    @Test(
+        "names: Kazakh and Russian required, one line, at most 300 characters",
+        arguments: [
+            (LocalizedText(kk: "Тұрғын үй", ru: "Жильё", en: nil), [String]()),
+            (LocalizedText(kk: " ", ru: "Жильё", en: "Housing"), ["name_kk"]),
+            (LocalizedText(kk: "Тұрғын үй", ru: nil, en: nil), ["name_ru"]),
+            (LocalizedText(kk: "a\nb", ru: "Жильё", en: String(repeating: "x", count: 301)), ["name_kk", "name_en"]),
+        ] as [(LocalizedText, [String])])
+    func names(_ names: LocalizedText, _ fields: [String]) {
+        #expect(ItemRevisionRules.problems(names: names).map(\.field) == fields)
+    }
+
+    @Test(
+        "a deadline lies within the term",
+        arguments: [("2021-12-31", false), ("2022-01-01", true), ("2026-12-31", true), ("2027-01-01", false)])
+    func term(_ deadline: String, _ acceptable: Bool) {
+        let problem = ItemRevisionRules.problem(deadline: Self.day(deadline), termStart: Self.day("2022-01-01"), termEnd: Self.day("2026-12-31"))
+        #expect((problem == nil) == acceptable)
+    }
+}

@@ -75,6 +75,13 @@ struct AuthorizationMatrixTests {
         add(.get, "/api/v1/revisions", allowed: anyAccount)
         add(.post, "/api/v1/revisions/:id/refuse", "/api/v1/revisions/{pendingRevision}/refuse", body: "{}", allowed: [.admin, .bureau])
         add(.post, "/api/v1/revisions/:id/approve", "/api/v1/revisions/{pendingRevision}/approve", allowed: [.admin, .bureau])
+        // Names and deadlines: the republic's programme again; {pendingItem} postpones {ownMeasure}
+        // (a HOUSING measure of bureau-social's section), proposed by office-kyzylorda.
+        add(.patch, "/api/v1/indicators/:code", "/api/v1/indicators/{indicator}", body: "{}", allowed: admin)
+        add(.patch, "/api/v1/measures/:code", "/api/v1/measures/{ownMeasure}", body: "{}", allowed: admin)
+        add(.get, "/api/v1/item-revisions", allowed: anyAccount)
+        add(.post, "/api/v1/item-revisions/:id/refuse", "/api/v1/item-revisions/{pendingItem}/refuse", body: "{}", allowed: [.admin, .bureau])
+        add(.post, "/api/v1/item-revisions/:id/approve", "/api/v1/item-revisions/{pendingItem}/approve", allowed: [.admin, .bureau])
         add(.get, "/api/v1/indicators", allowed: everyone)
         add(.get, "/api/v1/indicators/:code", "/api/v1/indicators/HOU-01", allowed: everyone)
         add(.get, "/api/v1/indicators/:code/targets", "/api/v1/indicators/HOU-01/targets", allowed: everyone)
@@ -216,6 +223,9 @@ struct AuthorizationMatrixTests {
             "GET /revisions",
             "POST /revisions/{id}/decide",
             "POST /indicator/target",
+            "POST /indicator/names",
+            "POST /indicator/deadline",
+            "POST /revisions/items/{id}/decide",
         ]
         for route in router.routes {
             let path = route.path.description.hasPrefix("/") ? route.path.description : "/" + route.path.description
@@ -254,7 +264,7 @@ struct AuthorizationMatrixTests {
                  WHERE i.code = \(indicator) AND r.kato = '430000000' AND t.period_start = DATE '2026-10-01'
                 RETURNING id::text
                 """)
-            let fixture: [String: String] = [
+            var fixture: [String: String] = [
                 "indicator": indicator,
                 "pendingRevision": pendingRevision,
                 "akzhar": akzhar,
@@ -283,6 +293,15 @@ struct AuthorizationMatrixTests {
                      WHERE s.code = 'HOUSING' AND t.kato = '590000000' ORDER BY m.code LIMIT 1
                     """),
             ]
+            fixture["pendingItem"] = try await scalar(
+                app,
+                """
+                INSERT INTO item_revisions (kind, measure_id, old_value, new_value, reason, eases, status, proposed_by)
+                SELECT 'measure_deadline', m.id, jsonb_build_object('deadline', m.deadline::text), jsonb_build_object('deadline', (m.deadline + 30)::text),
+                       'matrix', true, 'pending', (SELECT id FROM accounts WHERE username = 'office-kyzylorda')
+                  FROM measures m WHERE m.code = \(fixture["ownMeasure"] ?? "")
+                RETURNING id::text
+                """)
             func fill(_ text: String) -> String {
                 var result = text
                 for (key, value) in fixture { result = result.replacingOccurrences(of: "{\(key)}", with: value) }

@@ -246,4 +246,109 @@ struct RevisionTests {
             #expect(try await RoadmapTests.target(app, target.indicator, "430000000", target.period.start.iso) == target.value - 1)
         }
     }
+
+    static func patch(_ app: DemoApp, _ uri: String, _ body: [String: Any], as username: String) async throws -> (HTTPResponse.Status, [String: Any])
+    {
+        try await app.client.execute(uri: uri, method: .patch, headers: app.bearer(username), body: app.json(body)) {
+            ($0.status, (try? JSONSerialization.jsonObject(with: Data($0.body.readableBytesView)) as? [String: Any]) ?? [:])
+        }
+    }
+
+    @Test("a postponed deadline waits for a second person, one brought forward is in force at once; a renaming is recorded with its reason")
+    func deadlinesAndNames() async throws {
+        // The hearings template holds a completed run, which the indicator page shows.
+        try await withDemoApp(.hearings) { app in
+            var found: (String, Day, Day)?
+            for try await row in try await app.database.query(
+                """
+                SELECT m.code, m.deadline, p.term_end FROM measures m JOIN sections s ON s.id = m.section_id JOIN programmes p ON p.id = s.programme_id
+                  JOIN section_owners o ON o.section_id = s.id JOIN accounts a ON a.person_id = o.person_id AND a.username = 'bureau-social'
+                 WHERE m.deadline + 90 < p.term_end AND m.deadline > p.term_start + 90
+                 ORDER BY m.code LIMIT 1
+                """, logger: TestDatabase.logger
+            ).decode((String, Day, Day).self) { found = row }
+            let (measure, deadline, termEnd) = try #require(found)
+            let later = deadline.adding(days: 60)
+            let uri = "/api/v1/measures/\(measure)"
+
+            let (missing, problem) = try await Self.patch(app, uri, ["deadline": later.iso], as: "admin")
+            #expect(missing == .unprocessableContent && Self.fields(problem) == ["body.reason"], "\(problem)")
+            let (outside, beyond) = try await Self.patch(app, uri, ["deadline": termEnd.adding(days: 1).iso, "reason": "x"], as: "admin")
+            #expect(outside == .unprocessableContent && Self.fields(beyond) == ["body.deadline"], "\(beyond)")
+            #expect(try await Self.patch(app, uri, ["deadline": later.iso, "reason": "x"], as: "observer-kyzylorda").0 == .forbidden)
+
+            let (status, postponed) = try await Self.patch(app, uri, ["deadline": later.iso, "reason": "the contractor went bankrupt"], as: "admin")
+            let revision = try #require(postponed["revision"] as? [String: Any], "\(postponed)")
+            let id = try #require(revision["id"] as? Int)
+            #expect(status == .ok && revision["status"] as? String == "pending" && revision["eases"] as? Bool == true, "\(postponed)")
+            #expect(
+                try await app.count("SELECT count(*)::int FROM measures WHERE code = \(measure) AND deadline = \(deadline)") == 1, "not yet moved")
+            // The export shows the plan, so that importing it proposes nothing more.
+            let again = try await Self.patch(app, uri, ["deadline": later.iso, "reason": "again"], as: "admin")
+            #expect(again.1["outcome"] as? String == "unchanged", "\(again.1)")
+
+            let (_, listed) = try await app.client.execute(
+                uri: "/api/v1/item-revisions?status=pending", method: .get, headers: app.bearer("bureau-social")
+            ) { ($0.status, (try? JSONSerialization.jsonObject(with: Data($0.body.readableBytesView)) as? [String: Any]) ?? [:]) }
+            #expect((listed["items"] as? [[String: Any]])?.contains { $0["id"] as? Int == id } == true, "\(listed)")
+            let (same, _) = try await Self.post(app, "/api/v1/item-revisions/\(id)/approve", nil, as: "admin")
+            #expect(same == .forbidden, "the proposer does not approve")
+            let (approved, decided) = try await Self.post(app, "/api/v1/item-revisions/\(id)/approve", nil, as: "bureau-social")
+            #expect(approved == .ok && decided["status"] as? String == "in_force", "\(decided)")
+            #expect(try await app.count("SELECT count(*)::int FROM measures WHERE code = \(measure) AND deadline = \(later)") == 1)
+
+            let earlier = later.adding(days: -30)
+            let (_, forward) = try await Self.patch(app, uri, ["deadline": earlier.iso, "reason": "funds came early"], as: "admin")
+            #expect((forward["revision"] as? [String: Any])?["status"] as? String == "in_force", "\(forward)")
+            #expect(try await app.count("SELECT count(*)::int FROM measures WHERE code = \(measure) AND deadline = \(earlier)") == 1)
+
+            // Names: required in Kazakh and Russian; a renaming is in force at once, with its record.
+            let indicator = try await Self.target(app).indicator
+            let names = "/api/v1/indicators/\(indicator)"
+            let (unnamed, noName) = try await Self.patch(app, names, ["name_kk": "Жаңа атау", "reason": "clearer"], as: "admin")
+            #expect(unnamed == .unprocessableContent && Self.fields(noName) == ["body.name_ru"], "\(noName)")
+            let full: [String: Any] = ["name_kk": "Жаңа атау", "name_ru": "Новое название", "name_en": "New name", "reason": "clearer"]
+            #expect(try await Self.patch(app, names, full, as: "office-kyzylorda").0 == .forbidden, "the republic's programme is not the region's")
+            let (renamed, rename) = try await Self.patch(app, names, full, as: "admin")
+            #expect(renamed == .ok && (rename["revision"] as? [String: Any])?["status"] as? String == "in_force", "\(rename)")
+            #expect(try await app.count("SELECT count(*)::int FROM indicators WHERE code = \(indicator) AND name_ru = 'Новое название'") == 1)
+            #expect(
+                try await app.count("SELECT count(*)::int FROM audit_log WHERE entity IN ('item_revision', 'indicator') AND account_id IS NOT NULL")
+                    >= 4)
+
+            // The same through the pages: the indicator page moves a deadline, the revisions page decides it.
+            let admin = try #require(try await login(app, "admin"))
+            func form(_ session: (cookie: String, csrf: String), _ uri: String, _ fields: [String: String]) async throws -> (
+                HTTPResponse.Status, String, String
+            ) {
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-._")
+                let body = (["_csrf": session.csrf].merging(fields) { a, _ in a }).map {
+                    "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+                }.joined(separator: "&")
+                return try await app.client.execute(
+                    uri: uri, method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: body)
+                ) { ($0.status, $0.headers[.location] ?? "", String(buffer: $0.body)) }
+            }
+            let page = try await app.client.execute(
+                uri: "/indicator?indicator=\(indicator)&territory=430000000&lang=en", method: .get, headers: [.cookie: admin.cookie]
+            ) { String(buffer: $0.body) }
+            #expect(page.contains("names-form") && page.contains("Новое название"), "the rename form shows the names in force: \(page.prefix(600))")
+            let (moved, location, _) = try await form(
+                admin, "/indicator/deadline",
+                ["indicator": indicator, "territory": "430000000", "measure": measure, "deadline": later.adding(days: 10).iso, "reason": "rains"])
+            #expect(moved == .seeOther && location.contains("item=pending"), "\(moved) \(location)")
+            let pendingID = try await app.count("SELECT id::int FROM item_revisions WHERE status = 'pending'")
+            let bureau = try #require(try await login(app, "bureau-social"))
+            let listing = try await app.client.execute(uri: "/revisions?lang=en", method: .get, headers: [.cookie: bureau.cookie]) {
+                String(buffer: $0.body)
+            }
+            #expect(listing.contains("approve-item-\(pendingID)"), "the Bureau member may decide it")
+            let (decidedStatus, _, decidedPage) = try await form(
+                bureau, "/revisions/items/\(pendingID)/decide", ["decision": "refuse", "reason": "no"])
+            #expect(decidedStatus == .ok && decidedPage.contains("revision-decided"), "\(decidedPage.prefix(300))")
+            #expect(try await app.count("SELECT count(*)::int FROM item_revisions WHERE id = \(pendingID) AND status = 'refused'") == 1)
+        }
+    }
 }

@@ -421,6 +421,45 @@ struct RoadmapTests {
         }
     }
 
+    @Test("in an approved programme a workbook's postponed deadline waits for a second person, and the export shows it as the plan")
+    func importedDeadline() async throws {
+        try await withDemoApp { app in
+            var sheets = try await Self.exported(app)
+            let table = try #require(sheets["measures"])
+            let column = try #require(table.header.firstIndex(of: "deadline"))
+            // A measure whose deadline has room within the term.
+            let index = try #require(
+                table.rows.firstIndex { row in
+                    if case .date(let day) = row.cells[column] { return day < Day(iso: "2026-06-01")! && day > Day(iso: "2023-01-01")! }
+                    return false
+                })
+            guard case .date(let deadline) = table.rows[index].cells[column], case .text(let code) = table.rows[index].cells[0] else {
+                Issue.record("no dated measure")
+                return
+            }
+            var rows = table.rows
+            rows[index].cells[column] = .date(deadline.adding(days: 90))
+            sheets["measures"] = SheetTable(header: table.header, rows: rows)
+            let file = try Self.workbook(sheets)
+
+            let (refused, problem) = try await Self.upload(app, file, as: "admin")
+            #expect(refused == .unprocessableContent && "\(problem)".contains("reason"), "a moved deadline needs a reason: \(problem)")
+            let (status, result) = try await Self.upload(app, file, as: "admin", query: "?reason=contractor%20late")
+            #expect(status == .ok && result["revisions_pending"] as? Int == 1, "\(result)")
+            #expect(try await app.count("SELECT count(*)::int FROM measures WHERE code = \(code) AND deadline = \(deadline)") == 1, "not moved yet")
+            let again = try await Self.exported(app)
+            #expect(again["measures"]?.rows.contains { $0.cells[0] == .text(code) && $0.cells[column] == .date(deadline.adding(days: 90)) } == true)
+            let (_, same) = try await Self.upload(app, try Self.workbook(again), as: "admin")
+            #expect(same["change_count"] as? Int == 0, "\(same)")
+            // The stored deadline again withdraws the proposal.
+            rows[index].cells[column] = .date(deadline)
+            sheets["measures"] = SheetTable(header: table.header, rows: rows)
+            let (_, back) = try await Self.upload(app, try Self.workbook(sheets), as: "admin", query: "?reason=back")
+            #expect(back["revisions_pending"] as? Int == 0, "\(back)")
+            #expect(try await app.count("SELECT count(*)::int FROM item_revisions WHERE status = 'withdrawn'") == 1)
+        }
+    }
+
     @Test("an ownership that overlaps one kept outside the workbook is refused with the reason, not a server error")
     func storedOverlap() async throws {
         try await withDemoApp { app in

@@ -23,6 +23,8 @@ extension WebController {
         router.get("mine", use: minePage)
         router.get("indicator", use: indicatorPage)
         router.post("indicator/target", use: reviseTarget)
+        router.post("indicator/names", use: renameIndicator)
+        router.post("indicator/deadline", use: rescheduleMeasure)
     }
 
     static let legendOrder: [EvaluationStatus] = [.missed, .notReported, .atRisk, .onTrack, .achieved, .notDue]
@@ -214,6 +216,18 @@ extension WebController {
                 "appliesFrom": r.appliesFrom.iso, "by": r.proposedBy ?? "—", "reason": r.reason, "status": r.status.word(language),
             ]
         }
+        // The section's measures in this territory, whose deadlines are moved here too.
+        var measures: [[String: Any]] = []
+        if canRevise {
+            let listed = try await APIError.answering {
+                try await services.measures.list(
+                    territory: territory.reference, status: nil, by: caller, language: language, page: PageRequest(limit: 500, offset: 0))
+            }
+            measures = listed.items.filter { $0.sectionID == indicator.sectionID && $0.territoryID == territory.id }.map {
+                ["code": $0.code, "deadline": $0.deadline.iso, "text": String($0.text.prefix(80))]
+            }
+        }
+        let names = indicator.indicator.name
         return try pages.render(
             "indicator", title: "\(code) · \(territory.name.resolved(language))", request: request, context: context,
             data: [
@@ -230,6 +244,11 @@ extension WebController {
                 "territoryRef": territory.reference,
                 "canRevise": canRevise, "periods": ordered.map { ["period": $0.period.code] },
                 "revisions": Array(revisions), "hasRevisions": !revisions.isEmpty,
+                "names": ["kk": names.kk ?? "", "ru": names.ru ?? "", "en": names.en ?? ""], "measures": measures, "hasMeasures": !measures.isEmpty,
+                "itemDone": query.get("item").flatMap { word in
+                    RevisionStatus(rawValue: word)?.word(language)
+                        ?? (["overwritten", "unchanged", "withdrawn"].contains(word) ? t.text("target_\(word)") : nil)
+                } ?? "",
                 "revised": query.get("revised").flatMap { word in
                     RevisionStatus(rawValue: word)?.word(language)
                         ?? (["overwritten", "unchanged", "withdrawn"].contains(word) ? t.text("target_\(word)") : nil)
@@ -271,6 +290,54 @@ extension WebController {
         components.queryItems = [
             URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory),
             URLQueryItem(name: "revised", value: word),
+        ]
+        return Response(status: .seeOther, headers: [.location: components.string ?? "/"])
+    }
+
+    /// An indicator renamed from its page, by the revision rules.
+    @Sendable func renameIndicator(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        let code = form.string("indicator") ?? ""
+        try await APIError.answering(fieldPrefix: "") { try await services.revisions.requireRenaming(code, by: .caller(caller)) }
+        let names = LocalizedText(kk: form.string("name_kk"), ru: form.string("name_ru"), en: form.string("name_en"))
+        let outcome = try await APIError.answering(fieldPrefix: "") {
+            try await services.revisions.rename(
+                NamesEdit(indicatorCode: code, names: names, reason: form.string("reason")), by: .caller(caller), requestID: context.id)
+        }
+        return backToIndicator(code, territory: form.string("territory") ?? "", outcome)
+    }
+
+    /// A measure's deadline moved from the indicator's page, by the revision rules.
+    @Sendable func rescheduleMeasure(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        let measure = form.string("measure") ?? ""
+        try await APIError.answering(fieldPrefix: "") { try await services.revisions.requireRescheduling(measure, by: .caller(caller)) }
+        let outcome = try await APIError.answering(fieldPrefix: "") {
+            try await services.revisions.reschedule(
+                DeadlineEdit(measureCode: measure, deadline: form.string("deadline"), reason: form.string("reason")), by: .caller(caller),
+                requestID: context.id)
+        }
+        return backToIndicator(form.string("indicator") ?? "", territory: form.string("territory") ?? "", outcome)
+    }
+
+    func backToIndicator(_ code: String, territory: String, _ outcome: ItemEditOutcome) -> Response {
+        let word: String
+        switch outcome {
+        case .overwritten: word = "overwritten"
+        case .unchanged: word = "unchanged"
+        case .withdrawn: word = "withdrawn"
+        case .revised(let r): word = r.status.rawValue
+        }
+        var components = URLComponents()
+        components.path = "/indicator"
+        components.queryItems = [
+            URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory), URLQueryItem(name: "item", value: word),
         ]
         return Response(status: .seeOther, headers: [.location: components.string ?? "/"])
     }

@@ -11,6 +11,7 @@ extension WebController {
     func addRevisionRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("revisions", use: revisionsPage)
         router.post("revisions/:id/decide", use: decideRevision)
+        router.post("revisions/items/:id/decide", use: decideItemRevision)
     }
 
     func revisionsData(_ caller: Caller, context: AppRequestContext) async throws -> [String: Any] {
@@ -30,7 +31,25 @@ extension WebController {
         for r in all where r.status == .pending { pending.append(try await row(r)) }
         var recent: [[String: Any]] = []
         for r in all.filter({ $0.status != .pending }).prefix(100) { recent.append(try await row(r)) }
-        return ["pending": pending, "recent": recent, "noPending": pending.isEmpty, "noRecent": recent.isEmpty]
+        let t = self.t(context)
+        var items: [[String: Any]] = []
+        for r in try await APIError.answering({ try await services.revisions.listItems(status: nil, by: caller) }).prefix(100) {
+            var decidable = false
+            if r.status == .pending { decidable = (try? await services.revisions.requireDecidingItem(r.id, by: caller)) != nil }
+            let (what, old, new): (String, String, String) =
+                switch r.change {
+                case .names(let old, let new): (t.text("items_names"), old.resolved(language), new.resolved(language))
+                case .deadline(let old, let new): (t.text("items_deadline"), old.iso, new.iso)
+                }
+            items.append([
+                "id": r.id, "code": r.subjectCode, "what": what, "old": old, "new": new, "eases": ItemRevisionRules.eases(r.change),
+                "by": r.proposedBy ?? "—", "reason": r.reason, "status": r.status.word(language), "refusal": r.refusalReason ?? "",
+                "decidable": decidable,
+            ])
+        }
+        return [
+            "pending": pending, "recent": recent, "noPending": pending.isEmpty, "noRecent": recent.isEmpty, "items": items, "noItems": items.isEmpty,
+        ]
     }
 
     @Sendable func revisionsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -53,6 +72,29 @@ extension WebController {
         var errors: [String: Any]?
         do {
             decided = try await services.revisions.decide(id, approve: approve, reason: form.string("reason"), by: caller, requestID: context.id)
+        } catch let failure as ServiceFailure {
+            errors = FormErrors(APIError(failure, fieldPrefix: "")).context
+            status = APIError(failure).status
+        }
+        var data = try await revisionsData(caller, context: context)
+        if let decided { data["decided"] = ["id": decided.id, "status": decided.status.word(language(context))] }
+        if let errors { data["errors"] = errors }
+        return try pages.render("revisions", title: text("revisions_title", context), request: request, context: context, data: data, status: status)
+    }
+
+    /// A pending deadline approved or refused from the revisions page.
+    @Sendable func decideItemRevision(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a revision id") }
+        try await APIError.answering { try await services.revisions.requireDecidingItem(id, by: caller) }
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        var status: HTTPResponse.Status = .ok
+        var decided: ItemRevision?
+        var errors: [String: Any]?
+        do {
+            decided = try await services.revisions.decideItem(
+                id, approve: form.string("decision") == "approve", reason: form.string("reason"), by: caller, requestID: context.id)
         } catch let failure as ServiceFailure {
             errors = FormErrors(APIError(failure, fieldPrefix: "")).context
             status = APIError(failure).status

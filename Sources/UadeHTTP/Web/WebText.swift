@@ -78,6 +78,24 @@ enum WebText {
             "Цели утверждённой программы меняются только пересмотром. Пересмотр, который смягчает цель после начала её периода, утверждает второй человек — администратор или член Бюро, отвечающий за раздел, — или отклоняет с указанием причины.",
             "An approved programme's targets change only through revisions. A revision that eases a target after its period began is approved by a second person — an administrator or the Bureau member owning the section — or refused with a reason."
         ),
+        "items_title": ("Атаулар мен мерзімдер", "Названия и сроки", "Names and deadlines"),
+        "items_help": (
+            "Бекітілген бағдарламада көрсеткіштің атауын өзгерту бірден күшіне енеді және жазылып қалады. Іс-шараның мерзімін кейінге шегеру — жеңілдету: оны екінші адам — әкімші немесе бөлімге жауапты Бюро мүшесі — бекітеді.",
+            "В утверждённой программе новое название показателя действует сразу и остаётся в истории. Перенос срока мероприятия на более позднюю дату — послабление: его утверждает второй человек — администратор или член Бюро, отвечающий за раздел.",
+            "In an approved programme an indicator's new name is in force at once and kept on record. Moving a measure's deadline later eases the promise: a second person — an administrator or the Bureau member owning the section — approves it."
+        ),
+        "items_rename": ("Атауын өзгерту", "Изменить название", "Rename the indicator"),
+        "items_reschedule": ("Мерзімді өзгерту", "Изменить срок мероприятия", "Move a measure's deadline"),
+        "items_new_deadline": ("Жаңа мерзім", "Новый срок", "New deadline"),
+        "items_name_kk": ("Атауы (қазақша)", "Название (каз.)", "Name (Kazakh)"),
+        "items_name_ru": ("Атауы (орысша)", "Название (рус.)", "Name (Russian)"),
+        "items_name_en": ("Атауы (ағылшынша)", "Название (англ.)", "Name (English)"),
+        "items_names": ("атауы", "название", "names"),
+        "items_deadline": ("мерзімі", "срок", "deadline"),
+        "items_none_measures": (
+            "Бұл бөлімде осы аумақтың іс-шаралары жоқ.", "В этом разделе нет мероприятий этой территории.",
+            "No measures of this territory in this section."
+        ),
         "revisions_pending": ("Екінші келісімді күтетіндер", "Ждут второго согласования", "Waiting for a second approval"),
         "revisions_recent": ("Соңғы өзгерістер", "Последние изменения", "Recent revisions"),
         "revisions_none": ("Өзгеріс жоқ.", "Изменений нет.", "No revisions."),
@@ -166,6 +184,7 @@ enum WebText {
         "territory": ("Аумақ", "Территория", "Territory"),
         "section": ("Бөлім", "Раздел", "Section"),
         "indicator": ("Көрсеткіш", "Показатель", "Indicator"),
+        "measure": ("Іс-шара", "Мероприятие", "Measure"),
         "period": ("Кезең", "Период", "Period"),
         "target": ("Жоспар", "План", "Target"),
         "value": ("Мән", "Значение", "Value"),

@@ -118,8 +118,10 @@ public struct RoadmapRepository: Sendable {
             var measures: [[SheetCell]] = []
             for try await r in try await connection.query(
                 """
-                SELECT m.code, s.code, coalesce(t.kato, t.id::text), m.text_kk, m.text_ru, m.text_en, m.deadline, m.executor
+                SELECT m.code, s.code, coalesce(t.kato, t.id::text), m.text_kk, m.text_ru, m.text_en,
+                       coalesce((v.new_value->>'deadline')::date, m.deadline), m.executor
                   FROM measures m JOIN sections s ON s.id = m.section_id JOIN territories t ON t.id = m.territory_id
+                  LEFT JOIN item_revisions v ON v.measure_id = m.id AND v.status = 'pending'
                  WHERE s.programme_id = \(id) AND m.retired_on IS NULL ORDER BY m.deadline, m.code
                 """, logger: logger
             ).decode((String, String, String, String, String, String?, Day, String).self) {
@@ -308,7 +310,9 @@ extension RoadmapRepository {
                     into: &outcome, on: connection)
             }
             if workbook.present.contains(.measures) {
-                try await writeMeasures(workbook.measures, programme: programme, territories: territories, on: connection)
+                try await writeMeasures(
+                    workbook.measures, programme: programme, territories: territories, keepDeadlines: revising != nil, on: connection)
+                if let revising { try await reviseDeadlines(workbook.measures, revising, into: &outcome, on: connection) }
                 if retireAbsent, revising == nil {
                     outcome.measuresRetired = try await retire(
                         "measures", codes: workbook.measures.map(\.code), programme: programme, on: today, connection: connection)
@@ -538,8 +542,11 @@ extension RoadmapRepository {
             """, logger: logger)
     }
 
+    /// An approved programme's deadlines are not overwritten (`keepDeadlines`): they change
+    /// through ``reviseDeadlines(_:_:into:on:)``.
     func writeMeasures(
-        _ rows: [RoadmapWorkbook.MeasureRow], programme: Programme.ID, territories: [String: Territory.ID], on connection: PostgresConnection
+        _ rows: [RoadmapWorkbook.MeasureRow], programme: Programme.ID, territories: [String: Territory.ID], keepDeadlines: Bool,
+        on connection: PostgresConnection
     ) async throws {
         guard !rows.isEmpty else { return }
         let places = try rows.map { row in
@@ -556,13 +563,55 @@ extension RoadmapRepository {
                    AS w(code, section, territory, kk, ru, en, deadline, executor)
               JOIN sections s ON s.programme_id = \(programme) AND s.code = w.section
             ON CONFLICT (code) DO UPDATE SET section_id = EXCLUDED.section_id, territory_id = EXCLUDED.territory_id,
-                   text_kk = EXCLUDED.text_kk, text_ru = EXCLUDED.text_ru, text_en = EXCLUDED.text_en, deadline = EXCLUDED.deadline,
+                   text_kk = EXCLUDED.text_kk, text_ru = EXCLUDED.text_ru, text_en = EXCLUDED.text_en,
+                   deadline = CASE WHEN \(keepDeadlines) THEN measures.deadline ELSE EXCLUDED.deadline END,
                    executor = EXCLUDED.executor, retired_on = NULL
-             WHERE (measures.section_id, measures.territory_id, measures.text_kk, measures.text_ru, measures.text_en, measures.deadline,
-                    measures.executor, measures.retired_on)
+             WHERE (measures.section_id, measures.territory_id, measures.text_kk, measures.text_ru, measures.text_en,
+                    CASE WHEN \(keepDeadlines) THEN NULL ELSE measures.deadline END, measures.executor, measures.retired_on)
                    IS DISTINCT FROM (EXCLUDED.section_id, EXCLUDED.territory_id, EXCLUDED.text_kk, EXCLUDED.text_ru, EXCLUDED.text_en,
-                    EXCLUDED.deadline, EXCLUDED.executor, NULL::date)
+                    CASE WHEN \(keepDeadlines) THEN NULL ELSE EXCLUDED.deadline END, EXCLUDED.executor, NULL::date)
             """, logger: logger)
+    }
+
+    /// An approved programme's changed deadlines, by the rules of ``ItemRevisionRules``,
+    /// set-based: a pending revision the workbook does not repeat is withdrawn; then each
+    /// deadline that differs from the one in force gets a revision, pending when it postpones
+    /// it, in force (and applied) otherwise.
+    func reviseDeadlines(
+        _ rows: [RoadmapWorkbook.MeasureRow], _ request: TargetRevisionRequest, into outcome: inout RoadmapWriteOutcome,
+        on connection: PostgresConnection
+    ) async throws {
+        guard !rows.isEmpty else { return }
+        let codes = rows.map(\.code)
+        let deadlines = rows.map(\.deadline.iso)
+        try await connection.query(
+            """
+            UPDATE item_revisions v SET status = 'withdrawn', withdrawn_at = now()
+              FROM unnest(\(codes)::text[], \(deadlines)::text[]) AS w(code, deadline) JOIN measures m ON m.code = w.code
+             WHERE v.measure_id = m.id AND v.status = 'pending' AND (v.new_value->>'deadline')::date <> w.deadline::date
+            """, logger: logger)
+        for try await (inForce, pending) in try await connection.query(
+            """
+            WITH added AS (
+                INSERT INTO item_revisions (kind, measure_id, old_value, new_value, reason, eases, status, proposed_by, decided_by, decided_at)
+                SELECT 'measure_deadline', m.id, jsonb_build_object('deadline', m.deadline::text), jsonb_build_object('deadline', w.deadline),
+                       \(request.reason), w.deadline::date > m.deadline, CASE WHEN w.deadline::date > m.deadline THEN 'pending' ELSE 'in_force' END,
+                       \(request.accountID), CASE WHEN w.deadline::date > m.deadline THEN NULL ELSE \(request.accountID) END,
+                       CASE WHEN w.deadline::date > m.deadline THEN NULL ELSE now() END
+                  FROM unnest(\(codes)::text[], \(deadlines)::text[]) AS w(code, deadline) JOIN measures m ON m.code = w.code
+                 WHERE m.deadline <> w.deadline::date
+                   AND NOT EXISTS (SELECT 1 FROM item_revisions p WHERE p.measure_id = m.id AND p.status = 'pending')
+                 ORDER BY m.id
+                RETURNING measure_id, status, new_value),
+            applied AS (
+                UPDATE measures m SET deadline = (a.new_value->>'deadline')::date FROM added a WHERE a.measure_id = m.id AND a.status = 'in_force'
+                RETURNING 1)
+            SELECT count(*) FILTER (WHERE status = 'in_force')::int, count(*) FILTER (WHERE status = 'pending')::int FROM added
+            """, logger: logger
+        ).decode((Int, Int).self) {
+            outcome.revisionsInForce += inForce
+            outcome.revisionsPending += pending
+        }
     }
 
     func writePeople(_ rows: [RoadmapWorkbook.PersonRow], territories: [String: Territory.ID], on connection: PostgresConnection) async throws {
