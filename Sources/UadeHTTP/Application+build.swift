@@ -30,9 +30,17 @@ public func buildApplication(
     app.addServices(client, evaluations)
     app.beforeServerStarts { [logger] in
         // Runs cut off by a previous process's end show as failed, not "running", from the start.
+        // Bounded: this runs before the service group has started the client, and a client that
+        // never starts must not hold the start-up for ever.
         do {
-            let marked = try await EvaluationRepository(client: client, logger: logger).failAbandonedRuns()
-            if marked > 0 { logger.notice("marked interrupted evaluation runs failed", metadata: ["runs": "\(marked)"]) }
+            let marked = try await withTimeLimit(.seconds(30)) {
+                try await EvaluationRepository(client: client, logger: logger).failAbandonedRuns()
+            }
+            switch marked {
+            case nil: logger.warning("could not check for interrupted evaluation runs within 30 s")
+            case let marked? where marked > 0: logger.notice("marked interrupted evaluation runs failed", metadata: ["runs": "\(marked)"])
+            default: break
+            }
         } catch {
             logger.warning("could not check for interrupted evaluation runs", metadata: ["error": "\(error)"])
         }

@@ -285,13 +285,7 @@ extension WebController {
         case .withdrawn: word = "withdrawn"
         case .revised(let r): word = r.status.rawValue
         }
-        var components = URLComponents()
-        components.path = "/indicator"
-        components.queryItems = [
-            URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory),
-            URLQueryItem(name: "revised", value: word),
-        ]
-        return Response(status: .seeOther, headers: [.location: components.string ?? "/"])
+        return backToIndicator(code, territory: territory, key: "revised", word: word)
     }
 
     /// An indicator renamed from its page, by the revision rules.
@@ -334,10 +328,15 @@ extension WebController {
         case .withdrawn: word = "withdrawn"
         case .revised(let r): word = r.status.rawValue
         }
+        return backToIndicator(code, territory: territory, key: "item", word: word)
+    }
+
+    /// Back to the indicator's page after a change, saying what the change did (`key=word`).
+    func backToIndicator(_ code: String, territory: String, key: String, word: String) -> Response {
         var components = URLComponents()
         components.path = "/indicator"
         components.queryItems = [
-            URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory), URLQueryItem(name: "item", value: word),
+            URLQueryItem(name: "indicator", value: code), URLQueryItem(name: "territory", value: territory), URLQueryItem(name: key, value: word),
         ]
         return Response(status: .seeOther, headers: [.location: components.string ?? "/"])
     }
