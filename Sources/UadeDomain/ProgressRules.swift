@@ -1,11 +1,25 @@
 /// A problem with one field of a submitted value, for a field-level answer.
 public struct FieldProblem: Sendable, Hashable, Codable, Error {
     public let field: String
+    /// In English: the API's detail, the log's line.
     public let reason: String
+    /// The reason in the three languages, where the pages say it in their own.
+    public let words: LocalizedText?
 
-    public init(field: String, reason: String) {
+    public init(field: String, reason: String, words: LocalizedText? = nil) {
         self.field = field
         self.reason = reason
+        self.words = words
+    }
+
+    /// The reason as a page in `language` says it.
+    public func reason(in language: Language) -> String {
+        words?.value(in: language) ?? reason
+    }
+
+    /// A field left empty.
+    public static func required(_ field: String) -> FieldProblem {
+        FieldProblem(field: field, reason: "is required", words: LocalizedText(kk: "толтыру қажет", ru: "обязательное поле", en: "is required"))
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The level of an administrative-territorial unit, as in the KATO classifier.
 public enum TerritoryKind: String, Sendable, Codable, CaseIterable {
     case republic
@@ -140,6 +142,81 @@ public struct TerritoryTree: Sendable {
     public func find(_ reference: String) -> Territory? {
         if let kato = KATOCode(reference) { return byID.values.first { $0.kato == kato } }
         return Int64(reference).flatMap { byID[$0] }
+    }
+
+    /// What a person typed for a territory, read back.
+    public enum Match: Sendable, Equatable {
+        case found(Territory)
+        /// Why nothing (or more than one) answers to it, in words.
+        case missing(LocalizedText)
+    }
+
+    /// A territory as a person names it: its KATO code, its id, or its name in any language
+    /// (case and spacing aside), optionally followed by its parent's name in brackets where two
+    /// territories share a name — the form ``label(_:language:sharedNames:)`` gives. Territories valid on
+    /// `day` come first; a name only a retired territory has still finds it.
+    public func named(_ text: String, on day: Day) -> Match {
+        let typed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !typed.isEmpty else { return .missing(LocalizedText(kk: "толтыру қажет", ru: "обязательное поле", en: "is required")) }
+        if let territory = find(typed) { return .found(territory) }
+        if KATOCode(typed) != nil || Int64(typed) != nil {
+            return .missing(
+                LocalizedText(
+                    kk: "\(typed) ҚАТО коды немесе нөмірі бар аумақ жоқ", ru: "нет территории с кодом КАТО или номером \(typed)",
+                    en: "no territory with the KATO code or id \(typed)"))
+        }
+        func fold(_ s: String) -> String {
+            s.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        func answers(_ territory: Territory, to name: String) -> Bool {
+            [territory.name.kk, territory.name.ru, territory.name.en].contains { $0.map(fold) == name }
+        }
+        var name = fold(typed)
+        var parent: String?
+        if name.hasSuffix(")"), let open = name.lastIndex(of: "(") {
+            parent = fold(String(name[name.index(after: open)..<name.index(before: name.endIndex)]))
+            name = fold(String(name[..<open]))
+        }
+        var candidates = byID.values.filter { answers($0, to: name) }
+        if let parent {
+            candidates = candidates.filter { t in t.parentID.flatMap { byID[$0] }.map { answers($0, to: parent) } ?? false }
+        }
+        let valid = candidates.filter { $0.isValid(on: day) }
+        let pool = valid.isEmpty ? candidates : valid
+        switch pool.count {
+        case 0:
+            return .missing(
+                LocalizedText(
+                    kk: "«\(typed)» деп аталатын аумақ жоқ: тізімнен таңдаңыз немесе ҚАТО кодын жазыңыз",
+                    ru: "территории «\(typed)» нет: выберите её из списка или укажите код КАТО",
+                    en: "no territory is named '\(typed)': pick one from the list, or give its KATO code"))
+        case 1: return .found(pool[0])
+        default:
+            func parents(_ language: Language) -> String {
+                pool.compactMap { $0.parentID.flatMap { byID[$0] }?.name.resolved(language) }.sorted().joined(separator: ", ")
+            }
+            return .missing(
+                LocalizedText(
+                    kk: "«\(typed)» атауы бірнеше аумақта бар (\(parents(.kk))): тізімнен таңдаңыз немесе ҚАТО кодын жазыңыз",
+                    ru: "«\(typed)» называются \(pool.count) территории (\(parents(.ru))): выберите из списка или укажите код КАТО",
+                    en: "\(pool.count) territories are named '\(typed)' (in \(parents(.en))): pick one from the list, or give its KATO code"))
+        }
+    }
+
+    /// How a picker offers the territory: its name in `language`, with its parent's name in
+    /// brackets when another territory has the same name (``sharedNames(_:on:)``). ``named(_:on:)``
+    /// reads it back.
+    public func label(_ territory: Territory, language: Language, sharedNames: Set<String>) -> String {
+        let name = territory.name.resolved(language)
+        guard sharedNames.contains(name.lowercased()), let parent = territory.parentID.flatMap({ byID[$0] }) else { return name }
+        return "\(name) (\(parent.name.resolved(language)))"
+    }
+
+    /// The names (lower case) in `language` that two or more territories valid on `day` share.
+    public func sharedNames(_ language: Language, on day: Day) -> Set<String> {
+        var seen: [String: Int] = [:]
+        for territory in byID.values where territory.isValid(on: day) { seen[territory.name.resolved(language).lowercased(), default: 0] += 1 }
+        return Set(seen.filter { $0.value > 1 }.keys)
     }
 
     public func contains(_ descendant: Territory.ID, within ancestor: Territory.ID) -> Bool {

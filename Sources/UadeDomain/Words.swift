@@ -167,3 +167,35 @@ extension DueStatus: Worded {
         }
     }
 }
+
+/// One row of a roadmap sheet, as a preview of changes names it: "target HOU-01 × …".
+public struct RoadmapSheetRow: Worded, Sendable {
+    public let sheet: RoadmapSheet
+
+    public var words: (kk: String, ru: String, en: String) {
+        switch sheet {
+        case .programme: ("бағдарлама", "программа", "programme")
+        case .sections: ("бөлім", "раздел", "section")
+        case .indicators: ("көрсеткіш", "показатель", "indicator")
+        case .targets: ("нысана", "цель", "target")
+        case .measures: ("іс-шара", "мероприятие", "measure")
+        case .people: ("адам", "человек", "person")
+        case .owners: ("жауаптылық", "ответственность", "owner")
+        }
+    }
+}
+
+extension RoadmapSheet {
+    public var row: RoadmapSheetRow { RoadmapSheetRow(sheet: self) }
+}
+
+extension RoadmapChanges.Kind: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .new: ("жаңа", "новая строка", "new")
+        case .changed: ("өзгерді", "изменена", "changed")
+        case .unchanged: ("өзгерген жоқ", "без изменений", "unchanged")
+        case .absent: ("жұмыс кітабында жоқ", "нет в книге", "absent from the workbook")
+        }
+    }
+}

@@ -141,7 +141,9 @@ public func buildRouter(
         sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),
         roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer, today: options.today),
         revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today),
-        classifier: ClassifierService(client: client, logger: logger))
+        classifier: ClassifierService(client: client, logger: logger),
+        ownership: OwnershipService(client: client, logger: logger, policies: authorizer, today: options.today, accessChanged: { caches.forgetAll() })
+    )
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
     CatalogueController<AppRequestContext>(territories: territories, programmes: programmes, codes: codes).addRoutes(to: api)

@@ -164,13 +164,8 @@ extension RevisionService {
     @discardableResult
     public func requireDecidingItem(_ id: Int64, by caller: Caller) async throws -> ItemRevision {
         guard let revision = try await items.revision(id: id) else { throw ServiceFailure.notFound("no revision \(id)") }
-        let policy = try await policies.policy()
-        if case .deny(let why) = policy.decide(caller, .decideRevision, Resource(territoryID: revision.territoryID, sectionID: revision.sectionID)) {
-            throw ServiceFailure.forbidden(why)
-        }
-        if let problem = RevisionRules.problem(decidedBy: caller.accountID, proposedBy: revision.proposedByAccount) {
-            throw ServiceFailure(.forbidden, code: .samePerson, detail: problem)
-        }
+        try await requireSecondPerson(
+            caller, territoryID: revision.territoryID, sectionID: revision.sectionID, proposedBy: revision.proposedByAccount)
         return revision
     }
 

@@ -117,14 +117,21 @@ public struct RevisionService: Sendable {
     @discardableResult
     public func requireDeciding(_ id: Int64, by caller: Caller) async throws -> TargetRevision {
         guard let revision = try await revisions.revision(id: id) else { throw ServiceFailure.notFound("no revision \(id)") }
+        try await requireSecondPerson(
+            caller, territoryID: revision.territoryID, sectionID: revision.sectionID, proposedBy: revision.proposedByAccount)
+        return revision
+    }
+
+    /// A revision is decided by whom the policy lets decide it there, and never by its proposer.
+    /// - Throws: ``ServiceFailure``: `.forbidden`; `.forbidden` `same-person`.
+    func requireSecondPerson(_ caller: Caller, territoryID: Territory.ID?, sectionID: Section.ID?, proposedBy: Int64?) async throws {
         let policy = try await policies.policy()
-        if case .deny(let why) = policy.decide(caller, .decideRevision, Resource(territoryID: revision.territoryID, sectionID: revision.sectionID)) {
+        if case .deny(let why) = policy.decide(caller, .decideRevision, Resource(territoryID: territoryID, sectionID: sectionID)) {
             throw ServiceFailure.forbidden(why)
         }
-        if let problem = RevisionRules.problem(decidedBy: caller.accountID, proposedBy: revision.proposedByAccount) {
+        if let problem = RevisionRules.problem(decidedBy: caller.accountID, proposedBy: proposedBy) {
             throw ServiceFailure(.forbidden, code: .samePerson, detail: problem)
         }
-        return revision
     }
 
     /// Changes one target: a draft's is overwritten, an approved programme's revised.

@@ -115,6 +115,13 @@ public struct RoadmapImport: Sendable {
     public let outcome: RoadmapWriteOutcome?
     /// The programme is approved: its changed targets become revisions, which need a reason.
     public let revises: Bool
+    /// The names of the territories the listed changes name, by the workbook's reference.
+    public let territoryNames: [String: LocalizedText]
+
+    /// The first `limit` changes as a person reads them, territories by name in `language`.
+    public func changeLines(in language: Language, limit: Int) -> [String] {
+        changes.changes.prefix(limit).map { $0.said(in: language) { territoryNames[$0]?.resolved(language) } }
+    }
 }
 
 extension RoadmapService {
@@ -157,6 +164,13 @@ extension RoadmapService {
             if let kato = territory.kato { byReference[kato.value] = territory }
         }
         func canonical(_ reference: String) -> String { byReference[reference].map { $0.kato?.value ?? String($0.id) } ?? reference }
+        func names(_ changes: RoadmapChanges) -> [String: LocalizedText] {
+            var result: [String: LocalizedText] = [:]
+            for case let reference? in changes.changes.lazy.map(\.territory) where result[reference] == nil {
+                if let territory = byReference[reference] { result[reference] = territory.name }
+            }
+            return result
+        }
         let workbook = read.namingTerritories(canonical)
 
         // The programme office decides for the territory the workbook names and, for a programme
@@ -188,7 +202,7 @@ extension RoadmapService {
         guard problems.isEmpty, !dryRun, !changes.isEmpty || current == nil else {
             return RoadmapImport(
                 programmeCode: workbook.programme?.code, changes: changes, problems: problems, dryRun: dryRun, written: false, outcome: nil,
-                revises: stored?.status == .approved)
+                revises: stored?.status == .approved, territoryNames: names(changes))
         }
         let summary = Dictionary(
             uniqueKeysWithValues: changes.counts.map { sheet, c in
@@ -226,7 +240,7 @@ extension RoadmapService {
         }
         return RoadmapImport(
             programmeCode: workbook.programme?.code, changes: changes, problems: [], dryRun: false, written: true, outcome: outcome,
-            revises: revising != nil)
+            revises: revising != nil, territoryNames: names(changes))
     }
 
     /// People are shared by every programme: a programme office changes only those of its own

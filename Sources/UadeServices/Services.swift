@@ -13,11 +13,13 @@ public struct Services: Sendable {
     public let roadmaps: RoadmapService
     public let revisions: RevisionService
     public let classifier: ClassifierService
+    public let ownership: OwnershipService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
-        measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService
+        measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService,
+        ownership: OwnershipService
     ) {
         self.progress = progress
         self.imports = imports
@@ -31,5 +33,6 @@ public struct Services: Sendable {
         self.roadmaps = roadmaps
         self.revisions = revisions
         self.classifier = classifier
+        self.ownership = ownership
     }
 }

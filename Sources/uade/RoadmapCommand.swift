@@ -30,8 +30,10 @@ struct RoadmapCommand: AsyncParsableCommand {
         @Flag(help: "Remove absent targets (those without reported values) and ownerships.") var retireAbsent = false
         @Option(help: "Why the targets of an approved programme change (required when they do).") var reason: String?
         @Option(help: "The day revised targets apply from (YYYY-MM-DD; default today).") var appliesFrom: String?
+        @Option(help: "The language the changes are listed in (territories by name): kk, ru or en.") var lang: String = "en"
 
         func run() async throws {
+            guard let language = Language(rawValue: lang) else { throw CommandFailure("--lang must be kk, ru or en, not '\(lang)'") }
             guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
             let logger = makeLogger()
             let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
@@ -64,7 +66,7 @@ struct RoadmapCommand: AsyncParsableCommand {
                 guard let c = result.changes.counts[sheet] else { continue }
                 say("\(sheet.rawValue): new \(c.new), changed \(c.changed), unchanged \(c.unchanged), absent \(c.absent)")
             }
-            for change in result.changes.changes.prefix(50) { say("  \(change)") }
+            for line in result.changeLines(in: language, limit: 50) { say("  \(line)") }
             if let outcome = result.outcome, outcome.indicatorsRetired + outcome.measuresRetired + outcome.targetsRetired + outcome.ownersRetired > 0
             {
                 say(

@@ -55,6 +55,25 @@ struct RoadmapChangesTests {
         #expect(changes.changes.map(\.description).contains(words), "\(changes.changes.map(\.description))")
     }
 
+    @Test(
+        "a change is said in the reader's language, territories by name where one is known",
+        arguments: [
+            (Language.ru, "цель HOU-01 × Кызылординская область × 2025-Q4: 120 → 90", "цель HOU-01 × 431010000 × 2026-Q1: новая строка"),
+            (Language.kk, "нысана HOU-01 × Қызылорда облысы × 2025-Q4: 120 → 90", "нысана HOU-01 × 431010000 × 2026-Q1: жаңа"),
+            (Language.en, "target HOU-01 × Kyzylorda Region × 2025-Q4: 120 → 90", "target HOU-01 × 431010000 × 2026-Q1: new"),
+        ])
+    func saidInWords(_ language: Language, _ changed: String, _ new: String) {
+        let proposed = Self.workbook {
+            RoadmapWorkbookTests.edit("targets", row: 2, column: 2, .number(90))(&$0)
+            RoadmapWorkbookTests.edit("targets", row: 3, column: 3, .number(14))(&$0)
+        }
+        let names = ["430000000": LocalizedText(kk: "Қызылорда облысы", ru: "Кызылординская область", en: "Kyzylorda Region")]
+        let lines = RoadmapChanges.between(current: Self.workbook(), proposed: proposed).changes.map {
+            $0.said(in: language) { names[$0]?.resolved(language) }
+        }
+        #expect(lines.contains(changed) && lines.contains(new), "\(lines)")
+    }
+
     @Test("a sheet left out is not compared; a new programme is all new")
     func leftOutAndNew() {
         var proposed = Self.workbook {

@@ -194,10 +194,11 @@ struct RoadmapTests {
             Self.setCell(&edited, "targets", row: cell.row, column: cell.column, .number(before + 7))
             let file = try Self.workbook(edited)
 
-            let (previewStatus, preview) = try await Self.upload(app, file, as: "admin", query: "?dry_run=true")
+            let (previewStatus, preview) = try await Self.upload(app, file, as: "admin", query: "?dry_run=true&lang=ru")
             #expect(previewStatus == .ok && preview["written"] as? Bool == false && preview["revises"] as? Bool == true, "\(preview)")
+            // Said in the reader's words: the territory by its name, not its code.
             let words =
-                "target \(cell.indicator) × 430000000 × \(cell.period.code): \(ProgressRules.display(before)) → \(ProgressRules.display(before + 7))"
+                "цель \(cell.indicator) × Кызылординская область × \(cell.period.code): \(ProgressRules.display(before)) → \(ProgressRules.display(before + 7))"
             #expect((preview["changes"] as? [String]) == [words], "\(preview["changes"] ?? "")")
             #expect(try await Self.target(app, cell.indicator, "430000000", cell.period.start.iso) == before, "a dry run writes nothing")
 
@@ -505,7 +506,7 @@ struct RoadmapTests {
             ) { response in (response.status, String(buffer: response.body)) }
             #expect(preview.0 == .ok)
             #expect(preview.1.contains("roadmap-preview"))
-            #expect(preview.1.contains("target \(indicator) × 430000000 × \(period.code)"), "the change in words")
+            #expect(preview.1.contains("цель \(indicator) × Кызылординская область × \(period.code)"), "the change in words, in the page's language")
             #expect(preview.1.contains("name=\"reason\""), "the approved programme's revisions ask for a reason")
             #expect(try await Self.target(app, indicator, "430000000", period.start.iso) == before, "a preview writes nothing")
             let upload = try #require(preview.1.firstMatch(of: /name="upload" value="([^"]+)"/)?.1)

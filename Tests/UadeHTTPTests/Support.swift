@@ -77,3 +77,19 @@ func object(_ response: TestResponse) throws -> [String: Any] {
 func fieldNames(_ response: TestResponse) throws -> [String] {
     ((try object(response))["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
 }
+
+/// Posts a page's form as the browser does: URL-encoded, with the session's cookie and CSRF
+/// token; answers the status, the redirect's target and the page.
+func postForm(_ app: DemoApp, _ session: (cookie: String, csrf: String), _ uri: String, _ fields: [String: String]) async throws -> (
+    status: HTTPResponse.Status, location: String, page: String
+) {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._")
+    let body = (["_csrf": session.csrf].merging(fields) { a, _ in a }).map {
+        "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+    }.joined(separator: "&")
+    return try await app.client.execute(
+        uri: uri, method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
+        body: ByteBuffer(string: body)
+    ) { ($0.status, $0.headers[.location] ?? "", String(buffer: $0.body)) }
+}

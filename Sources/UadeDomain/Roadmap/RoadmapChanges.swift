@@ -11,17 +11,39 @@ public struct RoadmapChanges: Sendable, Equatable {
     public struct Change: Sendable, Equatable, CustomStringConvertible {
         public let sheet: RoadmapSheet
         public let kind: Kind
-        public let key: String
+        /// The row's code: a section's, an indicator's, a measure's, a person's.
+        public let subject: String
+        /// The territory a target or an ownership is of, as the workbook names it (KATO or id).
+        public let territory: String?
+        /// A target's period, an ownership's first day.
+        public let qualifier: String?
         /// "name_ru: Жильё → Доступное жильё", "120 → 90"; empty for new and absent rows.
         public let details: [String]
 
-        public var description: String {
-            let what = sheet == .targets ? "target" : String(sheet.rawValue.dropLast())
+        public init(
+            sheet: RoadmapSheet, kind: Kind, subject: String, territory: String? = nil, qualifier: String? = nil, details: [String] = []
+        ) {
+            self.sheet = sheet
+            self.kind = kind
+            self.subject = subject
+            self.territory = territory
+            self.qualifier = qualifier
+            self.details = details
+        }
+
+        public var key: String { [subject, territory, qualifier].compactMap { $0 }.joined(separator: " × ") }
+
+        /// With codes, in English: for logs and the command line's `--codes`.
+        public var description: String { said(in: .en) { _ in nil } }
+
+        /// In words a person reads: "цель HOU-01 × Кызылординская область × 2025-Q4: 120 → 90".
+        /// `name` gives a territory's name in `language` (nil: its code stays).
+        public func said(in language: Language, naming name: (String) -> String?) -> String {
+            let key = [subject, territory.map { name($0) ?? $0 }, qualifier].compactMap { $0 }.joined(separator: " × ")
+            let head = "\(sheet.row.word(language)) \(key)"
             switch kind {
-            case .new: return "\(what) \(key): new"
-            case .absent: return "\(what) \(key): absent from the workbook"
-            case .unchanged: return "\(what) \(key): unchanged"
-            case .changed: return "\(what) \(key): " + details.joined(separator: "; ")
+            case .new, .absent, .unchanged: return "\(head): \(kind.word(language))"
+            case .changed: return "\(head): " + details.joined(separator: "; ")
             }
         }
     }
@@ -74,7 +96,15 @@ public struct RoadmapChanges: Sendable, Equatable {
     public static func between(current: RoadmapWorkbook?, proposed: RoadmapWorkbook) -> RoadmapChanges {
         var result = RoadmapChanges()
         let old = current ?? RoadmapWorkbook()
-        func compare<Row>(_ sheet: RoadmapSheet, _ before: [Row], _ after: [Row], key: (Row) -> String, fields: (Row) -> [(String, String)]) {
+        func compare<Row>(
+            _ sheet: RoadmapSheet, _ before: [Row], _ after: [Row], parts: (Row) -> (String, String?, String?),
+            fields: (Row) -> [(String, String)]
+        ) {
+            func change(_ kind: Kind, _ row: Row, _ details: [String]) -> Change {
+                let (subject, territory, qualifier) = parts(row)
+                return Change(sheet: sheet, kind: kind, subject: subject, territory: territory, qualifier: qualifier, details: details)
+            }
+            func key(_ row: Row) -> String { change(.new, row, []).key }
             guard proposed.present.contains(sheet) else { return }
             var counts = Counts()
             let previous = Dictionary(before.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
@@ -84,7 +114,7 @@ public struct RoadmapChanges: Sendable, Equatable {
                 guard seen.insert(k).inserted else { continue }
                 guard let was = previous[k] else {
                     counts.new += 1
-                    result.changes.append(Change(sheet: sheet, kind: .new, key: k, details: []))
+                    result.changes.append(change(.new, row, []))
                     continue
                 }
                 let differences = zip(fields(was), fields(row)).compactMap { a, b -> String? in
@@ -97,12 +127,12 @@ public struct RoadmapChanges: Sendable, Equatable {
                     counts.unchanged += 1
                 } else {
                     counts.changed += 1
-                    result.changes.append(Change(sheet: sheet, kind: .changed, key: k, details: differences))
+                    result.changes.append(change(.changed, row, differences))
                 }
             }
             for row in before where !seen.contains(key(row)) {
                 counts.absent += 1
-                result.changes.append(Change(sheet: sheet, kind: .absent, key: key(row), details: []))
+                result.changes.append(change(.absent, row, []))
             }
             result.counts[sheet] = counts
         }
@@ -112,19 +142,19 @@ public struct RoadmapChanges: Sendable, Equatable {
         func number(_ value: Double) -> String { ProgressRules.display(value) }
 
         compare(
-            .programme, old.programme.map { [$0] } ?? [], proposed.programme.map { [$0] } ?? [], key: \.code,
+            .programme, old.programme.map { [$0] } ?? [], proposed.programme.map { [$0] } ?? [], parts: { ($0.code, nil, nil) },
             fields: { p in
                 [("level", p.level.rawValue), ("territory_kato", p.territory)] + names("name", p.name)
                     + [("term_start", p.termStart.iso), ("term_end", p.termEnd.iso)]
             })
         compare(
-            .sections, old.sections, proposed.sections, key: \.code,
+            .sections, old.sections, proposed.sections, parts: { ($0.code, nil, nil) },
             fields: { s in
                 [("parent_code", s.parentCode ?? "")] + names("name", s.name)
                     + [("socially_sensitive", s.sociallySensitive ? "yes" : "no"), ("position", String(s.position))]
             })
         compare(
-            .indicators, old.indicators, proposed.indicators, key: \.code,
+            .indicators, old.indicators, proposed.indicators, parts: { ($0.code, nil, nil) },
             fields: { i in
                 [("section_code", i.sectionCode)] + names("name", i.name)
                     + [
@@ -134,19 +164,18 @@ public struct RoadmapChanges: Sendable, Equatable {
             })
         if proposed.present.contains(.targets) { compareTargets(old.targets, proposed.targets, into: &result) }
         compare(
-            .measures, old.measures, proposed.measures, key: \.code,
+            .measures, old.measures, proposed.measures, parts: { ($0.code, nil, nil) },
             fields: { m in
                 [("section_code", m.sectionCode), ("territory_kato", m.territory)] + names("text", m.text)
                     + [("deadline", m.deadline.iso), ("executor", m.executor)]
             })
         compare(
-            .people, old.people, proposed.people, key: \.code,
+            .people, old.people, proposed.people, parts: { ($0.code, nil, nil) },
             fields: { p in names("name", p.name) + names("position", p.position) + [("email", p.email ?? ""), ("territory_kato", p.territory ?? "")] }
         )
         compare(
             .owners, old.owners, proposed.owners,
-            key: { o in [o.sectionCode ?? o.indicatorCode ?? "", o.territory ?? "", o.validFrom.iso].filter { !$0.isEmpty }.joined(separator: " × ")
-            },
+            parts: { o in (o.sectionCode ?? o.indicatorCode ?? "", o.territory.flatMap { $0.isEmpty ? nil : $0 }, o.validFrom.iso) },
             fields: { o in [("person_code", o.personCode), ("valid_to", o.validTo?.iso ?? "")] })
         return result
     }
@@ -161,7 +190,8 @@ public struct RoadmapChanges: Sendable, Equatable {
             guard listed < targetChangesListed else { return }
             listed += 1
             result.changes.append(
-                Change(sheet: .targets, kind: kind, key: "\(row.indicatorCode) × \(row.territory) × \(period.code)", details: details))
+                Change(
+                    sheet: .targets, kind: kind, subject: row.indicatorCode, territory: row.territory, qualifier: period.code, details: details))
         }
         func rowKey(_ row: RoadmapWorkbook.TargetRow) -> String { row.indicatorCode + "\u{0}" + row.territory }
         var index: [String: Int] = [:]

@@ -29,7 +29,7 @@ struct RoadmapImportDTO: ResponseCodable, Sendable {
     let revisionsInForce: Int?
     let revisionsPending: Int?
 
-    init(_ result: RoadmapImport) {
+    init(_ result: RoadmapImport, language: Language) {
         programmeCode = result.programmeCode
         dryRun = result.dryRun
         written = result.written
@@ -37,7 +37,7 @@ struct RoadmapImportDTO: ResponseCodable, Sendable {
             uniqueKeysWithValues: result.changes.counts.map {
                 ($0.key.rawValue, Counts(new: $0.value.new, changed: $0.value.changed, unchanged: $0.value.unchanged, absent: $0.value.absent))
             })
-        changes = result.changes.changes.prefix(200).map(\.description)
+        changes = result.changeLines(in: language, limit: 200)
         changeCount = result.changes.changeCount
         targetsKeptForProgress = result.outcome?.targetsKeptForProgress
         targetsRetired = result.outcome?.targetsRetired
@@ -109,7 +109,8 @@ struct RoadmapsController: Sendable {
     @Sendable func importWorkbook(_ request: Request, context: AppRequestContext) async throws -> RoadmapImportDTO {
         let caller = try context.requireCaller()
         let query = QueryParameters(request: request)
-        try query.refuseUnknown(["dry_run", "retire_absent", "reason", "applies_from"])
+        try query.refuseUnknown(["dry_run", "retire_absent", "reason", "applies_from", "lang"])
+        let language = try query.language()
         let dryRun = try query.bool("dry_run") ?? false
         let retire = try query.bool("retire_absent") ?? false
         var revision = RevisionNote(reason: query.string("reason"))
@@ -148,7 +149,7 @@ struct RoadmapsController: Sendable {
             error.commitOutcome = .notCommitted
             throw error
         }
-        return RoadmapImportDTO(result)
+        return RoadmapImportDTO(result, language: language)
     }
 
     /// The programme's roadmap as an XLSX workbook, its instructions sheet in `?lang=`.

@@ -65,15 +65,15 @@ extension WebController {
         let username = form.text("username", problems: &problems)
         let password = form.text("password", problems: &problems)
         let person = form.integer("person_id", problems: &problems)
-        var language = Language.ru
+        var preferred = Language.ru
         if let lang = form.string("lang") {
             if let chosen = Language(tag: lang) {
-                language = chosen
+                preferred = chosen
             } else {
                 problems.append(FieldProblem(field: "lang", reason: "must be kk, ru or en"))
             }
         }
-        let account = NewAccount(username: username, password: password, personID: person, language: language, unreadable: problems)
+        let account = NewAccount(username: username, password: password, personID: person, language: preferred, unreadable: problems)
         do {
             _ = try await services.accounts.create(account, by: .caller(caller), requestID: context.id)
             return PageRenderer.redirect("/admin/accounts?notice=saved")
@@ -83,7 +83,8 @@ extension WebController {
             values["password"] = nil
             return try pages.render(
                 "accounts", title: text("accounts_title", context), request: request, context: context,
-                data: try await accountsData(context, values: values, errors: FormErrors(failure)), status: APIError(failure).status)
+                data: try await accountsData(context, values: values, errors: FormErrors(failure, language(context))),
+                status: APIError(failure).status)
         }
     }
 
@@ -104,7 +105,7 @@ extension WebController {
             if failure.kind == .forbidden { throw APIError(failure) }
             return try pages.render(
                 "accounts", title: text("accounts_title", context), request: request, context: context,
-                data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure)),
+                data: try await accountsData(context, grantFor: username, grantErrors: FormErrors(failure, language(context))),
                 status: APIError(failure).status)
         }
     }
@@ -131,6 +132,13 @@ extension WebController {
             },
             "noGaps": gaps.sections.isEmpty && gaps.indicators.isEmpty,
             "people": people.map { ["id": $0.id, "name": $0.name.resolved(language)] },
+            // The picker: every territory valid today, by the name the form reads back.
+            "territories": {
+                let shared = policy.tree.sharedNames(language, on: today())
+                return policy.tree.outline(maxDepth: 3).filter { $0.territory.isValid(on: today()) }.map {
+                    ["label": policy.tree.label($0.territory, language: language, sharedNames: shared), "ref": $0.territory.reference]
+                }
+            }(),
             "sections": sections.map { ["id": $0.id, "name": $0.code + " · " + $0.name.resolved(language), "sensitive": $0.sociallySensitive] },
             "today": today().iso, "errors": errors.context, "values": values,
         ]
@@ -142,46 +150,32 @@ extension WebController {
             "ownership", title: text("ownership_title", context), request: request, context: context, data: try await ownershipData(context))
     }
 
-    /// Shared by both handovers: checks the form, then hands over through the repository (audited).
+    /// Both handovers go through the ownership service (checked, audited); a refusal shows the
+    /// form again with the values typed and each problem beside its field, in the page's language.
     func assign(_ request: Request, context: AppRequestContext, indicator: Bool) async throws -> Response {
         let caller = try context.requirePageCaller()
+        try await APIError.answering { try await services.ownership.requireManaging(by: .caller(caller)) }
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
-        try await authorizer.require(context, .manageAccounts)
-        var errors = FormErrors()
-        let person = form.string("person_id").flatMap(Int64.init)
-        if person == nil { errors.byField["person_id"] = "is required" }
-        let day = form.string("from").flatMap(Day.init(iso:)) ?? today()
         do {
-            if errors.isEmpty {
-                if indicator {
-                    let policy = try await authorizer.policy()
-                    let territory = form.string("territory").flatMap { policy.tree.find($0) }
-                    let context = try await form.string("indicator").asyncMap { try await progress.indicatorContext(code: $0) } ?? nil
-                    if territory == nil { errors.byField["territory"] = "no territory with this KATO code or id" }
-                    if context == nil { errors.byField["indicator"] = "no indicator with this code" }
-                    if let territory, let context {
-                        try await dashboard.assignIndicator(
-                            context.indicator.id, territoryID: territory.id, to: person!, from: day,
-                            by: caller.accountID, requestID: nil)
-                    }
-                } else if let section = form.string("section_id").flatMap(Int64.init) {
-                    try await dashboard.assignSection(section, to: person!, from: day, by: caller.accountID, requestID: nil)
-                } else {
-                    errors.byField["section_id"] = "is required"
-                }
+            if indicator {
+                try await services.ownership.hand(
+                    IndicatorHandover(
+                        indicatorCode: form.string("indicator"), territory: form.string("territory"), personID: form.string("person_id"),
+                        from: form.string("from")), by: .caller(caller), requestID: context.id)
+            } else {
+                try await services.ownership.hand(
+                    SectionHandover(sectionID: form.string("section_id"), personID: form.string("person_id"), from: form.string("from")),
+                    by: .caller(caller), requestID: context.id)
             }
-        } catch OwnershipError.unknownPerson {
-            errors.byField["person_id"] = "no such person"
-        } catch OwnershipError.unknownSection {
-            errors.byField["section_id"] = "no such section"
-        } catch OwnershipError.noTargets {
-            errors.byField["indicator"] = "this indicator has no targets in this territory"
+            return PageRenderer.redirect("/admin/ownership?notice=assigned")
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            return try pages.render(
+                "ownership", title: text("ownership_title", context), request: request, context: context,
+                data: try await ownershipData(context, errors: FormErrors(failure, language(context)), values: form.echo),
+                status: APIError(failure).status)
         }
-        if errors.isEmpty { return PageRenderer.redirect("/admin/ownership?notice=assigned") }
-        return try pages.render(
-            "ownership", title: text("ownership_title", context), request: request, context: context,
-            data: try await ownershipData(context, errors: errors, values: form.echo), status: .unprocessableContent)
     }
 
     @Sendable func assignSection(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -247,7 +241,7 @@ extension WebController {
             return PageRenderer.redirect("/admin/evaluations?notice=saved&started=\(id)")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            return try await page(FormErrors(failure), failure.kind == .invalid ? .unprocessableContent : .conflict)
+            return try await page(FormErrors(failure, language(context)), failure.kind == .invalid ? .unprocessableContent : .conflict)
         }
     }
 

@@ -162,7 +162,7 @@ extension WebController {
             return PageRenderer.redirect("/hearings/\(record.hearing.id)?notice=saved")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            errors = FormErrors(failure)
+            errors = FormErrors(failure, language(context))
         }
         var data = try await hearingForm(caller, context: context, values: form.echo, chosenSections: Set(form.all("section_codes")))
         data["action"] = "/hearings/new"
@@ -249,7 +249,7 @@ extension WebController {
             return PageRenderer.redirect("/hearings/\(id)?notice=saved")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden || failure.kind == .notFound { throw APIError(failure) }
-            errors = FormErrors(failure)
+            errors = FormErrors(failure, language(context))
         }
         var data = try await hearingForm(caller, context: context, values: form.echo, chosenSections: Set(form.all("section_codes")))
         data["action"] = "/hearings/\(id)/edit"
@@ -276,7 +276,8 @@ extension WebController {
             return PageRenderer.redirect("/hearings/\(id)?notice=saved#resolutions")
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden || failure.kind == .notFound { throw APIError(failure) }
-            return try await renderHearing(request, context: context, resolution: (FormErrors(failure), form.echo), status: APIError(failure).status)
+            return try await renderHearing(
+                request, context: context, resolution: (FormErrors(failure, language(context)), form.echo), status: APIError(failure).status)
         }
     }
 }

@@ -69,7 +69,7 @@ extension WebController {
                 }
             } catch let failure as ServiceFailure {
                 if failure.kind == .forbidden { throw APIError(failure) }
-                errors = FormErrors(failure)
+                errors = FormErrors(failure, language)
             }
         }
         let sections = try await allSections()
@@ -187,7 +187,7 @@ extension WebController {
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             var page = data
-            page["errors"] = FormErrors(failure).context
+            page["errors"] = FormErrors(failure, language(context)).context
             page["input"] = form.echo
             return try pages.render(
                 "entry", title: text("entry_title", context), request: request, context: context, data: page,
@@ -244,7 +244,7 @@ extension WebController {
             report = try await services.imports.importFile(text, by: caller, dryRun: checkOnly, requestID: context.id)
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            data["errors"] = FormErrors(failure).context
+            data["errors"] = FormErrors(failure, language(context)).context
             return try pages.render("upload", title: t.text("upload_title"), request: request, context: context, data: data, status: .conflict)
         }
         guard report.problems.isEmpty else {

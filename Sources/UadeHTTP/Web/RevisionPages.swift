@@ -61,46 +61,46 @@ extension WebController {
 
     /// `decision` is `approve` or `refuse` (with `reason`).
     @Sendable func decideRevision(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requirePageCaller()
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a revision id") }
-        try await APIError.answering { try await services.revisions.requireDeciding(id, by: caller) }
-        let form = try await WebForm.read(request, limit: 1 << 16)
-        try context.requireFormToken(form)
-        let approve = form.string("decision") == "approve"
-        var status: HTTPResponse.Status = .ok
-        var decided: TargetRevision?
-        var errors: [String: Any]?
-        do {
-            decided = try await services.revisions.decide(id, approve: approve, reason: form.string("reason"), by: caller, requestID: context.id)
-        } catch let failure as ServiceFailure {
-            errors = FormErrors(APIError(failure, fieldPrefix: "")).context
-            status = APIError(failure).status
-        }
-        var data = try await revisionsData(caller, context: context)
-        if let decided { data["decided"] = ["id": decided.id, "status": decided.status.word(language(context))] }
-        if let errors { data["errors"] = errors }
-        return try pages.render("revisions", title: text("revisions_title", context), request: request, context: context, data: data, status: status)
+        try await decideOnPage(
+            request, context: context, require: { id, caller in try await services.revisions.requireDeciding(id, by: caller) },
+            decide: { id, approve, reason, caller in
+                let decided = try await services.revisions.decide(id, approve: approve, reason: reason, by: caller, requestID: context.id)
+                return (decided.id, decided.status)
+            })
     }
 
     /// A pending deadline approved or refused from the revisions page.
     @Sendable func decideItemRevision(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await decideOnPage(
+            request, context: context, require: { id, caller in try await services.revisions.requireDecidingItem(id, by: caller) },
+            decide: { id, approve, reason, caller in
+                let decided = try await services.revisions.decideItem(id, approve: approve, reason: reason, by: caller, requestID: context.id)
+                return (decided.id, decided.status)
+            })
+    }
+
+    /// The revisions page after a decision: who may decide is asked before the form is read; a
+    /// refused decision is shown on the page with its reason.
+    func decideOnPage(
+        _ request: Request, context: AppRequestContext, require: (Int64, Caller) async throws -> Void,
+        decide: (Int64, Bool, String?, Caller) async throws -> (Int64, RevisionStatus)
+    ) async throws -> Response {
         let caller = try context.requirePageCaller()
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.invalidParameter("path.id", "must be a revision id") }
-        try await APIError.answering { try await services.revisions.requireDecidingItem(id, by: caller) }
+        try await APIError.answering { try await require(id, caller) }
         let form = try await WebForm.read(request, limit: 1 << 16)
         try context.requireFormToken(form)
         var status: HTTPResponse.Status = .ok
-        var decided: ItemRevision?
+        var decided: (Int64, RevisionStatus)?
         var errors: [String: Any]?
         do {
-            decided = try await services.revisions.decideItem(
-                id, approve: form.string("decision") == "approve", reason: form.string("reason"), by: caller, requestID: context.id)
+            decided = try await decide(id, form.string("decision") == "approve", form.string("reason"), caller)
         } catch let failure as ServiceFailure {
-            errors = FormErrors(APIError(failure, fieldPrefix: "")).context
+            errors = FormErrors(failure, language(context)).context
             status = APIError(failure).status
         }
         var data = try await revisionsData(caller, context: context)
-        if let decided { data["decided"] = ["id": decided.id, "status": decided.status.word(language(context))] }
+        if let (id, decidedStatus) = decided { data["decided"] = ["id": id, "status": decidedStatus.word(language(context))] }
         if let errors { data["errors"] = errors }
         return try pages.render("revisions", title: text("revisions_title", context), request: request, context: context, data: data, status: status)
     }

@@ -70,7 +70,7 @@ extension WebController {
                 Data(file.data.readableBytesView), by: caller, retireAbsent: retire, requestID: context.id)
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            data["errors"] = FormErrors(failure, language(context)).context
             return try page(.unprocessableContent)
         }
         guard outcome.result.problems.isEmpty else {
@@ -80,7 +80,7 @@ extension WebController {
             data["problemCount"] = outcome.result.problems.count
             return try page(.unprocessableContent)
         }
-        data["preview"] = roadmapPreview(outcome.result, staged: outcome.staged, retire: retire)
+        data["preview"] = roadmapPreview(outcome.result, staged: outcome.staged, retire: retire, language: context.language ?? .ru)
         return try page(.ok)
     }
 
@@ -112,10 +112,10 @@ extension WebController {
                 data["problemCount"] = result.problems.count
                 return try renderRoadmaps(request, context, data, status: .unprocessableContent)
             }
-            data["written"] = roadmapPreview(result, staged: nil, retire: false)
+            data["written"] = roadmapPreview(result, staged: nil, retire: false, language: context.language ?? .ru)
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
-            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            data["errors"] = FormErrors(failure, language(context)).context
             return try renderRoadmaps(request, context, data, status: APIError(failure).status)
         }
         return try renderRoadmaps(request, context, data)
@@ -165,7 +165,7 @@ extension WebController {
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             data = try await roadmapsData(caller, context: context)
-            data["errors"] = FormErrors(APIError(failure, fieldPrefix: "")).context
+            data["errors"] = FormErrors(failure, language(context)).context
             return try renderRoadmaps(request, context, data, status: APIError(failure).status)
         }
         return try renderRoadmaps(request, context, data)
@@ -178,14 +178,14 @@ extension WebController {
     }
 
     /// The counts per sheet and the first changes, as the page shows them.
-    func roadmapPreview(_ result: RoadmapImport, staged: String?, retire: Bool) -> [String: Any] {
+    func roadmapPreview(_ result: RoadmapImport, staged: String?, retire: Bool, language: Language) -> [String: Any] {
         [
             "programme": result.programmeCode ?? "",
             "sheets": RoadmapSheet.allCases.compactMap { sheet -> [String: Any]? in
                 guard let c = result.changes.counts[sheet] else { return nil }
                 return ["sheet": sheet.rawValue, "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "absent": c.absent]
             },
-            "changes": result.changes.changes.prefix(100).map(\.description),
+            "changes": result.changeLines(in: language, limit: 100),
             "more": max(0, result.changes.changeCount - min(100, result.changes.changes.count)),
             "nothing": result.changes.isEmpty,
             "upload": staged ?? "",

@@ -148,7 +148,7 @@ struct WebController: Sendable {
         } catch let failure as ServiceFailure {
             return try pages.render(
                 "password", title: text("password_title", context), request: request, context: context,
-                data: ["errors": FormErrors(failure).context], status: APIError(failure).status)
+                data: ["errors": FormErrors(failure, language(context)).context], status: APIError(failure).status)
         }
     }
 

@@ -191,9 +191,10 @@ struct FormErrors {
         byField[name] = byField[name].map { $0 + "; " + reason } ?? reason
     }
 
-    /// A service's refusal beside the form's fields (services name fields as the forms do).
-    init(_ failure: ServiceFailure) {
-        for problem in failure.problems { add(problem.reason, to: problem.field) }
+    /// A service's refusal beside the form's fields (services name fields as the forms do), in
+    /// the page's language where the service gave the reason's words.
+    init(_ failure: ServiceFailure, _ language: Language) {
+        for problem in failure.problems { add(problem.reason(in: language), to: problem.field) }
         if failure.problems.isEmpty { general.append(failure.detail) }
     }
 

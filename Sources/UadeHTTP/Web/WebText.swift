@@ -78,6 +78,10 @@ enum WebText {
             "Цели утверждённой программы меняются только пересмотром. Пересмотр, который смягчает цель после начала её периода, утверждает второй человек — администратор или член Бюро, отвечающий за раздел, — или отклоняет с указанием причины.",
             "An approved programme's targets change only through revisions. A revision that eases a target after its period began is approved by a second person — an administrator or the Bureau member owning the section — or refused with a reason."
         ),
+        "territory_pick_help": (
+            "Атауын теріп, тізімнен таңдаңыз; ҚАТО коды да жарайды", "Начните вводить название и выберите из списка; подойдёт и код КАТО",
+            "Type the name and pick it from the list; a KATO code will do too"
+        ),
         "items_title": ("Атаулар мен мерзімдер", "Названия и сроки", "Names and deadlines"),
         "items_help": (
             "Бекітілген бағдарламада көрсеткіштің атауын өзгерту бірден күшіне енеді және жазылып қалады. Іс-шараның мерзімін кейінге шегеру — жеңілдету: оны екінші адам — әкімші немесе бөлімге жауапты Бюро мүшесі — бекітеді.",

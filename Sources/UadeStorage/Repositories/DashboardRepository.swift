@@ -226,8 +226,11 @@ public struct DashboardRepository: Sendable {
                 """, logger: logger)
             { hasTargets = true }
             guard hasTargets else { throw OwnershipError.noTargets }
-            // Serialises handovers of the same pair.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(indicatorID), \(Int32(truncatingIfNeeded: territoryID)))", logger: logger)
+            // Serialises handovers of the same pair: one 64-bit key of its own, apart from the
+            // locks of runs and migrations.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('indicator_owner:' || \(indicatorID)::text || ':' || \(territoryID)::text, 0))",
+                logger: logger)
             let previous = try await handOver(
                 table: "indicator_owners", key: "indicator_id = $1 AND territory_id = $2",
                 keyBinds: [indicatorID, territoryID], day: day, on: connection)
