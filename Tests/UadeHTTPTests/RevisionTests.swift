@@ -318,24 +318,12 @@ struct RevisionTests {
 
             // The same through the pages: the indicator page moves a deadline, the revisions page decides it.
             let admin = try #require(try await login(app, "admin"))
-            func form(_ session: (cookie: String, csrf: String), _ uri: String, _ fields: [String: String]) async throws -> (
-                HTTPResponse.Status, String, String
-            ) {
-                var allowed = CharacterSet.alphanumerics
-                allowed.insert(charactersIn: "-._")
-                let body = (["_csrf": session.csrf].merging(fields) { a, _ in a }).map {
-                    "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-                }.joined(separator: "&")
-                return try await app.client.execute(
-                    uri: uri, method: .post, headers: [.cookie: session.cookie, .contentType: "application/x-www-form-urlencoded"],
-                    body: ByteBuffer(string: body)
-                ) { ($0.status, $0.headers[.location] ?? "", String(buffer: $0.body)) }
-            }
             let page = try await app.client.execute(
                 uri: "/indicator?indicator=\(indicator)&territory=430000000&lang=en", method: .get, headers: [.cookie: admin.cookie]
             ) { String(buffer: $0.body) }
             #expect(page.contains("names-form") && page.contains("Новое название"), "the rename form shows the names in force: \(page.prefix(600))")
-            let (moved, location, _) = try await form(
+            let (moved, location, _) = try await postForm(
+                app,
                 admin, "/indicator/deadline",
                 ["indicator": indicator, "territory": "430000000", "measure": measure, "deadline": later.adding(days: 10).iso, "reason": "rains"])
             #expect(moved == .seeOther && location.contains("item=pending"), "\(moved) \(location)")
@@ -345,7 +333,8 @@ struct RevisionTests {
                 String(buffer: $0.body)
             }
             #expect(listing.contains("approve-item-\(pendingID)"), "the Bureau member may decide it")
-            let (decidedStatus, _, decidedPage) = try await form(
+            let (decidedStatus, _, decidedPage) = try await postForm(
+                app,
                 bureau, "/revisions/items/\(pendingID)/decide", ["decision": "refuse", "reason": "no"])
             #expect(decidedStatus == .ok && decidedPage.contains("revision-decided"), "\(decidedPage.prefix(300))")
             #expect(try await app.count("SELECT count(*)::int FROM item_revisions WHERE id = \(pendingID) AND status = 'refused'") == 1)
