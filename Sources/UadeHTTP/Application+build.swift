@@ -142,7 +142,9 @@ public func buildRouter(
         roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer, today: options.today),
         revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today),
         classifier: ClassifierService(client: client, logger: logger),
-        ownership: OwnershipService(client: client, logger: logger, policies: authorizer, today: options.today, accessChanged: { caches.forgetAll() })
+        ownership: OwnershipService(
+            client: client, logger: logger, policies: authorizer, today: options.today, accessChanged: { caches.forgetAll() }),
+        heatmaps: HeatmapService(client: client, logger: logger)
     )
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)

@@ -14,12 +14,13 @@ public struct Services: Sendable {
     public let revisions: RevisionService
     public let classifier: ClassifierService
     public let ownership: OwnershipService
+    public let heatmaps: HeatmapService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
         measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService,
-        ownership: OwnershipService
+        ownership: OwnershipService, heatmaps: HeatmapService
     ) {
         self.progress = progress
         self.imports = imports
@@ -34,5 +35,6 @@ public struct Services: Sendable {
         self.revisions = revisions
         self.classifier = classifier
         self.ownership = ownership
+        self.heatmaps = heatmaps
     }
 }

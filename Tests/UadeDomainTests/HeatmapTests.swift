@@ -35,6 +35,65 @@ import UadeDomain
         #expect(heatmap.cell(2, 10)!.dominant == .notReported)
     }
 
+    /// The shade of a cell from its counts: never green while half its judged items slip.
+    @Test(arguments: [
+        // 4 of 7 in trouble: most items' status would be "achieved", the shade is not.
+        ([EvaluationStatus.achieved: 3, .missed: 2, .atRisk: 1, .notReported: 1], EvaluationStatus.missed),
+        ([.achieved: 1, .atRisk: 1], .atRisk),  // exactly half: the troubled status
+        ([.onTrack: 4, .missed: 1], .atRisk),  // a fifth in trouble
+        ([.onTrack: 5, .missed: 1], .onTrack),  // less than a fifth: the commonest of the rest
+        ([.achieved: 9, .onTrack: 9, .notReported: 1], .onTrack),  // a tie goes to the worse
+        ([.achieved: 7, .notDue: 20, .missed: 1], .achieved),  // "not due" items are not judged
+        ([.notReported: 3, .missed: 3, .achieved: 1], .missed),  // a troubled tie goes to the worse
+        ([.notReported: 4, .missed: 1], .notReported),
+        ([.notDue: 3], .notDue),
+        ([:], .notDue),
+    ])
+    func shadeFollowsTheShareInTrouble(counts: [EvaluationStatus: Int], shade: EvaluationStatus) {
+        let cell = Heatmap.Cell(counts: counts)
+        #expect(cell.shade == shade)
+        if let share = cell.onCourseShare {
+            // The public page's number and colour agree: a troubled shade from four in five on course down.
+            #expect(shade.isSlipping == (share <= 1 - Heatmap.atRiskShare))
+        }
+    }
+
+    @Test func aCellNothingOfWhichIsReportedShowsTheRollUpOfTheTerritoriesBelow() {
+        // 1 republic → 2, 3, 6 regions; 2 → 4, 5 districts; 3 reports itself (its district 8 is
+        // not counted again); 6 and its district 7 report nothing.
+        let children: [Int64: [Int64]] = [1: [2, 3, 6], 2: [4, 5], 3: [8], 6: [7]]
+        let entries: [Heatmap.Entry] = [
+            .init(territory: 1, column: 10, headline: .notReported, count: 5),
+            .init(territory: 1, column: 20, headline: .notDue, count: 2),
+            .init(territory: 2, column: 10, headline: .notReported, count: 5),
+            .init(territory: 4, column: 10, headline: .achieved, count: 4),
+            .init(territory: 4, column: 10, headline: .missed, count: 1),
+            .init(territory: 5, column: 10, headline: .notReported, count: 3),
+            .init(territory: 5, column: 20, headline: .onTrack, count: 2),
+            .init(territory: 3, column: 10, headline: .achieved, count: 5),
+            .init(territory: 8, column: 10, headline: .missed, count: 50),
+            .init(territory: 6, column: 10, headline: .notReported, count: 5),
+            .init(territory: 7, column: 10, headline: .notReported, count: 5),
+        ]
+        let heatmap = Heatmap(rows: [1, 2, 3, 6], columns: [10, 20], entries: entries, children: children)
+        // The districts that do not report still count, as not reported.
+        #expect(heatmap.cell(2, 10) == Heatmap.Cell(counts: [.achieved: 4, .missed: 1, .notReported: 3]))
+        // 2 has no item of its own in column 20: its district's stand for it.
+        #expect(heatmap.cell(2, 20) == Heatmap.Cell(counts: [.onTrack: 2]))
+        #expect(heatmap.cell(3, 10) == Heatmap.Cell(counts: [.achieved: 5]))
+        // The republic sums its regions as shown: 2's roll-up, 3's own, 6's own "not reported".
+        #expect(heatmap.cell(1, 10) == Heatmap.Cell(counts: [.achieved: 9, .missed: 1, .notReported: 8]))
+        // Nothing of the republic's column 20 is due yet: it stays as it is.
+        #expect(heatmap.cell(1, 20) == Heatmap.Cell(counts: [.notDue: 2]))
+        #expect(heatmap.rolledUp == [.init(row: 1, column: 10), .init(row: 2, column: 10), .init(row: 2, column: 20)])
+        #expect(heatmap.hasRollUp(1) && heatmap.hasRollUp(2) && !heatmap.hasRollUp(3))
+        // 6 reports nothing, nor does anything below it: its own cell, and the row says so.
+        #expect(heatmap.cell(6, 10) == Heatmap.Cell(counts: [.notReported: 5]))
+        #expect(heatmap.withoutValues == [6])
+        #expect(heatmap.whole(2).total == 10)
+        #expect(heatmap.columns == [10, 20])
+    }
+
     @Test func numbersAreReadAsPeopleTypeThem() {
         #expect(NumberFormat.parse("12,5") == 12.5)
         #expect(NumberFormat.parse(" 1 234,5 ") == 1234.5)

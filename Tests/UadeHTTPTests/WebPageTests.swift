@@ -53,6 +53,50 @@ import UadeTestSupport
         }
     }
 
+    /// Every judged cell of a heatmap page: its shade, troubled and total.
+    func heatmapCells(_ page: String) -> [(shade: String, troubled: Int, total: Int)] {
+        let pattern = /<td class="s-([a-z_]+)" title="[^"]*"><a href="[^"]*"><span class="sign">[^<]*<\/span> (\d+)\/(\d+)/
+        return page.matches(of: pattern).map { (String($0.output.1), Int($0.output.2)!, Int($0.output.3)!) }
+    }
+
+    @Test func theHeatmapNeverPaintsTroubleGreenAndRollsUpTerritoriesWithoutValues() async throws {
+        try await withDemoApp(.hearings) { app in
+            // The demo's republic reports nothing for the periods judged while its regions do:
+            // its cells are its regions' roll-up, not a row of "not reported".
+            let admin = try #require(try await login(app, "admin")).cookie
+            let (status, page, _) = try await get(app, "/heatmap?lang=ru", cookie: admin)
+            #expect(status == .ok)
+            let republicRow = try #require(page.split(separator: "<tr class=\"top\">").dropFirst().first?.split(separator: "</tr>").first)
+            #expect(republicRow.contains("class=\"rolled-up\""))
+            let republicCells = heatmapCells(String(republicRow))
+            #expect(!republicCells.isEmpty)
+            #expect(!republicCells.allSatisfy { $0.shade == "not_reported" })
+            #expect(republicCells.allSatisfy { $0.total > 7 })
+            // Section names head the columns, codes only in their tooltips.
+            #expect(page.contains("<th scope=\"col\" class=\"colhead\" title=\"HOUSING\">"))
+            #expect(page.contains("Цвет клетки"))
+            let cells = heatmapCells(page)
+            #expect(cells.count > 10)
+            for cell in cells where cell.troubled * 2 >= cell.total {
+                #expect(!["on_track", "achieved"].contains(cell.shade), "\(cell)")
+            }
+
+            // The public page: the republic reads its roll-up, and colour and number agree.
+            let (_, publicPage, _) = try await get(app, "/progress?lang=ru")
+            let republic = try #require(publicPage.split(separator: "<tr class=\"top\">").dropFirst().first?.split(separator: "</tr>").first)
+            #expect(republic.contains("class=\"rolled-up\""))
+            #expect(!republic.contains("<strong>0%</strong>"))
+            let shares = publicPage.matches(of: /<td class="s-([a-z_]+)"[^>]*>(?:<span class="sign">[^<]*<\/span> |<strong>)(\d+)%/)
+            #expect(shares.count > 10)
+            for share in shares {
+                let percent = Int(share.output.2)!
+                let troubledShade = ["missed", "not_reported", "at_risk"].contains(String(share.output.1))
+                // A share shown as 80% may have been rounded from either side of the line.
+                if percent != 80 { #expect(troubledShade == (percent < 80), "\(share.output.1) \(percent)%") }
+            }
+        }
+    }
+
     @Test func aFormWithoutItsTokenChangesNothing() async throws {
         try await withDemoApp(.hearings) { app in
             let session = try #require(try await login(app, "coord-kyzylorda"))

@@ -33,6 +33,11 @@ extension WebController {
         Self.legendOrder.map { Show.status($0, t) }
     }
 
+    /// "Missed: 3, On track: 4" in the reader's language, worst first.
+    static func counts(of cell: Heatmap.Cell, _ language: Language) -> String {
+        legendOrder.compactMap { status in cell.counts[status].map { "\(status.heading(language)): \($0)" } }.joined(separator: ", ")
+    }
+
     func run(_ request: Request) async throws -> EvaluationRun? {
         if let text = request.uri.queryParameters.get("run") {
             guard let id = Int64(text), let run = try await reads.run(id: id), run.status == .completed else {
@@ -84,15 +89,14 @@ extension WebController {
             guard let chosenSection else { throw APIError.notFound("no section \(code) among those this account may read") }
             sections = [chosenSection]
         }
-        let items = try await dashboard.headlineItems(runID: run.id, sections: sections.map(\.id), territories: rows)
         let names = byIndicator ? try await dashboard.indicatorNames(sections: sections.map(\.id)) : []
         let columns: [(id: Int64, code: String, name: String)] =
             byIndicator
             ? names.map { ($0.id, $0.code, $0.name.resolved(language)) }
             : sections.map { ($0.id, $0.code, $0.name.resolved(language)) }
-        let heatmap = Heatmap(
-            rows: rows, columns: columns.map(\.id),
-            items: items.map { (row: $0.territoryID, column: byIndicator ? $0.indicatorID : $0.sectionID, headline: $0.headline) })
+        let heatmap = try await services.heatmaps.heatmap(
+            runID: run.id, rows: rows, columns: columns.map(\.id), tree: policy.tree, visible: filter.territories.map(Set.init),
+            sections: sections.map(\.id), byIndicator: byIndicator)
         let shownColumns = columns.filter { heatmap.columns.contains($0.id) }
         let runParameter = query.get("run").map { "&run=\($0)" } ?? ""
         let tableRows: [[String: Any]] = heatmap.rows.map { rowID in
@@ -100,21 +104,21 @@ extension WebController {
             let ref = territory?.reference ?? String(rowID)
             let cells: [[String: Any]] = shownColumns.map { column in
                 guard let cell = heatmap.cell(rowID, column.id) else { return ["empty": true] }
-                let status = Show.status(cell.dominant, t)
-                let summary = Self.legendOrder.compactMap { s in cell.counts[s].map { "\(s.heading(language)): \($0)" } }.joined(
-                    separator: ", ")
                 let href =
                     byIndicator
                     ? "/indicator?indicator=\(column.code)&territory=\(ref)\(runParameter)"
                     : "/heatmap?by=indicator&section=\(column.code)&territory=\(ref)\(runParameter)"
                 return [
-                    "empty": false, "status": status, "troubled": cell.troubled, "total": cell.total, "summary": column.code + " — " + summary,
-                    "href": href,
+                    "empty": false, "status": Show.status(cell.shade, t), "troubled": cell.troubled, "total": cell.total,
+                    "summary": column.name + " (" + column.code + ") — " + Self.counts(of: cell, language)
+                        + (heatmap.isRolledUp(rowID, column.id) ? " · ∑ " + t.text("rolled_up_mark") : ""),
+                    "rolledUp": heatmap.isRolledUp(rowID, column.id), "href": href,
                 ]
             }
             let drill = rowID != top.id && !(policy.tree.children[rowID] ?? []).isEmpty
             return [
                 "name": territory?.name.resolved(language) ?? String(rowID), "cells": cells, "top": rowID == top.id,
+                "rolledUp": heatmap.hasRollUp(rowID), "withoutValues": heatmap.withoutValues.contains(rowID),
                 "href": drill
                     ? "/heatmap?territory=\(ref)\(byIndicator ? "&by=indicator" : "")\(chosenSection.map { "&section=\($0.code)" } ?? "")\(runParameter)"
                     : "",
@@ -125,6 +129,7 @@ extension WebController {
             "heatmap", title: t.text("heatmap_title"), request: request, context: context,
             data: [
                 "run": ["id": run.id, "asOf": run.asOf.iso], "columns": shownColumns.map { ["code": $0.code, "name": $0.name] },
+                "anyRolledUp": !heatmap.rolledUp.isEmpty, "anyWithoutValues": !heatmap.withoutValues.isEmpty,
                 "rows": tableRows, "legend": legend(t), "territoryName": top.name.resolved(language), "byIndicator": byIndicator,
                 "sectionName": chosenSection.map { $0.code + " · " + $0.name.resolved(language) } ?? "",
                 "up": parent.map { "/heatmap?territory=\($0.reference)\(runParameter)" }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UadeDomain
+import UadeServices
 import UadeStorage
 
 /// The page anyone may read: how the programme stands by region and section, from the latest
@@ -17,31 +18,35 @@ extension WebController {
         }
         let rows = [republic.id] + policy.tree.childrenInOrder(of: republic.id)
         let sections = try await allSections()
-        let items = try await dashboard.headlineItems(runID: run.id, sections: nil, territories: rows)
-        let heatmap = Heatmap(
-            rows: rows, columns: sections.map(\.id), items: items.map { (row: $0.territoryID, column: $0.sectionID, headline: $0.headline) })
+        let heatmap = try await services.heatmaps.heatmap(
+            runID: run.id, rows: rows, columns: sections.map(\.id), tree: policy.tree, visible: nil, sections: nil, byIndicator: false)
         let columns = sections.filter { heatmap.columns.contains($0.id) }
+        // The number and the colour say the same thing: the share on course, and the shade rule
+        // that follows the share in trouble (its complement).
         func share(_ cell: Heatmap.Cell) -> String {
-            let judged = cell.total - (cell.counts[.notDue] ?? 0)
-            guard judged > 0 else { return "—" }
-            return NumberFormat.format(Double(cell.counts[.achieved] ?? 0) / Double(judged) * 100, language) + "%"
+            guard let share = cell.onCourseShare else { return "—" }
+            return NumberFormat.format((share * 100).rounded(), language) + "%"
         }
         let tableRows: [[String: Any]] = heatmap.rows.map { id in
-            var whole = Heatmap.Cell()
             let cells: [[String: Any]] = columns.map { section in
                 guard let cell = heatmap.cell(id, section.id) else { return ["empty": true] }
-                for (status, count) in cell.counts { whole.counts[status, default: 0] += count }
                 return [
-                    "empty": false, "status": Show.status(cell.dominant, t), "share": share(cell), "troubled": cell.troubled, "total": cell.total,
+                    "empty": false, "status": Show.status(cell.shade, t), "share": share(cell), "onCourse": cell.onCourse, "judged": cell.judged,
+                    "rolledUp": heatmap.isRolledUp(id, section.id),
                 ]
             }
-            return ["name": policy.tree.byID[id]?.name.resolved(language) ?? "", "cells": cells, "share": share(whole), "top": id == republic.id]
+            let whole = heatmap.whole(id)
+            return [
+                "name": policy.tree.byID[id]?.name.resolved(language) ?? "", "cells": cells, "share": share(whole),
+                "whole": Show.status(whole.shade, t), "top": id == republic.id, "rolledUp": heatmap.hasRollUp(id),
+            ]
         }
         return try pages.render(
             "public", title: t.text("public_title"), request: request, context: context,
             data: [
                 "asOf": Show.day(run.asOf, language), "rows": tableRows,
                 "columns": columns.map { ["code": $0.code, "name": $0.name.resolved(language)] }, "legend": legend(t),
+                "anyRolledUp": !heatmap.rolledUp.isEmpty,
             ])
     }
 }

@@ -248,9 +248,40 @@ enum WebText {
         "explanation": ("Түсініктеме", "Объяснение", "Explanation"),
         "heatmap_title": ("Бөлімдер мен аумақтар бойынша жағдай", "Положение по разделам и территориям", "Standing by section and territory"),
         "heatmap_help": (
-            "Ұяшықта көрсеткіштердің көпшілігінің мәртебесі және қиындықтағылар саны (барлығынан).",
-            "В клетке — статус большинства показателей и число проблемных из всех.",
-            "Each cell shows the status most of its indicators have, and how many are in trouble out of all."
+            "Ұяшықтың түсі: бағаланған көрсеткіштердің жартысы немесе одан көбі қиындықта болса (орындалмады, ұсынылмады, тәуекелде), "
+                + "олардың ең жиі мәртебесінің түсі; бестен бірі немесе одан көбі болса — «тәуекелде»; әйтпесе — көпшілігінің түсі. "
+                + "Сан — барлығының ішінде қиындықтағылар.",
+            "Цвет клетки: если половина оценённых показателей или больше в беде (не выполнено, не представлено, в зоне риска), — "
+                + "цвет самого частого из этих статусов; если пятая часть или больше — «в зоне риска»; иначе — цвет большинства. "
+                + "Число — сколько в беде из всех.",
+            "A cell's colour: when half or more of its judged indicators are in trouble (missed, not reported, at risk), the colour "
+                + "of the commonest of these; when a fifth or more are, \u{201C}at risk\u{201D}; otherwise the colour most of them have. "
+                + "The figure is how many are in trouble out of all."
+        ),
+        "heatmap_rolled_up": (
+            "∑ — бұл жерде аумақтың өз мәндерінің көбі бағаланатын кезеңге ұсынылмаған: төмендегі аумақтардың жиынтығы көрсетілген.",
+            "∑ — здесь большая часть собственных значений территории за оцениваемый период не представлена: показана сводка по территориям ниже.",
+            "∑ — here most of the territory's own values for the period judged are not reported: the roll-up of the territories below it is shown."
+        ),
+        "heatmap_without_values": (
+            "∅ — бағаланатын кезеңге мәндердің көбін аумақ та, төмендегі аумақтар да ұсынбады.",
+            "∅ — за оцениваемый период большую часть значений не представили ни сама территория, ни территории ниже.",
+            "∅ — most values for the period judged are reported neither by the territory nor by those below it."
+        ),
+        "public_shade_help": (
+            "Пайыз — бағаланған көрсеткіштердің ішінде бағытындағылары (орындалды немесе кестеге сай). Түсі: жартысы немесе одан азы "
+                + "бағытында болса — қиындықтың ең жиі мәртебесі; бестен төрті немесе одан азы болса — «тәуекелде»; әйтпесе — көпшілігінің түсі.",
+            "Процент — доля показателей в норме (выполнено или в графике) среди оценённых. Цвет: если в норме половина или меньше — "
+                + "цвет самого частого из проблемных статусов; если четыре пятых или меньше — «в зоне риска»; иначе — цвет большинства.",
+            "The percentage is the share of judged indicators on course (achieved or on track). The colour: when half or fewer are "
+                + "on course, the commonest troubled status; when four in five or fewer are, \u{201C}at risk\u{201D}; otherwise the "
+                + "colour most of them have."
+        ),
+        "rolled_up_mark": ("төмендегі аумақтардың жиынтығы", "сводка по территориям ниже", "roll-up of the territories below"),
+        "without_values_mark": ("көбі ұсынылмады", "большая часть не представлена", "mostly not reported"),
+        "scroll_hint": (
+            "Кесте экраннан кең: оны көлденең жылжытыңыз.", "Таблица шире экрана: прокрутите её вбок.",
+            "The table is wider than the screen: scroll it sideways."
         ),
         "legend": ("Белгілер түсіндірмесі", "Условные обозначения", "Legend"),
         "run": ("Бағалау", "Оценка", "Evaluation run"),
@@ -332,7 +363,7 @@ enum WebText {
             "Aggregates only: how many indicators stand where, by region and section. No personal data."
         ),
         "region": ("Өңір", "Регион", "Region"),
-        "share_achieved": ("Орындалған үлесі", "Доля выполненных", "Share achieved"),
+        "share_achieved": ("Бағытында (орындалды немесе кестеге сай)", "В норме (выполнено или в графике)", "On course (achieved or on track)"),
         "error_title": ("Қате", "Ошибка", "Error"),
         "error_forbidden": ("Бұл бетке кіруге құқығыңыз жоқ.", "У вас нет доступа к этой странице.", "You may not open this page."),
         "error_not_found": ("Бет табылмады.", "Страница не найдена.", "Page not found."),

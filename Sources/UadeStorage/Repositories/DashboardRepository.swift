@@ -96,6 +96,38 @@ public struct DashboardRepository: Sendable {
         return items
     }
 
+    /// A run's items counted by territory, column (section, or indicator when `byIndicator`) and
+    /// status sequence: what a heatmap cell and its roll-up need, without one row per item.
+    public func heatmapEntries(runID: Int64, sections: [Section.ID]?, territories: [Territory.ID], byIndicator: Bool) async throws
+        -> [Heatmap.Entry]
+    {
+        var binds = PostgresBindings()
+        binds.append(runID)
+        binds.append(sections)
+        binds.append(territories)
+        binds.append(byIndicator)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT e.territory_id, CASE WHEN $4 THEN e.indicator_id ELSE i.section_id END, e.statuses, count(*)
+                      FROM evaluation_items e JOIN indicators i ON i.id = e.indicator_id
+                     WHERE e.run_id = $1
+                       AND ($2::bigint[] IS NULL OR i.section_id = ANY($2))
+                       AND e.territory_id = ANY($3)
+                     GROUP BY 1, 2, 3
+                    """, binds: binds), logger: logger)
+        var entries: [Heatmap.Entry] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let statuses = try BinaryArray.strings(cells[2]).map { EvaluationStatus(rawValue: $0) ?? .notDue }
+            entries.append(
+                Heatmap.Entry(
+                    territory: try cells[0].decode(Int64.self), column: try cells[1].decode(Int64.self),
+                    headline: Standing.headline(ofOrdered: statuses), count: Int(try cells[3].decode(Int64.self))))
+        }
+        return entries
+    }
+
     /// Every target of an indicator in a territory with the value standing for it now, in order.
     public func series(indicatorID: Indicator.ID, territoryID: Territory.ID, periodicity: Periodicity) async throws -> [TargetSeriesPoint] {
         let rows = try await client.query(
