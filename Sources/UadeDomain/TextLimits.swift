@@ -31,6 +31,9 @@ public enum TextLimits {
         // letter with ten million combining marks is not one character's worth. Counting stops
         // past the limit, so a 50 MB text costs no more than a long one.
         guard text.unicodeScalars.prefix(2 * limit + 1).count > 2 * limit || text.prefix(limit + 1).count > limit else { return nil }
-        return FieldProblem(field: field, reason: "must be at most \(limit) characters long")
+        return FieldProblem(
+            field: field, reason: "must be at most \(limit) characters long",
+            words: LocalizedText(
+                kk: "ең көбі \(limit) таңба болуы керек", ru: "не длиннее \(limit) символов", en: "must be at most \(limit) characters long"))
     }
 }

@@ -135,7 +135,7 @@ public func buildRouter(
         imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
         reports: reports,
-        flags: FlagService(client: client, logger: logger, policies: authorizer),
+        flags: FlagService(client: client, logger: logger, policies: authorizer, today: options.today),
         hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
         accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
         sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),

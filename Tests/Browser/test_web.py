@@ -267,6 +267,33 @@ class HeatmapReadingTests(unittest.TestCase):
                 d.quit()
 
 
+class PhoneTests(unittest.TestCase):
+    """A coordinator's home page on a 390 px phone: the menu and the explanation form in sight."""
+
+    def test_coordinator_home_on_a_phone(self):
+        os.makedirs(SCREENS, exist_ok=True)
+        d = browser(390, 844)
+        try:
+            d.get(BASE + "/login")
+            d.find_element(By.ID, "username").send_keys("coord-kyzylorda")
+            d.find_element(By.ID, "password").send_keys("demo-password")
+            d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+            WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+            d.get(BASE + "/?lang=ru")
+            width = d.execute_script("return document.documentElement.clientWidth")
+            def inside(element, what):
+                box = d.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right];", element)
+                self.assertTrue(box[0] >= 0 and box[1] <= width + 1, f"{what} is off screen: {box} of {width}")
+            for link in d.find_elements(By.CSS_SELECTOR, "nav.main-nav a"):
+                inside(link, "menu entry " + link.text)
+            form = d.find_elements(By.CSS_SELECTOR, "#home-flags form.explain-form")[0]
+            inside(form.find_element(By.TAG_NAME, "textarea"), "the explanation field")
+            inside(form.find_element(By.TAG_NAME, "button"), "the explanation button")
+            d.save_screenshot(os.path.join(SCREENS, "ru-390-home-flags.png"))
+        finally:
+            d.quit()
+
+
 class FactionTests(WebCase):
     def test_create_hearing_and_download_docx(self):
         self.login("faction-mazhilis")

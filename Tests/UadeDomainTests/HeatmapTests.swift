@@ -131,3 +131,22 @@ import UadeDomain
         #expect(tree.outline(maxDepth: 2).map { "\($0.territory.id):\($0.depth)" } == ["1:0", "3:1", "2:1", "4:2", "5:2"])
     }
 }
+
+@Suite struct PluralTests {
+    @Test(arguments: [
+        (1, "1 отметка"), (2, "2 отметки"), (4, "4 отметки"), (5, "5 отметок"), (11, "11 отметок"), (12, "12 отметок"),
+        (14, "14 отметок"), (21, "21 отметка"), (22, "22 отметки"), (25, "25 отметок"), (0, "0 отметок"), (101, "101 отметка"),
+        (111, "111 отметок"), (1_000_002, "1000002 отметки"),
+    ])
+    func russianCountsTakeTheirForm(n: Int, text: String) {
+        #expect(Plural.count(n, .flag, .ru) == text)
+    }
+
+    @Test func kazakhKeepsTheSingularAndEnglishTwoForms() {
+        #expect(Plural.count(341, .family, .kk) == "341 отбасы")
+        #expect(Plural.count(341, .family, .ru) == "341 семья")
+        #expect(Plural.count(3, .unit, .ru) == "3 единицы")
+        #expect(Plural.count(1, .flag, .en) == "1 flag")
+        #expect(Plural.count(2, .flag, .en) == "2 flags")
+    }
+}

@@ -187,6 +187,7 @@ struct AuthorizationMatrixTests {
             "GET /admin/ownership",
             "GET /due",
             "GET /entry",
+            "GET /flags",
             "GET /hearings",
             "GET /roadmaps",
             "GET /hearings/new",

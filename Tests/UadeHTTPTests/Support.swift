@@ -32,6 +32,11 @@ struct DemoApp: Sendable {
         for try await value in try await database.query(sql, logger: TestDatabase.logger).decode(Int.self) { return value }
         return -1
     }
+
+    func string(_ sql: PostgresQuery) async throws -> String {
+        for try await value in try await database.query(sql, logger: TestDatabase.logger).decode(String.self) { return value }
+        return ""
+    }
 }
 
 let demoUsernames = ["admin", "coord-kyzylorda", "coord-akzhar", "bureau-social", "pc-kyzylorda", "faction-mazhilis"]

@@ -31,6 +31,16 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
     }
 }
 
+extension FlagKind {
+    /// Most serious first, the order of a coordinator's work list: a miss before a report not
+    /// given, before a risk, before questions about the figures themselves.
+    public static let bySeverity: [FlagKind] = [.missed, .notReported, .atRisk, .unowned, .reconciliation, .outlier, .targetEased]
+
+    /// Flags only an administrator can act on: an item nobody answers for needs an owner, not an
+    /// explanation from the coordinator.
+    public var isForAdministrators: Bool { self == .unowned }
+}
+
 public enum FlagState: String, Sendable, Hashable, CaseIterable {
     case open, explained, resolved
 }

@@ -55,6 +55,7 @@ struct PageRenderer: Sendable {
             if caller.holds(.coordinator) || caller.isAdministrator {
                 items.append(("/due", "nav_due"))
                 items.append(("/upload", "nav_upload"))
+                items.append(("/flags", "nav_flags"))
             }
             if caller.holds(.bureauMember) || caller.isAdministrator || caller.holds(.factionStaff) || caller.holds(.observer) {
                 items.append(("/heatmap", "nav_heatmap"))

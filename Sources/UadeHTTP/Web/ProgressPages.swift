@@ -14,6 +14,7 @@ extension WebController {
         router.post("entry", use: saveEntry)
         router.get("upload", use: uploadPage)
         router.post("upload", use: upload)
+        router.get("flags", use: flagsPage)
         router.post("flags/:id/explain", use: explainFlag)
     }
 
@@ -266,20 +267,28 @@ extension WebController {
 
     // MARK: Flags
 
+    /// One explanation for a work-list line: the flag in the path and the line's other open
+    /// flags (`also`), all checked by the access policy and written together.
     @Sendable func explainFlag(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requirePageCaller()
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
         guard let flagID = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.notFound("no such flag") }
+        let also = (form.fields["also"] ?? []).prefix(500).compactMap { Int64($0) }
+        let next = Self.safeNext(form.string("next"))
         do {
-            _ = try await services.flags.explain(flagID: flagID, text: form.string("text"), by: try context.requireCaller(), requestID: context.id)
+            _ = try await services.flags.explain(
+                flagIDs: [flagID] + also, text: form.string("text"), by: try context.requireCaller(), requestID: context.id)
         } catch let failure as ServiceFailure {
             guard failure.kind == .invalid else { throw APIError(failure) }
-            let reason = failure.problems.map(\.reason).joined(separator: "; ")
+            let language = self.language(context)
+            let reason = failure.problems.map { $0.reason(in: language) }.joined(separator: "; ")
             let refused = RefusedExplanation(flagID: flagID, text: form.fields["text"]?.first ?? "", reason: reason.isEmpty ? failure.detail : reason)
+            if next.hasPrefix("/flags") {
+                return try await renderFlags(request, context: context, uri: next, refused: refused, status: .unprocessableContent)
+            }
             return try await renderHome(request, context: context, refused: refused, status: .unprocessableContent)
         }
-        return PageRenderer.redirect(
-            Self.safeNext(form.string("next")).appending(form.string("next")?.contains("?") == true ? "&notice=saved" : "?notice=saved"))
+        return PageRenderer.redirect(next.appending(next.contains("?") ? "&notice=saved" : "?notice=saved"))
     }
 }

@@ -196,16 +196,13 @@ struct WebController: Sendable {
             let filter = DueFilter(territories: territories, periods: defaultPeriods(), status: .missing)
             let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
             data["due"] = ["missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", ")]
-            let (flags, total) = try await reads.flags(.init(states: [.open], territories: territories), page: PageRequest(limit: 10, offset: 0))
-            data["flags"] = try await flagRows(flags, tree: policy.tree, language: language).map { row -> [String: Any] in
-                guard let refused, row["id"] as? Int64 == refused.flagID else { return row }
-                var row = row
-                row["explanation"] = refused.text
-                row["error"] = refused.reason
-                return row
-            }
+            // The first lines of the work list: open flags, the most serious and newest first.
+            let list = try await services.flags.workList(FlagWorkListQuery(state: "open", limit: 10), by: caller)
+            let total = list.total
+            data["groups"] = flagGroupRows(list.groups, tree: policy.tree, language: language, t: t, next: "/", refused: refused)
             data["flagsTotal"] = total
-            data["hasFlags"] = !flags.isEmpty
+            data["hasFlags"] = !list.groups.isEmpty
+            data["moreFlags"] = total > list.groups.count
             anything = anything || missing > 0 || total > 0
         }
         if caller.holds(.factionStaff) || caller.isAdministrator {
@@ -232,23 +229,14 @@ struct WebController: Sendable {
             anything = anything || !troubled.isEmpty
         }
         if caller.isAdministrator {
+            // Flags nobody but an administrator can act on: an item without an owner.
+            let unowned = try await services.flags.workList(FlagWorkListQuery(kind: FlagKind.unowned.rawValue, state: "open", limit: 1), by: caller)
+            data["unowned"] = unowned.total
             let gaps = try await dashboard.coverageGaps(on: today(), examplesPerTerritory: 0)
             data["gaps"] = ["sections": gaps.sections.count, "indicators": gaps.indicators.reduce(0) { $0 + $1.count }]
             anything = true
         }
         data["nothing"] = !anything
         return try pages.render("home", title: t.text("home_title"), request: request, context: context, data: data, status: status)
-    }
-
-    func flagRows(_ flags: [EvaluationFlag], tree: TerritoryTree, language: Language) async throws -> [[String: Any]] {
-        flags.map { flag in
-            [
-                "id": flag.id, "kind": flag.kind.rawValue, "kindLabel": flag.kind.heading(language),
-                "indicator": flag.indicatorCode, "period": flag.period,
-                "territory": tree.byID[flag.territoryID]?.name.resolved(language) ?? String(flag.territoryID),
-                "territoryRef": flag.territoryKato ?? String(flag.territoryID),
-                "explanation": flag.explanation ?? "",
-            ] as [String: Any]
-        }
     }
 }

@@ -151,6 +151,33 @@ enum WebText {
         "roadmaps_confirm": ("Растау және жазу", "Подтвердить и записать", "Confirm and write"),
         "roadmaps_written": ("Жазылды:", "Записано:", "Written:"),
         "nav_accounts": ("Тіркелгілер", "Учётные записи", "Accounts"),
+        "nav_flags": ("Белгілер", "Отметки", "Flags"),
+        "flags_title": ("Түсіндіру керек белгілер", "Отметки, требующие объяснения", "Flags to explain"),
+        "flags_help": (
+            "Бір жол — бір аумақтағы бір көрсеткіш, оның барлық кезеңдері мен белгілерімен. Алдымен ашық белгілер: орындалмағандар, "
+                + "ұсынылмағандар, тәуекелдегілер, содан кейін сандардағы күмәнділер; әрқайсысында ең соңғы кезең бірінші.",
+            "Одна строка — один показатель на одной территории, со всеми его периодами и отметками. Сначала открытые: не достигнутые, "
+                + "не представленные, в зоне риска, затем сомнения в самих цифрах; внутри — сначала последние периоды.",
+            "One line is one indicator in one territory, with all its periods and flags. Open ones first: missed, not reported, "
+                + "at risk, then doubts about the figures themselves; within each, the latest periods first."
+        ),
+        "flags_empty": ("Түсіндіру керек белгі жоқ.", "Отметок, требующих объяснения, нет.", "No flags to explain."),
+        "flags_all": ("Барлық белгілер", "Все отметки", "All flags"),
+        "flag_state_all": ("Ашық және түсіндірілген", "Открытые и объяснённые", "Open and explained"),
+        "flag_state_open": ("Ашық", "Открытые", "Open"),
+        "flag_state_explained": ("Түсіндірілген", "Объяснённые", "Explained"),
+        "running_total": ("Өспелі жиынтық", "Нарастающим итогом", "Running total"),
+        "value_this_period": ("Осы кезеңде", "За этот период", "This period"),
+        "target_running": ("Жоспар (өспелі жиынтық)", "План (нарастающим итогом)", "Target (running total)"),
+        "explanation_read_where": (
+            "Түсініктеме көрсеткіш бетінде және тыңдау есебінде оқылады.",
+            "Объяснение видно на странице показателя и в отчёте к заслушиванию.",
+            "The explanation is read on the indicator's page and in the hearing report."
+        ),
+        "code": ("Коды", "Код", "Code"),
+        "home_unowned": (
+            "Жауаптысы жоқ көрсеткіштер бойынша белгілер", "Отметки по показателям без ответственного", "Flags on indicators nobody owns"
+        ),
         "nav_ownership": ("Жауаптылар", "Ответственные", "Ownership"),
         "nav_evaluations": ("Бағалаулар", "Оценки", "Evaluations"),
         "nav_public": ("Ашық прогресс", "Открытый прогресс", "Public progress"),

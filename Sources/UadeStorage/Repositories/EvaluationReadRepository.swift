@@ -365,29 +365,39 @@ public struct EvaluationReadRepository: Sendable {
 
     /// A coordinator's explanation: the flag becomes "explained" (a resolved flag stays resolved).
     public func explain(flagID: Int64, text: String, by accountID: Int64, requestID: String?) async throws -> Bool {
+        try await explain(flagIDs: [flagID], text: text, by: accountID, requestID: requestID) == 1
+    }
+
+    /// One explanation for several flags (an indicator's flags in one territory), written in one
+    /// transaction, each audited. Returns how many flags were found.
+    public func explain(flagIDs: [Int64], text: String, by accountID: Int64, requestID: String?) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
-            var old: String?
-            var found = false
-            for try await (state, explanation) in try await connection.query(
-                "SELECT state, explanation FROM flags WHERE id = \(flagID) FOR UPDATE", logger: logger
-            ).decode((String, String?).self) {
-                found = true
-                old = explanation
-                _ = state
+            var found = 0
+            // In id order, so that two explanations of overlapping groups cannot deadlock.
+            for flagID in Set(flagIDs).sorted() {
+                var old: String?
+                var exists = false
+                for try await explanation in try await connection.query(
+                    "SELECT explanation FROM flags WHERE id = \(flagID) FOR UPDATE", logger: logger
+                ).decode(String?.self) {
+                    exists = true
+                    old = explanation
+                }
+                guard exists else { continue }
+                found += 1
+                try await connection.query(
+                    """
+                    UPDATE flags SET explanation = \(text), explained_by = \(accountID), explained_at = now(),
+                           state = CASE WHEN state = 'resolved' THEN 'resolved' ELSE 'explained' END
+                     WHERE id = \(flagID)
+                    """, logger: logger)
+                try await AuditEvent(
+                    accountID: accountID, action: "explain", entity: "flag", entityID: String(flagID),
+                    old: old.map { ["explanation": $0] }, new: ["explanation": text], requestID: requestID
+                )
+                .write(on: connection, logger: logger)
             }
-            guard found else { return false }
-            try await connection.query(
-                """
-                UPDATE flags SET explanation = \(text), explained_by = \(accountID), explained_at = now(),
-                       state = CASE WHEN state = 'resolved' THEN 'resolved' ELSE 'explained' END
-                 WHERE id = \(flagID)
-                """, logger: logger)
-            try await AuditEvent(
-                accountID: accountID, action: "explain", entity: "flag", entityID: String(flagID),
-                old: old.map { ["explanation": $0] }, new: ["explanation": text], requestID: requestID
-            )
-            .write(on: connection, logger: logger)
-            return true
+            return found
         }
     }
 }

@@ -1,0 +1,53 @@
+/// "3 отметки", "5 отметок", "21 отметка": a count with its noun in the form the language needs.
+/// Kazakh keeps the noun's singular after a number; Russian chooses among three forms by the
+/// last digits; English between two.
+public enum Plural {
+    /// The nouns the pages count, each in its forms: Kazakh, Russian one / few / many, English
+    /// one / other.
+    public enum Noun: Sendable, CaseIterable {
+        case flag, period, item, family, unit
+
+        var forms: (kk: String, ru: (String, String, String), en: (String, String)) {
+            switch self {
+            case .flag: ("белгі", ("отметка", "отметки", "отметок"), ("flag", "flags"))
+            case .period: ("кезең", ("период", "периода", "периодов"), ("period", "periods"))
+            case .item: ("көрсеткіш", ("показатель", "показателя", "показателей"), ("indicator", "indicators"))
+            case .family: ("отбасы", ("семья", "семьи", "семей"), ("family", "families"))
+            case .unit: ("бірлік", ("единица", "единицы", "единиц"), ("unit", "units"))
+            }
+        }
+    }
+
+    public enum RussianForm: Sendable, Equatable { case one, few, many }
+
+    /// 1, 21, 101 → one; 2–4, 22–24 → few; 0, 5–20, 25–30, 111–114 → many.
+    public static func russianForm(_ n: Int) -> RussianForm {
+        let n = abs(n)
+        let lastTwo = n % 100
+        let last = n % 10
+        if (11...14).contains(lastTwo) { return .many }
+        if last == 1 { return .one }
+        if (2...4).contains(last) { return .few }
+        return .many
+    }
+
+    /// The noun alone, in the form that follows `n`.
+    public static func noun(_ n: Int, _ noun: Noun, _ language: Language) -> String {
+        let forms = noun.forms
+        switch language {
+        case .kk: return forms.kk
+        case .ru:
+            switch russianForm(n) {
+            case .one: return forms.ru.0
+            case .few: return forms.ru.1
+            case .many: return forms.ru.2
+            }
+        case .en: return abs(n) == 1 ? forms.en.0 : forms.en.1
+        }
+    }
+
+    /// The count and its noun: "3 отметки".
+    public static func count(_ n: Int, _ noun: Noun, _ language: Language) -> String {
+        "\(n) \(Self.noun(n, noun, language))"
+    }
+}
