@@ -75,9 +75,8 @@ extension WebController {
                 "kinds": kinds.map {
                     ["code": $0.rawValue, "label": $0.heading(language), "selected": $0.rawValue == selected["kind"]] as [String: Any]
                 },
-                "states": ["all", "open", "explained"].map {
-                    ["code": $0, "label": t.text("flag_state_" + $0), "selected": $0 == (selected["state"] ?? "all")] as [String: Any]
-                },
+                "states": [("all", t.text("flag_state_all")), ("open", t.text("flag_state_open")), ("explained", t.text("flag_state_explained"))]
+                    .map { ["code": $0.0, "label": $0.1, "selected": $0.0 == (selected["state"] ?? "all")] as [String: Any] },
                 "sections": sectionChoices, "territories": territories,
                 "prev": offset > 0 ? base + "&offset=\(max(0, offset - size))" : "",
                 "next": offset + size < total ? base + "&offset=\(offset + size)" : "",

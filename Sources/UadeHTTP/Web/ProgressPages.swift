@@ -150,7 +150,42 @@ extension WebController {
         data["sparkline"] = WebCharts.trajectory(points, width: 220, height: 48, labelled: false)
         data["history"] = rows
         data["idempotencyKey"] = randomToken()
+        // What the form must say for a cumulative indicator: this period's amount is entered,
+        // the target is the running total since the term began.
+        let previous = upToHere.dropLast().last
+        if cell.context.indicator.accumulation == .cumulative {
+            let before = upToHere.dropLast().compactMap(\.value).reduce(0, +)
+            data["cumulative"] = [
+                "since": series.first?.period.code ?? cell.period.code, "before": Show.number(before, language),
+                "withCurrent": current.map { Show.number(before + $0.value, language) } ?? "",
+            ]
+        }
+        data["check"] = PlausibilityInput(
+            unit: cell.context.indicator.unit,
+            expected: Plausibility.expected(target: here.target, previousTarget: previous?.target, accumulation: cell.context.indicator.accumulation))
         return data
+    }
+
+    /// What the entry form needs to warn about an implausible value before saving it.
+    struct PlausibilityInput {
+        let unit: String
+        let expected: Double?
+    }
+
+    /// The warnings in the page's language, nil when there are none.
+    func plausibilityWarnings(_ value: Double?, _ check: PlausibilityInput?, unitName: String, language: Language) -> [String]? {
+        guard let value, let check else { return nil }
+        let t = WebText.labels(language)
+        let words = Plausibility.warnings(value: value, unit: check.unit, expected: check.expected).map { warning -> String in
+            switch warning {
+            case .fraction: return t.text("warn_fraction").replacingOccurrences(of: "{unit}", with: unitName)
+            case .farAbove(let expected):
+                return t.text("warn_far_above").replacingOccurrences(of: "{expected}", with: Show.number(expected, language) + " " + unitName)
+            case .farBelow(let expected):
+                return t.text("warn_far_below").replacingOccurrences(of: "{expected}", with: Show.number(expected, language) + " " + unitName)
+            }
+        }
+        return words.isEmpty ? nil : words
     }
 
     @Sendable func entryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -172,6 +207,17 @@ extension WebController {
         let comment = form.text("comment", problems: &problems)
         let evidence = form.text("evidence", problems: &problems)
         let key = form.string("idempotency_key")
+        // A value that looks mistyped is shown back with a warning; "save anyway" confirms it.
+        if form.string("confirm") != "1", problems.isEmpty,
+            let warnings = plausibilityWarnings(
+                value, data["check"] as? PlausibilityInput, unitName: data["unit"] as? String ?? "", language: language(context))
+        {
+            var page = data
+            page["warnings"] = warnings
+            page["hasWarnings"] = true
+            page["input"] = form.echo
+            return try pages.render("entry", title: text("entry_title", context), request: request, context: context, data: page)
+        }
         do {
             if let entry = form.string("entry"), let id = Int64(entry) {
                 let correction = ProgressCorrection(

@@ -38,7 +38,11 @@ struct WebForm: Sendable {
     func number(_ name: String, problems: inout [FieldProblem]) -> Double? {
         guard let text = string(name) else { return nil }
         guard let value = NumberFormat.parse(text) else {
-            problems.append(FieldProblem(field: name, reason: "must be a number, not '\(text)'"))
+            problems.append(
+                FieldProblem(
+                    field: name, reason: "must be a number, not '\(text)'",
+                    words: LocalizedText(
+                        kk: "сан болуы керек, «\(text)» емес", ru: "нужно число, а не «\(text)»", en: "must be a number, not '\(text)'")))
             return nil
         }
         return value

@@ -231,6 +231,34 @@ enum WebText {
         "due_empty": ("Сүзгіге сәйкес ештеңе жоқ.", "По фильтру ничего нет.", "Nothing matches the filter."),
         "enter": ("Енгізу", "Внести", "Enter"),
         "correct": ("Түзету", "Исправить", "Correct"),
+        "cumulative_help_1": (
+            "Тек осы кезеңдегі соманы енгізіңіз. Жоспар —", "Введите сумму только за этот период. План — нарастающий итог с",
+            "Enter this period's amount only. The target is a running total since"
+        ),
+        "cumulative_help_2": (
+            " кезеңінен бастап өспелі жиынтық: онымен барлық кезеңдердің қосындысы салыстырылады.",
+            ": с ним сравнивается сумма всех периодов.", ": the sum of all periods is compared with it."
+        ),
+        "running_before": ("Осы кезеңге дейінгі жиынтық", "Итог до этого периода", "Running total before this period"),
+        "warn_title": (
+            "Мән қате терілген сияқты. Тексеріңіз немесе сол күйінде сақтаңыз.", "Значение похоже на опечатку. Проверьте его или сохраните как есть.",
+            "The value looks mistyped. Check it, or save it as it is."
+        ),
+        "warn_fraction": (
+            "{unit} бүтін санмен есептеледі: бөлшек мән.", "{unit} считаются целыми числами, а значение дробное.",
+            "{unit} are counted whole, and the value has a fraction."
+        ),
+        "warn_far_above": (
+            "Мән күтілгеннен он еседен астам көп (кезеңге шамамен {expected}).",
+            "Значение больше ожидаемого более чем в десять раз (за период около {expected}).",
+            "The value is more than ten times what is expected (about {expected} for the period)."
+        ),
+        "warn_far_below": (
+            "Мән күтілгеннен он еседен астам аз (кезеңге шамамен {expected}).",
+            "Значение меньше ожидаемого более чем в десять раз (за период около {expected}).",
+            "The value is less than a tenth of what is expected (about {expected} for the period)."
+        ),
+        "save_anyway": ("Сол күйінде сақтау", "Сохранить как есть", "Save as it is"),
         "entry_title": ("Мәнді енгізу", "Ввод значения", "Enter a value"),
         "correction_title": ("Мәнді түзету", "Исправление значения", "Correct the value"),
         "current_value": ("Қазіргі мән", "Текущее значение", "Current value"),
