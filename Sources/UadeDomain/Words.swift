@@ -134,7 +134,7 @@ extension RunStatus: Worded {
 extension DiffChange: Worded {
     public var words: (kk: String, ru: String, en: String) {
         switch self {
-        case .newlyMissed: ("жаңадан орындалмаған", "впервые не достигнуто", "newly missed")
+        case .newlyMissed: ("жаңадан орындалмады не ұсынылмады", "впервые не достигнуто или не представлено", "newly missed or not reported")
         case .recovered: ("қалпына келді", "восстановлено", "recovered")
         case .changed: ("өзгерді", "изменилось", "changed")
         }

@@ -25,3 +25,22 @@ import UadeDomain
         #expect(Plausibility.expected(target: 75, previousTarget: 70, accumulation: .level) == 75)
     }
 }
+
+@Suite struct RunDiffRuleTests {
+    typealias Case = (before: EvaluationStatus?, after: EvaluationStatus?, change: DiffChange?)
+    static let cases: [Case] = [
+        (nil, .missed, .newlyMissed), (.atRisk, .missed, .newlyMissed), (.achieved, .notReported, .newlyMissed), (.notDue, .missed, .newlyMissed),
+        // Between the two missed statuses is no news of a miss.
+        (.missed, .notReported, .changed), (.notReported, .missed, .changed),
+        (.atRisk, .achieved, .recovered), (.missed, .onTrack, .recovered), (.notReported, .achieved, .recovered),
+        (.achieved, .atRisk, .changed), (nil, .achieved, .changed), (.onTrack, nil, .changed), (.missed, nil, .changed),
+        (.missed, .missed, nil), (nil, nil, nil),
+    ]
+
+    @Test func classifies() {
+        for c in Self.cases {
+            #expect(
+                DiffChange.classify(before: c.before, after: c.after) == c.change, "\(String(describing: c.before)) → \(String(describing: c.after))")
+        }
+    }
+}

@@ -194,7 +194,13 @@ extension WebController {
         let caller = try await authorizer.require(context, .readEvaluation)
         let language = self.language(context)
         let runs = try await reads.runs(limit: 50, offset: 0)
-        let completed = runs.filter { $0.status == .completed }
+        let completed = runs.filter { $0.status == .completed }.sorted { $0.id > $1.id }
+        // By default the latest run is compared with the one before it.
+        func choices(selected index: Int) -> [[String: Any]] {
+            completed.enumerated().map {
+                ["id": $0.element.id, "label": "#\($0.element.id) · \($0.element.asOf.iso)", "selected": $0.offset == index]
+            }
+        }
         return [
             "runs": runs.map { run in
                 [
@@ -208,7 +214,7 @@ extension WebController {
                     "failure": run.failure ?? "",
                 ] as [String: Any]
             },
-            "completed": completed.map { ["id": $0.id, "label": "#\($0.id) · \($0.asOf.iso)"] },
+            "completedFrom": choices(selected: min(1, completed.count - 1)), "completedTo": choices(selected: 0),
             "canStart": caller.isAdministrator, "today": today().iso, "errors": errors.context, "values": values,
         ]
     }
@@ -245,25 +251,36 @@ extension WebController {
         }
     }
 
+    /// Two completed runs compared; without `from` and `to`, the latest run against the one
+    /// before it. Every row names its territory and indicator; a list cut to its page says so.
     @Sendable func diffPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         let t = self.t(context)
         let query = request.uri.queryParameters
-        let from = query.get("from") ?? ""
-        let to = query.get("to") ?? ""
+        var from = query.get("from") ?? ""
+        var to = query.get("to") ?? ""
+        if from.isEmpty || to.isEmpty {
+            let completed = try await reads.runs(limit: 50, offset: 0).filter { $0.status == .completed }.sorted { $0.id > $1.id }
+            guard completed.count >= 2 else { return PageRenderer.redirect("/admin/evaluations") }
+            if to.isEmpty { to = String(completed[0].id) }
+            if from.isEmpty { from = String(completed.first { String($0.id) != to && $0.id < (Int64(to) ?? .max) }?.id ?? completed[1].id) }
+        }
         guard let before = Int64(from), let after = Int64(to) else { throw APIError.invalidParameter("query.from", "must be run numbers") }
+        let size = Self.diffPageSize
+        let offset = min(max(0, Int(query.get("offset") ?? "") ?? 0), PageRequest.maximumOffset)
         let diff: RunDiff
         do {
-            diff = try await services.evaluations.diff(run: after, against: before, by: caller, page: PageRequest(limit: 500, offset: 0))
+            diff = try await services.evaluations.diff(run: after, against: before, by: caller, page: PageRequest(limit: size, offset: offset))
         } catch let failure as ServiceFailure {
             throw APIError(failure)
         }
         let policy = try await authorizer.policy()
         let language = self.language(context)
         let rows: [[String: Any]] = diff.items.map { item in
-            let territory = policy.tree.byID[item.territoryID]
+            let name = item.territoryName ?? policy.tree.byID[item.territoryID]?.name
             var row: [String: Any] = [
-                "indicator": item.indicatorCode, "territory": territory?.name.resolved(language) ?? (item.territoryKato ?? ""),
+                "indicator": item.indicatorCode, "indicatorName": item.indicatorName?.resolved(language) ?? "",
+                "territory": name?.resolved(language) ?? (item.territoryKato ?? String(item.territoryID)),
                 "period": item.period, "change": t[item.change.rawValue] ?? item.change.rawValue, "changeCode": item.change.rawValue,
             ]
             row["before"] = item.before.map { Show.status($0, t) }
@@ -271,12 +288,18 @@ extension WebController {
             return row
         }
         let counts = DiffChange.allCases.map { ["label": t[$0.rawValue] ?? $0.rawValue, "count": diff.counts[$0]] as [String: Any] }
+        let base = "/admin/evaluations/diff?from=\(before)&to=\(after)"
         return try pages.render(
             "diff", title: t.text("diff_title"), request: request, context: context,
             data: [
                 "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
+                "cut": diff.total > rows.count, "shownFrom": rows.isEmpty ? 0 : offset + 1, "shownTo": offset + rows.count,
+                "prev": offset > 0 ? base + "&offset=\(max(0, offset - size))" : "",
+                "next": offset + size < diff.total ? base + "&offset=\(offset + size)" : "",
             ])
     }
+
+    static let diffPageSize = 200
 }
 
 extension Optional {

@@ -57,12 +57,14 @@ extension WebController {
         if errors.isEmpty {
             do {
                 let page = try await services.progress.due(due, by: caller, language: language, page: PageRequest(limit: 50, offset: offset))
+                // Units by their names, never their codes.
+                let units = Dictionary(try await programmes.units().map { ($0.code, $0.name.resolved(language)) }, uniquingKeysWith: { a, _ in a })
                 total = page.total
                 rows = page.items.map { item in
                     let ref = item.territoryKato ?? String(item.territoryID)
                     return [
                         "indicator": item.indicatorCode, "indicatorName": item.indicatorName, "territory": item.territoryName,
-                        "period": item.period.code, "unit": item.unit,
+                        "period": item.period.code, "unit": units[item.unit] ?? item.unit,
                         "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language),
                         "reported": item.latestValue != nil,
                         "href": "/entry?indicator=\(item.indicatorCode)&territory=\(ref)&period=\(item.period.code)",
@@ -76,7 +78,7 @@ extension WebController {
         let sections = try await allSections()
         var seen = Set<String>()
         let sectionChoices = sections.filter { seen.insert($0.code).inserted }.map {
-            ["code": $0.code, "name": $0.code + " · " + $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
+            ["code": $0.code, "name": $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
         }
         let territories = coordinatorTerritories(caller, policy: policy, language: language).map { row -> [String: Any] in
             var row = row

@@ -175,6 +175,7 @@ enum WebText {
             "The explanation is read on the indicator's page and in the hearing report."
         ),
         "code": ("Коды", "Код", "Code"),
+        "diff_cut": ("Тізім толық емес: көрсетілгені", "Список не полный: показаны", "The list is cut: shown"),
         "home_unowned": (
             "Жауаптысы жоқ көрсеткіштер бойынша белгілер", "Отметки по показателям без ответственного", "Flags on indicators nobody owns"
         ),

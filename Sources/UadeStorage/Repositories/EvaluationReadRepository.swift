@@ -83,6 +83,9 @@ public struct DiffRow: Sendable, Equatable {
     public let before: EvaluationStatus?
     public let after: EvaluationStatus?
     public let change: DiffChange
+    /// Names as the classifier and the roadmap have them, so that every row is read in words.
+    public var territoryName: LocalizedText? = nil
+    public var indicatorName: LocalizedText? = nil
 }
 
 /// A flag raised by an evaluation run on one item, with where it stands.
@@ -256,14 +259,13 @@ public struct EvaluationReadRepository: Sendable {
                 changed AS (
                     SELECT coalesce(a.indicator_id, b.indicator_id) AS indicator_id, coalesce(a.territory_id, b.territory_id) AS territory_id,
                            coalesce(a.period_start, b.period_start) AS period_start, a.status AS before, b.status AS after,
-                           CASE WHEN b.status IN ('missed', 'not_reported') AND coalesce(a.status, '') NOT IN ('missed', 'not_reported') THEN 'newly_missed'
-                                WHEN a.status IN ('missed', 'not_reported', 'at_risk') AND b.status IN ('achieved', 'on_track') THEN 'recovered'
-                                ELSE 'changed' END AS change
+                           \(DiffChange.classifySQL(before: "a.status", after: "b.status")) AS change
                       FROM a FULL JOIN b USING (indicator_id, territory_id, period_start)
                      WHERE a.status IS DISTINCT FROM b.status
                        AND ($3::bigint[] IS NULL OR coalesce(a.territory_id, b.territory_id) = ANY($3)))
                 SELECT i.code, c.territory_id, t.kato, i.periodicity, c.period_start, c.before, c.after, c.change, count(*) OVER (),
-                       count(*) FILTER (WHERE c.change = 'newly_missed') OVER (), count(*) FILTER (WHERE c.change = 'recovered') OVER ()
+                       count(*) FILTER (WHERE c.change = 'newly_missed') OVER (), count(*) FILTER (WHERE c.change = 'recovered') OVER (),
+                       t.name_kk, t.name_ru, t.name_en, i.name_kk, i.name_ru, i.name_en
                   FROM changed c JOIN indicators i ON i.id = c.indicator_id JOIN territories t ON t.id = c.territory_id
                  ORDER BY array_position(ARRAY['newly_missed', 'recovered', 'changed'], c.change), i.position, c.territory_id, c.period_start
                  LIMIT $4 OFFSET $5
@@ -272,14 +274,17 @@ public struct EvaluationReadRepository: Sendable {
             var total = 0
             var counts = DiffCounts()
             for try await r in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode((String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int).self)
+                .decode(
+                    (String, Int64, String?, String, Day, String?, String?, String, Int, Int, Int, String, String, String?, String, String, String?)
+                        .self)
             {
                 let period = Period(start: r.4, periodicity: Periodicity(rawValue: r.3) ?? .quarterly)
                 items.append(
                     DiffRow(
                         indicatorCode: r.0, territoryID: r.1, territoryKato: r.2, period: period?.code ?? r.4.iso,
                         before: r.5.flatMap(EvaluationStatus.init(rawValue:)), after: r.6.flatMap(EvaluationStatus.init(rawValue:)),
-                        change: DiffChange(rawValue: r.7) ?? .changed))
+                        change: DiffChange(rawValue: r.7) ?? .changed, territoryName: LocalizedText(kk: r.11, ru: r.12, en: r.13),
+                        indicatorName: LocalizedText(kk: r.14, ru: r.15, en: r.16)))
                 total = r.8
                 counts = DiffCounts(newlyMissed: r.9, recovered: r.10, changed: r.8 - r.9 - r.10)
             }
