@@ -70,6 +70,19 @@ struct EvaluationRulesTests {
         #expect(abs(result[5].gap! - 5) < 1e-9)
     }
 
+    @Test func aFallingTrendIsNotForecastBelowZeroWhenNothingEverWas() throws {
+        // Schools: 10, 6, 2 — the line reads −2 and −6 later on; a count is never negative.
+        let falling = [
+            ("2024-Q1", 10.0, Double?(10)), ("2024-Q2", 10, 6), ("2024-Q3", 10, 2), ("2024-Q4", 10, nil), ("2025-Q1", 10, nil),
+        ]
+        let result = judge(falling, higherLevel, asOf: "2024-10-05")
+        #expect(result[3].projected == 0 && result[4].projected == 0)
+        #expect(result[4].status == .atRisk)
+        // A series that is negative itself keeps its line.
+        let negative = judge([("2024-Q1", -1.0, -1), ("2024-Q2", -1, -3), ("2024-Q3", -1, nil)], higherLevel, asOf: "2024-07-05")
+        #expect(try abs(#require(negative[2].projected) + 5) < 1e-9)
+    }
+
     @Test func oneKnownValueProjectsItsPace() {
         // A running total of 30 after one quarter is a pace of 30 a quarter: 120 by Q4.
         let result = judge([("2024-Q1", 25, 30), ("2024-Q4", 100, nil)], cumulative, asOf: "2024-05-15")

@@ -14,6 +14,20 @@ import UadeDomain
         #expect(Standing.headline(ofOrdered: [.onTrack]) == .onTrack)
     }
 
+    @Test func theHeadlineNamesThePeriodItSpeaksOf() {
+        let cases: [[EvaluationStatus]] = [
+            [.achieved, .missed, .onTrack], [.achieved, .atRisk, .notDue], [.missed, .achieved, .onTrack], [.notDue, .notDue], [.onTrack],
+            [.achieved, .onTrack, .atRisk], [.notReported], [.achieved, .achieved],
+        ]
+        for statuses in cases {
+            let index = try? #require(Standing.headlineIndex(ofOrdered: statuses))
+            #expect(index.map { statuses[$0] } == Standing.headline(ofOrdered: statuses), "\(statuses)")
+        }
+        #expect(Standing.headlineIndex(ofOrdered: [.achieved, .missed, .onTrack]) == 1)
+        #expect(Standing.headlineIndex(ofOrdered: [.achieved, .atRisk, .notDue]) == 1)
+        #expect(Standing.headlineIndex(ofOrdered: []) == nil)
+    }
+
     @Test func cellsCountHeadlinesAndShowTheCommonestWorstFirst() {
         let heatmap = Heatmap(
             rows: [1, 2, 3], columns: [10, 20],

@@ -200,7 +200,11 @@ public enum EvaluationRules {
             sxy += (x - meanX) * (y - meanY)
         }
         let slope = sxx == 0 ? 0 : sxy / sxx
-        return meanY + slope * (target - meanX)
+        let line = meanY + slope * (target - meanX)
+        // A falling trend does not cross zero when nothing in the series ever was below it: a
+        // count of schools or families is never forecast negative.
+        let neverNegative = ys.allSatisfy { $0 >= 0 } && series.allSatisfy { $0.target >= 0 }
+        return neverNegative ? max(0, line) : line
     }
 
     /// How far `value` falls short of `target` in the indicator's direction, and as a percentage.

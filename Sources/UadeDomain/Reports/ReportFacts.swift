@@ -270,6 +270,17 @@ public struct Standing: Sendable, Equatable {
         return headline(due: lastDue.map { statuses[$0] }, outlook: statuses[after...].first { !final.contains($0) })
     }
 
+    /// Which of the ordered statuses ``headline(ofOrdered:)`` speaks of, so that a page says the
+    /// verdict with its own period and explanation; nil for an empty list.
+    public static func headlineIndex(ofOrdered statuses: [EvaluationStatus]) -> Int? {
+        let lastDue = statuses.lastIndex { final.contains($0) }
+        let after = lastDue.map { $0 + 1 } ?? 0
+        let outlook = statuses[after...].firstIndex { !final.contains($0) }
+        if let lastDue, statuses[lastDue] == .missed || statuses[lastDue] == .notReported { return lastDue }
+        if let outlook, statuses[outlook] == .atRisk { return outlook }
+        return lastDue ?? outlook
+    }
+
     static func headline(due: EvaluationStatus?, outlook: EvaluationStatus?) -> EvaluationStatus {
         if let due, due == .missed || due == .notReported { return due }
         if outlook == .atRisk { return .atRisk }

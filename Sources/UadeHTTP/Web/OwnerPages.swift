@@ -200,6 +200,8 @@ extension WebController {
         let ordered = results.sorted { $0.period < $1.period }
         let statuses = ordered.map(\.status)
         let headline = Standing.headline(ofOrdered: statuses)
+        // The verdict is said with the period it is about, and that period's explanation.
+        let headlineResult = Standing.headlineIndex(ofOrdered: statuses).map { ordered[$0] }
         let rows: [[String: Any]] = ordered.map { r in
             let dto = EvaluationsController.dto(r, language: language, graceDays: run.graceDays)
             return [
@@ -209,7 +211,7 @@ extension WebController {
         }
         let last = ordered.last
         let points = ordered.map { WebCharts.Point(label: $0.period.code, target: $0.target, actual: $0.actual) }
-        let explanationText = ordered.last { [.missed, .notReported, .atRisk].contains($0.status) }
+        let explanationText = headlineResult.flatMap { $0.status.isSlipping ? $0 : nil }
             .map { EvaluationsController.dto($0, language: language, graceDays: run.graceDays).explanation }
         // Those who manage the roadmap change a target here, by the revision rules.
         let canRevise = (try? await services.revisions.requireEditing(code, by: .caller(caller))) != nil
@@ -238,7 +240,7 @@ extension WebController {
             data: [
                 "run": ["id": run.id, "asOf": run.asOf.iso], "indicator": code, "indicatorName": indicator.indicator.name.resolved(language),
                 "unit": indicator.unit.name.resolved(language), "territoryName": territory.name.resolved(language),
-                "headline": Show.status(headline, t), "explanation": explanationText ?? "",
+                "headline": Show.status(headline, t), "headlinePeriod": headlineResult?.period.code ?? "", "explanation": explanationText ?? "",
                 "chart": WebCharts.trajectory(points, language: language, title: t.text("trajectory")),
                 "rows": rows, "bureau": last?.sectionOwner?.resolved(language) ?? "", "council": last?.indicatorOwner?.resolved(language) ?? "",
                 "unowned": last != nil && last?.indicatorOwner == nil, "coordinatorExplanation": last?.flagExplanation ?? "",
