@@ -32,17 +32,43 @@ public enum ProgressRules {
     /// The indicator's unit bounds its values: percentages 0–100, counts not negative, every unit
     /// a maximum (schema/0014), and no value beyond ``largestMagnitude``.
     public static func check(value: Double, unit: MeasurementUnit, field: String = "value") -> FieldProblem? {
-        guard value.isFinite else { return FieldProblem(field: field, reason: "must be a finite number") }
-        guard value.magnitude <= largestMagnitude else {
-            return FieldProblem(field: field, reason: "must lie between −10^12 and 10^12")
+        guard value.isFinite else {
+            return FieldProblem(
+                field: field, reason: "must be a finite number",
+                words: LocalizedText(kk: "шектеулі сан болуы керек", ru: "нужно конечное число", en: "must be a finite number"))
         }
+        guard value.magnitude <= largestMagnitude else {
+            return FieldProblem(
+                field: field, reason: "must lie between −10^12 and 10^12",
+                words: LocalizedText(
+                    kk: "−10^12 пен 10^12 аралығында болуы керек", ru: "должно быть от −10^12 до 10^12", en: "must lie between −10^12 and 10^12"))
+        }
+        let percent = unit.code == "percent"
         if let minimum = unit.minimum, value < minimum {
-            let what = unit.code == "percent" ? "a percentage" : "a value in \(unit.name.resolved(.en))"
-            return FieldProblem(field: field, reason: "\(what) cannot be below \(format(minimum))")
+            let what = percent ? "a percentage" : "a value in \(unit.name.resolved(.en))"
+            return FieldProblem(
+                field: field, reason: "\(what) cannot be below \(format(minimum))",
+                words: LocalizedText(
+                    kk: percent
+                        ? "пайыз \(format(minimum))-ден кем бола алмайды"
+                        : "мән (\(unit.name.resolved(.kk))) \(format(minimum))-ден кем бола алмайды",
+                    ru: percent
+                        ? "процент не может быть меньше \(format(minimum))"
+                        : "значение (\(unit.name.resolved(.ru))) не может быть меньше \(format(minimum))",
+                    en: "\(what) cannot be below \(format(minimum))"))
         }
         if let maximum = unit.maximum, value > maximum {
-            let what = unit.code == "percent" ? "a percentage" : "a value in \(unit.name.resolved(.en))"
-            return FieldProblem(field: field, reason: "\(what) cannot be above \(format(maximum))")
+            let what = percent ? "a percentage" : "a value in \(unit.name.resolved(.en))"
+            return FieldProblem(
+                field: field, reason: "\(what) cannot be above \(format(maximum))",
+                words: LocalizedText(
+                    kk: percent
+                        ? "пайыз \(format(maximum))-ден көп бола алмайды"
+                        : "мән (\(unit.name.resolved(.kk))) \(format(maximum))-ден көп бола алмайды",
+                    ru: percent
+                        ? "процент не может быть больше \(format(maximum))"
+                        : "значение (\(unit.name.resolved(.ru))) не может быть больше \(format(maximum))",
+                    en: "\(what) cannot be above \(format(maximum))"))
         }
         return nil
     }
@@ -50,12 +76,26 @@ public enum ProgressRules {
     /// The period must match the indicator's periodicity and lie inside the programme's term.
     public static func check(period: Period, indicator: Indicator, programme: Programme, field: String = "period") -> FieldProblem? {
         guard period.periodicity == indicator.periodicity else {
-            let expected = indicator.periodicity == .quarterly ? "a quarter such as 2024-Q3" : "a year such as 2024"
-            return FieldProblem(field: field, reason: "indicator \(indicator.code) is reported \(indicator.periodicity.rawValue): give \(expected)")
+            let quarterly = indicator.periodicity == .quarterly
+            let expected = quarterly ? "a quarter such as 2024-Q3" : "a year such as 2024"
+            return FieldProblem(
+                field: field, reason: "indicator \(indicator.code) is reported \(indicator.periodicity.rawValue): give \(expected)",
+                words: LocalizedText(
+                    kk: quarterly
+                        ? "көрсеткіш тоқсан сайын беріледі: 2024-Q3 сияқты тоқсанды жазыңыз"
+                        : "көрсеткіш жыл сайын беріледі: 2024 сияқты жылды жазыңыз",
+                    ru: quarterly
+                        ? "показатель представляется поквартально: укажите квартал, например 2024-Q3"
+                        : "показатель представляется за год: укажите год, например 2024",
+                    en: "indicator \(indicator.code) is reported \(indicator.periodicity.rawValue): give \(expected)"))
         }
         guard programme.covers(period) else {
             return FieldProblem(
-                field: field, reason: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)")
+                field: field, reason: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)",
+                words: LocalizedText(
+                    kk: "\(period.code) бағдарлама мерзімінен тыс (\(programme.termStart.iso) – \(programme.termEnd.iso))",
+                    ru: "\(period.code) вне срока программы (\(programme.termStart.iso) – \(programme.termEnd.iso))",
+                    en: "\(period.code) lies outside the programme's term \(programme.termStart.iso) – \(programme.termEnd.iso)"))
         }
         return nil
     }

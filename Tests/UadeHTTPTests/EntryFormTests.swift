@@ -48,3 +48,32 @@ import UadeTestSupport
         }
     }
 }
+
+/// A rejected file's problems are said in the page's language; the API keeps its English.
+@Suite struct UploadWordsTests {
+    @Test func aRejectedFileIsExplainedInKazakhAndRussian() async throws {
+        try await withDemoApp { app in
+            let session = try #require(try await login(app, "coord-kyzylorda"))
+            let csv = "indicator_code;territory_kato;period;value\nNO-SUCH;430000000;2026-Q3;5\nHOU-01;430000000;2026-Q9;x\n"
+            for (language, expected) in [
+                ("ru", ["показателя «NO-SUCH» нет", "нужен год (2024) или квартал (2024-Q3), а не «2026-Q9»", "нужно число, а не «x»"]),
+                ("kk", ["«NO-SUCH» көрсеткіші жоқ", "сан болуы керек, «x» емес"]),
+            ] {
+                let boundary = "uade-upload-boundary"
+                var body = ByteBuffer()
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n")
+                body.writeString(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"values.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n"
+                )
+                body.writeString("--\(boundary)--\r\n")
+                let (status, page) = try await app.client.execute(
+                    uri: "/upload?lang=\(language)", method: .post,
+                    headers: [.cookie: session.cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: body
+                ) { ($0.status, String(buffer: $0.body)) }
+                #expect(status == .unprocessableContent)
+                for words in expected { #expect(page.contains(words), "\(language): \(words)") }
+                #expect(!page.contains("no indicator") && !page.contains("must be a number"), "no English on the \(language) page")
+            }
+        }
+    }
+}

@@ -36,6 +36,10 @@ import UadeTestSupport
             #expect(forbidden == .forbidden)
             #expect(body.contains("<html"))
             #expect(try await get(app, "/admin/accounts", cookie: akzhar).0 == .forbidden)
+            // The refusal is said in the page's language, not in the API's English.
+            let (_, russian, _) = try await get(app, "/entry?indicator=HOU-01&territory=430000000&period=2026-Q3&lang=ru", cookie: akzhar)
+            #expect(russian.contains("Значения вносят координаторы этой территории или территории выше"))
+            #expect(!russian.contains("writes are for"))
 
             let kyzylorda = try #require(try await login(app, "coord-kyzylorda")).cookie
             #expect(try await get(app, "/entry?indicator=HOU-01&territory=430000000&period=2026-Q3", cookie: kyzylorda).0 == .ok)

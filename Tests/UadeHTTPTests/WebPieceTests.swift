@@ -163,3 +163,22 @@ struct PageCodeLabelTests {
         }
     }
 }
+
+@Suite("Refusals in words")
+struct RefusalWordsTests {
+    /// Every refusal the access policy can give has its words in the three languages.
+    @Test func everyRefusalOfThePolicyIsWorded() throws {
+        let access = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/UadeDomain/Access")
+            .standardized
+        var reasons = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: access.path) where name.hasSuffix(".swift") {
+            let code = try String(contentsOf: access.appendingPathComponent(name), encoding: .utf8)
+            for match in code.matches(of: /\.deny\("([^"\\]+)"\)/) { reasons.insert(String(match.1)) }
+        }
+        #expect(reasons.count >= 5)
+        for reason in reasons.sorted() { #expect(RefusalWords.words(for: reason) != nil, "no words for \(reason)") }
+        #expect(
+            RefusalWords.words(for: "query.territory: outside the territories this account may read")?.ru
+                == "Вне территорий, доступных этой учётной записи.")
+    }
+}

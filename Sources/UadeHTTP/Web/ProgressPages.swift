@@ -298,7 +298,10 @@ extension WebController {
         }
         guard report.problems.isEmpty else {
             let shown = 1000
-            data["problems"] = report.problems.prefix(shown).map { ["line": String($0.line), "column": $0.column, "reason": $0.reason] }
+            let language = language(context)
+            data["problems"] = report.problems.prefix(shown).map {
+                ["line": String($0.line), "column": $0.column, "reason": $0.reason(in: language)]
+            }
             data["problemCount"] = report.problems.count
             data["problemDetail"] =
                 (report.problems.count > shown ? t.text("upload_list_cut").replacingOccurrences(of: "%d", with: String(shown)) + " " : "")

@@ -101,17 +101,20 @@ struct WebMiddleware: RouterMiddleware {
             let next = request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return PageRenderer.redirect("/login?next=\(next)")
         }
-        let t = WebText.labels(context.language ?? .ru)
+        let language = context.language ?? .ru
+        let t = WebText.labels(language)
+        // The detail is the API's English; a page says it in its reader's language, or not at all.
+        let words = RefusalWords.words(for: detail)?.resolved(language) ?? (language == .en ? detail : "")
         let message =
             switch status {
             case .forbidden: csrf ? t.text("error_csrf") : t.text("error_forbidden")
             case .notFound: t.text("error_not_found")
             case .unauthorized: t.text("login_failed")
-            default: detail
+            default: words.isEmpty ? t.text("error_generic") : words
             }
         return try pages.render(
             "error", title: t.text("error_title") + " \(status.code)", request: request, context: context,
-            data: ["message": message, "detail": detail, "code": status.code], status: status)
+            data: ["message": message, "detail": words == message ? "" : words, "code": status.code], status: status)
     }
 }
 

@@ -420,6 +420,7 @@ enum WebText {
         ),
         "region": ("Өңір", "Регион", "Region"),
         "share_achieved": ("Бағытында (орындалды немесе кестеге сай)", "В норме (выполнено или в графике)", "On course (achieved or on track)"),
+        "error_generic": ("Сұрауды орындау мүмкін болмады.", "Запрос не удалось выполнить.", "The request could not be done."),
         "error_title": ("Қате", "Ошибка", "Error"),
         "error_forbidden": ("Бұл бетке кіруге құқығыңыз жоқ.", "У вас нет доступа к этой странице.", "You may not open this page."),
         "error_not_found": ("Бет табылмады.", "Страница не найдена.", "Page not found."),

@@ -8,14 +8,29 @@ import UadeDomain
 public struct ImportProblem: Sendable, Equatable {
     public let line: Int
     public let column: String
+    /// In English: the API's and the command line's words.
     public let reason: String
+    /// The same in the three languages, for the pages.
+    public let words: LocalizedText?
 
-    public init(line: Int, column: String, reason: String) {
+    public init(line: Int, column: String, reason: String, words: LocalizedText? = nil) {
         self.line = line
         self.column = column
         self.reason = reason
+        self.words = words
+    }
+
+    public init(line: Int, column: String, _ problem: FieldProblem) {
+        self.init(line: line, column: column, reason: problem.reason, words: problem.words)
+    }
+
+    public func reason(in language: Language) -> String {
+        words.map { $0.resolved(language) } ?? reason
     }
 }
+
+/// A problem's words in Kazakh and Russian beside its English.
+private func say(_ en: String, kk: String, ru: String) -> LocalizedText { LocalizedText(kk: kk, ru: ru, en: en) }
 
 /// What an import did, or would do in a dry run.
 public struct ImportReport: Sendable, Equatable {
@@ -80,17 +95,26 @@ public struct ProgressImporter: Sendable {
         var report = ImportReport()
         report.dryRun = dryRun
         if text.contains("\u{0}") {
-            report.problems.append(ImportProblem(line: 1, column: "", reason: "the file contains NUL characters: save it as CSV UTF-8 text"))
+            report.problems.append(
+                ImportProblem(
+                    line: 1, column: "", reason: "the file contains NUL characters: save it as CSV UTF-8 text",
+                    words: say(
+                        "the file contains NUL characters: save it as CSV UTF-8 text", kk: "файлда NUL таңбалары бар: оны CSV UTF-8 ретінде сақтаңыз",
+                        ru: "в файле есть символы NUL: сохраните его как CSV UTF-8")))
             return report
         }
         let table: CSVTable
         do {
             table = try CSVTable.parse(text)
         } catch .empty {
-            report.problems.append(ImportProblem(line: 1, column: "", reason: "the file is empty"))
+            report.problems.append(
+                ImportProblem(line: 1, column: "", reason: "the file is empty", words: say("the file is empty", kk: "файл бос", ru: "файл пуст")))
             return report
         } catch .unterminatedQuote(let line) {
-            report.problems.append(ImportProblem(line: line, column: "", reason: "a quoted field is not closed"))
+            report.problems.append(
+                ImportProblem(
+                    line: line, column: "", reason: "a quoted field is not closed",
+                    words: say("a quoted field is not closed", kk: "тырнақшадағы өріс жабылмаған", ru: "поле в кавычках не закрыто")))
             return report
         }
         report.rows = table.records.count
@@ -132,7 +156,11 @@ public struct ProgressImporter: Sendable {
                 {
                     report.problems.append(
                         ImportProblem(
-                            line: line, column: column, reason: "has text but the value is empty: give the value, or leave the \(column) out"))
+                            line: line, column: column, reason: "has text but the value is empty: give the value, or leave the \(column) out",
+                            words: say(
+                                "has text but the value is empty: give the value, or leave the \(column) out",
+                                kk: "мәтін бар, бірақ мәні бос: мәнін жазыңыз немесе \(column) алып тастаңыз",
+                                ru: "есть текст, но значение пустое: укажите значение или уберите \(column)")))
                 } else {
                     report.blank += 1
                 }
@@ -142,65 +170,110 @@ public struct ProgressImporter: Sendable {
             let code = field(codeColumn) ?? ""
             let facts = indicators[code]
             if facts == nil {
-                rowProblems.append(ImportProblem(line: line, column: "indicator_code", reason: code.isEmpty ? "is empty" : "no indicator '\(code)'"))
+                rowProblems.append(
+                    ImportProblem(
+                        line: line, column: "indicator_code", reason: code.isEmpty ? "is empty" : "no indicator '\(code)'",
+                        words: code.isEmpty
+                            ? say("is empty", kk: "бос", ru: "пусто")
+                            : say("no indicator '\(code)'", kk: "«\(code)» көрсеткіші жоқ", ru: "показателя «\(code)» нет")))
             }
 
             var territoryID: Int64?
             if let idText = field(idColumn) {
                 territoryID = Int64(idText).flatMap { tree.byID[$0] != nil ? $0 : nil }
-                if territoryID == nil { rowProblems.append(ImportProblem(line: line, column: "territory_id", reason: "no territory \(idText)")) }
+                if territoryID == nil {
+                    rowProblems.append(
+                        ImportProblem(
+                            line: line, column: "territory_id", reason: "no territory \(idText)",
+                            words: say("no territory \(idText)", kk: "\(idText) аумағы жоқ", ru: "территории \(idText) нет")))
+                }
                 // Both given: they must name the same territory, or the row is ambiguous.
                 if let id = territoryID, let kato = field(katoColumn), katoIndex[kato] != id {
                     let named = katoIndex[kato].flatMap { tree.byID[$0] }.map { "\($0.name.resolved(.en)) (id \($0.id))" } ?? "no territory"
                     rowProblems.append(
                         ImportProblem(
                             line: line, column: "territory_kato",
-                            reason: "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree"))
+                            reason: "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree",
+                            words: say(
+                                "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree",
+                                kk:
+                                    "\(kato) ҚАТО коды \(named) аумағын көрсетеді, ал territory_id — \(id): біреуін қалдырыңыз немесе сәйкестендіріңіз",
+                                ru: "код КАТО \(kato) указывает на \(named), а territory_id — \(id): оставьте одно или согласуйте их")))
                     territoryID = nil
                 }
             } else if let kato = field(katoColumn) {
                 territoryID = katoIndex[kato]
                 if territoryID == nil {
-                    rowProblems.append(ImportProblem(line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)"))
+                    rowProblems.append(
+                        ImportProblem(
+                            line: line, column: "territory_kato", reason: "no territory with KATO code \(kato)",
+                            words: say(
+                                "no territory with KATO code \(kato)", kk: "\(kato) ҚАТО коды бар аумақ жоқ",
+                                ru: "территории с кодом КАТО \(kato) нет")))
                 }
             } else {
                 rowProblems.append(
-                    ImportProblem(line: line, column: "territory_kato", reason: "name the territory by territory_kato or territory_id"))
+                    ImportProblem(
+                        line: line, column: "territory_kato", reason: "name the territory by territory_kato or territory_id",
+                        words: say(
+                            "name the territory by territory_kato or territory_id",
+                            kk: "аумақты territory_kato немесе territory_id бағанында көрсетіңіз",
+                            ru: "укажите территорию в territory_kato или territory_id")))
             }
             if let territoryID, let allowed = allowedTerritories, !allowed.contains(territoryID) {
                 rowProblems.append(
                     ImportProblem(
                         line: line, column: idColumn != nil && field(idColumn) != nil ? "territory_id" : "territory_kato",
-                        reason: "outside the territories this account reports for"))
+                        reason: "outside the territories this account reports for",
+                        words: say(
+                            "outside the territories this account reports for", kk: "бұл есептік жазба есеп беретін аумақтардан тыс",
+                            ru: "вне территорий, за которые отчитывается эта учётная запись")))
             }
             let periodText = field(periodColumn) ?? ""
             let period = Period(code: periodText)
             if period == nil {
                 rowProblems.append(
-                    ImportProblem(line: line, column: "period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'"))
+                    ImportProblem(
+                        line: line, column: "period", reason: "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'",
+                        words: say(
+                            "must be a year (2024) or a quarter (2024-Q3), not '\(periodText)'",
+                            kk: "жыл (2024) немесе тоқсан (2024-Q3) болуы керек, «\(periodText)» емес",
+                            ru: "нужен год (2024) или квартал (2024-Q3), а не «\(periodText)»")))
             }
             if let period, let facts,
                 let problem = ProgressRules.check(period: period, indicator: facts.context.indicator, programme: facts.context.programme)
             {
-                rowProblems.append(ImportProblem(line: line, column: "period", reason: problem.reason))
+                rowProblems.append(ImportProblem(line: line, column: "period", problem))
             }
             let value = ProgressRules.parseNumber(valueText)
-            if value == nil { rowProblems.append(ImportProblem(line: line, column: "value", reason: "must be a number, not '\(valueText)'")) }
+            if value == nil {
+                rowProblems.append(
+                    ImportProblem(
+                        line: line, column: "value", reason: "must be a number, not '\(valueText)'",
+                        words: say(
+                            "must be a number, not '\(valueText)'", kk: "сан болуы керек, «\(valueText)» емес", ru: "нужно число, а не «\(valueText)»"
+                        )))
+            }
             if let value, let facts, let problem = ProgressRules.check(value: value, unit: facts.context.unit) {
-                rowProblems.append(ImportProblem(line: line, column: "value", reason: problem.reason))
+                rowProblems.append(ImportProblem(line: line, column: "value", problem))
             }
             if let facts, let territoryID, let period {
                 let key = "\(facts.id):\(territoryID):\(period.code)"
                 if let earlier = seen[key] {
                     rowProblems.append(
-                        ImportProblem(line: line, column: "indicator_code", reason: "the same indicator, territory and period as line \(earlier)"))
+                        ImportProblem(
+                            line: line, column: "indicator_code", reason: "the same indicator, territory and period as line \(earlier)",
+                            words: say(
+                                "the same indicator, territory and period as line \(earlier)",
+                                kk: "\(earlier)-жолдағыдай көрсеткіш, аумақ және кезең",
+                                ru: "тот же показатель, территория и период, что в строке \(earlier)")))
                 } else {
                     seen[key] = line
                 }
             }
             for (column, index) in [("comment", commentColumn), ("evidence", evidenceColumn), ("correction_reason", reasonColumn)] {
                 if let text = field(index), let problem = TextLimits.check(text, field: column) {
-                    rowProblems.append(ImportProblem(line: line, column: column, reason: problem.reason))
+                    rowProblems.append(ImportProblem(line: line, column: column, problem))
                 }
             }
             if rowProblems.isEmpty, let facts, let territoryID, let period, let value {
@@ -237,7 +310,11 @@ public struct ProgressImporter: Sendable {
             problems.append(
                 ImportProblem(
                     line: 1, column: name,
-                    reason: "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one")
+                    reason: "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one",
+                    words: say(
+                        "column '\(name)' appears \(columns.count) times (columns \(columns.map(String.init).joined(separator: ", "))): keep one",
+                        kk: "«\(name)» бағаны қайталанады (\(columns.map(String.init).joined(separator: ", ")) бағандар): біреуін қалдырыңыз",
+                        ru: "столбец «\(name)» повторяется (столбцы \(columns.map(String.init).joined(separator: ", "))): оставьте один"))
             )
         }
         var missing = ["indicator_code", "period", "value"].filter { table.column($0) == nil }
@@ -246,23 +323,41 @@ public struct ProgressImporter: Sendable {
             problems.append(
                 ImportProblem(
                     line: 1, column: missing[0],
-                    reason: "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')"))
+                    reason: "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')",
+                    words: say(
+                        "the header lacks \(missing.map { "'\($0)'" }.joined(separator: ", ")) (separator '\(table.separator)')",
+                        kk: "тақырып жолында \(missing.map { "«\($0)»" }.joined(separator: ", ")) жоқ (бөлгіш «\(table.separator)»)",
+                        ru: "в заголовке нет \(missing.map { "«\($0)»" }.joined(separator: ", ")) (разделитель «\(table.separator)»)")))
         }
         let known = Set(columns + templateOnlyColumns)
         for (index, name) in table.header.enumerated() where !name.isEmpty && !known.contains(name) {
             problems.append(
                 ImportProblem(
                     line: 1, column: name,
-                    reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))"))
+                    reason: "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))",
+                    words: say(
+                        "unknown column '\(name)' (column \(index + 1)); the columns are \(columns.joined(separator: ", "))",
+                        kk: "белгісіз «\(name)» бағаны (\(index + 1)-баған); бағандар: \(columns.joined(separator: ", "))",
+                        ru: "неизвестный столбец «\(name)» (столбец \(index + 1)); допустимые столбцы: \(columns.joined(separator: ", "))")))
         }
         for empty in table.header.indices where table.header[empty].isEmpty {
             if table.records.contains(where: { $0.fields.count > empty && !$0.fields[empty].trimmingCharacters(in: .whitespaces).isEmpty }) {
                 problems.append(
-                    ImportProblem(line: 1, column: "column \(empty + 1)", reason: "column \(empty + 1) has no name in the header but holds values"))
+                    ImportProblem(
+                        line: 1, column: "column \(empty + 1)", reason: "column \(empty + 1) has no name in the header but holds values",
+                        words: say(
+                            "column \(empty + 1) has no name in the header but holds values",
+                            kk: "\(empty + 1)-бағанның тақырыпта атауы жоқ, бірақ онда мәндер бар",
+                            ru: "у столбца \(empty + 1) нет имени в заголовке, но в нём есть значения")))
             }
         }
         if let field = table.headerStrayQuoteField {
-            problems.append(ImportProblem(line: 1, column: "column \(field + 1)", reason: "text follows the closing quote of this column's name"))
+            problems.append(
+                ImportProblem(
+                    line: 1, column: "column \(field + 1)", reason: "text follows the closing quote of this column's name",
+                    words: say(
+                        "text follows the closing quote of this column's name", kk: "баған атауының жабылатын тырнақшасынан кейін мәтін бар",
+                        ru: "после закрывающей кавычки в имени столбца есть текст")))
         }
         return problems
     }
@@ -272,7 +367,11 @@ public struct ProgressImporter: Sendable {
     static func shapeProblem(_ record: CSVTable.Record, header: [String], separator: Character) -> ImportProblem? {
         if let field = record.strayQuoteField {
             let name = field < header.count ? header[field] : "field \(field + 1)"
-            return ImportProblem(line: record.line, column: name, reason: "text follows the closing quote of this field")
+            return ImportProblem(
+                line: record.line, column: name, reason: "text follows the closing quote of this field",
+                words: say(
+                    "text follows the closing quote of this field", kk: "өрістің жабылатын тырнақшасынан кейін мәтін бар",
+                    ru: "после закрывающей кавычки поля есть текст"))
         }
         if record.fields.count < header.count {
             let name = header[record.fields.count]
@@ -280,7 +379,14 @@ public struct ProgressImporter: Sendable {
             return ImportProblem(
                 line: record.line, column: name,
                 reason:
-                    "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)"
+                    "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)",
+                words: say(
+                    "the line has \(record.fields.count) field(s) where the header has \(header.count): '\(name)' and the columns after it are missing (does the line use '\(other)' where the header uses '\(separator)'?)",
+                    kk:
+                        "жолдағы өріс саны \(record.fields.count), тақырыпта \(header.count): «\(name)» және одан кейінгі бағандар жоқ (жолда «\(separator)» орнына «\(other)» қолданылмады ма?)",
+                    ru:
+                        "полей в строке: \(record.fields.count), в заголовке: \(header.count) — нет «\(name)» и следующих столбцов (не стоит ли в строке «\(other)» вместо «\(separator)»?)"
+                )
             )
         }
         if record.fields.count > header.count,
@@ -289,7 +395,11 @@ public struct ProgressImporter: Sendable {
         {
             return ImportProblem(
                 line: record.line, column: "field \(extra + 1)",
-                reason: "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes")
+                reason: "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes",
+                words: say(
+                    "the line has \(record.fields.count) fields where the header has \(header.count): a separator inside a value needs quotes",
+                    kk: "жолдағы өріс саны \(record.fields.count), тақырыпта \(header.count): мән ішіндегі бөлгішті тырнақшаға алу керек",
+                    ru: "полей в строке: \(record.fields.count), в заголовке: \(header.count) — разделитель внутри значения нужно взять в кавычки"))
         }
         return nil
     }
@@ -324,11 +434,21 @@ public struct ProgressImporter: Sendable {
                 {
                     if noTarget {
                         report.problems.append(
-                            ImportProblem(line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period")
+                            ImportProblem(
+                                line: Int(line), column: "period", reason: "this indicator has no target in this territory for this period",
+                                words: say(
+                                    "this indicator has no target in this territory for this period",
+                                    kk: "бұл көрсеткіштің осы аумақта осы кезеңге нысанасы жоқ",
+                                    ru: "у этого показателя нет цели на этой территории за этот период"))
                         )
                     } else if let retired {
                         report.problems.append(
-                            ImportProblem(line: Int(line), column: "indicator_code", reason: "retired on \(retired.iso): it takes no more values"))
+                            ImportProblem(
+                                line: Int(line), column: "indicator_code", reason: "retired on \(retired.iso): it takes no more values",
+                                words: say(
+                                    "retired on \(retired.iso): it takes no more values",
+                                    kk: "\(retired.iso) бастап бағдарламадан шығарылды: мәндер енді қабылданбайды",
+                                    ru: "выведен из программы \(retired.iso): значения больше не принимаются")))
                     } else if let current, let currentValue {
                         if currentValue == value {
                             unchangedLines.append(line)
@@ -337,7 +457,13 @@ public struct ProgressImporter: Sendable {
                                 ImportProblem(
                                     line: Int(line), column: "correction_reason",
                                     reason:
-                                        "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it"
+                                        "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it",
+                                    words: say(
+                                        "a value (\(ProgressRules.display(currentValue))) is already recorded: give a correction_reason to correct it",
+                                        kk: "мән (\(ProgressRules.display(currentValue))) бұрын жазылған: түзету үшін correction_reason көрсетіңіз",
+                                        ru:
+                                            "значение (\(ProgressRules.display(currentValue))) уже записано: чтобы исправить, укажите correction_reason"
+                                    )
                                 ))
                         } else {
                             correctionLines.append(line)
