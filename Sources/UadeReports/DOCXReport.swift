@@ -155,7 +155,8 @@ public enum DOCXReport {
         var b = ""
         for part in ReportLayout.parts(report) {
             if let number = part.number {
-                b += paragraph("\(number). \(part.title)", style: "Heading1", pageBreakBefore: true)
+                // Part 1 follows the short cover on the first page: the hearing starts there.
+                b += paragraph("\(number). \(part.title)", style: "Heading1", pageBreakBefore: number != 1)
                 for block in part.blocks { b += self.block(block, language: language) }
             } else {
                 for block in part.blocks {

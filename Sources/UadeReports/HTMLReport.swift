@@ -10,8 +10,12 @@ public enum HTMLReport {
         h2 { font-size: 14pt; border-bottom: 2px solid #1d3557; padding-bottom: 1mm; margin-top: 8mm; }
         h3 { font-size: 11.5pt; margin: 5mm 0 2mm; }
         @page wide { size: A4 landscape; margin: 14mm 12mm 16mm; }
-        table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; table-layout: fixed; }
-        th, td { border: 1px solid #b8b8b8; padding: 1mm 1.2mm; vertical-align: top; text-align: left; font-size: 8.5pt; overflow-wrap: anywhere; hyphens: auto; }
+        /* Columns are never narrower than their longest word: a heading is not broken inside a
+           word, a status does not run over a figure; a table wider than the screen scrolls in
+           its own frame instead. */
+        .table-scroll { overflow-x: auto; margin: 2mm 0 4mm; }
+        table { border-collapse: collapse; width: 100%; table-layout: auto; }
+        th, td { border: 1px solid #b8b8b8; padding: 1mm 1.2mm; vertical-align: top; text-align: left; font-size: 8.5pt; overflow-wrap: break-word; word-break: normal; hyphens: manual; }
         th { background: #eef1f5; }
         td.n { text-align: right; white-space: nowrap; }
         thead { display: table-header-group; }
@@ -19,14 +23,16 @@ public enum HTMLReport {
         .cover dl { display: grid; grid-template-columns: 55mm 1fr; gap: 1mm 4mm; }
         .cover dt { font-weight: bold; }
         .cover dd { margin: 0; word-break: break-all; }
-        .status { white-space: nowrap; font-weight: bold; }
+        .status { font-weight: bold; }
         .s-achieved { color: #1b7a3a; } .s-on_track { color: #3c7dbf; } .s-at_risk { color: #8f5600; }
         .s-missed { color: #b3261e; } .s-not_reported { color: #6b4fa0; } .s-not_due { color: #5f5f5f; }
         .note { color: #444; font-size: 9.5pt; }
         svg.spark { max-width: 100%; height: auto; }
         .legend span { margin-right: 4mm; }
         ol.questions li { margin-bottom: 2mm; }
+        @media screen and (max-width: 600px) { body { padding: 3mm; font-size: 10pt; } h1 { font-size: 15pt; } .cover dl { grid-template-columns: 1fr; } }
         @media print {
+            .table-scroll { overflow: visible; }
             body { padding: 0; max-width: none; }
             section.part { break-before: page; }
             section.wide { page: wide; }
@@ -78,11 +84,12 @@ public enum HTMLReport {
     }
 
     static func table(_ table: ReportTable) -> String {
-        var t = "<table><colgroup>" + table.columns.map { "<col style=\"width:\($0.width)%\">" }.joined() + "</colgroup>\n"
+        var t =
+            "<div class=\"table-scroll\"><table><colgroup>" + table.columns.map { "<col style=\"width:\($0.width)%\">" }.joined() + "</colgroup>\n"
         t += "<thead><tr>" + table.columns.map { "<th>\(HTML.escape($0.title))</th>" }.joined() + "</tr></thead>\n"
         t += "<tbody>\n"
         for row in table.rows { t += "<tr>" + row.map(cell).joined() + "</tr>\n" }
-        return t + "</tbody>\n</table>\n"
+        return t + "</tbody>\n</table></div>\n"
     }
 
     static func cell(_ cell: ReportTable.Cell) -> String {

@@ -18,6 +18,7 @@ public enum Label: String, CaseIterable, Sendable {
     case easedTargets, revisedTargets, approvedTarget, revision, lowered, raised, by, from
     case questions, questionsNote, andMore, noOfficials, noMissedItems
     case page, of, contents, legend
+    case brief, askedOfWhom, worstShortfalls, sinceLastHearing, countsNote, appendixNote, aboutReport, moreInPart
 
     public func text(_ language: Language) -> String {
         let t = texts
@@ -58,6 +59,24 @@ public enum Label: String, CaseIterable, Sendable {
         case .runFingerprint: ("Бағалау хэші", "Хэш оценки", "Fingerprint of the run")
         case .partFor: ("Бөлімдер бойынша бөлігі", "Часть по разделам", "Part for the sections")
         case .summary: ("Қорытынды", "Сводка", "Summary")
+        case .brief: ("Тыңдаудың мәні", "Главное к заслушиванию", "The hearing at a glance")
+        case .askedOfWhom: ("Кімнен не сұралады", "Что и с кого спрашивается", "What is asked of whom")
+        case .worstShortfalls: ("Ең ірі артта қалулар", "Самые большие отставания", "The worst shortfalls")
+        case .sinceLastHearing: ("Өткен тыңдаудан бері не өзгерді", "Что изменилось с прошлого заслушивания", "What changed since the last hearing")
+        case .countsNote:
+            (
+                "Әр аумақтағы әр көрсеткіш бір рет, қорытынды мәртебесі бойынша есептеледі (мерзімі келген соңғы кезең; ол орындалса — болжам). Есептің барлық сандары осылай есептеледі.",
+                "Каждый показатель на каждой территории считается один раз — по итоговому статусу (последний наступивший период, а если он выполнен, — прогноз). Так посчитаны все числа отчёта.",
+                "Each indicator in each territory is counted once, by its headline status (the latest due period, or the outlook when that one is achieved). Every count in the report is counted this way."
+            )
+        case .appendixNote:
+            (
+                "Толық тізімдер — қосымшаларда (2–7-бөлімдер); есептің деректері мен саусақ іздері — соңғы бөлімде.",
+                "Полные списки — в приложениях (разделы 2–7); данные об отчёте и его отпечатки — в последнем разделе.",
+                "The full lists are in the appendices (parts 2–7); the report's data and fingerprints are in the last part."
+            )
+        case .aboutReport: ("Есеп туралы", "Об отчёте", "About this report")
+        case .moreInPart: ("тағы, 7-бөлімде", "ещё — в разделе 7", "more in part 7")
         case .status: ("Мәртебе", "Статус", "Status")
         case .count: ("Саны", "Количество", "Count")
         case .share: ("Үлесі", "Доля", "Share")
@@ -112,9 +131,9 @@ public enum Label: String, CaseIterable, Sendable {
         case .shareAchieved: ("Орындалу үлесі", "Доля достигнутых", "Share achieved")
         case .scorecardFormula:
             (
-                "Орындалу үлесі = орындалды ÷ (орындалды + орындалмады + ұсынылмады); соңғы мерзімі өткен кезең бойынша, мерзімі келмегендер есептелмейді.",
-                "Доля достигнутых = достигнуто ÷ (достигнуто + не достигнуто + не представлено); по последнему наступившему периоду, показатели без наступившего срока не учитываются.",
-                "Share achieved = achieved ÷ (achieved + missed + not reported), judged on each item's latest due period; items with nothing due yet are left out."
+                "Орындалу үлесі = орындалды ÷ мерзімі келген барлық көрсеткіштер; әр көрсеткіш қорытындыдағыдай бір рет, қорытынды мәртебесі бойынша есептеледі.",
+                "Доля достигнутых = достигнуто ÷ все показатели, у которых наступил срок; каждый показатель считается один раз, по итоговому статусу, как в сводке.",
+                "Share achieved = achieved ÷ every item with something due; each item is counted once, by its headline status, as in the summary."
             )
         case .measures: ("Іс-шаралар және қаулылар", "Мероприятия и постановления", "Measures and resolutions")
         case .overdueMeasures: ("Мерзімі өткен іс-шаралар", "Просроченные мероприятия", "Overdue measures")

@@ -153,17 +153,19 @@ struct ReportArrangement {
 
     struct Tally {
         var name: LocalizedText
-        var items = 0, achieved = 0, missed = 0, notReported = 0, atRisk = 0
+        var items = 0, achieved = 0, missed = 0, notReported = 0, atRisk = 0, notDue = 0
 
+        /// By the headline, as the summary counts: an owner's figures add up to the report's.
         mutating func count(_ standing: Standing) {
             items += 1
-            switch standing.due?.status {
+            switch standing.headline {
             case .achieved: achieved += 1
             case .missed: missed += 1
             case .notReported: notReported += 1
-            default: break
+            case .atRisk: atRisk += 1
+            case .notDue: notDue += 1
+            case .onTrack: break
             }
-            if standing.outlook?.status == .atRisk { atRisk += 1 }
         }
     }
 
@@ -179,7 +181,7 @@ struct ReportArrangement {
 
     func cards(_ tallies: [Int64: Tally], role: Role) -> [HearingReport.Scorecard] {
         tallies.values.map { t in
-            let judged = t.achieved + t.missed + t.notReported
+            let judged = t.items - t.notDue
             return HearingReport.Scorecard(
                 role: role.rawValue, roleLabel: role.heading(language), owner: t.name.resolved(language), items: t.items, achieved: t.achieved,
                 missed: t.missed, notReported: t.notReported, atRisk: t.atRisk,

@@ -52,39 +52,106 @@ public struct ReportPart: Sendable, Equatable {
     public let blocks: [ReportBlock]
 }
 
-/// The report's eight parts laid out in its language: one function per part, shared by the HTML
-/// and DOCX renderers (CSV and JSON take the same model parts from ``ReportBuilder``).
+/// The report laid out in its language: one function per part, shared by the HTML and DOCX
+/// renderers (CSV and JSON take the same model parts from ``ReportBuilder``). A deputy reads the
+/// hearing first — a short cover and part 1, what is asked of whom, the worst shortfalls with
+/// their owners and explanations, what changed — then the full lists as appendices (2–7), and
+/// last what identifies the report (its run and fingerprints).
 public enum ReportLayout {
     public static func parts(_ report: HearingReport) -> [ReportPart] {
         let language = Language(rawValue: report.language) ?? .ru
         return [
-            cover(report, language), summary(report, language), bySection(report, language), slipping(report, language),
+            cover(report, language), brief(report, language), bySection(report, language), slipping(report, language),
             scorecards(report, language), measures(report, language), dataQuality(report, language), questions(report, language),
+            about(report, language),
         ]
     }
+
+    /// How much of each list the first part shows; the appendices show all.
+    static let briefOfficials = 6
+    static let briefQuestions = 3
+    static let briefShortfalls = 8
 
     static func number(_ value: Double, _ language: Language) -> String { NumberFormat.format(value, language) }
     static func number(_ value: Int, _ language: Language) -> String { NumberFormat.format(Double(value), language) }
     static func optional(_ value: Double?, _ language: Language) -> String { value.map { number($0, language) } ?? "—" }
 
-    /// 1. What was heard, on which run, with the fingerprints that identify it.
+    /// The cover: what is heard, when, where, as of which day — nothing a deputy does not need.
     static func cover(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         let c = report.cover
-        let scope = c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(l(.depthNote)) (\(c.depth))" : "")
-        var facts: [(Label, String)] = [
-            (.faction, "\(c.faction), \(c.factionTerritory)"), (.hearingDate, c.heldOn), (.hearingStatus, c.status), (.scope, scope),
-            (.sections, c.sections), (.programme, c.programme), (.asOf, c.asOf), (.run, String(c.runId)), (.generated, c.generatedAt),
-            (.runFingerprint, c.runFingerprint), (.fingerprint, c.fingerprint),
-        ]
-        if let part = c.partForSections { facts.append((.partFor, part.joined(separator: "; "))) }
+        let facts: [(Label, String)] = [(.hearingDate, c.heldOn), (.scope, scope(c, l)), (.sections, c.sections), (.asOf, c.asOf)]
         let table = ReportTable(
             [(l(.reportKind), 30, false), (c.title, 70, false)], rows: facts.map { [.label(l($0.0)), .text($0.1)] })
         return ReportPart(id: "cover", number: nil, title: c.title, wide: false, blocks: [.note(l(.reportKind)), .table(table)])
     }
 
-    /// 2. How many items stand where, against the previous hearing or run.
-    static func summary(_ report: HearingReport, _ language: Language) -> ReportPart {
+    static func scope(_ c: HearingReport.Cover, _ l: (Label) -> String) -> String {
+        c.territory + (c.territoryKato.map { " (\($0))" } ?? "") + (c.depth > 0 ? " \(l(.depthNote)) (\(c.depth))" : "")
+    }
+
+    /// 8. What identifies the report: the faction, the programme, the run and the fingerprints.
+    static func about(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        let c = report.cover
+        var facts: [(Label, String)] = [
+            (.faction, "\(c.faction), \(c.factionTerritory)"), (.hearingDate, c.heldOn), (.hearingStatus, c.status), (.scope, scope(c, l)),
+            (.sections, c.sections), (.programme, c.programme), (.asOf, c.asOf), (.run, String(c.runId)), (.generated, c.generatedAt),
+            (.runFingerprint, c.runFingerprint), (.fingerprint, c.fingerprint),
+        ]
+        if let part = c.partForSections { facts.append((.partFor, part.joined(separator: "; "))) }
+        let table = ReportTable([(l(.aboutReport), 30, false), ("", 70, false)], rows: facts.map { [.label(l($0.0)), .text($0.1)] })
+        return ReportPart(id: "about", number: 8, title: l(.aboutReport), wide: false, blocks: [.table(table)])
+    }
+
+    /// 1. The hearing: what is asked of whom, the worst shortfalls with their owners and
+    /// explanations, what changed since the last hearing, and what the counts count.
+    static func brief(_ report: HearingReport, _ language: Language) -> ReportPart {
+        let l = { (label: Label) in label.text(language) }
+        var blocks: [ReportBlock] = [.note(l(.countsNote)), .heading(l(.askedOfWhom))]
+        let asked = report.questions.filter { !$0.questions.isEmpty }
+        if asked.isEmpty { blocks.append(.text(report.questions.isEmpty ? l(.noOfficials) : l(.noMissedItems))) }
+        for block in asked.prefix(briefOfficials) {
+            blocks.append(.text("\(block.official), \(block.office) — \(block.territory)"))
+            blocks.append(.numbered(Array(block.questions.prefix(briefQuestions))))
+            let more = block.questions.count - min(block.questions.count, briefQuestions) + block.more
+            if more > 0 { blocks.append(.note("+\(number(more, language)) \(l(.moreInPart))")) }
+        }
+        if asked.count > briefOfficials { blocks.append(.note("+\(number(asked.count - briefOfficials, language)) \(l(.moreInPart))")) }
+
+        blocks.append(.heading(l(.worstShortfalls)))
+        if report.slipping.isEmpty {
+            blocks.append(.text(l(.nothingSlipping)))
+        } else {
+            let columns = [
+                (l(.indicator), 25, false), (l(.territory), 15, false), (l(.status), 12, false), (l(.gap), 12, true),
+                (l(.councilMember), 16, false), (l(.coordinatorExplanation), 20, false),
+            ]
+            let rows = report.slipping.prefix(briefShortfalls).map { item -> [ReportTable.Cell] in
+                [
+                    .text(item.indicatorName), .text(item.territory + ", " + item.period), .status(code: item.status, label: item.statusLabel),
+                    .number(gapText(item, language) ?? "—"), .text(item.councilMember ?? "—"), .text(item.coordinatorExplanation ?? "—"),
+                ]
+            }
+            blocks.append(.table(ReportTable(columns, rows: rows)))
+            if report.slipping.count > briefShortfalls {
+                blocks.append(.note("+\(number(report.slipping.count - briefShortfalls, language)) — \(l(.slipping)) (3)"))
+            }
+        }
+
+        blocks.append(.heading(l(.sinceLastHearing)))
+        blocks.append(.note(report.summary.comparedWith ?? l(.noComparison)))
+        blocks.append(.table(summaryTable(report, language)))
+        blocks.append(.note(l(.appendixNote)))
+        return ReportPart(id: "brief", number: 1, title: l(.brief), wide: false, blocks: blocks)
+    }
+
+    static func gapText(_ item: HearingReport.Item, _ language: Language) -> String? {
+        item.gap.map { number($0, language) + " " + item.unit + (item.gapPercent.map { " (\(number($0, language))%)" } ?? "") }
+    }
+
+    /// How many items stand where, against the previous hearing or run.
+    static func summaryTable(_ report: HearingReport, _ language: Language) -> ReportTable {
         let l = { (label: Label) in label.text(language) }
         var rows: [[ReportTable.Cell]] = report.summary.statuses.map { s in
             [
@@ -94,16 +161,13 @@ public enum ReportLayout {
             ]
         }
         rows.append([.label(l(.total)), .number(number(report.summary.total, language)), .number("100%"), .text(""), .text("")])
-        let table = ReportTable(
+        return ReportTable(
             [(l(.status), 32, false), (l(.count), 17, true), (l(.share), 17, true), (l(.previous), 17, true), (l(.change), 17, true)], rows: rows)
-        return ReportPart(
-            id: "summary", number: 2, title: l(.summary), wide: false,
-            blocks: [.note(report.summary.comparedWith ?? l(.noComparison)), .table(table), .statusBars(report.summary.statuses)])
     }
 
     static let shownStatuses: [EvaluationStatus] = [.achieved, .onTrack, .atRisk, .missed, .notReported]
 
-    /// 3. Each section: its Bureau member and its indicators' statuses over the territories.
+    /// 2. Each section: its Bureau member and its indicators' statuses over the territories.
     static func bySection(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         var blocks: [ReportBlock] = []
@@ -119,10 +183,10 @@ public enum ReportLayout {
             }
             blocks.append(.table(ReportTable(columns, rows: rows)))
         }
-        return ReportPart(id: "sections", number: 3, title: l(.bySection), wide: false, blocks: blocks)
+        return ReportPart(id: "sections", number: 2, title: l(.bySection), wide: false, blocks: blocks)
     }
 
-    /// 4. Every missed and at-risk item, worst first, with its owner and explanation.
+    /// 3. Every missed and at-risk item, worst first, with its owner and explanation.
     static func slipping(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         var blocks: [ReportBlock] = [.note(l(.slippingNote))]
@@ -134,7 +198,7 @@ public enum ReportLayout {
                 (l(.actual), 7, true), (l(.gap), 11, true), (l(.trend), 9, false), (l(.councilMember), 10, false), (l(.explanation), 16, false),
             ]
             let rows = report.slipping.map { item -> [ReportTable.Cell] in
-                let gap = item.gap.map { number($0, language) + " " + item.unit + (item.gapPercent.map { " (\(number($0, language))%)" } ?? "") }
+                let gap = gapText(item, language)
                 return [
                     .text("\(item.indicatorCode) \(item.indicatorName)"), .text(item.territory), .text(item.period),
                     .status(code: item.status, label: item.statusLabel), .number(number(item.target, language)),
@@ -145,10 +209,10 @@ public enum ReportLayout {
             }
             blocks.append(.table(ReportTable(columns, rows: rows)))
         }
-        return ReportPart(id: "slipping", number: 4, title: l(.slipping), wide: true, blocks: blocks)
+        return ReportPart(id: "slipping", number: 3, title: l(.slipping), wide: true, blocks: blocks)
     }
 
-    /// 5. Each owner's items, lowest share achieved first.
+    /// 4. Each owner's items, lowest share achieved first.
     static func scorecards(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         let columns = [
@@ -163,11 +227,11 @@ public enum ReportLayout {
             ]
         }
         return ReportPart(
-            id: "scorecards", number: 5, title: l(.scorecards), wide: false,
+            id: "scorecards", number: 4, title: l(.scorecards), wide: false,
             blocks: [.table(ReportTable(columns, rows: rows)), .note(report.scorecardFormula)])
     }
 
-    /// 6. Overdue measures, and resolutions of earlier hearings still open.
+    /// 5. Overdue measures, and resolutions of earlier hearings still open.
     static func measures(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         var blocks: [ReportBlock] = []
@@ -185,10 +249,10 @@ public enum ReportLayout {
             }
             blocks.append(.table(ReportTable(zip(titles, widths).map { ($0, $1, false) }, rows: cells)))
         }
-        return ReportPart(id: "measures", number: 6, title: l(.measures), wide: false, blocks: blocks)
+        return ReportPart(id: "measures", number: 5, title: l(.measures), wide: false, blocks: blocks)
     }
 
-    /// 7. What the figures cannot be trusted for: gaps, disagreeing sums, outliers, missing owners.
+    /// 6. What the figures cannot be trusted for: gaps, disagreeing sums, outliers, missing owners.
     static func dataQuality(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         let q = report.dataQuality
@@ -245,10 +309,10 @@ public enum ReportLayout {
             }
             blocks.append(.table(ReportTable(columns, rows: rows)))
         }
-        return ReportPart(id: "quality", number: 7, title: l(.dataQuality), wide: true, blocks: blocks)
+        return ReportPart(id: "quality", number: 6, title: l(.dataQuality), wide: true, blocks: blocks)
     }
 
-    /// 8. For each official, the questions about the missed items of their territory.
+    /// 7. For each official, the questions about the missed items of their territory.
     static func questions(_ report: HearingReport, _ language: Language) -> ReportPart {
         let l = { (label: Label) in label.text(language) }
         var blocks: [ReportBlock] = [.note(l(.questionsNote))]
@@ -262,6 +326,6 @@ public enum ReportLayout {
             blocks.append(.numbered(block.questions))
             if block.more > 0 { blocks.append(.note("+\(number(block.more, language)) \(l(.andMore))")) }
         }
-        return ReportPart(id: "questions", number: 8, title: l(.questions), wide: false, blocks: blocks)
+        return ReportPart(id: "questions", number: 7, title: l(.questions), wide: false, blocks: blocks)
     }
 }

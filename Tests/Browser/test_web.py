@@ -350,6 +350,53 @@ class FactionTests(WebCase):
         self.assertTrue(os.path.exists(docx[:-5] + ".pdf"), "LibreOffice opened the DOCX")
 
 
+class HearingReportReadingTests(unittest.TestCase):
+    """Faction staff read the HTML hearing report at 1280 px and on a 390 px phone: no cell
+    overflows, no heading is broken inside a word, no column is too narrow for its letters."""
+
+    CHECK = r"""
+        const cells = [...document.querySelectorAll('th, td')];
+        const overflowing = cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 40));
+        const narrow = cells.filter(c => c.textContent.trim().length > 3 && c.clientWidth < 28).map(c => c.textContent.slice(0, 40));
+        // A heading broken inside a word: one of its words is wider than the room it has.
+        const ctx = document.createElement('canvas').getContext('2d');
+        const broken = [...document.querySelectorAll('th')].filter(th => {
+            const cs = getComputedStyle(th);
+            ctx.font = cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+            const room = th.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            return th.textContent.trim().split(/\s+/).some(w => ctx.measureText(w).width > room + 1);
+        }).map(th => th.textContent);
+        return {overflowing, narrow, broken, page: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+    """
+
+    def test_report_reads_at_both_widths(self):
+        os.makedirs(SCREENS, exist_ok=True)
+        for width, height in [(1280, 900), (390, 844)]:
+            d = browser(width, height)
+            try:
+                d.get(BASE + "/login")
+                d.find_element(By.ID, "username").send_keys("faction-mazhilis")
+                d.find_element(By.ID, "password").send_keys("demo-password")
+                d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+                WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+                for lang in ["ru", "kk"]:
+                    d.get(BASE + "/hearings/2?lang=" + lang)
+                    src = d.find_element(By.CSS_SELECTOR, "iframe.preview").get_attribute("src")
+                    d.get(src)
+                    WebDriverWait(d, 60).until(lambda d: d.find_elements(By.ID, "brief"))
+                    found = d.execute_script(self.CHECK)
+                    self.assertEqual(found["overflowing"], [], f"{lang} {width}: cells overflow")
+                    self.assertEqual(found["narrow"], [], f"{lang} {width}: columns too narrow for their letters")
+                    self.assertEqual(found["broken"], [], f"{lang} {width}: headings broken inside words")
+                    self.assertLessEqual(found["page"], 4, f"{lang} {width}: the page is wider than the screen")
+                    # The first part is the hearing, with what is asked of whom.
+                    brief = d.find_element(By.ID, "brief").text
+                    self.assertTrue(brief.startswith("1."), brief[:40])
+                    d.save_screenshot(os.path.join(SCREENS, f"{lang}-{width}-hearing-report.png"))
+            finally:
+                d.quit()
+
+
 # Each main page, for the account that uses it.
 PAGES = [
     ("coord-kyzylorda", "home", "/"),

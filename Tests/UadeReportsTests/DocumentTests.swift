@@ -71,15 +71,17 @@ struct DocumentTests {
         let parser = XMLParser(data: try Self.part(archive, "word/document.xml"))
         parser.delegate = counter
         #expect(parser.parse(), "document.xml is well-formed XML")
-        // Cover, summary, one per section, the missed list, scorecards, two measure lists (or a
-        // "none" line), the data-quality counts, its rows, unowned items.
+        // Cover; part 1's worst shortfalls and summary; one per section, the missed list,
+        // scorecards, two measure lists (or a "none" line), the data-quality counts, its rows,
+        // unowned items; the report's facts at the end.
         let measureTables = [report.overdueMeasures, report.openResolutions].filter { !$0.isEmpty }.count
+        let slippingTables = report.slipping.isEmpty ? 0 : 2
         let expectedTables =
-            2 + report.sections.count + (report.slipping.isEmpty ? 0 : 1) + 1 + measureTables + 1
-            + (report.dataQuality.rows.isEmpty ? 0 : 1) + (report.dataQuality.unownedBySection.isEmpty ? 0 : 1)
+            1 + 1 + report.sections.count + slippingTables + 1 + measureTables + 1
+            + (report.dataQuality.rows.isEmpty ? 0 : 1) + (report.dataQuality.unownedBySection.isEmpty ? 0 : 1) + 1
         #expect(counter.counts["w:tbl"] == expectedTables)
         #expect(counter.counts["w:tblHeader"] == expectedTables)
-        #expect(counter.styles.filter { $0 == "Heading1" }.count == 7)
+        #expect(counter.styles.filter { $0 == "Heading1" }.count == 8)
         #expect(counter.styles.filter { $0 == "Heading2" }.count >= report.sections.count)
         let footer = String(decoding: try Self.part(archive, "word/footer1.xml"), as: UTF8.self)
         #expect(footer.contains(" PAGE ") && footer.contains(" NUMPAGES "))
@@ -107,7 +109,13 @@ struct DocumentTests {
         #expect(flat.contains(report.cover.title))
         for section in report.sections { #expect(flat.contains("\(section.code). \(section.name)"), "\(section.code)") }
         #expect(flat.contains("Страница 1 из"))
-        #expect(flat.contains("4. Недостигнутые показатели и показатели в зоне риска"))
+        #expect(flat.contains("3. Недостигнутые показатели и показатели в зоне риска"))
+        // The first two pages are the hearing: part 1 whole, and no fingerprint before it ends.
+        let secondPageEnds = try #require(flat.range(of: "Страница 2 из"), "a second page").lowerBound
+        let briefEnds = try #require(flat.range(of: "Полные списки — в приложениях")).lowerBound
+        #expect(flat.range(of: "1. Главное к заслушиванию")!.lowerBound < briefEnds)
+        #expect(briefEnds < secondPageEnds, "part 1 fits the first two pages")
+        #expect(!flat[..<secondPageEnds].contains(report.cover.fingerprint), "fingerprints are at the end")
         try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: Self.artefacts.appendingPathComponent("hearing-kyzylorda-ru.pdf"))
         try FileManager.default.copyItem(at: pdf, to: Self.artefacts.appendingPathComponent("hearing-kyzylorda-ru.pdf"))
