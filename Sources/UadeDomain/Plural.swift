@@ -51,3 +51,46 @@ public enum Plural {
         "\(n) \(Self.noun(n, noun, language))"
     }
 }
+
+/// A unit's name as it follows a number: «1 семья», «3 семьи», «5 семей», «2,5 единицы»; and in
+/// Kazakh a rate per 100,000 said so that "10 100 мың адамға" cannot be misread.
+/// Units are named in the classifier in the form that follows "many" (единиц, семей, people);
+/// the names known here take their other forms, any other name stands as it is.
+public enum UnitWords {
+    static let russian: [String: (one: String, few: String, many: String)] = [
+        "единиц": ("единица", "единицы", "единиц"), "человек": ("человек", "человека", "человек"), "семей": ("семья", "семьи", "семей"),
+        "дней": ("день", "дня", "дней"),
+    ]
+    static let english: [String: (one: String, other: String)] = [
+        "units": ("unit", "units"), "people": ("person", "people"), "families": ("family", "families"), "days": ("day", "days"),
+    ]
+    /// Kazakh rates: the number comes first, the base in brackets.
+    static let kazakhRates: [String: String] = ["100 мың адамға": "(100 мың адамға шаққанда)"]
+
+    /// The unit's words after `value`.
+    public static func after(_ value: Double, _ unit: String, _ language: Language) -> String {
+        let whole = value == value.rounded() && abs(value) < 1e15
+        switch language {
+        case .ru:
+            guard let forms = russian[unit] else { return unit }
+            // A fraction takes the genitive singular: «2,5 единицы».
+            guard whole else { return forms.few }
+            switch Plural.russianForm(Int(value)) {
+            case .one: return forms.one
+            case .few: return forms.few
+            case .many: return forms.many
+            }
+        case .en:
+            guard let forms = english[unit] else { return unit }
+            return whole && abs(value) == 1 ? forms.one : forms.other
+        case .kk:
+            return kazakhRates[unit] ?? unit
+        }
+    }
+
+    /// The number and its unit: «341 семья».
+    public static func quantity(_ value: Double, _ unit: String, _ language: Language) -> String {
+        let name = after(value, unit, language)
+        return name.isEmpty ? NumberFormat.format(value, language) : NumberFormat.format(value, language) + " " + name
+    }
+}

@@ -111,7 +111,8 @@ extension Role: Worded {
     public var words: (kk: String, ru: String, en: String) {
         switch self {
         case .administrator: ("әкімші", "администратор", "administrator")
-        case .coordinator: ("өңірлік үйлестіруші", "региональный координатор", "regional coordinator")
+        // A coordinator of a district, a city or a region alike: the grant says which territory.
+        case .coordinator: ("аумақ үйлестірушісі", "координатор территории", "territory coordinator")
         case .bureauMember: ("Бюро мүшесі", "член Бюро", "Bureau member")
         case .councilMember: ("Саяси кеңес мүшесі", "член Политсовета", "Political Council member")
         case .factionStaff: ("фракция қызметкері", "сотрудник фракции", "faction staff")

@@ -184,9 +184,11 @@ public enum Label: String, CaseIterable, Sendable {
 
 /// The question put to an official about a missed item, with its numbers.
 enum QuestionText {
+    /// - Parameter exceeded: the value is above its target (an indicator where lower is better):
+    ///   it is not "only" reached, it is over the most it may be.
     static func missed(
         indicator: String, territory: String, period: String, actual: String, target: String, unit: String,
-        gapPercent: String?, language: Language
+        gapPercent: String?, exceeded: Bool = false, language: Language
     ) -> String {
         let short =
             gapPercent.map { p in
@@ -196,6 +198,19 @@ enum QuestionText {
                 case .en: " (short by \(p)%)"
                 }
             } ?? ""
+        if exceeded {
+            switch language {
+            case .kk:
+                return
+                    "«\(indicator)» көрсеткіші бойынша «\(territory)» аумағында \(period) кезеңінде мақсат ең көбі \(target) \(unit) болғанда, неге мән \(actual) болды\(short) және мақсатқа жету үшін қандай шаралар қабылданады?"
+            case .ru:
+                return
+                    "Почему по показателю «\(indicator)» по территории «\(territory)» за \(period) значение составило \(actual) при цели не более \(target) \(unit)\(short) и какие меры будут приняты для её достижения?"
+            case .en:
+                return
+                    "Why was “\(indicator)” in \(territory) at \(actual) against a target of at most \(target) \(unit) for \(period)\(short), and what will be done to reach it?"
+            }
+        }
         switch language {
         case .kk:
             return

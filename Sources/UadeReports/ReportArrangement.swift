@@ -287,7 +287,8 @@ struct ReportArrangement {
                 return QuestionText.missed(
                     indicator: fact.indicatorName.resolved(language), territory: territoryName(fact.territoryID),
                     period: point.period.code, actual: n(point.actual ?? 0), target: n(point.target),
-                    unit: fact.unit.resolved(language), gapPercent: point.gapPercent.map(n), language: language)
+                    unit: UnitWords.after(point.target, fact.unit.resolved(language), language), gapPercent: point.gapPercent.map(n),
+                    exceeded: (point.actual ?? -.infinity) > point.target, language: language)
             }
             return HearingReport.QuestionBlock(
                 official: official.name, office: official.office, territory: territoryName(official.territoryID),

@@ -147,7 +147,7 @@ public enum ReportLayout {
     }
 
     static func gapText(_ item: HearingReport.Item, _ language: Language) -> String? {
-        item.gap.map { number($0, language) + " " + item.unit + (item.gapPercent.map { " (\(number($0, language))%)" } ?? "") }
+        item.gap.map { UnitWords.quantity($0, item.unit, language) + (item.gapPercent.map { " (\(number($0, language))%)" } ?? "") }
     }
 
     /// How many items stand where, against the previous hearing or run.

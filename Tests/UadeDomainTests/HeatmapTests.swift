@@ -156,6 +156,18 @@ import UadeDomain
         #expect(Plural.count(n, .flag, .ru) == text)
     }
 
+    @Test func unitsFollowTheirNumbers() {
+        #expect(UnitWords.quantity(341, "семей", .ru) == "341 семья")
+        #expect(UnitWords.quantity(3, "единиц", .ru) == "3 единицы")
+        #expect(UnitWords.quantity(2.5, "единиц", .ru) == "2,5 единицы")
+        #expect(UnitWords.quantity(12, "дней", .ru) == "12 дней")
+        #expect(UnitWords.quantity(21, "дней", .ru) == "21 день")
+        #expect(UnitWords.quantity(2, "человек", .ru) == "2 человека")
+        #expect(UnitWords.quantity(1, "people", .en) == "1 person")
+        #expect(UnitWords.quantity(10, "100 мың адамға", .kk) == "10 (100 мың адамға шаққанда)")
+        #expect(UnitWords.quantity(10, "тыс. м²", .ru) == "10 тыс. м²")
+    }
+
     @Test func kazakhKeepsTheSingularAndEnglishTwoForms() {
         #expect(Plural.count(341, .family, .kk) == "341 отбасы")
         #expect(Plural.count(341, .family, .ru) == "341 семья")

@@ -139,6 +139,20 @@ struct ReportBuilderTests {
         #expect(report.questions[1].questions[0].contains("50%"))
     }
 
+    @Test("a value over a lower-is-better target is asked about as over it, not as reaching \"only\" so much")
+    func questionOverATarget() {
+        func ask(_ exceeded: Bool, _ language: Language) -> String {
+            QuestionText.missed(
+                indicator: "Срок ожидания", territory: "Казалинский район", period: "2026-Q3", actual: "87", target: "49", unit: "дней",
+                gapPercent: "77,6", exceeded: exceeded, language: language)
+        }
+        #expect(ask(true, .ru).contains("значение составило 87 при цели не более 49 дней"))
+        #expect(!ask(true, .kk).contains("ғана") && ask(true, .kk).contains("ең көбі 49"))
+        #expect(ask(true, .en).contains("at most 49") && !ask(true, .en).contains("only"))
+        #expect(ask(false, .ru).contains("достигнуто 87 при цели 49 дней"))
+        #expect(ask(false, .kk).contains("ғана"))
+    }
+
     @Test("names fall back from Russian to Kazakh to English; labels come from the table")
     func languages() {
         let kk = ReportBuilder.build(Self.facts(), language: .kk)

@@ -34,18 +34,20 @@ public enum Explanation {
         let unit = facts.unit
         let p = facts.period.code
         let share = facts.projected.flatMap { projected in facts.target == 0 ? nil : n(projected / facts.target * 100) }
-        let gapText = facts.gap.map { "\(n($0)) \(unit)" } ?? ""
+        // A number with its unit in the form the number needs: «341 семья», «3 единицы».
+        let q = { (value: Double) in UnitWords.quantity(value, unit, language) }
+        let gapText = facts.gap.map(q) ?? ""
         let percentText = facts.gapPercent.map { " (\(n($0))%)" } ?? ""
         switch (facts.status, language) {
         case (.achieved, _):
             return nil
         case (.missed, .en):
-            return "Missed: \(n(facts.actual ?? 0)) against a target of \(n(facts.target)) \(unit) for \(p), short by \(gapText)\(percentText)."
+            return "Missed: \(n(facts.actual ?? 0)) against a target of \(q(facts.target)) for \(p), short by \(gapText)\(percentText)."
         case (.missed, .ru):
-            return "Не достигнуто: \(n(facts.actual ?? 0)) при цели \(n(facts.target)) \(unit) за \(p), отставание \(gapText)\(percentText)."
+            return "Не достигнуто: \(n(facts.actual ?? 0)) при цели \(q(facts.target)) за \(p), отставание \(gapText)\(percentText)."
         case (.missed, .kk):
             return
-                "Қол жеткізілмеді: \(p) бойынша \(n(facts.target)) \(unit) мақсатқа қарсы \(n(facts.actual ?? 0)), артта қалу \(gapText)\(percentText)."
+                "Қол жеткізілмеді: \(p) бойынша \(q(facts.target)) мақсатқа қарсы \(n(facts.actual ?? 0)), артта қалу \(gapText)\(percentText)."
         case (.notReported, .en):
             return "No value was reported for \(p): due \(facts.period.end.iso), \(facts.graceDays) days' grace have passed."
         case (.notReported, .ru):
@@ -54,25 +56,25 @@ public enum Explanation {
             return "\(p) бойынша мән ұсынылмады: мерзімі \(facts.period.end.iso), \(facts.graceDays) күн кейінге қалдыру өтті."
         case (.atRisk, .en):
             if let share {
-                return "At the current pace \(share)% of the \(p) target will be reached (\(n(facts.projected!)) of \(n(facts.target)) \(unit))."
+                return "At the current pace \(share)% of the \(p) target will be reached (\(n(facts.projected!)) of \(q(facts.target)))."
             }
             return "At risk: the last checkpoint before \(p) was missed and there is too little data to project."
         case (.atRisk, .ru):
             if let share {
-                return "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(n(facts.target)) \(unit))."
+                return "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(q(facts.target)))."
             }
             return "В зоне риска: предыдущая контрольная точка перед \(p) не достигнута, данных для прогноза мало."
         case (.atRisk, .kk):
             if let share {
-                return "Қазіргі қарқынмен \(p) мақсатының \(share)%-ы орындалады (\(n(facts.target)) \(unit) ішінен \(n(facts.projected!)))."
+                return "Қазіргі қарқынмен \(p) мақсатының \(share)%-ы орындалады (\(q(facts.target)) ішінен \(n(facts.projected!)))."
             }
             return "Тәуекел аймағында: \(p) алдындағы бақылау нүктесі орындалмады, болжам үшін деректер аз."
         case (.onTrack, .en):
-            return "On track: projected \(n(facts.projected ?? 0)) against a target of \(n(facts.target)) \(unit) for \(p)."
+            return "On track: projected \(n(facts.projected ?? 0)) against a target of \(q(facts.target)) for \(p)."
         case (.onTrack, .ru):
-            return "В графике: прогноз \(n(facts.projected ?? 0)) при цели \(n(facts.target)) \(unit) за \(p)."
+            return "В графике: прогноз \(n(facts.projected ?? 0)) при цели \(q(facts.target)) за \(p)."
         case (.onTrack, .kk):
-            return "Кестеге сай: \(p) бойынша \(n(facts.target)) \(unit) мақсатқа болжам \(n(facts.projected ?? 0))."
+            return "Кестеге сай: \(p) бойынша \(q(facts.target)) мақсатқа болжам \(n(facts.projected ?? 0))."
         case (.notDue, .en):
             return "Not yet due (\(p) ends \(facts.period.end.iso)) and no values to project from."
         case (.notDue, .ru):
