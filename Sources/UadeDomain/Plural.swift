@@ -88,6 +88,14 @@ public enum UnitWords {
         }
     }
 
+    /// The unit after «из N» (genitive): «из 21 семьи», «из 5 семей»; other languages as `after`.
+    public static func genitive(_ value: Double, _ unit: String, _ language: Language) -> String {
+        guard language == .ru, let forms = russian[unit] else { return after(value, unit, language) }
+        let whole = value == value.rounded() && abs(value) < 1e15
+        // For these nouns the genitive singular is the form that follows 2–4.
+        return whole && Plural.russianForm(Int(value)) == .one || !whole ? forms.few : forms.many
+    }
+
     /// The number and its unit: «341 семья».
     public static func quantity(_ value: Double, _ unit: String, _ language: Language) -> String {
         let name = after(value, unit, language)

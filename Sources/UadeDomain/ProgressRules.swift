@@ -35,7 +35,7 @@ public enum ProgressRules {
         guard value.isFinite else {
             return FieldProblem(
                 field: field, reason: "must be a finite number",
-                words: LocalizedText(kk: "шектеулі сан болуы керек", ru: "нужно конечное число", en: "must be a finite number"))
+                words: LocalizedText(kk: "ақырлы сан болуы керек", ru: "нужно конечное число", en: "must be a finite number"))
         }
         guard value.magnitude <= largestMagnitude else {
             return FieldProblem(
@@ -50,8 +50,8 @@ public enum ProgressRules {
                 field: field, reason: "\(what) cannot be below \(format(minimum))",
                 words: LocalizedText(
                     kk: percent
-                        ? "пайыз \(format(minimum))-ден кем бола алмайды"
-                        : "мән (\(unit.name.resolved(.kk))) \(format(minimum))-ден кем бола алмайды",
+                        ? "пайыз кемінде \(format(minimum)) болуы керек"
+                        : "мән (\(unit.name.resolved(.kk))) кемінде \(format(minimum)) болуы керек",
                     ru: percent
                         ? "процент не может быть меньше \(format(minimum))"
                         : "значение (\(unit.name.resolved(.ru))) не может быть меньше \(format(minimum))",
@@ -63,8 +63,8 @@ public enum ProgressRules {
                 field: field, reason: "\(what) cannot be above \(format(maximum))",
                 words: LocalizedText(
                     kk: percent
-                        ? "пайыз \(format(maximum))-ден көп бола алмайды"
-                        : "мән (\(unit.name.resolved(.kk))) \(format(maximum))-ден көп бола алмайды",
+                        ? "пайыз ең көбі \(format(maximum)) болуы керек"
+                        : "мән (\(unit.name.resolved(.kk))) ең көбі \(format(maximum)) болуы керек",
                     ru: percent
                         ? "процент не может быть больше \(format(maximum))"
                         : "значение (\(unit.name.resolved(.ru))) не может быть больше \(format(maximum))",

@@ -135,7 +135,7 @@ extension RunStatus: Worded {
 extension DiffChange: Worded {
     public var words: (kk: String, ru: String, en: String) {
         switch self {
-        case .newlyMissed: ("жаңадан орындалмады не ұсынылмады", "впервые не достигнуто или не представлено", "newly missed or not reported")
+        case .newlyMissed: ("орындалмады не ұсынылмады күйіне өтті", "стало «не достигнуто» или «не представлено»", "became missed or not reported")
         case .recovered: ("қалпына келді", "восстановлено", "recovered")
         case .changed: ("өзгерді", "изменилось", "changed")
         }

@@ -65,9 +65,9 @@ public enum Label: String, CaseIterable, Sendable {
         case .sinceLastHearing: ("Өткен тыңдаудан бері не өзгерді", "Что изменилось с прошлого заслушивания", "What changed since the last hearing")
         case .countsNote:
             (
-                "Әр аумақтағы әр көрсеткіш бір рет, қорытынды мәртебесі бойынша есептеледі (мерзімі келген соңғы кезең; ол орындалса — болжам). Есептің барлық сандары осылай есептеледі.",
-                "Каждый показатель на каждой территории считается один раз — по итоговому статусу (последний наступивший период, а если он выполнен, — прогноз). Так посчитаны все числа отчёта.",
-                "Each indicator in each territory is counted once, by its headline status (the latest due period, or the outlook when that one is achieved). Every count in the report is counted this way."
+                "Әр аумақтағы әр көрсеткіш бір рет, қорытынды мәртебесі бойынша есептеледі (мерзімі келген соңғы кезең; ол орындалып, болжам тәуекелде болса — болжам). Есептің барлық сандары осылай есептеледі.",
+                "Каждый показатель на каждой территории считается один раз — по итоговому статусу (последний наступивший период; если он выполнен, а прогноз в зоне риска, — прогноз). Так посчитаны все числа отчёта.",
+                "Each indicator in each territory is counted once, by its headline status (the latest due period; when that one is achieved but the outlook is at risk, the outlook). Every count in the report is counted this way."
             )
         case .appendixNote:
             (
@@ -131,9 +131,9 @@ public enum Label: String, CaseIterable, Sendable {
         case .shareAchieved: ("Орындалу үлесі", "Доля достигнутых", "Share achieved")
         case .scorecardFormula:
             (
-                "Орындалу үлесі = орындалды ÷ мерзімі келген барлық көрсеткіштер; әр көрсеткіш қорытындыдағыдай бір рет, қорытынды мәртебесі бойынша есептеледі.",
-                "Доля достигнутых = достигнуто ÷ все показатели, у которых наступил срок; каждый показатель считается один раз, по итоговому статусу, как в сводке.",
-                "Share achieved = achieved ÷ every item with something due; each item is counted once, by its headline status, as in the summary."
+                "Орындалу үлесі = орындалды ÷ («мерзімі келмеген» мәртебесіз барлық көрсеткіштер); әр көрсеткіш қорытындыдағыдай бір рет, қорытынды мәртебесі бойынша есептеледі.",
+                "Доля достигнутых = достигнуто ÷ (все показатели, кроме «срок не наступил»); каждый показатель считается один раз, по итоговому статусу, как в сводке.",
+                "Share achieved = achieved ÷ (every item but those \u{201C}not yet due\u{201D}); each item is counted once, by its headline status, as in the summary."
             )
         case .measures: ("Іс-шаралар және қаулылар", "Мероприятия и постановления", "Measures and resolutions")
         case .overdueMeasures: ("Мерзімі өткен іс-шаралар", "Просроченные мероприятия", "Overdue measures")
@@ -192,10 +192,13 @@ enum QuestionText {
     ) -> String {
         let short =
             gapPercent.map { p in
-                switch language {
-                case .kk: " (артта қалу \(p)%)"
-                case .ru: " (отставание \(p)%)"
-                case .en: " (short by \(p)%)"
+                switch (language, exceeded) {
+                case (.kk, false): " (артта қалу \(p)%)"
+                case (.ru, false): " (отставание \(p)%)"
+                case (.en, false): " (short by \(p)%)"
+                case (.kk, true): " (асып кету \(p)%)"
+                case (.ru, true): " (превышение \(p)%)"
+                case (.en, true): " (over by \(p)%)"
                 }
             } ?? ""
         if exceeded {

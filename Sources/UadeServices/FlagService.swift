@@ -165,6 +165,10 @@ public struct FlagService: Sendable {
         if case .deny(let reason) = policy.decide(caller, .explainFlag, Resource(territoryID: flag.territoryID, sectionID: flag.sectionID)) {
             throw ServiceFailure.forbidden(reason)
         }
+        // An item nobody answers for needs an owner, which only an administrator can give.
+        if flag.kind.isForAdministrators && !caller.isAdministrator {
+            throw ServiceFailure.forbidden("only administrators may do this")
+        }
         return flag
     }
 }

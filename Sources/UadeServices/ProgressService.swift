@@ -288,6 +288,11 @@ public struct ProgressService: Sendable {
             ])
     }
 
+    /// Every unit's name by its code, for what people read instead of codes.
+    public func unitNames() async throws -> [String: LocalizedText] {
+        Dictionary(try await programmes.units().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The page of due items and the list's total.
     /// - Throws: ``ServiceFailure``: `.invalid` naming `section` or `indicator` when no such
     ///   exists; `.forbidden` for a territory outside the caller's, or a caller who

@@ -166,6 +166,11 @@ import UadeDomain
         #expect(UnitWords.quantity(1, "people", .en) == "1 person")
         #expect(UnitWords.quantity(10, "100 мың адамға", .kk) == "10 (100 мың адамға шаққанда)")
         #expect(UnitWords.quantity(10, "тыс. м²", .ru) == "10 тыс. м²")
+        // After «из» the genitive: «из 21 семьи», «из 5 семей», «из 2,5 единицы».
+        #expect(UnitWords.genitive(21, "семей", .ru) == "семьи")
+        #expect(UnitWords.genitive(5, "семей", .ru) == "семей")
+        #expect(UnitWords.genitive(3, "единиц", .ru) == "единиц")
+        #expect(UnitWords.genitive(2.5, "единиц", .ru) == "единицы")
     }
 
     @Test func kazakhKeepsTheSingularAndEnglishTwoForms() {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import PostgresNIO
 import Testing
+import UadeDomain
 import UadeTestSupport
 
 /// The entry form says what to enter and warns before saving a value that looks mistyped.
@@ -35,7 +36,7 @@ import UadeTestSupport
             ]
             let (status, _, warned) = try await postForm(app, coordinator, "/entry?lang=ru", fields)
             #expect(status == .ok)
-            #expect(warned.contains("id=\"entry-warnings\"") && warned.contains("считаются целыми числами"), "\(warned.prefix(3000))")
+            #expect(warned.contains("id=\"entry-warnings\"") && warned.contains("Значение должно быть целым числом"), "\(warned.prefix(3000))")
             #expect(warned.contains("больше ожидаемого более чем в десять раз"))
             #expect(warned.contains("value=\"1000000,5\""), "the value typed is kept")
             #expect(try await app.count("\(unescaped: entries)") == before, "nothing is written before it is confirmed")
@@ -74,6 +75,30 @@ import UadeTestSupport
                 for words in expected { #expect(page.contains(words), "\(language): \(words)") }
                 #expect(!page.contains("no indicator") && !page.contains("must be a number"), "no English on the \(language) page")
             }
+        }
+    }
+}
+
+/// The CSV template is for people: units by name, numbers as the language writes them, and it
+/// reads back.
+@Suite struct TemplateWordsTests {
+    @Test func theTemplateNamesUnitsAndWritesDecimalCommasInRussian() async throws {
+        try await withDemoApp { app in
+            let codes = try await app.string("SELECT string_agg(code, ',') FROM units")
+            let (status, template) = try await app.client.execute(
+                uri: "/api/v1/progress/template?territory=430000000&period=2026-Q3&lang=ru", method: .get, headers: app.bearer("coord-kyzylorda")
+            ) { ($0.status, String(buffer: $0.body)) }
+            #expect(status == .ok)
+            let table = try CSVTable.parse(template)
+            let unit = try #require(table.column("unit"))
+            let target = try #require(table.column("target"))
+            #expect(table.records.count > 10)
+            for record in table.records {
+                #expect(!codes.split(separator: ",").contains(Substring(record.fields[unit])), "\(record.fields[unit]) is a code")
+                #expect(!record.fields[target].contains("."), "\(record.fields[target])")
+            }
+            #expect(table.records.contains { $0.fields[unit] == "тыс. м²" })
+            #expect(table.records.contains { $0.fields[target].contains(",") }, "some target has a fraction")
         }
     }
 }

@@ -42,6 +42,10 @@ import UadeTestSupport
             let (status, first) = try await page(app, "/flags?lang=ru", coordinator)
             #expect(status == .ok)
             #expect(first.contains("1–20 из \(expected)"), "\(first.prefix(3000))")
+            let (_, kazakh) = try await page(app, "/flags?lang=kk", coordinator)
+            #expect(kazakh.contains("\(expected) ішінен 1–20"), "Kazakh names the whole first")
+            // An offset past any list is read as the last page there can be, not a crash.
+            #expect(try await page(app, "/flags?offset=9223372036854775807", coordinator).0 == .ok)
             let shown = lines(first)
             #expect(shown.count == 20)
             #expect(!first.contains("s-unowned"), "unowned flags are for administrators")
@@ -68,6 +72,15 @@ import UadeTestSupport
             #expect(lines(home).count == 10)
             #expect(home.contains("href=\"/flags?state=open\""))
             #expect(!home.contains("s-unowned"))
+
+            // Nor may they explain one of them by naming it.
+            let unownedFlag = try await app.count(
+                "\(unescaped: scope) SELECT min(id)::int FROM flags WHERE state = 'open' AND kind = 'unowned' AND territory_id IN (SELECT id FROM below)"
+            )
+            let (refused, _, _) = try await postForm(
+                app, coordinator, "/flags/\(unownedFlag)/explain", ["text": "not mine to explain", "next": "/flags"])
+            #expect(refused == .forbidden)
+            #expect(try await app.count("SELECT count(*)::int FROM flags WHERE id = \(unownedFlag) AND state = 'open'") == 1)
 
             // Flags are explained by coordinators: a Bureau member has no work list.
             let bureau = try #require(try await login(app, "bureau-social"))

@@ -7,9 +7,9 @@ public enum RefusalWords {
         "this account holds no role": LocalizedText(
             kk: "Бұл есептік жазбаның рөлі жоқ.", ru: "У этой учётной записи нет ни одной роли.", en: "This account holds no role."),
         "writes are for coordinators of this territory or a territory above it": LocalizedText(
-            kk: "Мәндерді осы аумақтың немесе одан жоғары аумақтың үйлестірушілері енгізеді.",
-            ru: "Значения вносят координаторы этой территории или территории выше.",
-            en: "Values are entered by coordinators of this territory or a territory above it."),
+            kk: "Мәндерді осы аумақтың немесе одан жоғары аумақтың үйлестірушілері енгізеді және белгілерді солар түсіндіреді.",
+            ru: "Значения вносят и отметки объясняют координаторы этой территории или территории выше.",
+            en: "Values are entered, and flags explained, by coordinators of this territory or a territory above it."),
         "hearings are prepared by faction staff of this territory or a territory above it": LocalizedText(
             kk: "Тыңдауларды осы аумақтың немесе одан жоғары аумақтың фракция қызметкерлері дайындайды.",
             ru: "Заслушивания готовят сотрудники фракции этой территории или территории выше.",

@@ -203,7 +203,7 @@ public enum EvaluationRules {
         let line = meanY + slope * (target - meanX)
         // A falling trend does not cross zero when nothing in the series ever was below it: a
         // count of schools or families is never forecast negative.
-        let neverNegative = ys.allSatisfy { $0 >= 0 } && series.allSatisfy { $0.target >= 0 }
+        let neverNegative = compare.allSatisfy { ($0 ?? 0) >= 0 } && series.allSatisfy { $0.target >= 0 }
         return neverNegative ? max(0, line) : line
     }
 

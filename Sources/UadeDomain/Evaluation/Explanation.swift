@@ -61,7 +61,8 @@ public enum Explanation {
             return "At risk: the last checkpoint before \(p) was missed and there is too little data to project."
         case (.atRisk, .ru):
             if let share {
-                return "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(q(facts.target)))."
+                return
+                    "При текущем темпе цель за \(p) будет достигнута на \(share)% (\(n(facts.projected!)) из \(n(facts.target)) \(UnitWords.genitive(facts.target, unit, language)))."
             }
             return "В зоне риска: предыдущая контрольная точка перед \(p) не достигнута, данных для прогноза мало."
         case (.atRisk, .kk):

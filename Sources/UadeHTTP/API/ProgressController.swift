@@ -230,6 +230,13 @@ extension ProgressController {
             territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),
             periods: try periods(query), status: try status(query))
         let (items, _) = try await progress.due(filter, language: language, page: PageRequest(limit: 1_000_000, offset: 0))
+        // A file for people: units by their names, numbers as the language writes them (a
+        // decimal comma in Kazakh and Russian, which the import reads back).
+        let units = try await services.progress.unitNames()
+        func figure(_ value: Double) -> String {
+            let text = ProgressRules.display(value)
+            return language == .en || text.contains("e") ? text : text.replacingOccurrences(of: ".", with: ",")
+        }
         var text =
             "\u{FEFF}"
             + CSVTable.line([
@@ -238,9 +245,10 @@ extension ProgressController {
             ])
         for item in items {
             text += CSVTable.line([
-                .text(item.indicatorCode), .text(item.indicatorName), .text(item.unit), .text(item.territoryKato ?? ""),
+                .text(item.indicatorCode), .text(item.indicatorName), .text(units[item.unit]?.resolved(language) ?? item.unit),
+                .text(item.territoryKato ?? ""),
                 .number(String(item.territoryID)), .text(item.territoryName), .text(item.period.code),
-                .number(ProgressRules.display(item.target)), .number(item.latestValue.map(ProgressRules.display) ?? ""),
+                .number(figure(item.target)), .number(item.latestValue.map(figure) ?? ""),
                 .text(""), .text(""), .text(""), .text(""),
             ])
         }

@@ -293,7 +293,8 @@ extension WebController {
             "diff", title: t.text("diff_title"), request: request, context: context,
             data: [
                 "from": from, "to": to, "rows": rows, "counts": counts, "total": diff.total, "empty": rows.isEmpty,
-                "cut": diff.total > rows.count, "shownFrom": rows.isEmpty ? 0 : offset + 1, "shownTo": offset + rows.count,
+                "cut": diff.total > rows.count,
+                "range": Show.range(from: rows.isEmpty ? 0 : offset + 1, to: offset + rows.count, of: diff.total, language),
                 "prev": offset > 0 ? base + "&offset=\(max(0, offset - size))" : "",
                 "next": offset + size < diff.total ? base + "&offset=\(offset + size)" : "",
             ])

@@ -31,7 +31,7 @@ extension WebController {
         for name in ["kind", "state", "territory", "section"] {
             if let value = query.get(name), !value.isEmpty { selected[name] = value }
         }
-        let offset = Int(query.get("offset") ?? "") ?? 0
+        let offset = min(max(0, Int(query.get("offset") ?? "") ?? 0), PageRequest.maximumOffset)
         let policy = try await authorizer.policy()
         var errors = FormErrors()
         var rows: [[String: Any]] = []
@@ -80,7 +80,7 @@ extension WebController {
                 "sections": sectionChoices, "territories": territories,
                 "prev": offset > 0 ? base + "&offset=\(max(0, offset - size))" : "",
                 "next": offset + size < total ? base + "&offset=\(offset + size)" : "",
-                "from": total == 0 ? 0 : offset + 1, "to": min(offset + size, total),
+                "range": Show.range(from: total == 0 ? 0 : offset + 1, to: min(offset + size, total), of: total, language),
             ], status: status)
     }
 

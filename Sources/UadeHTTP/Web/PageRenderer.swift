@@ -146,6 +146,15 @@ enum Show {
         ["code": status.rawValue, "sign": Charts.style(status.rawValue).sign, "label": t["status_\(status.rawValue)"] ?? status.rawValue]
     }
 
+    /// "1–20 из 57": Kazakh names the whole first ("57 ішінен 1–20").
+    static func range(from: Int, to: Int, of total: Int, _ language: Language) -> String {
+        switch language {
+        case .kk: "\(total) ішінен \(from)–\(to)"
+        case .ru: "\(from)–\(to) из \(total)"
+        case .en: "\(from)–\(to) of \(total)"
+        }
+    }
+
     /// "17 Nov 2026" the way each language writes a date.
     static func day(_ day: Day, _ language: Language) -> String {
         switch language {

@@ -325,7 +325,8 @@ extension WebController {
         let form = try await WebForm.read(request, limit: 64 << 10)
         try context.requireFormToken(form)
         guard let flagID = context.parameters.get("id").flatMap(Int64.init) else { throw APIError.notFound("no such flag") }
-        let also = (form.fields["also"] ?? []).prefix(500).compactMap { Int64($0) }
+        // With the flag in the path, at most the service's 500.
+        let also = (form.fields["also"] ?? []).prefix(499).compactMap { Int64($0) }
         let next = Self.safeNext(form.string("next"))
         do {
             _ = try await services.flags.explain(

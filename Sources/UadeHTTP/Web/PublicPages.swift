@@ -25,7 +25,11 @@ extension WebController {
         // that follows the share in trouble (its complement).
         func share(_ cell: Heatmap.Cell) -> String {
             guard let share = cell.onCourseShare else { return "—" }
-            return NumberFormat.format((share * 100).rounded(), language) + "%"
+            // Rounded up, so that a share just above a threshold never reads as on it (the
+            // colour changes above 50% and 80%); never 100% unless every item is on course.
+            var percent = (share * 100).rounded(.up)
+            if share < 1 { percent = min(percent, 99) }
+            return NumberFormat.format(percent, language) + "%"
         }
         let tableRows: [[String: Any]] = heatmap.rows.map { id in
             let cells: [[String: Any]] = columns.map { section in

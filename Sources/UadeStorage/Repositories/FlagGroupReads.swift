@@ -74,7 +74,10 @@ extension EvaluationReadRepository {
                 PostgresQuery(
                     unsafeSQL: """
                         WITH g AS (
-                            SELECT f.indicator_id, f.territory_id, min(\(Self.severitySQL)) AS severity, max(f.period_start) AS latest,
+                            -- A line ranks by its open flags; by its explained ones only when none is open.
+                            SELECT f.indicator_id, f.territory_id,
+                                   coalesce(min(\(Self.severitySQL)) FILTER (WHERE f.state = 'open'), min(\(Self.severitySQL))) AS severity,
+                                   max(f.period_start) AS latest,
                                    bool_or(f.state = 'open') AS has_open
                               FROM flags f JOIN indicators i ON i.id = f.indicator_id JOIN sections s ON s.id = i.section_id
                              WHERE ($9::text IS NULL OR s.code = $9) AND f.state = ANY($1) AND ($2::text[] IS NULL OR f.kind = ANY($2)) AND f.kind <> ALL($3)

@@ -189,7 +189,11 @@ public struct ProgressImporter: Sendable {
                 }
                 // Both given: they must name the same territory, or the row is ambiguous.
                 if let id = territoryID, let kato = field(katoColumn), katoIndex[kato] != id {
-                    let named = katoIndex[kato].flatMap { tree.byID[$0] }.map { "\($0.name.resolved(.en)) (id \($0.id))" } ?? "no territory"
+                    let found = katoIndex[kato].flatMap { tree.byID[$0] }
+                    func name(_ language: Language, none: String) -> String {
+                        found.map { "\($0.name.resolved(language)) (id \($0.id))" } ?? none
+                    }
+                    let named = name(.en, none: "no territory")
                     rowProblems.append(
                         ImportProblem(
                             line: line, column: "territory_kato",
@@ -197,8 +201,10 @@ public struct ProgressImporter: Sendable {
                             words: say(
                                 "KATO code \(kato) names \(named), but territory_id is \(id): give one, or make them agree",
                                 kk:
-                                    "\(kato) ҚАТО коды \(named) аумағын көрсетеді, ал territory_id — \(id): біреуін қалдырыңыз немесе сәйкестендіріңіз",
-                                ru: "код КАТО \(kato) указывает на \(named), а territory_id — \(id): оставьте одно или согласуйте их")))
+                                    "\(kato) ҚАТО коды \(name(.kk, none: "жоқ аумақты")) көрсетеді, ал territory_id — \(id): біреуін қалдырыңыз немесе сәйкестендіріңіз",
+                                ru:
+                                    "код КАТО \(kato) указывает на \(name(.ru, none: "несуществующую территорию")), а territory_id — \(id): оставьте одно или согласуйте их"
+                            )))
                     territoryID = nil
                 }
             } else if let kato = field(katoColumn) {
