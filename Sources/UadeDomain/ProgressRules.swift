@@ -151,6 +151,15 @@ public enum DueStatus: String, Sendable, CaseIterable {
 
 extension ProgressRules {
     /// The periods a due list shows by default: the last quarter that ended and the last year.
+    /// Every period that has ended in the last `years` years (a programme's term is five): the
+    /// older gaps a coordinator still owes, quarters and years alike.
+    public static func termDuePeriods(today: Day, years: Int = 5) -> [Period] {
+        let start = Day(year: today.year - years, month: 1, day: 1)!
+        let quarters = Period.all(.quarterly, from: start, through: today.adding(days: -1)).filter { $0.end < today }
+        let whole = ((today.year - years)..<today.year).compactMap { Period(year: $0) }
+        return quarters + whole
+    }
+
     public static func defaultDuePeriods(today: Day) -> [Period] {
         let lastQuarter = Period.all(.quarterly, from: Day(year: today.year - 1, month: 1, day: 1)!, through: today.adding(days: -1)).last
         return [lastQuarter, Period(year: today.year - 1)].compactMap { $0 }

@@ -102,3 +102,24 @@ import UadeTestSupport
         }
     }
 }
+
+/// The home page's count of values due leads to the older gaps of the term too.
+@Suite struct OlderGapsTests {
+    @Test func theOlderGapsOfTheTermAreALinkAway() async throws {
+        try await withDemoApp { app in
+            let coordinator = try #require(try await login(app, "coord-kyzylorda"))
+            let (_, home) = try await app.client.execute(uri: "/?lang=ru", method: .get, headers: [.cookie: coordinator.cookie]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            let older = try #require(home.firstMatch(of: /id="home-due-older">[^<]*: (\d+) →/), "\(home.prefix(2000))")
+            #expect(Int(older.output.1)! > 0)
+            let (status, due) = try await app.client.execute(
+                uri: "/due?status=missing&period=all&lang=ru", method: .get, headers: [.cookie: coordinator.cookie]
+            ) { ($0.status, String(buffer: $0.body)) }
+            #expect(status == .ok)
+            let total = try #require(due.firstMatch(of: /из (\d+)/)).output.1
+            let missing = try #require(home.firstMatch(of: /<a href="\/due\?status=missing">(\d+)<\/a>/)).output.1
+            #expect(Int(total)! == Int(missing)! + Int(older.output.1)!, "the term's gaps are the home count and the older ones")
+        }
+    }
+}

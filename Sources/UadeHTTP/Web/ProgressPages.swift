@@ -48,7 +48,13 @@ extension WebController {
             if let territory = policy.tree.find(ref) { due.territory = territory.id } else { unreadable("territory", ref) }
         }
         if let text = selected["period"] {
-            if let period = Period(code: text) { due.periods = [period] } else { unreadable("period", text) }
+            if text == "all" {
+                due.periods = ProgressRules.termDuePeriods(today: today())
+            } else if let period = Period(code: text) {
+                due.periods = [period]
+            } else {
+                unreadable("period", text)
+            }
         }
         if let text = selected["status"] {
             if let status = DueStatus(rawValue: text) { due.status = status } else { unreadable("status", text) }
