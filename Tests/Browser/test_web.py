@@ -397,6 +397,10 @@ class HearingReportReadingTests(unittest.TestCase):
                 d.quit()
 
 
+# Column names of the files people fill in, which pages name on purpose.
+CSV_COLUMNS = {"indicator_code", "territory_kato", "territory_id", "correction_reason", "indicator_name", "territory_name",
+               "current_value", "unit_code"}
+
 # Each main page, for the account that uses it.
 PAGES = [
     ("coord-kyzylorda", "home", "/"),
@@ -445,6 +449,13 @@ class ScreenshotTests(unittest.TestCase):
                         self.assertEqual(driver.find_element(By.TAG_NAME, "html").get_attribute("lang"), lang)
                         if "403" in driver.title or "404" in driver.title or "500" in driver.title:
                             failures.append(f"{name} ({lang}) answered {driver.title}")
+                        # No code stands in for a word on a kk or ru page: no snake_case status,
+                        # unit or kind, and none of the API's English (file columns aside).
+                        visible = driver.find_element(By.TAG_NAME, "body").text
+                        codes = set(re.findall(r"\b[a-z]{2,}(?:_[a-z0-9]+)+\b", visible)) - CSV_COLUMNS
+                        english = re.findall(r"\b(?:is required|problem\(s\)|writes are for|not found|must be)\b", visible)
+                        if codes or english:
+                            failures.append(f"{name} ({lang}) shows codes or English: {sorted(codes)[:8]} {english[:3]}")
                         # Nothing wider than the screen but the tables, which scroll in their own frame.
                         overflow = driver.execute_script(
                             "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
