@@ -137,7 +137,8 @@ public func buildRouter(
         reports: reports,
         flags: FlagService(client: client, logger: logger, policies: authorizer, today: options.today),
         hearings: HearingService(client: client, logger: logger, policies: authorizer, reports: reports),
-        accounts: AccountService(client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }),
+        accounts: AccountService(
+            client: client, logger: logger, policies: authorizer, hasher: hasher, accessChanged: { caches.forgetAll() }, today: options.today),
         sessions: sessions, measures: MeasureService(client: client, logger: logger, policies: authorizer),
         roadmaps: RoadmapService(client: client, logger: logger, policies: authorizer, today: options.today),
         revisions: RevisionService(client: client, logger: logger, policies: authorizer, today: options.today),

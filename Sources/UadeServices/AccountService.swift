@@ -26,17 +26,23 @@ public struct NewAccount: Sendable {
         var problems = unreadable
         if let username {
             if username.range(of: "^[a-z0-9][a-z0-9._-]{1,62}$", options: .regularExpression) == nil {
-                problems.append(FieldProblem(field: "username", reason: "2–63 characters: lowercase letters, digits, '.', '_' or '-'"))
+                problems.append(
+                    FieldProblem(
+                        field: "username", reason: "2–63 characters: lowercase letters, digits, '.', '_' or '-'",
+                        words: LocalizedText(
+                            kk: "2–63 таңба: кіші латын әріптері, цифрлар, «.», «_» немесе «-»",
+                            ru: "2–63 символа: строчные латинские буквы, цифры, «.», «_» или «-»",
+                            en: "2–63 characters: lowercase letters, digits, '.', '_' or '-'")))
             }
         } else if !problems.contains(where: { $0.field == "username" }) {
-            problems.append(FieldProblem(field: "username", reason: "is required"))
+            problems.append(.required("username"))
         }
         if let password {
-            if let username, let problem = PasswordHasher.problem(with: password, username: username) {
-                problems.append(FieldProblem(field: "password", reason: problem))
+            if let username, let problem = PasswordHasher.fieldProblem("password", password: password, username: username) {
+                problems.append(problem)
             }
         } else if !problems.contains(where: { $0.field == "password" }) {
-            problems.append(FieldProblem(field: "password", reason: "is required"))
+            problems.append(.required("password"))
         }
         if let personID, personID < 1 { problems.append(FieldProblem(field: "person_id", reason: "must be a person's id")) }
         return problems
@@ -52,11 +58,13 @@ public struct AccountService: Sendable {
     /// Called after a change to roles, tokens or accounts, so that what this process keeps of
     /// them (callers, tokens) is read afresh at once.
     let accessChanged: @Sendable () -> Void
+    let today: @Sendable () -> Day
 
     public init(
         client: PostgresClient, logger: Logger, policies: any PolicySource, hasher: PasswordHasher = PasswordHasher(),
-        accessChanged: @escaping @Sendable () -> Void = {}
+        accessChanged: @escaping @Sendable () -> Void = {}, today: @escaping @Sendable () -> Day = { Day.todayInKazakhstan() }
     ) {
+        self.today = today
         self.accounts = AccountRepository(client: client, logger: logger)
         self.policies = policies
         self.hasher = hasher
@@ -102,14 +110,22 @@ public struct AccountService: Sendable {
             problems.append(
                 FieldProblem(field: "role", reason: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(roleCode)'"))
         } else if roleCode == nil, !problems.contains(where: { $0.field == "role" }) {
-            problems.append(FieldProblem(field: "role", reason: "is required"))
+            problems.append(.required("role"))
         }
         var territoryID: Territory.ID?
         if let reference {
-            territoryID = try await policies.policy().tree.find(reference)?.id
-            if territoryID == nil { problems.append(FieldProblem(field: "territory", reason: "no territory \(reference)")) }
+            // By name in any language, KATO code or id, as the ownership form reads it.
+            switch try await policies.policy().tree.named(reference, on: today()) {
+            case .found(let territory): territoryID = territory.id
+            case .missing(let words): problems.append(FieldProblem(field: "territory", reason: words.resolved(.en), words: words))
+            }
         } else if let role, role.needsTerritory {
-            problems.append(FieldProblem(field: "territory", reason: "the role \(role.rawValue) needs a territory"))
+            problems.append(
+                FieldProblem(
+                    field: "territory", reason: "the role \(role.rawValue) needs a territory",
+                    words: LocalizedText(
+                        kk: "«\(role.heading(.kk))» рөліне аумақ керек", ru: "для роли «\(role.heading(.ru))» нужна территория",
+                        en: "the role \(role.rawValue) needs a territory")))
         }
         try ServiceFailure.throwIfAny(problems)
         guard let role else { throw ServiceFailure.invalid("role", "is required") }
@@ -184,10 +200,19 @@ public struct AccountService: Sendable {
         case .usernameTaken(let name):
             ServiceFailure(
                 .conflict, code: .usernameTaken, detail: "an account '\(name)' exists",
-                problems: [FieldProblem(field: "username", reason: "taken")])
+                problems: [
+                    FieldProblem(
+                        field: "username", reason: "taken",
+                        words: LocalizedText(kk: "бұл атау бос емес", ru: "это имя уже занято", en: "taken"))
+                ])
         case .unknownPerson(let id):
             ServiceFailure(
-                .invalid, code: .unknownPerson, detail: "no person \(id)", problems: [FieldProblem(field: "person_id", reason: "no such person")])
+                .invalid, code: .unknownPerson, detail: "no person \(id)",
+                problems: [
+                    FieldProblem(
+                        field: "person_id", reason: "no such person",
+                        words: LocalizedText(kk: "мұндай адам жоқ", ru: "такого человека нет", en: "no such person"))
+                ])
         case .unknownAccount(let name): .notFound("no account \(name)")
         case .unknownGrant(let id): .notFound("no active role grant \(id)")
         case .unknownToken(let id): .notFound("no active token \(id)")

@@ -1,5 +1,6 @@
 import HummingbirdBcrypt
 import NIOPosix
+import UadeDomain
 
 /// bcrypt, run on NIO's thread pool: it is slow on purpose and must not block the cooperative pool.
 public struct PasswordHasher: Sendable {
@@ -23,9 +24,27 @@ public struct PasswordHasher: Sendable {
 
     /// Rules for a new password.
     public static func problem(with password: String, username: String) -> String? {
-        if password.count < 10 { return "must be at least 10 characters" }
-        if password.lowercased() == username.lowercased() { return "must not be the username" }
-        if password.count > 72 { return "must be at most 72 characters (bcrypt reads no further)" }
+        problemWords(with: password, username: username)?.en
+    }
+
+    /// The same in the three languages, for the pages.
+    public static func problemWords(with password: String, username: String) -> LocalizedText? {
+        if password.count < 10 {
+            return LocalizedText(kk: "кемінде 10 таңба болуы керек", ru: "не короче 10 символов", en: "must be at least 10 characters")
+        }
+        if password.lowercased() == username.lowercased() {
+            return LocalizedText(
+                kk: "пайдаланушы атымен бірдей болмауы керек", ru: "не должен совпадать с именем пользователя", en: "must not be the username")
+        }
+        if password.count > 72 {
+            return LocalizedText(
+                kk: "ең көбі 72 таңба болуы керек", ru: "не длиннее 72 символов", en: "must be at most 72 characters (bcrypt reads no further)")
+        }
         return nil
+    }
+
+    /// A password's problem as a field problem, worded for the pages.
+    public static func fieldProblem(_ field: String, password: String, username: String) -> FieldProblem? {
+        problemWords(with: password, username: username).map { FieldProblem(field: field, reason: $0.en ?? "", words: $0) }
     }
 }

@@ -84,10 +84,10 @@ public struct SessionService: Sendable {
         var problems = unreadable
         for (field, value) in [("current_password", current), ("new_password", new)]
         where value == nil && !problems.contains(where: { $0.field == field }) {
-            problems.append(FieldProblem(field: field, reason: "is required"))
+            problems.append(.required(field))
         }
-        if let new, let problem = PasswordHasher.problem(with: new, username: caller.username) {
-            problems.append(FieldProblem(field: "new_password", reason: problem))
+        if let new, let problem = PasswordHasher.fieldProblem("new_password", password: new, username: caller.username) {
+            problems.append(problem)
         }
         try ServiceFailure.throwIfAny(problems)
         guard let current, let new, try await authenticate(username: caller.username, password: current) != nil else {

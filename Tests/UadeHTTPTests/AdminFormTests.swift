@@ -87,4 +87,63 @@ import UadeTestSupport
             #expect(forbidden == .forbidden)
         }
     }
+
+    @Test("an account is created and granted a role over a district named by its name; bad input is said in the page's language and writes nothing")
+    func createAndGrant() async throws {
+        try await withDemoApp { app in
+            let admin = try #require(try await login(app, "admin"))
+            let accounts = try await app.count("SELECT count(*)::int FROM accounts")
+            let (bad, _, kazakh) = try await postForm(
+                app, admin, "/admin/accounts?lang=kk", ["username": "Not Valid!", "password": "short", "lang": "kk"])
+            #expect(bad == .unprocessableContent, "\(bad)")
+            #expect(kazakh.contains("кіші латын әріптері") && kazakh.contains("кемінде 10 таңба"), "\(kazakh.prefix(3000))")
+            #expect(try await app.count("SELECT count(*)::int FROM accounts") == accounts)
+
+            let (created, location, _) = try await postForm(
+                app, admin, "/admin/accounts", ["username": "coord-aral", "password": "a-long-enough-password", "lang": "ru"])
+            #expect(created == .seeOther && location.contains("notice=saved"), "\(created)")
+            #expect(try await app.count("SELECT count(*)::int FROM accounts WHERE username = 'coord-aral'") == 1)
+            let (taken, _, russian) = try await postForm(
+                app, admin, "/admin/accounts?lang=ru", ["username": "coord-aral", "password": "a-long-enough-password"])
+            #expect(taken != .seeOther && russian.contains("это имя уже занято"), "\(taken)")
+
+            // A district without a KATO code, named as the picker names it.
+            let district = try await app.string("SELECT name_ru FROM territories WHERE kato IS NULL AND kind = 'district' ORDER BY id LIMIT 1")
+            let districtID = try await app.count("SELECT id::int FROM territories WHERE kato IS NULL AND kind = 'district' ORDER BY id LIMIT 1")
+            let audited = try await app.count("SELECT count(*)::int FROM audit_log")
+            let (granted, grantedAt, _) = try await postForm(
+                app, admin, "/admin/accounts/coord-aral/roles", ["role": "coordinator", "territory": district])
+            #expect(granted == .seeOther && grantedAt.contains("notice=saved"), "\(granted)")
+            #expect(
+                try await app.count(
+                    """
+                    SELECT count(*)::int FROM account_roles r JOIN accounts a ON a.id = r.account_id
+                     WHERE a.username = 'coord-aral' AND r.role = 'coordinator' AND r.territory_id = \(districtID)
+                    """) == 1)
+            #expect(try await app.count("SELECT count(*)::int FROM audit_log") > audited, "the grant is audited")
+            let (unknown, _, page) = try await postForm(
+                app, admin, "/admin/accounts/coord-aral/roles?lang=ru", ["role": "coordinator", "territory": "Атлантида"])
+            #expect(unknown == .unprocessableContent && page.contains("территории «Атлантида» нет"), "\(unknown)")
+        }
+    }
+
+    @Test("an evaluation is started from its form and runs to completion; a day that is not a date is refused")
+    func startEvaluation() async throws {
+        try await withDemoApp { app in
+            let admin = try #require(try await login(app, "admin"))
+            let runs = try await app.count("SELECT count(*)::int FROM evaluation_runs")
+            let (refused, _, _) = try await postForm(app, admin, "/admin/evaluations?lang=ru", ["as_of": "yesterday"])
+            #expect(refused == .unprocessableContent, "\(refused)")
+            #expect(try await app.count("SELECT count(*)::int FROM evaluation_runs") == runs)
+            let (started, location, _) = try await postForm(app, admin, "/admin/evaluations", ["as_of": "2026-11-15"])
+            #expect(started == .seeOther, "\(started)")
+            let id = try #require(location.firstMatch(of: /started=(\d+)/).map { Int($0.output.1)! })
+            var status = ""
+            for _ in 0..<240 where !["completed", "failed"].contains(status) {
+                try await Task.sleep(for: .milliseconds(500))
+                status = try await app.string("SELECT status FROM evaluation_runs WHERE id = \(id)")
+            }
+            #expect(status == "completed")
+        }
+    }
 }

@@ -44,11 +44,20 @@ extension WebController {
             ] as [String: Any]
         }
         return [
-            "accounts": rows, "values": values, "errors": errors.context,
+            "accounts": rows, "values": values, "errors": errors.context, "territories": territoryPicker(policy.tree, language: language),
             "people": people.map { ["id": $0.id, "name": $0.name.resolved(language), "selected": values["person_id"] == String($0.id)] },
             "roleChoices": Role.allCases.map { ["code": $0.rawValue, "name": t["role_\($0.rawValue)"] ?? $0.rawValue] },
             "languages": Language.allCases.map { ["code": $0.rawValue, "name": PageRenderer.languageName($0)] },
         ]
+    }
+
+    /// The picker of the forms that name a territory: every territory valid today, by the name
+    /// the form reads back (`TerritoryTree.named`).
+    func territoryPicker(_ tree: TerritoryTree, language: Language) -> [[String: String]] {
+        let shared = tree.sharedNames(language, on: today())
+        return tree.outline(maxDepth: 3).filter { $0.territory.isValid(on: today()) }.map {
+            ["label": tree.label($0.territory, language: language, sharedNames: shared), "ref": $0.territory.reference]
+        }
     }
 
     @Sendable func accountsPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -132,13 +141,7 @@ extension WebController {
             },
             "noGaps": gaps.sections.isEmpty && gaps.indicators.isEmpty,
             "people": people.map { ["id": $0.id, "name": $0.name.resolved(language)] },
-            // The picker: every territory valid today, by the name the form reads back.
-            "territories": {
-                let shared = policy.tree.sharedNames(language, on: today())
-                return policy.tree.outline(maxDepth: 3).filter { $0.territory.isValid(on: today()) }.map {
-                    ["label": policy.tree.label($0.territory, language: language, sharedNames: shared), "ref": $0.territory.reference]
-                }
-            }(),
+            "territories": territoryPicker(policy.tree, language: language),
             "sections": sections.map { ["id": $0.id, "name": $0.code + " · " + $0.name.resolved(language), "sensitive": $0.sociallySensitive] },
             "today": today().iso, "errors": errors.context, "values": values,
         ]
