@@ -294,6 +294,28 @@ class PhoneTests(unittest.TestCase):
             d.quit()
 
 
+class AdministratorTests(WebCase):
+    def test_assign_an_indicator_by_territory_name(self):
+        self.login("admin")
+        self.language("ru")
+        d = self.open("/admin/ownership")
+        # A name the picker offers, typed as a person would; an unknown one is said in Russian.
+        options = [o.get_attribute("value") for o in d.find_elements(By.CSS_SELECTOR, "#territory-names option")]
+        self.assertIn("Аральский район", options)
+        for typed, expected in [("Атлантида", None), ("Аральский район", "notice=assigned")]:
+            d = self.open("/admin/ownership")
+            d.find_element(By.ID, "i-indicator").send_keys("HOU-01")
+            d.find_element(By.ID, "i-territory").send_keys(typed)
+            self.submit("assign-indicator")
+            if expected:
+                WebDriverWait(d, 20).until(lambda d: expected in d.current_url)
+            else:
+                WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#assign-indicator p.error"))
+                self.assertIn("территории «Атлантида» нет", d.find_element(By.ID, "assign-indicator").text)
+                self.assertEqual(d.find_element(By.ID, "i-territory").get_attribute("value"), "Атлантида", "the text is kept")
+        d.save_screenshot(os.path.join(SCREENS, "ru-1280-ownership-assigned.png"))
+
+
 class FactionTests(WebCase):
     def test_create_hearing_and_download_docx(self):
         self.login("faction-mazhilis")
