@@ -172,7 +172,8 @@ public enum ReportLayout {
         let l = { (label: Label) in label.text(language) }
         var blocks: [ReportBlock] = []
         for section in report.sections {
-            blocks.append(.heading("\(section.code). \(section.name)"))
+            // The section by its name: its code is the programme office's, not the deputy's.
+            blocks.append(.heading(section.name))
             blocks.append(.text("\(l(.bureauMember)): \(section.bureauMember ?? l(.noBureauMember))"))
             let columns =
                 [(l(.indicator), 30, false), (l(.atTerritory), 14, false)]
