@@ -107,7 +107,9 @@ struct DocumentTests {
         let content = try String(contentsOf: text, encoding: .utf8)
         let flat = content.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(flat.contains(report.cover.title))
-        for section in report.sections { #expect(flat.contains(section.name) && !flat.contains("\(section.code). \(section.name)"), "\(section.code)") }
+        for section in report.sections {
+            #expect(flat.contains(section.name) && !flat.contains("\(section.code). \(section.name)"), "\(section.code)")
+        }
         #expect(flat.contains("Страница 1 из"))
         #expect(flat.contains("3. Недостигнутые показатели и показатели в зоне риска"))
         // The first two pages are the hearing: part 1 whole, and no fingerprint before it ends.
