@@ -7,9 +7,15 @@ require_postgres
 install_packages wrk
 export UADE_DATA_DIR="${UADE_DATA_DIR:-$(cluster_home "$ROOT/.uade" demo)}"
 
-say "building uade (release)"
-swift build -c release --product uade >&2
-UADE="$(swift build -c release --show-bin-path)/uade"
+# UADE_BIN=.build/debug/uade uses a binary already built instead (its figures are that build's).
+if [ -n "${UADE_BIN:-}" ]; then
+    UADE="$(cd "$(dirname "$UADE_BIN")" && pwd)/$(basename "$UADE_BIN")"
+    say "using $UADE (not rebuilt)"
+else
+    say "building uade (release)"
+    swift build -c release --product uade >&2
+    UADE="$(swift build -c release --show-bin-path)/uade"
+fi
 PG_BIN="$(pg_bindir)"
 
 # The national-scale dataset in the embedded cluster (loaded once, reused afterwards).
