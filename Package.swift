@@ -46,6 +46,9 @@ let package = Package(
             dependencies: [
                 "UadeDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The pool's own errors (no connection can be made, the pool is shut down):
+                // a 503, not a 500.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +190,7 @@ let package = Package(
                 "UadeDemo",
                 "UadeTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

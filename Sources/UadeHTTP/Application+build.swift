@@ -22,12 +22,14 @@ public func buildApplication(
     // Evaluations started through the API belong to the service group: shutdown awaits them.
     let evaluations = EvaluationService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
     let router = try buildRouter(client: client, logger: logger, options: options, evaluations: evaluations)
+    let responder = DeadlineBackstop(
+        inner: router.buildResponder(), normal: options.requestTimeout, upload: options.uploadTimeout, grace: .seconds(2))
     var app = Application(
-        router: router,
+        responder: responder,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "uade"),
         logger: logger
     )
-    app.addServices(client, evaluations)
+    app.addServices(DatabaseClientService(client: client, logger: logger), evaluations)
     app.beforeServerStarts { [logger] in
         // Runs cut off by a previous process's end show as failed, not "running", from the start.
         // Bounded: this runs before the service group has started the client, and a client that

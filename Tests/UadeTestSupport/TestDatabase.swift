@@ -123,9 +123,66 @@ public actor TestDatabase {
     }
 }
 
+/// How many tests hold a database at once. Swift Testing starts every test at once, and each
+/// one's database, clients and application pool open connections: unbounded, a run reaches the
+/// cluster's `max_connections` and fails on a machine a little slower than the last one.
+/// `UADE_TEST_DATABASES` overrides the default.
+public actor TestDatabaseSlots {
+    public static let shared = TestDatabaseSlots(
+        limit: ProcessInfo.processInfo.environment["UADE_TEST_DATABASES"].flatMap(Int.init).map { max($0, 1) } ?? 12)
+
+    /// Set while a task holds a slot, so that a test nesting databases does not wait on itself.
+    @TaskLocal public static var held = false
+
+    private let limit: Int
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    public func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot to the next waiter, or frees it.
+    public func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    public func withSlot<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        if Self.held { return try await body() }
+        await acquire()
+        do {
+            let result = try await Self.$held.withValue(true) { try await body() }
+            release()
+            return result
+        } catch {
+            release()
+            throw error
+        }
+    }
+}
+
 /// Runs `body` with a client on a fresh database cloned from `template`, then drops it.
 public func withTestDatabase<Result: Sendable>(
     _ template: TestDatabase.Template = .migrated,
+    _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> Result
+) async throws -> Result {
+    try await TestDatabaseSlots.shared.withSlot {
+        try await withUnboundedTestDatabase(template, body)
+    }
+}
+
+private func withUnboundedTestDatabase<Result: Sendable>(
+    _ template: TestDatabase.Template,
     _ body: @Sendable (PostgresClient, DatabaseURL) async throws -> Result
 ) async throws -> Result {
     let url = try await TestDatabase.shared.freshDatabase(from: template)

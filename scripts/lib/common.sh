@@ -37,9 +37,10 @@ require_swift() {
     fi
 }
 
-# C libraries the Swift packages link against (ZIPFoundation uses the system zlib).
+# C libraries the Swift packages link against (ZIPFoundation uses the system zlib) and the
+# runtime of the toolchain's FoundationNetworking (libcurl), which the tests use as an HTTP client.
 require_build_libraries() {
-    install_packages zlib1g-dev pkg-config
+    install_packages zlib1g-dev pkg-config libcurl4
 }
 
 # The PostgreSQL server programs (initdb, pg_ctl) and the btree_gist extension.
@@ -93,4 +94,36 @@ python_tools() {
         "$venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
     fi
     echo "$venv/bin"
+}
+
+# run_bounded SECONDS COMMAND…: runs COMMAND; if it is still running after SECONDS, prints the
+# stacks of the test processes under it (gdb), kills them and fails.
+run_bounded() {
+    local limit="$1"; shift
+    "$@" &
+    local pid=$! waited=0
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ "$waited" -ge "$limit" ]; then
+            echo "error: '$*' did not finish within $limit s; the stacks of its processes follow" >&2
+            local child
+            for child in $(pgrep -P "$pid") "$pid"; do
+                command -v gdb >/dev/null 2>&1 \
+                    && timeout 120 gdb -p "$child" -batch -ex "thread apply all bt 30" 2>/dev/null | grep -E '^(Thread|#)' >&2
+                pkill -KILL -P "$child" 2>/dev/null || true
+            done
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 124
+        fi
+        sleep 5
+        waited=$((waited + 5))
+    done
+    wait "$pid"
+}
+
+# show_server_log DIR: the end of the log of the cluster in DIR, for a run that failed.
+show_server_log() {
+    [ -f "$1/postgres.log" ] || return 0
+    echo "--- the last lines of $1/postgres.log ---" >&2
+    tail -n 60 "$1/postgres.log" >&2
 }

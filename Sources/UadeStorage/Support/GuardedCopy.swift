@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// The connection closed while an operation on it was under way (the server was stopped, the
 /// backend terminated, a proxy dropped it), or the operation outlived its time limit.
@@ -95,7 +96,7 @@ public struct DatabaseWaitTimedOut: Error {
 
 /// Whether an error means the database could not be reached or answer in time, rather than a
 /// mistake in the request or a bug: answered 503, worth retrying.
-public enum DatabaseTrouble {
+public enum DatabaseTrouble: Sendable, Equatable {
     case connectionLost
     case timedOut
 
@@ -118,6 +119,11 @@ public enum DatabaseTrouble {
             self = trouble
         case let error as IOError where [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ENOENT].contains(error.errnoCode): self = .connectionLost
         case is ChannelError: self = .connectionLost
+        case let error as ConnectionPoolError:
+            // No connection could be made for a while (the server is down or refuses more
+            // clients), or the pool is closing with the process: the database is away. A
+            // cancelled request is one whose time ran out.
+            self = error == .requestCancelled ? .timedOut : .connectionLost
         default: return nil
         }
     }
@@ -131,9 +137,10 @@ extension PSQLError {
         case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection, .poolClosed:
             return true
         case .server:
-            // Class 08: connection exception; 57P: the server shutting down or restarting.
+            // Class 08: connection exception; 57P: the server shutting down or restarting;
+            // 53: insufficient resources (too many clients, disk full, out of memory).
             let state = serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("57P")
+            return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53")
         default:
             return false
         }

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import UadeHTTP
+@testable import UadeServices
+
+/// A request whose work ignores its cancellation (as a query PostgresNIO lost with its closing
+/// connection does) is still answered: the backstop gives up on it after its deadline.
+@Suite(.timeLimit(.minutes(1))) struct DeadlineBackstopTests {
+    /// Work that waits until the test ends it, whether cancelled or not.
+    final class Stuck: Sendable {
+        private let waiting = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
+        func wait() async { await withCheckedContinuation { continuation in waiting.withLockedValue { $0.append(continuation) } } }
+        func release() {
+            for continuation in waiting.withLockedValue({ list in
+                defer { list = [] }
+                return list
+            }) { continuation.resume() }
+        }
+    }
+
+    @Test func workThatIgnoresItsCancellationIsAnswered503InBoundedTime() async throws {
+        let stuck = Stuck()
+        let router = Router(context: AppRequestContext.self)
+        router.get("/stuck") { _, _ -> String in
+            await stuck.wait()
+            return "late"
+        }
+        let app = Application(
+            responder: DeadlineBackstop(inner: router.buildResponder(), normal: .milliseconds(300), upload: .seconds(60), grace: .milliseconds(200)),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let started = ContinuousClock.now
+            try await client.execute(uri: "/stuck", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
+                #expect(String(buffer: response.body).contains("request-timeout"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+        // The server stopped (app.test returned) with the work still stuck: a shutdown does not wait for it.
+        stuck.release()
+    }
+}
