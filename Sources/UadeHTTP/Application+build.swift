@@ -91,7 +91,7 @@ public func buildRouter(
         middleware: ProblemMiddleware(unavailablePage: { request, context in
             WebMiddleware.unavailablePage(request, context: context, pages: pages)
         }))
-    router.add(middleware: DeadlineMiddleware(normal: options.requestTimeout, upload: options.uploadTimeout))
+    router.add(middleware: DeadlineMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: InputSanityMiddleware())
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, tokens: tokens, callers: callers, today: options.today))

@@ -45,4 +45,32 @@ import Testing
         // The server stopped (app.test returned) with the work still stuck: a shutdown does not wait for it.
         stuck.release()
     }
+
+    /// Work that honours its cancellation is cancelled at the deadline and answered 503 by the
+    /// middleware inside the router, at once, not after the grace.
+    @Test func workThatHonoursItsCancellationEndsAtTheDeadline() async throws {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: DeadlineMiddleware())
+        router.get("/slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(30))
+            return "late"
+        }
+        router.get("/quick") { _, _ -> String in "quick" }
+        let app = Application(
+            responder: DeadlineBackstop(inner: router.buildResponder(), normal: .milliseconds(300), upload: .seconds(60), grace: .seconds(20)),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let started = ContinuousClock.now
+            try await client.execute(uri: "/slow", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("request-timeout"))
+                #expect(response.headers[.connection] != "close", "the middleware answered, not the backstop")
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            try await client.execute(uri: "/quick", method: .get) { response in
+                #expect(String(buffer: response.body) == "quick")
+            }
+        }
+    }
 }

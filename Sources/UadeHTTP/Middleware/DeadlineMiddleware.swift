@@ -1,26 +1,28 @@
 import Hummingbird
 import Logging
+import Synchronization
 import UadeServices
 
 /// Every request ends within its deadline: a request still running then (waiting for a pooled
-/// connection while the database restarts, say) is cancelled and answered 503. Waiting for a
-/// connection honours cancellation, and each statement is bounded by the server's statement
-/// timeout, so the cancelled work ends too.
+/// connection while the database restarts, say) is cancelled by ``DeadlineBackstop`` and, when
+/// its work gives up, answered 503 here, inside ``ProblemMiddleware`` (a problem document, or a
+/// page in the visitor's language). Waiting for a connection honours cancellation, and each
+/// statement is bounded by the server's statement timeout, so the cancelled work ends too.
+///
+/// The work runs in the request's own task: the backstop owns the clock and the cancellation,
+/// so that nothing here has to carry `next` into another task.
 struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
-    let normal: Duration
-    let upload: Duration
-
     /// The request's deadline passed.
     struct Passed: Error {
         let limit: Duration
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let limit = Self.isUpload(request) ? upload : normal
-        return try await withoutActuallyEscaping(next) { next in
-            let box = UnsafeTransfer((next, context))
-            guard let response = try await withTimeLimit(limit, { try await box.value.0(request, box.value.1) }) else { throw Passed(limit: limit) }
-            return response
+        do {
+            return try await next(request, context)
+        } catch {
+            if let deadline = RequestDeadline.current, deadline.hasPassed { throw Passed(limit: deadline.limit) }
+            throw error
         }
     }
 
@@ -32,14 +34,22 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Carries a value into a child task of a group that is awaited before the value's scope ends.
-private struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// A request's deadline, which the backstop sets and the middleware reads (a task-local of the
+/// request's work).
+final class RequestDeadline: Sendable {
+    @TaskLocal static var current: RequestDeadline?
+
+    let limit: Duration
+    private let passed = Mutex(false)
+
+    init(limit: Duration) { self.limit = limit }
+
+    var hasPassed: Bool { passed.withLock { $0 } }
+    func pass() { passed.withLock { $0 = true } }
 }
 
-/// The backstop behind ``DeadlineMiddleware``, around the whole router: a request whose work
-/// has not ended `grace` after its deadline (its cancellation was not honoured: an operation
+/// The clock of ``DeadlineMiddleware``, around the whole router: at a request's deadline its
+/// work is cancelled; work that has not ended `grace` after the deadline (its cancellation was not honoured: an operation
 /// PostgresNIO lost with a closing connection waits for ever) is answered 503 and its work left
 /// behind, so that neither the caller nor a graceful shutdown waits for it. The connection is
 /// closed after the answer. Logged, since each such request holds a pooled connection for good.
@@ -50,17 +60,23 @@ struct DeadlineBackstop<Inner: HTTPResponder>: HTTPResponder where Inner.Context
     let grace: Duration
 
     func respond(to request: Request, context: Inner.Context) async throws -> Response {
-        let limit = (DeadlineMiddleware<Inner.Context>.isUpload(request) ? upload : normal) + grace
-        let work = Task { try await inner.respond(to: request, context: context) }
-        let outcome = await withTaskCancellationHandler {
-            await result(of: work, within: limit)
+        let limit = DeadlineMiddleware<Inner.Context>.isUpload(request) ? upload : normal
+        let deadline = RequestDeadline(limit: limit)
+        let work = Task { try await RequestDeadline.$current.withValue(deadline) { try await inner.respond(to: request, context: context) } }
+        let outcome: Result<Response, any Error>? = await withTaskCancellationHandler {
+            if let outcome = await result(of: work, within: limit) { return outcome }
+            // Past the deadline: the work is cancelled and, when it gives up, answered 503 by the
+            // middleware; work that does not give up is left behind after `grace`.
+            deadline.pass()
+            work.cancel()
+            return await result(of: work, within: grace)
         } onCancel: {
             work.cancel()
         }
         if let outcome { return try outcome.get() }
-        work.cancel()
         context.logger.error(
-            "a request's work did not end after its deadline and was left behind", metadata: ["limit": "\(limit)", "path": "\(request.uri.path)"])
+            "a request's work did not end after its deadline and was left behind",
+            metadata: ["limit": "\(limit + grace)", "path": "\(request.uri.path)"])
         var response = try APIError(
             .serviceUnavailable, kind: .requestTimeout,
             detail: "the request did not finish within \(limit.components.seconds) s (the database may be busy or restarting); try again in a moment"
