@@ -20,10 +20,14 @@ public func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sen
 public func result<T: Sendable, E: Error>(of task: Task<T, E>, within limit: Duration) async -> Result<T, E>? {
     await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, E>?, Never>) in
         let answer = FirstAnswer(continuation)
-        Task { answer.give(await task.result) }
-        Task {
+        let timer = Task {
             try? await Task.sleep(for: limit)
             answer.give(nil)
+        }
+        Task {
+            answer.give(await task.result)
+            // Every request passes through here: its timer must not sleep on after it.
+            timer.cancel()
         }
     }
 }

@@ -73,4 +73,21 @@ import Testing
             }
         }
     }
+
+    /// The race under both: a task's result, or nothing once the limit passes, however long the
+    /// task goes on.
+    @Test func aTasksResultOrNothingWithinTheLimit() async throws {
+        let quick = Task<Int, Never> { 7 }
+        #expect(await result(of: quick, within: .seconds(5)) == .success(7))
+        let stuck = Stuck()
+        let never = Task<Int, Never> {
+            await stuck.wait()
+            return 1
+        }
+        let started = ContinuousClock.now
+        #expect(await result(of: never, within: .milliseconds(200)) == nil)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        stuck.release()
+        #expect(await never.value == 1)
+    }
 }
