@@ -5,10 +5,10 @@ import ServiceLifecycle
 /// Runs the database client for the service group, and lets a shutdown go on without it when
 /// the client has not stopped within `shutdownLimit`.
 ///
-/// PostgresNIO's pool stops once its connections have closed; a connection attempt under way
-/// to a database that went away and came back was seen to keep it (and with it the process)
-/// from stopping at all. Requests in flight have ended by then (the HTTP server stops first),
-/// so what is left behind is only the pool, which the process's end takes with it.
+/// PostgresNIO's pool stops once its connections have closed, and the work of a request that
+/// `DeadlineBackstop` (UadeHTTP) left behind (a query lost with a closing connection) may hold one for
+/// good: the process must still stop. Requests have been answered by then (the HTTP server
+/// stops first), so what is left behind is only the pool, which the process's end takes with it.
 public struct DatabaseClientService: Service {
     let client: PostgresClient
     let shutdownLimit: Duration
