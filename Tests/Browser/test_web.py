@@ -50,6 +50,15 @@ def browser(width=1280, height=900):
     return driver
 
 
+def log_in(driver, username, password="demo-password"):
+    """Signs in through the login form and waits until it has left the login page."""
+    driver.get(BASE + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+
 class WebCase(unittest.TestCase):
     def setUp(self):
         os.makedirs(SCREENS, exist_ok=True)
@@ -64,11 +73,7 @@ class WebCase(unittest.TestCase):
         return self.driver
 
     def login(self, username, password="demo-password"):
-        d = self.open("/login")
-        d.find_element(By.ID, "username").send_keys(username)
-        d.find_element(By.ID, "password").send_keys(password)
-        d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-        WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+        log_in(self.driver, username, password)
 
     def language(self, code):
         old = self.driver.find_element(By.TAG_NAME, "html")
@@ -235,11 +240,7 @@ class HeatmapReadingTests(unittest.TestCase):
         for width, height in [(1280, 900), (390, 844)]:
             d = browser(width, height)
             try:
-                d.get(BASE + "/login")
-                d.find_element(By.ID, "username").send_keys("bureau-social")
-                d.find_element(By.ID, "password").send_keys("demo-password")
-                d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-                WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+                log_in(d, "bureau-social")
                 for lang in ["kk", "ru"]:
                     d.get(BASE + "/heatmap?lang=" + lang)
                     heads = d.find_elements(By.CSS_SELECTOR, "#heatmap thead th.colhead")
@@ -274,11 +275,7 @@ class PhoneTests(unittest.TestCase):
         os.makedirs(SCREENS, exist_ok=True)
         d = browser(390, 844)
         try:
-            d.get(BASE + "/login")
-            d.find_element(By.ID, "username").send_keys("coord-kyzylorda")
-            d.find_element(By.ID, "password").send_keys("demo-password")
-            d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-            WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+            log_in(d, "coord-kyzylorda")
             d.get(BASE + "/?lang=ru")
             width = d.execute_script("return document.documentElement.clientWidth")
             def inside(element, what):
@@ -396,11 +393,7 @@ class HearingReportReadingTests(unittest.TestCase):
         for width, height in [(1280, 900), (390, 844)]:
             d = browser(width, height)
             try:
-                d.get(BASE + "/login")
-                d.find_element(By.ID, "username").send_keys("faction-mazhilis")
-                d.find_element(By.ID, "password").send_keys("demo-password")
-                d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-                WebDriverWait(d, 20).until(lambda d: "/login" not in d.current_url)
+                log_in(d, "faction-mazhilis")
                 for lang in ["ru", "kk"]:
                     d.get(BASE + "/hearings/2?lang=" + lang)
                     src = d.find_element(By.CSS_SELECTOR, "iframe.preview").get_attribute("src")
@@ -460,11 +453,7 @@ class ScreenshotTests(unittest.TestCase):
                     if user != current:
                         driver.delete_all_cookies()
                         if user:
-                            driver.get(BASE + "/login")
-                            driver.find_element(By.ID, "username").send_keys(user)
-                            driver.find_element(By.ID, "password").send_keys("demo-password")
-                            driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-                            WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+                            log_in(driver, user)
                         current = user
                     for lang in ["kk", "ru"]:
                         driver.get(BASE + path + ("&" if "?" in path else "?") + "lang=" + lang)

@@ -53,20 +53,8 @@ extension WebController {
             errors.general = failure.problems.map { "\(t.text(labels[$0.field] ?? "filter")): \($0.reason(in: language))" }
             if errors.general.isEmpty { errors.general = [failure.detail] }
         }
-        let sections = try await allSections()
-        var seen = Set<String>()
-        let sectionChoices = sections.filter { seen.insert($0.code).inserted }.map {
-            ["code": $0.code, "name": $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
-        }
-        let territories = coordinatorTerritories(caller, policy: policy, language: language).map { row -> [String: Any] in
-            var row = row
-            row["selected"] = (row["ref"] as? String) == selected["territory"]
-            return row
-        }
-        let base =
-            "/flags?"
-            + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            .joined(separator: "&")
+        let (sectionChoices, territories, base) = try await listFilter(
+            "/flags", selected: selected, caller: caller, policy: policy, language: language)
         let size = Self.flagPageSize
         return try pages.render(
             "flags", title: t.text("flags_title"), request: request, context: context,

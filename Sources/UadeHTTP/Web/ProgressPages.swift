@@ -25,6 +25,27 @@ extension WebController {
         return territoryChoices(policy.tree, visible: visible, maxDepth: visible == nil ? 1 : 3, language: language)
     }
 
+    /// The section and territory choices of a list's filter with the selected ones marked, and
+    /// the list's address with its filter (what its paging links add an offset to).
+    func listFilter(
+        _ path: String, selected: [String: String], caller: Caller, policy: AccessPolicy, language: Language
+    ) async throws -> (sections: [[String: Any]], territories: [[String: Any]], base: String) {
+        var seen = Set<String>()
+        let sections = try await allSections().filter { seen.insert($0.code).inserted }.map {
+            ["code": $0.code, "name": $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
+        }
+        let territories = coordinatorTerritories(caller, policy: policy, language: language).map { row -> [String: Any] in
+            var row = row
+            row["selected"] = (row["ref"] as? String) == selected["territory"]
+            return row
+        }
+        let base =
+            path + "?"
+            + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        return (sections, territories, base)
+    }
+
     @Sendable func duePage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requirePageCaller()
         let t = self.t(context)
@@ -81,20 +102,7 @@ extension WebController {
                 errors = FormErrors(failure, language)
             }
         }
-        let sections = try await allSections()
-        var seen = Set<String>()
-        let sectionChoices = sections.filter { seen.insert($0.code).inserted }.map {
-            ["code": $0.code, "name": $0.name.resolved(language), "selected": $0.code == selected["section"]] as [String: Any]
-        }
-        let territories = coordinatorTerritories(caller, policy: policy, language: language).map { row -> [String: Any] in
-            var row = row
-            row["selected"] = (row["ref"] as? String) == selected["territory"]
-            return row
-        }
-        let base =
-            "/due?"
-            + selected.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            .joined(separator: "&")
+        let (sectionChoices, territories, base) = try await listFilter("/due", selected: selected, caller: caller, policy: policy, language: language)
         return try pages.render(
             "due", title: t.text("due_title"), request: request, context: context,
             data: [
