@@ -23,6 +23,13 @@ import Testing
         }
     }
 
+    /// `router` on loopback behind the backstop, with a 300 ms deadline.
+    func backstopped(_ router: Router<AppRequestContext>, grace: Duration) -> some ApplicationProtocol {
+        Application(
+            responder: DeadlineBackstop(inner: router.buildResponder(), normal: .milliseconds(300), upload: .seconds(60), grace: grace),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
     @Test func workThatIgnoresItsCancellationIsAnswered503InBoundedTime() async throws {
         let stuck = Stuck()
         let router = Router(context: AppRequestContext.self)
@@ -30,9 +37,7 @@ import Testing
             await stuck.wait()
             return "late"
         }
-        let app = Application(
-            responder: DeadlineBackstop(inner: router.buildResponder(), normal: .milliseconds(300), upload: .seconds(60), grace: .milliseconds(200)),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = backstopped(router, grace: .milliseconds(200))
         try await app.test(.live) { client in
             let started = ContinuousClock.now
             try await client.execute(uri: "/stuck", method: .get) { response in
@@ -57,9 +62,7 @@ import Testing
             return "late"
         }
         router.get("/quick") { _, _ -> String in "quick" }
-        let app = Application(
-            responder: DeadlineBackstop(inner: router.buildResponder(), normal: .milliseconds(300), upload: .seconds(60), grace: .seconds(20)),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = backstopped(router, grace: .seconds(20))
         try await app.test(.live) { client in
             let started = ContinuousClock.now
             try await client.execute(uri: "/slow", method: .get) { response in

@@ -15,6 +15,9 @@ struct DeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The request's deadline passed.
     struct Passed: Error {
         let limit: Duration
+
+        /// What the 503 says happened.
+        var what: String { "the request did not finish within \(limit.components.seconds) s (the database may be busy or restarting)" }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -49,10 +52,11 @@ final class RequestDeadline: Sendable {
 }
 
 /// The clock of ``DeadlineMiddleware``, around the whole router: at a request's deadline its
-/// work is cancelled; work that has not ended `grace` after the deadline (its cancellation was not honoured: an operation
-/// PostgresNIO lost with a closing connection waits for ever) is answered 503 and its work left
-/// behind, so that neither the caller nor a graceful shutdown waits for it. The connection is
-/// closed after the answer. Logged, since each such request holds a pooled connection for good.
+/// work is cancelled. Work that has not ended `grace` after the deadline (its cancellation was
+/// not honoured: an operation PostgresNIO lost with a closing connection waits for ever) is
+/// answered 503 and left behind, so that neither the caller nor a graceful shutdown waits for
+/// it. The connection is closed after the answer. Logged, since each such request holds a
+/// pooled connection for good.
 struct DeadlineBackstop<Inner: HTTPResponder>: HTTPResponder where Inner.Context: RequestContext {
     let inner: Inner
     let normal: Duration
@@ -77,12 +81,9 @@ struct DeadlineBackstop<Inner: HTTPResponder>: HTTPResponder where Inner.Context
         context.logger.error(
             "a request's work did not end after its deadline and was left behind",
             metadata: ["limit": "\(limit + grace)", "path": "\(request.uri.path)"])
-        var response = try APIError(
-            .serviceUnavailable, kind: .requestTimeout,
-            detail: "the request did not finish within \(limit.components.seconds) s (the database may be busy or restarting); try again in a moment"
-        )
-        .response(requestID: context.id)
-        response.headers[.retryAfter] = "5"
+        let passed = DeadlineMiddleware<Inner.Context>.Passed(limit: limit)
+        var response = try ProblemMiddleware<Inner.Context>.unavailable(
+            kind: .requestTimeout, passed.what, request: request, requestID: context.id)
         response.headers[.connection] = "close"
         return response
     }

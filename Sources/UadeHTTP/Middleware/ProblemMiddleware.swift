@@ -26,10 +26,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try APIError(error.status, kind: .badRequest, detail: error.status.reasonPhrase).response(requestID: context.id)
         } catch let error as DeadlineMiddleware<Context>.Passed {
             context.logger.error("request deadline passed", metadata: ["limit": "\(error.limit)", "path": "\(request.uri.path)"])
-            return try unavailable(
-                kind: .requestTimeout,
-                "the request did not finish within \(error.limit.components.seconds) s (the database may be busy or restarting)",
-                request: request, context: context)
+            return try unavailable(kind: .requestTimeout, error.what, request: request, context: context)
         } catch {
             if let trouble = DatabaseTrouble(error) {
                 context.logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
@@ -54,6 +51,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// that repeating it with the same Idempotency-Key (or re-uploading a file) is safe.
     private func unavailable(kind: ProblemCode, _ what: String, request: Request, context: Context) throws -> Response {
         if let page = unavailablePage?(request, context) { return page }
+        return try Self.unavailable(kind: kind, what, request: request, requestID: context.id)
+    }
+
+    /// The 503 problem document itself, also answered by ``DeadlineBackstop``.
+    static func unavailable(kind: ProblemCode, _ what: String, request: Request, requestID: String) throws -> Response {
         let writes = request.method != .get && request.method != .head
         var error = APIError(
             .serviceUnavailable, kind: kind,
@@ -62,7 +64,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     ? "; the write may or may not have been committed — read it back, or repeat it with the same Idempotency-Key (an upload is safe to repeat)"
                     : "; try again in a moment"))
         if writes { error.commitOutcome = .unknown }
-        var response = try error.response(requestID: context.id)
+        var response = try error.response(requestID: requestID)
         response.headers[.retryAfter] = "5"
         return response
     }
