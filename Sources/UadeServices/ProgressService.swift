@@ -315,6 +315,15 @@ public struct ProgressService: Sendable {
         return try await progress.due(filter, language: language, page: page)
     }
 
+    /// How many values the caller still owes for these periods, over every territory they report
+    /// for: the number the home page leads with, without listing the items.
+    /// - Throws: ``ServiceFailure``: `.forbidden` for a caller who reports for none.
+    public func missingCount(periods: [Period], by caller: Caller) async throws -> Int {
+        let territories = try await policies.policy().visibleTerritories(caller, roles: [.coordinator])
+        if territories?.isEmpty == true { throw ServiceFailure.forbidden("only coordinators have values due") }
+        return try await progress.missingCount(territories: territories.map { Array($0) }, periods: periods)
+    }
+
     /// A section or indicator code that does not exist is named, not answered with nothing.
     public func requireKnown(section: String?, indicator: String?) async throws {
         var problems: [FieldProblem] = []

@@ -3,6 +3,7 @@
 Run by scripts/browser-test (part of scripts/test): UADE_URL names the server, UADE_ARTEFACTS
 the folder for screenshots and downloads. Each test logs in as a demo account, as a person would.
 """
+import base64
 import os
 import re
 import subprocess
@@ -410,6 +411,53 @@ class HearingReportReadingTests(unittest.TestCase):
                     d.save_screenshot(os.path.join(SCREENS, f"{lang}-{width}-hearing-report.png"))
             finally:
                 d.quit()
+
+    # Tables of a part, as laid out for paper: wider than the page's text they would be cut off.
+    PRINT_CHECK = r"""
+        const wide = arguments[0];
+        const room = document.body.clientWidth;
+        const parts = [...document.querySelectorAll(wide ? 'section.wide' : 'body > header, section.part:not(.wide)')];
+        const cut = parts.flatMap(p => [...p.querySelectorAll('table')])
+            .filter(t => t.getBoundingClientRect().right > room + 1)
+            .map(t => (t.querySelector('th') || t).textContent.slice(0, 40));
+        const cells = parts.flatMap(p => [...p.querySelectorAll('th, td')]);
+        return {cut, overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 40))};
+    """
+
+    def test_report_prints_on_a4(self):
+        """Printed, every page is A4, the cover and part 1 are the first two pages, and no table is
+        wider than the paper it is printed on (portrait parts at 182 mm, landscape ones at 273 mm)."""
+        d = browser(1280, 900)
+        try:
+            log_in(d, "faction-mazhilis")
+            d.get(BASE + "/hearings/2?lang=ru")
+            d.get(d.find_element(By.CSS_SELECTOR, "iframe.preview").get_attribute("src"))
+            WebDriverWait(d, 60).until(lambda d: d.find_elements(By.ID, "brief"))
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            # The text width of a page at 96 px per inch: A4 less the stylesheet's margins.
+            for wide, width in [(False, 688), (True, 1032)]:
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 1100, "deviceScaleFactor": 1, "mobile": False})
+                found = d.execute_script(self.PRINT_CHECK, wide)
+                self.assertEqual(found["cut"], [], f"tables wider than the paper ({width} px)")
+                self.assertEqual(found["overflowing"], [], f"cells overflow on paper ({width} px)")
+            d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            pdf = d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"]
+            path = os.path.join(DOWNLOADS, "hearing-2-ru.pdf")
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(pdf))
+            info = subprocess.run(["pdfinfo", "-f", "1", "-l", "1000", path], capture_output=True, text=True, timeout=60).stdout
+            sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+            self.assertTrue(sizes, info)
+            for w, h in sizes:
+                self.assertEqual(sorted([round(float(w)), round(float(h))]), [595, 842], f"a page is not A4: {w} x {h}")
+
+            def page(n):
+                return subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", path, "-"],
+                                      capture_output=True, text=True, timeout=60).stdout.strip()
+            self.assertTrue(page(2).startswith("1."), page(2)[:80])
+            self.assertTrue(page(3).startswith("2."), "part 1 fits on the second page: " + page(3)[:80])
+        finally:
+            d.quit()
 
 
 # Column names of the files people fill in, which pages name on purpose.

@@ -120,6 +120,27 @@ import UadeTestSupport
             let total = try #require(due.firstMatch(of: /из (\d+)/)).output.1
             let missing = try #require(home.firstMatch(of: /<a href="\/due\?status=missing">(\d+)<\/a>/)).output.1
             #expect(Int(total)! == Int(missing)! + Int(older.output.1)!, "the term's gaps are the home count and the older ones")
+
+            // A value and its correction close one gap: the count goes down by one, not two.
+            let (_, list) = try await RevisionTests.get(app, "/api/v1/due?status=missing&limit=1", as: "coord-kyzylorda")
+            let item = try #require((list["items"] as? [[String: Any]])?.first)
+            let (reported, entry) = try await RevisionTests.post(
+                app, "/api/v1/progress",
+                [
+                    "indicator": item["indicator_code"]!, "territory": String(describing: item["territory_id"]!), "period": item["period"]!,
+                    "value": 1,
+                ],
+                as: "coord-kyzylorda")
+            #expect(reported == .created, "\(entry)")
+            let entryID = try #require(entry["id"] as? Int)
+            let (corrected, _) = try await RevisionTests.post(
+                app, "/api/v1/progress/\(entryID)/corrections", ["value": 2, "reason": "a typing error"], as: "coord-kyzylorda")
+            #expect(corrected == .created)
+            let (_, after) = try await app.client.execute(uri: "/?lang=ru", method: .get, headers: [.cookie: coordinator.cookie]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            let missingAfter = try #require(after.firstMatch(of: /<a href="\/due\?status=missing">(\d+)<\/a>/)).output.1
+            #expect(Int(missingAfter)! == Int(missing)! - 1)
         }
     }
 }

@@ -52,6 +52,12 @@ struct RevisionTests {
         }
     }
 
+    static func get(_ app: DemoApp, _ uri: String, as username: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await app.client.execute(uri: uri, method: .get, headers: app.bearer(username)) {
+            ($0.status, (try? JSONSerialization.jsonObject(with: Data($0.body.readableBytesView)) as? [String: Any]) ?? [:])
+        }
+    }
+
     static func fields(_ problem: [String: Any]) -> [String] {
         (problem["fields"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
     }

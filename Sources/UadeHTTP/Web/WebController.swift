@@ -192,12 +192,9 @@ struct WebController: Sendable {
         var data: [String: Any] = [:]
         var anything = false
         if caller.holds(.coordinator) {
-            let territories = policy.visibleTerritories(caller, roles: [.coordinator]).map { Array($0) }
-            let filter = DueFilter(territories: territories, periods: defaultPeriods(), status: .missing)
-            let (_, missing) = try await progress.due(filter, language: language, page: PageRequest(limit: 1, offset: 0))
+            let missing = try await services.progress.missingCount(periods: defaultPeriods(), by: caller)
             // The older gaps of the term are a link away.
-            let term = DueFilter(territories: territories, periods: ProgressRules.termDuePeriods(today: today()), status: .missing)
-            let (_, owed) = try await progress.due(term, language: language, page: PageRequest(limit: 1, offset: 0))
+            let owed = try await services.progress.missingCount(periods: ProgressRules.termDuePeriods(today: today()), by: caller)
             data["due"] = ["missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", "), "older": max(0, owed - missing)]
             // The first lines of the work list: open flags, the most serious and newest first.
             let list = try await services.flags.workList(FlagWorkListQuery(state: "open", limit: 10), by: caller)

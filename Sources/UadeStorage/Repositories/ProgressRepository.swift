@@ -463,6 +463,32 @@ public struct ProgressRepository: Sendable {
             return (items, total)
         }
     }
+
+    /// How many targets of these territories (nil: all) and periods have no value yet, counted as
+    /// the targets less the cells with a first entry (one per reported cell, schema/0012), both
+    /// from indexes (schema/0024); the same targets as ``due(_:language:page:)`` lists as missing.
+    public func missingCount(territories: [Territory.ID]?, periods: [Period]) async throws -> Int {
+        let quarterStarts = periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
+        let yearStarts = periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
+        var binds = PostgresBindings()
+        binds.append(quarterStarts + yearStarts)  // $1
+        binds.append(quarterStarts)  // $2
+        binds.append(yearStarts)  // $3
+        binds.append(territories)  // $4
+        let cells = { (table: String, alias: String, extra: String) in
+            """
+            SELECT count(*) FROM \(table) \(alias) JOIN indicators i ON i.id = \(alias).indicator_id
+             WHERE \(alias).period_start = ANY($1::date[]) AND ($4::bigint[] IS NULL OR \(alias).territory_id = ANY($4)) \(extra)
+               AND i.retired_on IS NULL
+               AND ((i.periodicity = 'quarterly' AND \(alias).period_start = ANY($2::date[]))
+                    OR (i.periodicity = 'yearly' AND \(alias).period_start = ANY($3::date[])))
+            """
+        }
+        let sql = "SELECT (\(cells("targets", "g", ""))) - (\(cells("progress_entries", "p", "AND p.supersedes_id IS NULL")))"
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
 }
 
 /// Reporting a value as one prepared statement: checked against the target and the current entry,
