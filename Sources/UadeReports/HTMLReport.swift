@@ -35,8 +35,13 @@ public enum HTMLReport {
             .table-scroll { overflow: visible; }
             body { padding: 0; max-width: none; }
             section.part { break-before: page; }
+            /* The cover and part 1 are the hearing: together they fill the first two pages. */
+            section#brief { break-before: auto; }
             section.wide { page: wide; }
             h2, h3 { break-after: avoid; }
+            /* On paper an eight-column appendix table must fit 182 mm: a long word in a name
+               column made it up to 6 mm wider at the screen's size. */
+            th, td { font-size: 7.8pt; padding: 0.7mm 0.9mm; }
         }
         """
 
