@@ -33,6 +33,10 @@ public struct DemoSummary: Sendable, Equatable, CustomStringConvertible {
 /// Russian names, targets for every territory, owners with deliberate gaps, and progress history
 /// up to the third quarter of 2026 with achieved, missed, unreported and corrected values.
 public struct DemoDataLoader: Sendable {
+    /// The demo's periods stay open four months after their deadline, so that the last quarter of
+    /// its data can still be entered for a while; its older periods show the locks.
+    public static let calendar = ReportingCalendar(dueDays: 15, closesDays: 120)!
+
     public static let programmeCode = "AMANAT-2022"
     /// The demo's history stops here so that its contents do not depend on the day it is loaded.
     public static let historyCutoff = Day(year: 2026, month: 11, day: 15)!
@@ -186,12 +190,14 @@ private struct DemoWriter {
     mutating func writeProgramme() async throws {
         let rows = try await connection.query(
             """
-            INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, approved_at)
+            INSERT INTO programmes (code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, approved_at,
+                                    values_due_days, entry_closes_days)
             VALUES (\(DemoDataLoader.programmeCode), 'republic', \(republicID),
                     '«AMANAT» партиясының сайлауалды бағдарламасын іске асырудың жол картасы 2022–2026',
                     'Дорожная карта реализации предвыборной программы партии «AMANAT» на 2022–2026 годы',
                     'Roadmap for the AMANAT party election programme, 2022–2026',
-                    \(DemoDataLoader.termStart), \(DemoDataLoader.termEnd), 'approved', now())
+                    \(DemoDataLoader.termStart), \(DemoDataLoader.termEnd), 'approved', now(),
+                    \(DemoDataLoader.calendar.dueDays), \(DemoDataLoader.calendar.closesDays))
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { programmeID = id }

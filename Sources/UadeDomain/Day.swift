@@ -38,6 +38,13 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public var description: String { iso }
 
+    /// The date as a page in `language` writes it: 14.02.2026 in Kazakh and Russian, ISO in English.
+    public func written(_ language: Language) -> String {
+        guard language != .en else { return iso }
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        return "\(two(day)).\(two(month)).\(iso.prefix(4))"
+    }
+
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -5,7 +5,7 @@ public enum Plural {
     /// The nouns the pages count, each in its forms: Kazakh, Russian one / few / many, English
     /// one / other.
     public enum Noun: Sendable, CaseIterable {
-        case flag, period, item, family, unit
+        case flag, period, item, family, unit, day
 
         var forms: (kk: String, ru: (String, String, String), en: (String, String)) {
             switch self {
@@ -14,6 +14,7 @@ public enum Plural {
             case .item: ("көрсеткіш", ("показатель", "показателя", "показателей"), ("indicator", "indicators"))
             case .family: ("отбасы", ("семья", "семьи", "семей"), ("family", "families"))
             case .unit: ("бірлік", ("единица", "единицы", "единиц"), ("unit", "units"))
+            case .day: ("күн", ("день", "дня", "дней"), ("day", "days"))
             }
         }
     }

@@ -18,10 +18,12 @@ public struct Programme: Sendable, Hashable, Identifiable {
     public let termEnd: Day
     /// A draft's targets are overwritten by each import; an approved programme's change through revisions.
     public let status: ProgrammeStatus
+    /// When its values are due and when its periods close for entry.
+    public let calendar: ReportingCalendar
 
     public init(
         id: ID, code: String, level: ProgrammeLevel, territoryID: Territory.ID, name: LocalizedText, termStart: Day, termEnd: Day,
-        status: ProgrammeStatus = .approved
+        status: ProgrammeStatus = .approved, calendar: ReportingCalendar = .standard
     ) {
         self.id = id
         self.code = code
@@ -31,6 +33,7 @@ public struct Programme: Sendable, Hashable, Identifiable {
         self.termStart = termStart
         self.termEnd = termEnd
         self.status = status
+        self.calendar = calendar
     }
 
     /// Whether a period lies wholly inside the term: targets and values outside it are refused.

@@ -133,8 +133,9 @@ public func buildRouter(
     let reports = ReportService(client: client, logger: logger)
     let sessions = SessionService(client: client, logger: logger, hasher: hasher, today: options.today)
     let services = Services(
-        progress: ProgressService(client: client, logger: logger, policies: authorizer, catalogueLifetime: options.cacheLifetime),
-        imports: ProgressImportService(client: client, logger: logger, policies: authorizer),
+        progress: ProgressService(
+            client: client, logger: logger, policies: authorizer, catalogueLifetime: options.cacheLifetime, today: options.today),
+        imports: ProgressImportService(client: client, logger: logger, policies: authorizer, today: options.today),
         evaluations: evaluations ?? EvaluationService(client: client, logger: logger, policies: authorizer),
         reports: reports,
         flags: FlagService(client: client, logger: logger, policies: authorizer, today: options.today),
@@ -147,7 +148,8 @@ public func buildRouter(
         classifier: ClassifierService(client: client, logger: logger),
         ownership: OwnershipService(
             client: client, logger: logger, policies: authorizer, today: options.today, accessChanged: { caches.forgetAll() }),
-        heatmaps: HeatmapService(client: client, logger: logger)
+        heatmaps: HeatmapService(client: client, logger: logger),
+        calendars: CalendarService(client: client, logger: logger, policies: authorizer, today: options.today)
     )
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
@@ -162,6 +164,7 @@ public func buildRouter(
     HearingsController(service: services.hearings).addRoutes(to: api)
     RoadmapsController(service: services.roadmaps, classifier: services.classifier).addRoutes(to: api)
     RevisionsController(service: services.revisions).addRoutes(to: api)
+    CalendarController(service: services.calendars).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))

@@ -29,6 +29,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case programmeApproved = "programme-approved"
     case programmeDraft = "programme-draft"
     case notStarted = "not-started"
+    case periodClosed = "period-closed"
     case requestTimeout = "request-timeout"
     case revisionDecided = "revision-decided"
     case roadmapConflict = "roadmap-conflict"

@@ -8,11 +8,15 @@ import UadeStorage
 /// import where is decided in one place.
 public struct ProgressImportService: Sendable {
     let importer: ProgressImporter
+    let hearings: HearingRepository
     let policies: any PolicySource
+    let today: @Sendable () -> Day
 
-    public init(client: PostgresClient, logger: Logger, policies: any PolicySource) {
+    public init(client: PostgresClient, logger: Logger, policies: any PolicySource, today: @escaping @Sendable () -> Day = Day.todayInKazakhstan) {
         self.importer = ProgressImporter(client: client, logger: logger)
+        self.hearings = HearingRepository(client: client, logger: logger)
         self.policies = policies
+        self.today = today
     }
 
     /// What the import did or, in a dry run, would do; its problems when the file is refused.
@@ -27,7 +31,8 @@ public struct ProgressImportService: Sendable {
         do {
             return try await importer.run(
                 csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
-                tree: policy.tree, dryRun: dryRun, requestID: requestID, progress: progress)
+                tree: policy.tree, locks: try await hearings.entryLocks(territories: nil), today: today(), dryRun: dryRun,
+                requestID: requestID, progress: progress)
         } catch is ImportRaced {
             throw ServiceFailure(
                 .conflict, code: .valueExists,

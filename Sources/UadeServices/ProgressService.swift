@@ -81,13 +81,20 @@ public struct ProgressService: Sendable {
     let progress: ProgressRepository
     let programmes: ProgrammeRepository
     let indicators: IndicatorDirectory
+    let hearings: HearingRepository
     let policies: any PolicySource
+    let today: @Sendable () -> Day
 
-    public init(client: PostgresClient, logger: Logger, policies: any PolicySource, catalogueLifetime: Duration = .seconds(30)) {
+    public init(
+        client: PostgresClient, logger: Logger, policies: any PolicySource, catalogueLifetime: Duration = .seconds(30),
+        today: @escaping @Sendable () -> Day = Day.todayInKazakhstan
+    ) {
         self.progress = ProgressRepository(client: client, logger: logger)
         self.programmes = ProgrammeRepository(client: client, logger: logger)
         self.indicators = IndicatorDirectory(progress: progress, lifetime: catalogueLifetime)
+        self.hearings = HearingRepository(client: client, logger: logger)
         self.policies = policies
+        self.today = today
     }
 
     // MARK: Reading
@@ -187,6 +194,7 @@ public struct ProgressService: Sendable {
         }
         if let problem = ProgressRules.check(value: value, unit: cell.context.unit, field: "value") { problems.append(problem) }
         try ServiceFailure.throwIfAny(problems)
+        try await requireOpen(cell.period, of: cell.context, in: cell.territory.id)
         let entry = NewProgressEntry(
             indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
             comment: report.comment, evidence: report.evidence)
@@ -228,6 +236,7 @@ public struct ProgressService: Sendable {
         guard let value = correction.value, let period = Period(code: existing.period) else {
             throw ServiceFailure.notFound("no progress entry \(entryID)")
         }
+        try await requireOpen(period, of: context, in: existing.territoryId)
         let entry = NewProgressEntry(
             indicatorID: context.indicator.id, territoryID: existing.territoryId, period: period, value: value,
             comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason)
@@ -235,6 +244,17 @@ public struct ProgressService: Sendable {
         return try await record(
             entry, by: caller, labels: labels,
             key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(correction, of: entryID)) }, requestID: requestID)
+    }
+
+    /// Refuses a write to a period closed by the programme's calendar or by a held hearing.
+    /// - Throws: ``ServiceFailure`` `.conflict` (`period-closed`) saying why and since when.
+    func requireOpen(_ period: Period, of context: IndicatorContext, in territory: Territory.ID) async throws {
+        let ancestry = try await policies.policy().tree.ancestry(of: territory)
+        let locks = try await hearings.entryLocks(territories: ancestry)
+        if let closure = locks.closure(of: period, section: context.sectionID, programme: context.programme.id, ancestry: ancestry, today: today()) {
+            let problem = closure.problem(for: period)
+            throw ServiceFailure(.conflict, code: .periodClosed, detail: problem.reason, problems: [problem])
+        }
     }
 
     func requireWriting(_ resource: Resource, by caller: Caller) async throws {

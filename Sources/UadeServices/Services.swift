@@ -15,12 +15,13 @@ public struct Services: Sendable {
     public let classifier: ClassifierService
     public let ownership: OwnershipService
     public let heatmaps: HeatmapService
+    public let calendars: CalendarService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
         measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService,
-        ownership: OwnershipService, heatmaps: HeatmapService
+        ownership: OwnershipService, heatmaps: HeatmapService, calendars: CalendarService
     ) {
         self.progress = progress
         self.imports = imports
@@ -36,5 +37,6 @@ public struct Services: Sendable {
         self.classifier = classifier
         self.ownership = ownership
         self.heatmaps = heatmaps
+        self.calendars = calendars
     }
 }

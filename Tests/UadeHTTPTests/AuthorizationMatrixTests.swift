@@ -72,6 +72,9 @@ struct AuthorizationMatrixTests {
         // before the approval, which changes the revision (admin approves: 200; bureau-social: 409).
         add(.put, "/api/v1/targets/:indicator/:territory/:period", "/api/v1/targets/{indicator}/430000000/2026-Q4", body: "{}", allowed: admin)
         add(.post, "/api/v1/programmes/:code/approve", "/api/v1/programmes/AMANAT-2022/approve", allowed: admin)
+        // The reporting calendar: read by every account, set for the republic's programme by administrators.
+        add(.get, "/api/v1/programmes/:code/calendar", "/api/v1/programmes/AMANAT-2022/calendar", allowed: anyAccount)
+        add(.put, "/api/v1/programmes/:code/calendar", "/api/v1/programmes/AMANAT-2022/calendar", body: "{}", allowed: admin)
         add(.get, "/api/v1/revisions", allowed: anyAccount)
         add(.post, "/api/v1/revisions/:id/refuse", "/api/v1/revisions/{pendingRevision}/refuse", body: "{}", allowed: [.admin, .bureau])
         add(.post, "/api/v1/revisions/:id/approve", "/api/v1/revisions/{pendingRevision}/approve", allowed: [.admin, .bureau])

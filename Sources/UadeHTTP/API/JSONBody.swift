@@ -179,6 +179,20 @@ struct JSONBody: Sendable {
         }
     }
 
+    /// A whole number (a count of days, say): `15`, not `15.5` or `"15"`.
+    func integer(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> Int? {
+        switch object[key] {
+        case .number(let n) where n == n.rounded() && n.magnitude < 1e9:
+            return Int(n)
+        case nil, .null:
+            if required { problems.append(FieldProblem(field: "body.\(key)", reason: "is required")) }
+            return nil
+        default:
+            problems.append(FieldProblem(field: "body.\(key)", reason: "must be a whole number"))
+            return nil
+        }
+    }
+
     /// The same fields with the same values hash alike, whatever their order or spacing.
     var hash: String {
         let canonical = object.keys.sorted().map { key -> String in

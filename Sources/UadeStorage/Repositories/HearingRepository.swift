@@ -332,3 +332,37 @@ public struct HearingRepository: Sendable {
         return b
     }
 }
+
+extension HearingRepository {
+    /// What closes periods for entry in these territories (nil: everywhere): every programme's
+    /// calendar and what the held hearings of these territories heard, in one round trip.
+    public func entryLocks(territories: [Territory.ID]?) async throws -> EntryLocks {
+        let rows = try await client.query(
+            """
+            SELECT p.id, p.values_due_days, p.entry_closes_days, h.id, h.title, h.held_on, h.territory_id, h.depth, h.as_of, h.sections
+              FROM programmes p
+              LEFT JOIN LATERAL (
+                   SELECT h.id, h.title, h.held_on, h.territory_id, h.depth, r.as_of,
+                          CASE h.sections_choice
+                               WHEN 'all' THEN NULL
+                               WHEN 'socially_sensitive' THEN
+                                    coalesce((SELECT array_agg(s.id) FROM sections s WHERE s.programme_id = p.id AND s.socially_sensitive), '{}')
+                               ELSE coalesce((SELECT array_agg(c.section_id) FROM hearing_sections c WHERE c.hearing_id = h.id), '{}') END AS sections
+                     FROM hearings h JOIN evaluation_runs r ON r.id = h.run_id
+                    WHERE h.programme_id = p.id AND h.status = 'held'
+                      AND (\(territories)::bigint[] IS NULL OR h.territory_id = ANY(\(territories)))) h ON true
+            """, logger: logger)
+        var calendars: [Programme.ID: ReportingCalendar] = [:]
+        var heard: [HeardScope] = []
+        for try await r in rows.decode((Int64, Int32, Int32, Int64?, String?, Day?, Int64?, Int32?, Day?, [Int64]?).self) {
+            calendars[r.0] = ProgrammeRepository.calendar(r.1, r.2)
+            if let id = r.3, let title = r.4, let heldOn = r.5, let territory = r.6, let depth = r.7, let asOf = r.8 {
+                heard.append(
+                    HeardScope(
+                        hearingID: id, title: title, heldOn: heldOn, programmeID: r.0, territoryID: territory, depth: Int(depth),
+                        sectionIDs: r.9.map(Set.init), asOf: asOf))
+            }
+        }
+        return EntryLocks(calendars: calendars, heard: heard)
+    }
+}

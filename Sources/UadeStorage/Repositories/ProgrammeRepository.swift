@@ -16,7 +16,7 @@ public struct ProgrammeRepository: Sendable {
         try await decodeProgrammes(
             client.query(
                 """
-                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, values_due_days, entry_closes_days
                   FROM programmes ORDER BY id
                 """, logger: logger))
     }
@@ -25,7 +25,7 @@ public struct ProgrammeRepository: Sendable {
         try await decodeProgrammes(
             client.query(
                 """
-                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status
+                SELECT id, code, level, territory_id, name_kk, name_ru, name_en, term_start, term_end, status, values_due_days, entry_closes_days
                   FROM programmes WHERE code = \(code)
                 """, logger: logger)
         ).first
@@ -33,15 +33,43 @@ public struct ProgrammeRepository: Sendable {
 
     private func decodeProgrammes(_ rows: PostgresRowSequence) async throws -> [Programme] {
         var result: [Programme] = []
-        for try await row in rows.decode((Int64, String, String, Int64, String, String, String?, Day, Day, String).self) {
+        for try await row in rows.decode((Int64, String, String, Int64, String, String, String?, Day, Day, String, Int32, Int32).self) {
             result.append(
                 Programme(
                     id: row.0, code: row.1, level: ProgrammeLevel(rawValue: row.2) ?? .republic, territoryID: row.3,
                     name: LocalizedText(kk: row.4, ru: row.5, en: row.6), termStart: row.7, termEnd: row.8,
-                    status: ProgrammeStatus(rawValue: row.9) ?? .draft
+                    status: ProgrammeStatus(rawValue: row.9) ?? .draft, calendar: Self.calendar(row.10, row.11)
                 ))
         }
         return result
+    }
+
+    /// The stored calendar; the schema holds its days within the rule's bounds.
+    static func calendar(_ dueDays: Int32, _ closesDays: Int32) -> ReportingCalendar {
+        ReportingCalendar(dueDays: Int(dueDays), closesDays: Int(closesDays)) ?? .standard
+    }
+
+    /// Sets a programme's reporting calendar, audited with its old days.
+    public func setCalendar(programmeID: Programme.ID, _ calendar: ReportingCalendar, by accountID: Int64?, requestID: String?) async throws {
+        struct Days: Encodable, Sendable {
+            let valuesDueDays: Int
+            let entryClosesDays: Int
+        }
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT values_due_days, entry_closes_days FROM programmes WHERE id = \(programmeID) FOR UPDATE", logger: logger)
+            var old: Days?
+            for try await (due, closes) in rows.decode((Int32, Int32).self) { old = Days(valuesDueDays: Int(due), entryClosesDays: Int(closes)) }
+            try await connection.query(
+                """
+                UPDATE programmes SET values_due_days = \(calendar.dueDays), entry_closes_days = \(calendar.closesDays)
+                 WHERE id = \(programmeID)
+                """, logger: logger)
+            try await AuditEvent(
+                accountID: accountID, action: "programme.calendar", entity: "programme", entityID: String(programmeID), old: old,
+                new: Days(valuesDueDays: calendar.dueDays, entryClosesDays: calendar.closesDays), requestID: requestID
+            ).write(on: connection, logger: logger)
+        }
     }
 
     /// Whether a section or an indicator of that code exists (in any programme).

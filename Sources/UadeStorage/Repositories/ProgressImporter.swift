@@ -87,10 +87,11 @@ public struct ProgressImporter: Sendable {
 
     /// - Parameters:
     ///   - allowedTerritories: where the caller may write; nil for anywhere (administrators).
+    ///   - locks: what closes periods for entry; a row for a closed period is a problem of the file.
     ///   - progress: called now and then with a line for the operator.
     public func run(
-        csv text: String, accountID: Int64, allowedTerritories: Set<Territory.ID>?, tree: TerritoryTree,
-        dryRun: Bool, requestID: String?, progress: @Sendable (String) -> Void = { _ in }
+        csv text: String, accountID: Int64, allowedTerritories: Set<Territory.ID>?, tree: TerritoryTree, locks: EntryLocks,
+        today: Day, dryRun: Bool, requestID: String?, progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> ImportReport {
         var report = ImportReport()
         report.dryRun = dryRun
@@ -250,6 +251,13 @@ public struct ProgressImporter: Sendable {
                 let problem = ProgressRules.check(period: period, indicator: facts.context.indicator, programme: facts.context.programme)
             {
                 rowProblems.append(ImportProblem(line: line, column: "period", problem))
+            }
+            if let period, let facts, let territoryID,
+                let closure = locks.closure(
+                    of: period, section: facts.context.sectionID, programme: facts.context.programme.id, ancestry: tree.ancestry(of: territoryID),
+                    today: today)
+            {
+                rowProblems.append(ImportProblem(line: line, column: "period", closure.problem(for: period)))
             }
             let value = ProgressRules.parseNumber(valueText)
             if value == nil {

@@ -174,7 +174,7 @@ public struct ProgressRepository: Sendable {
             """
             SELECT i.id, i.section_id, i.code, i.name_kk, i.name_ru, i.name_en, i.unit, i.direction, i.aggregation, i.accumulation, i.periodicity,
                    s.code, p.id, p.code, p.level, p.territory_id, p.name_kk, p.name_ru, p.name_en, p.term_start, p.term_end,
-                   u.name_kk, u.name_ru, u.name_en, u.min_value, u.max_value
+                   u.name_kk, u.name_ru, u.name_en, u.min_value, u.max_value, p.status, p.values_due_days, p.entry_closes_days
               FROM indicators i JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id JOIN units u ON u.code = i.unit
              WHERE i.code = \(code)
             """, logger: logger)
@@ -182,13 +182,14 @@ public struct ProgressRepository: Sendable {
             (
                 Int64, Int64, String, String, String, String?, String, String, String, String, String,
                 String, Int64, String, String, Int64, String, String, String?, Day, Day,
-                String, String, String, Double?, Double?
+                String, String, String, Double?, Double?, String, Int32, Int32
             ).self)
         {
             let indicator = ProgrammeRepository.indicator(r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10)
             let programme = Programme(
                 id: r.12, code: r.13, level: ProgrammeLevel(rawValue: r.14) ?? .republic, territoryID: r.15,
-                name: LocalizedText(kk: r.16, ru: r.17, en: r.18), termStart: r.19, termEnd: r.20)
+                name: LocalizedText(kk: r.16, ru: r.17, en: r.18), termStart: r.19, termEnd: r.20,
+                status: ProgrammeStatus(rawValue: r.26) ?? .draft, calendar: ProgrammeRepository.calendar(r.27, r.28))
             let unit = MeasurementUnit(code: r.6, name: LocalizedText(kk: r.21, ru: r.22, en: r.23), minimum: r.24, maximum: r.25)
             return IndicatorContext(indicator: indicator, sectionID: r.1, sectionCode: r.11, programme: programme, unit: unit)
         }
@@ -356,8 +357,8 @@ public struct ProgressRepository: Sendable {
                 }
             let indicatorName = nameColumn.replacingOccurrences(of: "%@", with: "i")
             let territoryName = nameColumn.replacingOccurrences(of: "%@", with: "t")
-            let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
-            let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
+            let quarterStarts = filter.periods.filter { $0.periodicity == .quarterly }.map(\.start)
+            let yearStarts = filter.periods.filter { $0.periodicity == .yearly }.map(\.start)
 
             var binds = PostgresBindings()
             binds.append(quarterStarts + yearStarts)  // $1: every period start, for the index
@@ -468,8 +469,8 @@ public struct ProgressRepository: Sendable {
     /// the targets less the cells with a first entry (one per reported cell, schema/0012), both
     /// from indexes (schema/0024); the same targets as ``due(_:language:page:)`` lists as missing.
     public func missingCount(territories: [Territory.ID]?, periods: [Period]) async throws -> Int {
-        let quarterStarts = periods.filter { $0.periodicity == .quarterly }.map(\.start.iso)
-        let yearStarts = periods.filter { $0.periodicity == .yearly }.map(\.start.iso)
+        let quarterStarts = periods.filter { $0.periodicity == .quarterly }.map(\.start)
+        let yearStarts = periods.filter { $0.periodicity == .yearly }.map(\.start)
         var binds = PostgresBindings()
         binds.append(quarterStarts + yearStarts)  // $1
         binds.append(quarterStarts)  // $2

@@ -22,3 +22,9 @@ extension Day: PostgresNonThrowingEncodable, PostgresDecodable {
         self.init(daysSinceEpoch: Int(days) + Self.postgresEpoch)
     }
 }
+
+/// `date[]` binds as dates: a `text[]` cast in the query is cast again for every row it is
+/// compared with (a coordinator's count of the term's gaps took 4.6 s that way instead of 0.3 s).
+extension Day: PostgresArrayEncodable {
+    public static var psqlArrayType: PostgresDataType { .dateArray }
+}
