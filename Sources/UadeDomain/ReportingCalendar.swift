@@ -46,6 +46,20 @@ public struct ReportingCalendar: Sendable, Hashable {
         case overdue(days: Int, closes: Day)
         /// Closed for entry since `since`.
         case closed(since: Day)
+
+        /// The standing without its days, as the API names it.
+        public enum Kind: String, Sendable, CaseIterable {
+            case running, due, overdue, closed
+        }
+
+        public var kind: Kind {
+            switch self {
+            case .running: .running
+            case .due: .due
+            case .overdue: .overdue
+            case .closed: .closed
+            }
+        }
     }
 
     public func standing(of period: Period, on today: Day) -> Standing {

@@ -200,3 +200,27 @@ extension RoadmapChanges.Kind: Worded {
         }
     }
 }
+
+extension ReportingCalendar.Standing {
+    /// Where a period stands, as a due list says it beside its deadline: «просрочено на 37 дней,
+    /// закроется 14.02.2027».
+    public func phrase(_ language: Language) -> String {
+        switch (self, language) {
+        case (.running(let due), .kk): "мерзімі \(due.written(.kk))"
+        case (.running(let due), .ru): "срок — \(due.written(.ru))"
+        case (.running(let due), .en): "due by \(due.written(.en))"
+        case (.due(_, 0), .kk): "мерзімі бүгін"
+        case (.due(_, 0), .ru): "срок — сегодня"
+        case (.due(_, 0), .en): "due today"
+        case (.due(let on, let days), .kk): "мерзімі \(on.written(.kk)), \(days) күн қалды"
+        case (.due(let on, let days), .ru): "срок — \(on.written(.ru)), осталось \(Plural.count(days, .day, .ru))"
+        case (.due(let on, let days), .en): "due by \(on.written(.en)), in \(Plural.count(days, .day, .en))"
+        case (.overdue(let days, let closes), .kk): "мерзімі \(days) күнге өтті, \(closes.written(.kk)) жабылады"
+        case (.overdue(let days, let closes), .ru): "просрочено на \(Plural.count(days, .day, .ru)), закроется \(closes.written(.ru))"
+        case (.overdue(let days, let closes), .en): "overdue by \(Plural.count(days, .day, .en)), closes on \(closes.written(.en))"
+        case (.closed(let since), .kk): "\(since.written(.kk)) бастап енгізуге жабық"
+        case (.closed(let since), .ru): "закрыт для ввода с \(since.written(.ru))"
+        case (.closed(let since), .en): "closed for entry since \(since.written(.en))"
+        }
+    }
+}

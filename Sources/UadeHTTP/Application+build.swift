@@ -164,7 +164,7 @@ public func buildRouter(
     HearingsController(service: services.hearings).addRoutes(to: api)
     RoadmapsController(service: services.roadmaps, classifier: services.classifier).addRoutes(to: api)
     RevisionsController(service: services.revisions).addRoutes(to: api)
-    CalendarController(service: services.calendars).addRoutes(to: api)
+    CalendarController(service: services.calendars, authorizer: authorizer).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))

@@ -18,11 +18,42 @@ public struct CalendarChange: Sendable, Hashable {
 /// entry. Set by administrators and the programme office of the programme's territory.
 public struct CalendarService: Sendable {
     let programmes: ProgrammeRepository
+    let progress: ProgressRepository
     let roadmaps: RoadmapService
+    let policies: any PolicySource
 
     public init(client: PostgresClient, logger: Logger, policies: any PolicySource, today: @escaping @Sendable () -> Day = Day.todayInKazakhstan) {
         self.programmes = ProgrammeRepository(client: client, logger: logger)
+        self.progress = ProgressRepository(client: client, logger: logger)
         self.roadmaps = RoadmapService(client: client, logger: logger, policies: policies, today: today)
+        self.policies = policies
+    }
+
+    /// How punctually each coordinator reported for each territory: administrators see every
+    /// territory, a coordinator the territories they report for.
+    /// - Throws: ``ServiceFailure`` `.forbidden` for a caller who is neither, or for a territory
+    ///   outside a coordinator's.
+    public func timeliness(territory: Territory.ID?, periods: [Period]?, by caller: Caller) async throws -> [Timeliness] {
+        let policy = try await policies.policy()
+        var scope = policy.visibleTerritories(caller, roles: [.coordinator])
+        if scope?.isEmpty == true { throw ServiceFailure.forbidden("timeliness is for administrators and coordinators") }
+        if let territory {
+            let below = policy.tree.subtree(of: territory)
+            if let visible = scope, !visible.contains(territory) {
+                throw ServiceFailure.forbidden("outside the territories this account reports for")
+            }
+            scope = below
+        }
+        return try await progress.timeliness(territories: scope.map { Array($0) }, periods: periods)
+    }
+
+    /// Where each period stands today under the programmes' calendars: one line per distinct
+    /// standing, so that programmes sharing a calendar say it once.
+    public func standings(of periods: [Period], on today: Day) async throws -> [(period: Period, standing: ReportingCalendar.Standing)] {
+        let calendars = Set(try await programmes.programmes().map(\.calendar))
+        return periods.flatMap { period in
+            Set(calendars.map { $0.standing(of: period, on: today) }).sorted { "\($0)" < "\($1)" }.map { (period, $0) }
+        }
     }
 
     /// - Throws: ``ServiceFailure`` `.notFound`.

@@ -199,7 +199,8 @@ public struct ProgressService: Sendable {
             indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
             comment: report.comment, evidence: report.evidence)
         let labels = ProgressEntryLabels(
-            indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username)
+            indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username,
+            deadline: cell.context.programme.calendar.deadline(of: cell.period))
         return try await record(
             entry, by: caller, labels: labels, key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(report)) },
             requestID: requestID)
@@ -240,7 +241,9 @@ public struct ProgressService: Sendable {
         let entry = NewProgressEntry(
             indicatorID: context.indicator.id, territoryID: existing.territoryId, period: period, value: value,
             comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason)
-        let labels = ProgressEntryLabels(indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username)
+        let labels = ProgressEntryLabels(
+            indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username,
+            deadline: context.programme.calendar.deadline(of: period))
         return try await record(
             entry, by: caller, labels: labels,
             key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(correction, of: entryID)) }, requestID: requestID)
@@ -329,9 +332,10 @@ public struct ProgressService: Sendable {
             throw ServiceFailure.forbidden("only coordinators have values due; owners see theirs at /api/v1/owned")
         }
         try await requireKnown(section: query.sectionCode, indicator: query.indicatorCode)
-        let filter = DueFilter(
+        var filter = DueFilter(
             territories: territories.map { Array($0) }, sectionCode: query.sectionCode, indicatorCode: query.indicatorCode,
             periods: query.periods, status: query.status)
+        filter.today = today()
         return try await progress.due(filter, language: language, page: page)
     }
 

@@ -10,7 +10,7 @@ struct RoadmapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roadmap",
         abstract: "A programme's roadmap as its workbook (XLSX): programme, sections, indicators, targets, measures, people, owners.",
-        subcommands: [Import.self, Export.self, Approve.self, Revise.self, Rename.self, Reschedule.self, Revisions.self, Decide.self]
+        subcommands: [Import.self, Export.self, Approve.self, Calendar.self, Revise.self, Rename.self, Reschedule.self, Revisions.self, Decide.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -125,6 +125,36 @@ struct RoadmapCommand: AsyncParsableCommand {
                 try await service.approve(programme: code, by: .caller(caller), requestID: "cli-approve")
             }
             say("\(approved.code) is \(approved.status.rawValue).")
+        }
+    }
+
+    struct Calendar: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set a programme's reporting calendar: when values are due and when periods close for entry (docs/calendar.md).")
+        @Argument(help: "The programme's code.") var programme: String
+        @Option(help: "Days after a period ends that its values are due (0–366).") var dueDays: Int?
+        @Option(help: "Days after that deadline that the period closes for entry (1–366).") var closesDays: Int?
+        @Option(name: .customLong("as"), help: "An administrator, or the programme office of its territory (to set it).") var account: String
+
+        func run() async throws {
+            let (account, code, change) = (self.account, programme, CalendarChange(valuesDueDays: dueDays, entryClosesDays: closesDays))
+            let setting = dueDays != nil || closesDays != nil
+            let logger = makeLogger()
+            let url = try await DatabaseTarget.resolve(startEmbedded: false, logger: logger)
+            let programme = try await Database.withClient(url, logger: logger) { client in
+                let caller = try await RoadmapCommand.caller(account, client: client, logger: logger)
+                let service = CalendarService(client: client, logger: logger, policies: StoredPolicy(client: client, logger: logger))
+                do {
+                    return setting
+                        ? try await service.setCalendar(programme: code, change, by: .caller(caller), requestID: "cli-calendar")
+                        : try await service.programme(code)
+                } catch let failure as ServiceFailure {
+                    throw CommandFailure(failure)
+                }
+            }
+            say(
+                "\(programme.code): values due \(programme.calendar.dueDays) days after a period ends; "
+                    + "the period closes for entry \(programme.calendar.closesDays) days after that.")
         }
     }
 

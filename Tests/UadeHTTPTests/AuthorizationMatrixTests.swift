@@ -128,6 +128,9 @@ struct AuthorizationMatrixTests {
         add(.post, "/api/v1/progress/import", body: "indicator_code;territory_kato;period;value\n", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
         add(.get, "/api/v1/due", "/api/v1/due?territory=430000000", allowed: [.admin, .coordKyzylorda])
         add(.get, "/api/v1/due", "/api/v1/due?territory={akzhar}", allowed: [.admin, .coordAkzhar])
+        // Timeliness: administrators everywhere, coordinators for the territories they report for.
+        add(.get, "/api/v1/timeliness", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
+        add(.get, "/api/v1/timeliness", "/api/v1/timeliness?territory=430000000", allowed: [.admin, .coordKyzylorda])
         add(.get, "/api/v1/owned", allowed: [.admin, .bureau, .council])
         // Measures: {ownMeasure} is a housing measure of Kyzylorda Region, {foreignMeasure} one of North Kazakhstan Region.
         add(.get, "/api/v1/measures", "/api/v1/measures?territory=430000000", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])
@@ -223,6 +226,7 @@ struct AuthorizationMatrixTests {
             "POST /roadmaps",
             "POST /roadmaps/confirm",
             "POST /roadmaps/approve",
+            "POST /roadmaps/calendar",
             "POST /roadmaps/classifier",
             "GET /revisions",
             "POST /revisions/{id}/decide",

@@ -83,6 +83,63 @@ import UadeTestSupport
         }
     }
 
+    @Test("a value after its deadline is taken and marked late; timeliness counts each account's first values by territory")
+    func lateValuesAndTimeliness() async throws {
+        try await withDemoApp { app in
+            // 2026-Q3 was due on 2026-10-15: a value entered now is late.
+            let cell = try await Self.missingCell(app)
+            let (reported, late) = try await Self.report(app, cell, as: "coord-kyzylorda")
+            #expect(reported == .created && late.contains(#""late":true"#) && late.contains(#""deadline":"2026-10-15""#), "\(late)")
+            // Due a year after the period ends, a 2026-Q4 value is on time.
+            #expect(try await Self.put(app, #"{"values_due_days": 366}"#, as: "admin").0 == .ok)
+            let (_, list) = try await RevisionTests.get(app, "/api/v1/due?status=missing&period=2026-Q4&territory=430000000&limit=1", as: "admin")
+            let item = try #require((list["items"] as? [[String: Any]])?.first)
+            #expect(item["deadline"] as? String == "2028-01-01" && item["standing"] as? String == "running", "\(item)")
+            let next = (indicator: try #require(item["indicator_code"] as? String), territory: String(describing: try #require(item["territory_id"])))
+            let (onTime, answer) = try await Self.report(app, next, period: "2026-Q4", as: "coord-kyzylorda")
+            #expect(onTime == .created && answer.contains(#""late":false"#), "\(answer)")
+
+            let (status, timeliness) = try await RevisionTests.get(
+                app, "/api/v1/timeliness?territory=430000000&period=2026-Q4", as: "coord-kyzylorda")
+            #expect(status == .ok)
+            let rows = try #require(timeliness["items"] as? [[String: Any]])
+            let mine = try #require(rows.first { $0["username"] as? String == "coord-kyzylorda" && "\($0["territory_id"]!)" == next.territory })
+            #expect(mine["values"] as? Int == 1 && mine["on_time"] as? Int == 1 && mine["median_delay_days"] as? Double == 0, "\(mine)")
+            // Another district's coordinator does not read the region's.
+            #expect(try await RevisionTests.get(app, "/api/v1/timeliness?territory=430000000", as: "coord-akzhar").0 == .forbidden)
+            #expect(try await RevisionTests.get(app, "/api/v1/timeliness?period=2026-Q5", as: "admin").0 == .badRequest)
+        }
+    }
+
+    @Test("the roadmaps page sets the calendar; the due page gives each deadline and no entry button where the period is closed")
+    func pages() async throws {
+        try await withDemoApp { app in
+            let admin = try #require(try await login(app, "admin"))
+            let form = ["programme": DemoDataLoader.programmeCode, "values_due_days": "15 дней", "entry_closes_days": "30"]
+            let (refused, _, problem) = try await postForm(app, admin, "/roadmaps/calendar?lang=ru", form)
+            #expect(refused == .unprocessableContent && problem.contains("нужно целое число дней"), "\(refused)")
+            var fixed = form
+            fixed["values_due_days"] = "15"
+            let (saved, _, page) = try await postForm(app, admin, "/roadmaps/calendar?lang=ru", fixed)
+            #expect(saved == .ok && page.contains("Календарь отчётности сохранён: \(DemoDataLoader.programmeCode)"), "\(page.prefix(2000))")
+
+            let coordinator = try #require(try await login(app, "coord-kyzylorda"))
+            func due(_ period: String) async throws -> String {
+                try await app.client.execute(
+                    uri: "/due?status=missing&period=\(period)&lang=ru", method: .get, headers: [.cookie: coordinator.cookie]
+                ) { String(buffer: $0.body) }
+            }
+            let closed = try await due("2026-Q3")
+            #expect(closed.contains("закрыт для ввода с 14.11.2026") && !closed.contains("href=\"/entry?"), "\(closed.prefix(3000))")
+            let open = try await due("2026-Q4")
+            #expect(open.contains("15.01.2027") && open.contains("срок — 15.01.2027") && open.contains("href=\"/entry?"))
+            let (_, home) = try await app.client.execute(uri: "/?lang=ru", method: .get, headers: [.cookie: coordinator.cookie]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(home.contains("2026-Q3: закрыт для ввода с 14.11.2026"), "\(home.prefix(3000))")
+        }
+    }
+
     @Test("a held hearing closes the periods it heard in its territories, and a correction there too")
     func aHeldHearingClosesWhatItHeard() async throws {
         try await withDemoApp(.hearings) { app in

@@ -117,7 +117,10 @@ struct ImportTests {
             let text = try await template(app, "territory=430000000&period=2026-Q4&lang=kk")
             #expect(
                 text.hasPrefix(
-                    "\u{FEFF}indicator_code;indicator_name;unit;territory_kato;territory_id;territory_name;period;target;current_value;value"))
+                    "\u{FEFF}indicator_code;indicator_name;unit;territory_kato;territory_id;territory_name;period;deadline;target;current_value;value"
+                ))
+            // Each line's deadline, written as the language writes dates: 2026-Q4 is due 15 days after it ends.
+            #expect(text.contains(";2026-Q4;15.01.2027;"))
             let table = try CSVTable.parse(text)
             #expect(table.separator == ";")
             // Kyzylorda Region and the 8 territories below it, every quarterly indicator.
@@ -139,8 +142,8 @@ struct ImportTests {
             values[3] = "-2"  // a negative count
             values[6] = ""  // blank: skipped, not an error
             var csv = try filled(text, values)
-            csv += "HOU-01;x;m2;590000000;;;2026-Q4;;;7;;;\r\n"  // another region
-            csv += "NOPE;x;x;430000000;;;2026-Q4;;;7;;;\r\n"  // unknown indicator
+            csv += "HOU-01;x;m2;590000000;;;2026-Q4;;;;7;;;\r\n"  // another region
+            csv += "NOPE;x;x;430000000;;;2026-Q4;;;;7;;;\r\n"  // unknown indicator
             let before = try await app.count("SELECT count(*) FROM progress_entries")
             let (status, body) = try await upload(app, csv)
             #expect(status == .unprocessableContent)

@@ -93,8 +93,10 @@ import UadeTestSupport
             item("small", latest: (0.1 + 0.2, 9, Date(timeIntervalSince1970: -86_399)), kato: "431010000", target: 1234567.125),
             item("large", latest: (-7, 9_007_199_254_740_000, Date(timeIntervalSince1970: 4_102_444_799)), kato: nil, target: 0),
         ]
-        let written = DueList(items: items, total: 3, limit: 50, offset: 0).json()
-        let encoded = try AppRequestContext.encoder.encode(ListDTO(items: items.map(DueItemDTO.init), total: 3, limit: 50, offset: 0))
+        let today = Day(iso: "2026-11-21")!
+        let written = DueList(items: items, total: 3, limit: 50, offset: 0, today: today).json()
+        let encoded = try AppRequestContext.encoder.encode(
+            ListDTO(items: items.map { DueItemDTO($0, today: today) }, total: 3, limit: 50, offset: 0))
         let ours = try #require(try JSONSerialization.jsonObject(with: Data(written)) as? NSDictionary)
         let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? NSDictionary)
         #expect(ours == theirs)

@@ -1,6 +1,7 @@
 import Hummingbird
 import UadeDomain
 import UadeServices
+import UadeStorage
 
 /// A programme's reporting calendar on the wire.
 struct CalendarDTO: ResponseCodable, Sendable {
@@ -18,10 +19,12 @@ struct CalendarDTO: ResponseCodable, Sendable {
 /// `GET` and `PUT /api/v1/programmes/{code}/calendar`, over ``CalendarService``.
 struct CalendarController: Sendable {
     let service: CalendarService
+    let authorizer: Authorizer
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("programmes/:code/calendar", use: calendar)
         group.put("programmes/:code/calendar", use: setCalendar)
+        group.get("timeliness", use: timeliness)
     }
 
     @Sendable func calendar(_ request: Request, context: AppRequestContext) async throws -> CalendarDTO {
@@ -44,5 +47,53 @@ struct CalendarController: Sendable {
             try await service.setCalendar(programme: code, change, by: .caller(caller), requestID: context.id)
         }
         return CalendarDTO(programme)
+    }
+}
+
+/// One line of timeliness on the wire.
+struct TimelinessDTO: ResponseCodable, Sendable {
+    let username: String?
+    let territoryId: Int64
+    let values: Int
+    let onTime: Int
+    let shareOnTime: Double
+    let medianDelayDays: Double
+
+    init(_ row: Timeliness) {
+        username = row.username
+        territoryId = row.territoryID
+        values = row.values
+        onTime = row.onTime
+        shareOnTime = row.shareOnTime
+        medianDelayDays = row.medianDelayDays
+    }
+}
+
+struct TimelinessList: ResponseCodable, Sendable {
+    let items: [TimelinessDTO]
+}
+
+extension CalendarController {
+    /// `GET /api/v1/timeliness?territory=…&period=…`: how punctually each account reported for
+    /// each territory (first values only), the least punctual first.
+    @Sendable func timeliness(_ request: Request, context: AppRequestContext) async throws -> TimelinessList {
+        let caller = try context.requireCaller()
+        let query = QueryParameters(request: request)
+        try query.refuseUnknown(["territory", "period"])
+        var territory: Territory.ID?
+        if let ref = query.string("territory") {
+            territory = try CatalogueController<AppRequestContext>.resolve(ref, in: try await authorizer.policy().tree, field: "query.territory").id
+        }
+        var periods: [Period]?
+        if let text = query.string("period") {
+            guard let period = Period(code: text) else {
+                throw APIError.invalidParameter("query.period", "must be a year (2024) or a quarter (2024-Q3)")
+            }
+            periods = [period]
+        }
+        let rows = try await APIError.answering(fieldPrefix: "query.") {
+            try await service.timeliness(territory: territory, periods: periods, by: caller)
+        }
+        return TimelinessList(items: rows.map(TimelinessDTO.init))
     }
 }

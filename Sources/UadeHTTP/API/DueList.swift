@@ -24,8 +24,11 @@ struct DueItemDTO: Codable, Sendable {
     let latestValue: Double?
     let latestEntryId: Int64?
     let latestEnteredAt: Date?
+    let deadline: String
+    let closesOn: String
+    let standing: String
 
-    init(_ item: DueItem) {
+    init(_ item: DueItem, today: Day) {
         indicatorCode = item.indicatorCode
         indicatorId = item.indicatorID
         indicatorName = item.indicatorName
@@ -42,6 +45,9 @@ struct DueItemDTO: Codable, Sendable {
         latestValue = item.latestValue
         latestEntryId = item.latestEntryID
         latestEnteredAt = item.latestEnteredAt
+        deadline = item.deadline.iso
+        closesOn = item.calendar.closesOn(item.period).iso
+        standing = item.calendar.standing(of: item.period, on: today).kind.rawValue
     }
 }
 
@@ -54,6 +60,8 @@ struct DueList: ResponseGenerator, Sendable {
     let total: Int
     let limit: Int?
     let offset: Int?
+    /// The day the list is read on, for each item's standing.
+    let today: Day
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(
@@ -68,6 +76,10 @@ struct DueList: ResponseGenerator, Sendable {
             if index > 0 { out.raw(",") }
             out.raw("{\"accumulation\":")
             out.string(item.accumulation.rawValue)
+            out.raw(",\"closes_on\":")
+            out.string(item.calendar.closesOn(item.period).iso)
+            out.raw(",\"deadline\":")
+            out.string(item.deadline.iso)
             out.raw(",\"direction\":")
             out.string(item.direction.rawValue)
             out.raw(",\"indicator_code\":")
@@ -94,6 +106,8 @@ struct DueList: ResponseGenerator, Sendable {
             out.string(item.period.end.iso)
             out.raw(",\"section_code\":")
             out.string(item.sectionCode)
+            out.raw(",\"standing\":")
+            out.string(item.calendar.standing(of: item.period, on: today).kind.rawValue)
             out.raw(",\"target\":")
             out.number(item.target)
             out.raw(",\"territory_id\":")

@@ -21,6 +21,9 @@ struct ProgressEntryDTO: ResponseCodable, Sendable {
     let supersedesId: Int64?
     let correctionReason: String?
     let superseded: Bool
+    let deadline: String?
+    /// Entered after its period's deadline.
+    let late: Bool
 
     init(_ entry: ProgressEntry) {
         id = entry.id
@@ -36,6 +39,8 @@ struct ProgressEntryDTO: ResponseCodable, Sendable {
         supersedesId = entry.supersedesId
         correctionReason = entry.correctionReason
         superseded = entry.superseded
+        deadline = entry.deadline?.iso
+        late = entry.late
     }
 }
 
@@ -161,7 +166,7 @@ struct ProgressController: Sendable {
             periods: try periods(query), status: try status(query))
         do {
             let (items, total) = try await services.progress.due(due, by: caller, language: language, page: page)
-            return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
+            return DueList(items: items, total: total, limit: page.limit, offset: page.offset, today: today())
         } catch let failure as ServiceFailure {
             throw APIError(failure, fieldPrefix: "query.")
         }
@@ -175,6 +180,7 @@ struct ProgressController: Sendable {
         var filter = DueFilter(
             sectionCode: try await codes.section(query), indicatorCode: try await codes.indicator(query),
             periods: try periods(query), status: try status(query))
+        filter.today = today()
         let asBureau: Bool
         switch query.string("as") {
         case "bureau": asBureau = true
@@ -202,11 +208,11 @@ struct ProgressController: Sendable {
                     try await progress.due(everything, language: language, page: PageRequest(limit: 1_000_000, offset: 0)).items
                 }
                 let items = try await progress.withLatestValues(Array(cells.dropFirst(page.offset).prefix(page.limit)))
-                return DueList(items: items, total: cells.count, limit: page.limit, offset: page.offset)
+                return DueList(items: items, total: cells.count, limit: page.limit, offset: page.offset, today: today())
             }
         }
         let (items, total) = try await progress.due(filter, language: language, page: page)
-        return DueList(items: items, total: total, limit: page.limit, offset: page.offset)
+        return DueList(items: items, total: total, limit: page.limit, offset: page.offset, today: today())
     }
 }
 
@@ -226,9 +232,10 @@ extension ProgressController {
         } else if territories?.isEmpty == true {
             throw APIError.forbidden("only coordinators fill in progress")
         }
-        let filter = DueFilter(
+        var filter = DueFilter(
             territories: territories.map { Array($0) }, sectionCode: try await codes.section(query),
             periods: try periods(query), status: try status(query))
+        filter.today = today()
         let (items, _) = try await progress.due(filter, language: language, page: PageRequest(limit: 1_000_000, offset: 0))
         // A file for people: units by their names, numbers as the language writes them (a
         // decimal comma in Kazakh and Russian, which the import reads back).
@@ -241,13 +248,13 @@ extension ProgressController {
             "\u{FEFF}"
             + CSVTable.line([
                 "indicator_code", "indicator_name", "unit", "territory_kato", "territory_id", "territory_name",
-                "period", "target", "current_value", "value", "comment", "evidence", "correction_reason",
+                "period", "deadline", "target", "current_value", "value", "comment", "evidence", "correction_reason",
             ])
         for item in items {
             text += CSVTable.line([
                 .text(item.indicatorCode), .text(item.indicatorName), .text(units[item.unit]?.resolved(language) ?? item.unit),
                 .text(item.territoryKato ?? ""),
-                .number(String(item.territoryID)), .text(item.territoryName), .text(item.period.code),
+                .number(String(item.territoryID)), .text(item.territoryName), .text(item.period.code), .text(item.deadline.written(language)),
                 .number(figure(item.target)), .number(item.latestValue.map(figure) ?? ""),
                 .text(""), .text(""), .text(""), .text(""),
             ])

@@ -87,9 +87,13 @@ extension WebController {
                 // Units by their names, never their codes.
                 let units = Dictionary(try await programmes.units().map { ($0.code, $0.name.resolved(language)) }, uniquingKeysWith: { a, _ in a })
                 total = page.total
+                let today = today()
                 rows = page.items.map { item in
                     let ref = item.territoryKato ?? String(item.territoryID)
+                    let standing = item.calendar.standing(of: item.period, on: today)
                     return [
+                        "deadline": Show.day(item.deadline, language), "standing": standing.phrase(language),
+                        "standingKind": standing.kind.rawValue, "closed": standing.kind == .closed,
                         "indicator": item.indicatorCode, "indicatorName": item.indicatorName, "territory": item.territoryName,
                         "period": item.period.code, "unit": units[item.unit] ?? item.unit,
                         "target": Show.number(item.target, language), "latest": Show.number(item.latestValue, language),

@@ -14,6 +14,7 @@ extension WebController {
         router.post("roadmaps", use: previewRoadmap)
         router.post("roadmaps/confirm", use: confirmRoadmap)
         router.post("roadmaps/approve", use: approveProgramme)
+        router.post("roadmaps/calendar", use: setCalendar)
         router.post("roadmaps/classifier", use: importClassifier)
     }
 
@@ -29,6 +30,7 @@ extension WebController {
                     "term": "\(programme.termStart.year)–\(programme.termEnd.year)",
                     "status": programme.status.word(language), "draft": programme.status == .draft,
                     "download": "/api/v1/programmes/\(programme.code)/workbook?lang=\(language.rawValue)",
+                    "dueDays": programme.calendar.dueDays, "closesDays": programme.calendar.closesDays,
                 ]
             },
             "empty": programmes.isEmpty,
@@ -162,6 +164,42 @@ extension WebController {
                 programme: form.string("programme") ?? "", by: .caller(caller), requestID: context.id)
             data = try await roadmapsData(caller, context: context)
             data["approved"] = programme.code
+        } catch let failure as ServiceFailure {
+            if failure.kind == .forbidden { throw APIError(failure) }
+            data = try await roadmapsData(caller, context: context)
+            data["errors"] = FormErrors(failure, language(context)).context
+            return try renderRoadmaps(request, context, data, status: APIError(failure).status)
+        }
+        return try renderRoadmaps(request, context, data)
+    }
+
+    /// Sets a programme's reporting calendar from its form, then shows the list again.
+    @Sendable func setCalendar(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        try await APIError.answering { try services.roadmaps.requireManagingAny(by: .caller(caller)) }
+        let form = try await WebForm.read(request, limit: 1 << 16)
+        try context.requireFormToken(form)
+        var problems: [FieldProblem] = []
+        func days(_ field: String) -> Int? {
+            guard let text = form.string(field)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let n = Int(text) else {
+                problems.append(
+                    FieldProblem(
+                        field: field, reason: "must be a whole number of days",
+                        words: LocalizedText(kk: "күн саны бүтін сан болуы керек", ru: "нужно целое число дней", en: "must be a whole number of days")
+                    ))
+                return nil
+            }
+            return n
+        }
+        let change = CalendarChange(valuesDueDays: days("values_due_days"), entryClosesDays: days("entry_closes_days"))
+        var data: [String: Any] = [:]
+        do {
+            try ServiceFailure.throwIfAny(problems)
+            let programme = try await services.calendars.setCalendar(
+                programme: form.string("programme") ?? "", change, by: .caller(caller), requestID: context.id)
+            data = try await roadmapsData(caller, context: context)
+            data["calendarSet"] = programme.code
         } catch let failure as ServiceFailure {
             if failure.kind == .forbidden { throw APIError(failure) }
             data = try await roadmapsData(caller, context: context)

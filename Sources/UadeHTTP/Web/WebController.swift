@@ -195,7 +195,13 @@ struct WebController: Sendable {
             let missing = try await services.progress.missingCount(periods: defaultPeriods(), by: caller)
             // The older gaps of the term are a link away.
             let owed = try await services.progress.missingCount(periods: ProgressRules.termDuePeriods(today: today()), by: caller)
-            data["due"] = ["missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", "), "older": max(0, owed - missing)]
+            let standings = try await services.calendars.standings(of: defaultPeriods(), on: today())
+            data["due"] = [
+                "missing": missing, "periods": defaultPeriods().map(\.code).joined(separator: ", "), "older": max(0, owed - missing),
+                "deadlines": standings.map {
+                    ["period": $0.period.code, "standing": $0.standing.phrase(language), "kind": $0.standing.kind.rawValue]
+                },
+            ]
             // The first lines of the work list: open flags, the most serious and newest first.
             let list = try await services.flags.workList(FlagWorkListQuery(state: "open", limit: 10), by: caller)
             let total = list.total

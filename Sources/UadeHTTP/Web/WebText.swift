@@ -241,6 +241,14 @@ enum WebText {
             ": с ним сравнивается сумма всех периодов.", ": the sum of all periods is compared with it."
         ),
         "territory_hint": ("Атауы немесе ҚАТО", "Название или КАТО", "Name or KATO"),
+        "calendar_due_days": (
+            "Мәндерді кезең аяқталғаннан кейін неше күнде тапсыру", "Срок сдачи значений, дней после конца периода",
+            "Values due, days after a period ends"
+        ),
+        "calendar_closes_days": (
+            "Кезең мерзімнен кейін неше күнде жабылады", "Период закрывается для ввода, дней после срока", "Period closes, days after the deadline"
+        ),
+        "calendar_set": ("Есеп беру күнтізбесі сақталды:", "Календарь отчётности сохранён:", "Reporting calendar saved:"),
         "due_older": (
             "Бағдарлама мерзімінің бұрынғы кезеңдеріндегі толтырылмағандар", "Незаполненные за более ранние периоды срока", "Older gaps of the term"
         ),

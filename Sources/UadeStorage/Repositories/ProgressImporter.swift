@@ -315,7 +315,7 @@ public struct ProgressImporter: Sendable {
     /// Columns the import reads, and those the progress template adds for people (read as
     /// written, never imported). Anything else is probably a misspelt column whose values would
     /// be lost, so it is refused.
-    public static let templateOnlyColumns = ["indicator_name", "unit", "territory_name", "target", "current_value"]
+    public static let templateOnlyColumns = ["indicator_name", "unit", "territory_name", "deadline", "target", "current_value"]
 
     /// What is wrong with the header: duplicate, missing and unknown columns, each named.
     static func headerProblems(_ table: CSVTable) -> [ImportProblem] {

@@ -28,6 +28,14 @@ public struct ProgressEntry: Sendable, Codable, Equatable {
     public let correctionReason: String?
     /// Whether a later correction replaced this entry.
     public let superseded: Bool
+    /// The last day on which its period's value was on time, by its programme's calendar.
+    public var deadline: Day?
+
+    /// Entered after its period's deadline: accepted, and counted against timeliness.
+    public var late: Bool {
+        guard let deadline else { return false }
+        return Day.inKazakhstan(secondsSince1970: enteredAt.timeIntervalSince1970) > deadline
+    }
 }
 
 /// A value to record: a first value, or a correction of the current one.
@@ -63,11 +71,13 @@ public struct ProgressEntryLabels: Sendable {
     public let indicatorCode: String
     public let territoryKato: String?
     public let enteredBy: String
+    public let deadline: Day?
 
-    public init(indicatorCode: String, territoryKato: String?, enteredBy: String) {
+    public init(indicatorCode: String, territoryKato: String?, enteredBy: String, deadline: Day?) {
         self.indicatorCode = indicatorCode
         self.territoryKato = territoryKato
         self.enteredBy = enteredBy
+        self.deadline = deadline
     }
 }
 
@@ -101,11 +111,13 @@ public struct DueItem: Sendable, Equatable {
     public let latestValue: Double?
     public let latestEntryID: Int64?
     public let latestEnteredAt: Date?
+    /// The programme's calendar: when this item's value is due, and when its period closes.
+    public let calendar: ReportingCalendar
 
     public init(
         indicatorCode: String, indicatorID: Indicator.ID, indicatorName: String, sectionCode: String, unit: String, direction: Direction,
         accumulation: Accumulation, territoryID: Territory.ID, territoryKato: String?, territoryName: String, period: Period, target: Double,
-        latestValue: Double?, latestEntryID: Int64?, latestEnteredAt: Date?
+        latestValue: Double?, latestEntryID: Int64?, latestEnteredAt: Date?, calendar: ReportingCalendar = .standard
     ) {
         self.indicatorCode = indicatorCode
         self.indicatorID = indicatorID
@@ -122,14 +134,19 @@ public struct DueItem: Sendable, Equatable {
         self.latestValue = latestValue
         self.latestEntryID = latestEntryID
         self.latestEnteredAt = latestEnteredAt
+        self.calendar = calendar
     }
+
+    /// The last day on which its value is on time.
+    public var deadline: Day { calendar.deadline(of: period) }
 
     /// The same line with the value recorded now.
     func withLatest(_ found: (id: Int64, value: Double, enteredAt: Date)?) -> DueItem {
         DueItem(
             indicatorCode: indicatorCode, indicatorID: indicatorID, indicatorName: indicatorName, sectionCode: sectionCode, unit: unit,
             direction: direction, accumulation: accumulation, territoryID: territoryID, territoryKato: territoryKato, territoryName: territoryName,
-            period: period, target: target, latestValue: found?.value, latestEntryID: found?.id, latestEnteredAt: found?.enteredAt)
+            period: period, target: target, latestValue: found?.value, latestEntryID: found?.id, latestEnteredAt: found?.enteredAt, calendar: calendar
+        )
     }
 }
 
@@ -145,6 +162,8 @@ public struct DueFilter: Sendable {
     public var periods: [Period]
     /// nil for both.
     public var status: DueStatus?
+    /// The day the list is read on: open periods come before closed ones.
+    public var today: Day = Day(year: 2000, month: 1, day: 1)!
 
     public init(
         territories: [Territory.ID]? = nil, sections: [Section.ID]? = nil, pairs: [IndicatorInTerritory]? = nil,
@@ -201,9 +220,13 @@ public struct ProgressRepository: Sendable {
         SELECT e.id, i.code, e.territory_id, t.kato, i.periodicity, e.period_start, e.value,
                left(e.comment, \(TextLimits.maximum(for: "comment"))), left(e.evidence, \(TextLimits.maximum(for: "evidence"))), a.username,
                e.entered_at, e.supersedes_id, left(e.correction_reason, \(TextLimits.maximum(for: "correction_reason"))),
-               EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id)
+               EXISTS (SELECT 1 FROM progress_entries s WHERE s.supersedes_id = e.id),
+               (CASE i.periodicity WHEN 'quarterly' THEN e.period_start + interval '3 months' ELSE e.period_start + interval '1 year' END)::date
+                   - 1 + pr.values_due_days
           FROM progress_entries e
           JOIN indicators i ON i.id = e.indicator_id
+          JOIN sections sc ON sc.id = i.section_id
+          JOIN programmes pr ON pr.id = sc.programme_id
           JOIN territories t ON t.id = e.territory_id
           LEFT JOIN accounts a ON a.id = e.entered_by
         """
@@ -211,14 +234,14 @@ public struct ProgressRepository: Sendable {
     static func entries(_ rows: PostgresRowSequence) async throws -> [ProgressEntry] {
         var result: [ProgressEntry] = []
         for try await r in rows.decode(
-            (Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool).self)
+            (Int64, String, Int64, String?, String, Day, Double, String?, String?, String?, Date, Int64?, String?, Bool, Day).self)
         {
             let period = Period(start: r.5, periodicity: Periodicity(rawValue: r.4) ?? .quarterly)
             result.append(
                 ProgressEntry(
                     id: r.0, indicatorCode: r.1, territoryId: r.2, territoryKato: r.3, period: period?.code ?? r.5.iso,
                     value: r.6, comment: r.7, evidence: r.8, enteredBy: r.9, enteredAt: r.10, supersedesId: r.11,
-                    correctionReason: r.12, superseded: r.13))
+                    correctionReason: r.12, superseded: r.13, deadline: r.14))
         }
         return result
     }
@@ -309,7 +332,7 @@ public struct ProgressRepository: Sendable {
             id: id, indicatorCode: labels.indicatorCode, territoryId: entry.territoryID, territoryKato: labels.territoryKato,
             period: entry.period.code, value: entry.value, comment: entry.comment, evidence: entry.evidence, enteredBy: labels.enteredBy,
             enteredAt: enteredAt,
-            supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false)
+            supersedesId: entry.supersedes, correctionReason: entry.correctionReason, superseded: false, deadline: labels.deadline)
     }
 
     func currentEntry(_ entry: NewProgressEntry, on database: PostgresConnection) async throws -> Int64? {
@@ -368,7 +391,7 @@ public struct ProgressRepository: Sendable {
             binds.append(filter.indicatorCode)  // $5
             // Every scope joins i (indicator), s (section), t (territory) and g (target).
             let joins =
-                "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN territories t ON t.id = g.territory_id"
+                "JOIN indicators i ON i.id = g.indicator_id JOIN sections s ON s.id = i.section_id JOIN programmes p ON p.id = s.programme_id JOIN territories t ON t.id = g.territory_id"
             let scope: String
             if let pairs = filter.pairs {
                 binds.append(pairs.map(\.indicatorID))  // $6
@@ -396,7 +419,9 @@ public struct ProgressRepository: Sendable {
             let matching = """
                 SELECT g.indicator_id, g.territory_id, g.period_start, g.value AS target, i.code, \(indicatorName) AS indicator_name,
                        s.code AS section_code, i.unit, i.direction, i.accumulation, i.periodicity, s.position AS s_pos, i.position AS i_pos,
-                       t.kato, \(territoryName) AS territory_name
+                       t.kato, \(territoryName) AS territory_name, p.values_due_days, p.entry_closes_days,
+                       (CASE i.periodicity WHEN 'quarterly' THEN g.period_start + interval '3 months' ELSE g.period_start + interval '1 year' END)::date
+                           - 1 + p.values_due_days AS deadline
                   \(scope)
                    AND ((i.periodicity = 'quarterly' AND g.period_start = ANY($2::date[])) OR (i.periodicity = 'yearly' AND g.period_start = ANY($3::date[])))
                    AND ($4::text IS NULL OR s.code = $4)
@@ -413,9 +438,13 @@ public struct ProgressRepository: Sendable {
             let inForce =
                 "target_in_force(m.indicator_id, m.territory_id, m.period_start, (now() AT TIME ZONE 'Asia/Almaty')::date, m.target)"
             let select =
-                "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, \(inForce), e.value, e.id, e.entered_at"
+                "SELECT m.indicator_id, m.code, m.indicator_name, m.section_code, m.unit, m.direction, m.accumulation, m.territory_id, m.kato, m.territory_name, m.periodicity, m.period_start, \(inForce), e.value, e.id, e.entered_at, m.values_due_days, m.entry_closes_days"
+            // Open periods first, the longest overdue first; then the closed ones, which take no
+            // values without an exception.
+            let order = "(m.deadline + m.entry_closes_days <= $10::date), m.deadline, m.s_pos, m.i_pos, m.territory_id, m.period_start"
             binds.append(page.limit)  // $8
             binds.append(page.offset)  // $9
+            binds.append(filter.today)  // $10
             let sql: String
             let statusFilter: String? =
                 switch filter.status {
@@ -428,25 +457,30 @@ public struct ProgressRepository: Sendable {
                     WITH m AS (\(matching))
                     \(select), count(*) OVER () FROM m \(latest)
                      WHERE \(statusFilter)
-                     ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start LIMIT $8 OFFSET $9
+                     ORDER BY \(order) LIMIT $8 OFFSET $9
                     """
             } else {
                 sql = """
                     WITH all_rows AS (\(matching)),
-                         m AS (SELECT *, count(*) OVER () AS total FROM all_rows ORDER BY s_pos, i_pos, territory_id, period_start LIMIT $8 OFFSET $9)
+                         m AS (SELECT *, count(*) OVER () AS total FROM all_rows m ORDER BY \(order) LIMIT $8 OFFSET $9)
                     \(select), m.total FROM m \(latest)
-                     ORDER BY m.s_pos, m.i_pos, m.territory_id, m.period_start
+                     ORDER BY \(order)
                     """
             }
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             var items: [DueItem] = []
             var total = 0
             for try await row in rows.decode(
-                (Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int).self
+                (
+                    Int64, String, String, String, String, String, String, Int64, String?, String, String, Day, Double, Double?, Int64?, Date?, Int32,
+                    Int32, Int
+                )
+                .self
             ) {
                 let (indicatorID, r) = (
-                    row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16)
+                    row.0, (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.18)
                 )
+                let calendar = ProgrammeRepository.calendar(row.16, row.17)
                 total = r.15
                 // Targets start on a period's first day (a constraint of the schema).
                 guard let period = Period(start: r.10, periodicity: Periodicity(rawValue: r.9) ?? .quarterly) else { continue }
@@ -455,7 +489,7 @@ public struct ProgressRepository: Sendable {
                         indicatorCode: r.0, indicatorID: indicatorID, indicatorName: r.1, sectionCode: r.2, unit: r.3,
                         direction: Direction(rawValue: r.4) ?? .higherIsBetter, accumulation: Accumulation(rawValue: r.5) ?? .level,
                         territoryID: r.6, territoryKato: r.7, territoryName: r.8, period: period, target: r.11, latestValue: r.12,
-                        latestEntryID: r.13, latestEnteredAt: r.14))
+                        latestEntryID: r.13, latestEnteredAt: r.14, calendar: calendar))
             }
             if items.isEmpty && page.offset > 0 {
                 // Past the last page: the window function saw no rows, so count them apart.
@@ -597,4 +631,52 @@ struct UnexpectedRow: Error, CustomStringConvertible {
     let statement: String
     let columns: Int
     var description: String { "\(statement) returned a row of \(columns) columns" }
+}
+
+/// How punctually one account reported for one territory: its first values (corrections do not
+/// count), how many by their deadline, and the median delay of them all in days (0 when on time).
+public struct Timeliness: Sendable, Equatable {
+    public let username: String?
+    public let territoryID: Territory.ID
+    public let values: Int
+    public let onTime: Int
+    public let medianDelayDays: Double
+
+    public var shareOnTime: Double { values == 0 ? 0 : Double(onTime) / Double(values) }
+}
+
+extension ProgressRepository {
+    /// Timeliness by account and territory, for these territories (nil: all) and periods (nil: all).
+    public func timeliness(territories: [Territory.ID]?, periods: [Period]?) async throws -> [Timeliness] {
+        let starts = periods?.map(\.start)
+        let kinds = periods?.map(\.periodicity.rawValue)
+        let rows = try await client.query(
+            """
+            WITH f AS (
+                SELECT e.entered_by, e.territory_id,
+                       (e.entered_at AT TIME ZONE 'Asia/Almaty')::date
+                           - ((CASE i.periodicity WHEN 'quarterly' THEN e.period_start + interval '3 months'
+                                                  ELSE e.period_start + interval '1 year' END)::date - 1 + pr.values_due_days) AS delay
+                  FROM progress_entries e
+                  JOIN indicators i ON i.id = e.indicator_id
+                  JOIN sections sc ON sc.id = i.section_id
+                  JOIN programmes pr ON pr.id = sc.programme_id
+                 WHERE e.supersedes_id IS NULL
+                   AND (\(territories)::bigint[] IS NULL OR e.territory_id = ANY(\(territories)))
+                   AND (\(starts)::date[] IS NULL
+                        OR (i.periodicity, e.period_start) IN (SELECT * FROM unnest(\(kinds)::text[], \(starts)::date[])))
+            )
+            SELECT a.username, f.territory_id, count(*)::int, (count(*) FILTER (WHERE f.delay <= 0))::int,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(f.delay, 0))
+              FROM f LEFT JOIN accounts a ON a.id = f.entered_by
+             GROUP BY a.username, f.territory_id
+             ORDER BY 4::float8 / count(*), a.username NULLS LAST, f.territory_id
+            """, logger: logger)
+        var result: [Timeliness] = []
+        for try await (username, territory, values, onTime, median) in rows.decode((String?, Int64, Int32, Int32, Double).self) {
+            result.append(
+                Timeliness(username: username, territoryID: territory, values: Int(values), onTime: Int(onTime), medianDelayDays: median))
+        }
+        return result
+    }
 }
