@@ -480,6 +480,7 @@ PAGES = [
     ("admin", "ownership", "/admin/ownership"),
     ("admin", "evaluations", "/admin/evaluations"),
     ("admin", "evaluation-diff", "/admin/evaluations/diff"),
+    ("admin", "timeliness", "/admin/timeliness"),
     ("admin", "heatmap-republic", "/heatmap"),
     (None, "public", "/progress"),
     (None, "login", "/login"),

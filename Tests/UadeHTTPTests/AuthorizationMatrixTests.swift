@@ -227,6 +227,7 @@ struct AuthorizationMatrixTests {
             "POST /roadmaps/confirm",
             "POST /roadmaps/approve",
             "POST /roadmaps/calendar",
+            "GET /admin/timeliness",
             "POST /roadmaps/classifier",
             "GET /revisions",
             "POST /revisions/{id}/decide",

@@ -108,6 +108,14 @@ import UadeTestSupport
             // Another district's coordinator does not read the region's.
             #expect(try await RevisionTests.get(app, "/api/v1/timeliness?territory=430000000", as: "coord-akzhar").0 == .forbidden)
             #expect(try await RevisionTests.get(app, "/api/v1/timeliness?period=2026-Q5", as: "admin").0 == .badRequest)
+            // The administrators' page says the same.
+            let admin = try #require(try await login(app, "admin"))
+            let (shown, page) = try await app.client.execute(
+                uri: "/admin/timeliness?period=2026-Q4&lang=ru", method: .get, headers: [.cookie: admin.cookie]
+            ) { ($0.status, String(buffer: $0.body)) }
+            #expect(
+                shown == .ok && page.contains("Своевременность сдачи значений") && page.contains("<td>coord-kyzylorda</td>"), "\(page.prefix(3000))")
+            #expect(page.contains("<td class=\"num\">100%</td>"))
         }
     }
 

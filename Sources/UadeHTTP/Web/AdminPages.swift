@@ -19,6 +19,7 @@ extension WebController {
         router.get("admin/evaluations", use: evaluationsPage)
         router.post("admin/evaluations", use: startEvaluation)
         router.get("admin/evaluations/diff", use: diffPage)
+        router.get("admin/timeliness", use: timelinessPage)
     }
 
     // MARK: Accounts
@@ -304,6 +305,40 @@ extension WebController {
     }
 
     static let diffPageSize = 200
+
+    /// How punctually each coordinator reported for each territory, the least punctual first.
+    @Sendable func timelinessPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requirePageCaller()
+        let language = self.language(context)
+        let t = self.t(context)
+        let policy = try await authorizer.policy()
+        var errors = FormErrors()
+        let text = request.uri.queryParameters.get("period") ?? ""
+        var periods: [Period]?
+        if !text.isEmpty {
+            if let period = Period(code: text) {
+                periods = [period]
+            } else {
+                errors.general.append("\(WebText.text("period", language)) «\(text)»: \(t.text("filter_unreadable"))")
+            }
+        }
+        var rows: [[String: Any]] = []
+        if errors.isEmpty {
+            let lines = try await APIError.answering { try await services.calendars.timeliness(territory: nil, periods: periods, by: caller) }
+            rows = lines.map { line in
+                [
+                    "account": line.username ?? "—",
+                    "territory": policy.tree.byID[line.territoryID]?.name.resolved(language) ?? String(line.territoryID),
+                    "values": line.values, "onTime": line.onTime,
+                    "share": NumberFormat.format((line.shareOnTime * 1000).rounded() / 10, language) + "%",
+                    "delay": NumberFormat.format(line.medianDelayDays, language), "late": line.onTime < line.values,
+                ]
+            }
+        }
+        return try pages.render(
+            "timeliness", title: t.text("timeliness_title"), request: request, context: context,
+            data: ["rows": rows, "empty": rows.isEmpty, "period": text, "errors": errors.context])
+    }
 }
 
 extension Optional {

@@ -70,6 +70,7 @@ struct PageRenderer: Sendable {
                 items.append(("/admin/accounts", "nav_accounts"))
                 items.append(("/admin/ownership", "nav_ownership"))
                 items.append(("/admin/evaluations", "nav_evaluations"))
+                items.append(("/admin/timeliness", "nav_timeliness"))
             }
         }
         items.append(("/progress", "nav_public"))

@@ -248,6 +248,19 @@ enum WebText {
         "calendar_closes_days": (
             "Кезең мерзімнен кейін неше күнде жабылады", "Период закрывается для ввода, дней после срока", "Period closes, days after the deadline"
         ),
+        "nav_timeliness": ("Уақтылық", "Своевременность", "Timeliness"),
+        "timeliness_title": ("Мәндерді уақтылы тапсыру", "Своевременность сдачи значений", "Timeliness of values"),
+        "timeliness_intro": (
+            "Әр есептік жазба мен аумақтың алғашқы мәндері (түзетулер есептелмейді): мерзімінде тапсырылғаны және кешігудің медианасы, ең кешіккендер басында.",
+            "Первые значения каждой учётной записи по каждой территории (исправления не считаются): сколько сдано в срок и медиана опоздания, сначала самые опаздывающие.",
+            "Each account's first values for each territory (corrections do not count): how many came by the deadline and the median delay, the latest first."
+        ),
+        "timeliness_account": ("Есептік жазба", "Учётная запись", "Account"),
+        "timeliness_values": ("Мәндер", "Значений", "Values"),
+        "timeliness_on_time": ("Мерзімінде", "В срок", "On time"),
+        "timeliness_share": ("Мерзімінде үлесі", "Доля в срок", "Share on time"),
+        "timeliness_delay": ("Кешігу медианасы, күн", "Медиана опоздания, дней", "Median delay, days"),
+        "timeliness_empty": ("Әзірге мән жоқ.", "Значений пока нет.", "No values yet."),
         "calendar_set": ("Есеп беру күнтізбесі сақталды:", "Календарь отчётности сохранён:", "Reporting calendar saved:"),
         "due_older": (
             "Бағдарлама мерзімінің бұрынғы кезеңдеріндегі толтырылмағандар", "Незаполненные за более ранние периоды срока", "Older gaps of the term"

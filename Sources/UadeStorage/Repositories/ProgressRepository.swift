@@ -445,28 +445,25 @@ public struct ProgressRepository: Sendable {
             binds.append(page.limit)  // $8
             binds.append(page.offset)  // $9
             binds.append(filter.today)  // $10
-            let sql: String
-            let statusFilter: String? =
+            // A cell is reported when it has a first entry (one per cell, schema/0012): a hash
+            // anti-join over the territory's first entries (schema/0024), not a probe per target.
+            // Only the page's rows then look up their latest values and targets in force.
+            let reported = """
+                EXISTS (SELECT 1 FROM progress_entries f WHERE f.supersedes_id IS NULL AND f.indicator_id = m.indicator_id
+                                  AND f.territory_id = m.territory_id AND f.period_start = m.period_start)
+                """
+            let condition: String =
                 switch filter.status {
-                case .missing: "e.id IS NULL"
-                case .reported: "e.id IS NOT NULL"
-                case nil: nil
+                case .missing: "NOT \(reported)"
+                case .reported: reported
+                case nil: "true"
                 }
-            if let statusFilter {
-                sql = """
-                    WITH m AS (\(matching))
-                    \(select), count(*) OVER () FROM m \(latest)
-                     WHERE \(statusFilter)
-                     ORDER BY \(order) LIMIT $8 OFFSET $9
-                    """
-            } else {
-                sql = """
-                    WITH all_rows AS (\(matching)),
-                         m AS (SELECT *, count(*) OVER () AS total FROM all_rows m ORDER BY \(order) LIMIT $8 OFFSET $9)
-                    \(select), m.total FROM m \(latest)
-                     ORDER BY \(order)
-                    """
-            }
+            let sql = """
+                WITH m AS (\(matching)),
+                     page AS (SELECT *, count(*) OVER () AS total FROM m WHERE \(condition) ORDER BY \(order) LIMIT $8 OFFSET $9)
+                \(select), m.total FROM page m \(latest)
+                 ORDER BY \(order)
+                """
             let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
             var items: [DueItem] = []
             var total = 0
