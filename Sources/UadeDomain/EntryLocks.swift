@@ -74,17 +74,58 @@ public enum EntryClosure: Sendable, Hashable {
     }
 }
 
+/// A granted exception: closed periods reopened for some territories (each with the territories
+/// below it) through its `until` day.
+public struct EntryException: Sendable, Hashable {
+    public let id: Int64
+    public let territoryIDs: [Territory.ID]
+    public let periods: Set<Period>
+    public let until: Day
+
+    public init(id: Int64, territoryIDs: [Territory.ID], periods: Set<Period>, until: Day) {
+        self.id = id
+        self.territoryIDs = territoryIDs
+        self.periods = periods
+        self.until = until
+    }
+
+    /// - Parameter ancestry: the cell's territory first, then its parent, and so on up.
+    public func covers(period: Period, ancestry: [Territory.ID], on today: Day) -> Bool {
+        today <= until && periods.contains(period) && territoryIDs.contains(where: ancestry.contains)
+    }
+}
+
+/// Whether a cell takes a value today.
+public enum EntryDecision: Sendable, Hashable {
+    case open
+    /// Closed, but reopened by this exception: the value is taken and names it.
+    case reopened(exceptionID: Int64, closure: EntryClosure)
+    case closed(EntryClosure)
+}
+
 /// The rule that closes periods for entry: each programme's calendar, and the hearings held.
 /// Read afresh for each write, so that a calendar changed or a hearing marked held on another
 /// server applies at once.
 public struct EntryLocks: Sendable {
     public let calendars: [Programme.ID: ReportingCalendar]
     public let heard: [HeardScope]
+    /// Granted exceptions (lapsed ones do nothing).
+    public let exceptions: [EntryException]
 
     /// - Parameter calendars: a programme missing here has the standard calendar.
-    public init(calendars: [Programme.ID: ReportingCalendar], heard: [HeardScope]) {
+    public init(calendars: [Programme.ID: ReportingCalendar], heard: [HeardScope], exceptions: [EntryException] = []) {
         self.calendars = calendars
         self.heard = heard
+        self.exceptions = exceptions
+    }
+
+    /// Open, closed, or closed and reopened by a granted exception in force (the one that lasts
+    /// longest, when several do).
+    public func decision(of period: Period, section: Section.ID, programme: Programme.ID, ancestry: [Territory.ID], today: Day) -> EntryDecision {
+        guard let closure = closure(of: period, section: section, programme: programme, ancestry: ancestry, today: today) else { return .open }
+        let reopening = exceptions.filter { $0.covers(period: period, ancestry: ancestry, on: today) }.max { ($0.until, $0.id) < ($1.until, $1.id) }
+        if let reopening { return .reopened(exceptionID: reopening.id, closure: closure) }
+        return .closed(closure)
     }
 
     /// Why `period` takes no values for a cell on `today`, the earliest reason first; nil when

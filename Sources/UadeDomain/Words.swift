@@ -49,6 +49,11 @@ extension FlagKind: Worded {
         case .unowned: ("жауаптысы жоқ", "без ответственного", "unowned")
         case .targetEased:
             ("нысана кезең басталғаннан кейін жеңілдетілді", "цель смягчена после начала периода", "target eased after its period began")
+        case .enteredUnderException:
+            (
+                "мән кезең жабылғаннан кейін ерекше рұқсатпен енгізілді", "значение внесено по исключению после закрытия периода",
+                "entered under an exception after the period closed"
+            )
         }
     }
 }

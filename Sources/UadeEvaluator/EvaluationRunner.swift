@@ -183,6 +183,7 @@ public struct EvaluationRunner: Sendable {
         let indicatorOwners = try await repository.indicatorOwners(programmeID: programme.id, on: policy.asOf)
         let cutoff = Self.cutoff(for: policy.asOf)
         let revised = try await repository.targetsInForce(programmeID: programme.id, asOf: policy.asOf, cutoff: cutoff)
+        let underException = try await repository.cellsEnteredUnderException(programmeID: programme.id, cutoff: cutoff)
         let scopeList = scope.map { Array($0).sorted() }
         let bottomUp = tree.byID.keys.sorted {
             depth(of: $0, in: tree) > depth(of: $1, in: tree) || (depth(of: $0, in: tree) == depth(of: $1, in: tree) && $0 < $1)
@@ -201,6 +202,7 @@ public struct EvaluationRunner: Sendable {
         func judge(_ indicator: EvaluatedIndicator) -> Task<(rows: [ResultRow], flags: FlagChanges), any Error> {
             Task {
                 let revisedHere = revised[indicator.id] ?? [:]
+                let exceptedHere = underException[indicator.id] ?? []
                 let targetFacts = try await repository.facts(
                     indicatorID: indicator.id, territories: scopeList, cutoff: cutoff, revised: revisedHere)
                 let existingFlags = try await repository.flags(indicatorID: indicator.id, territories: flagTerritories)
@@ -214,7 +216,10 @@ public struct EvaluationRunner: Sendable {
                         by: row.judgement.status, reconciliation: row.reconciliation, outlier: row.outlier,
                         owned: row.indicatorOwner != nil,
                         eased: !revisedHere.isEmpty
-                            && revisedHere[TargetCell(territoryID: row.territoryID, periodStart: row.judgement.period.start)]?.easedAfterStart == true
+                            && revisedHere[TargetCell(territoryID: row.territoryID, periodStart: row.judgement.period.start)]?.easedAfterStart
+                                == true,
+                        underException: !exceptedHere.isEmpty
+                            && exceptedHere.contains(TargetCell(territoryID: row.territoryID, periodStart: row.judgement.period.start))
                     ) {
                         found.append(FlagIdentity(territoryID: row.territoryID, periodStart: row.judgement.period.start, kind: kind))
                     }

@@ -149,7 +149,8 @@ public func buildRouter(
         ownership: OwnershipService(
             client: client, logger: logger, policies: authorizer, today: options.today, accessChanged: { caches.forgetAll() }),
         heatmaps: HeatmapService(client: client, logger: logger),
-        calendars: CalendarService(client: client, logger: logger, policies: authorizer, today: options.today)
+        calendars: CalendarService(client: client, logger: logger, policies: authorizer, today: options.today),
+        exceptions: ExceptionService(client: client, logger: logger, policies: authorizer, today: options.today)
     )
     let codes = KnownCodes(progress: services.progress)
     let cookies = SessionCookies(secure: options.secureCookies, lifetime: sessions.lifetime)
@@ -165,6 +166,7 @@ public func buildRouter(
     RoadmapsController(service: services.roadmaps, classifier: services.classifier).addRoutes(to: api)
     RevisionsController(service: services.revisions).addRoutes(to: api)
     CalendarController(service: services.calendars, authorizer: authorizer).addRoutes(to: api)
+    ExceptionsController(service: services.exceptions, today: options.today).addRoutes(to: api)
 
     // The pages: the same services underneath, answered as HTML.
     let web = router.group().add(middleware: WebMiddleware(accounts: accounts, pages: pages, secureCookies: options.secureCookies))

@@ -7,6 +7,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case csrf = "csrf"
     case databaseTimeout = "database-timeout"
     case databaseUnavailable = "database-unavailable"
+    case exceptionDecided = "exception-decided"
     case forbidden = "forbidden"
     case grantExists = "grant-exists"
     case hearingNotHeld = "hearing-not-held"

@@ -31,7 +31,7 @@ public struct ProgressImportService: Sendable {
         do {
             return try await importer.run(
                 csv: text, accountID: caller.accountID, allowedTerritories: policy.visibleTerritories(caller, roles: [.coordinator]),
-                tree: policy.tree, locks: try await hearings.entryLocks(territories: nil), today: today(), dryRun: dryRun,
+                tree: policy.tree, locks: try await hearings.entryLocks(territories: nil, on: today()), today: today(), dryRun: dryRun,
                 requestID: requestID, progress: progress)
         } catch is ImportRaced {
             throw ServiceFailure(

@@ -194,10 +194,10 @@ public struct ProgressService: Sendable {
         }
         if let problem = ProgressRules.check(value: value, unit: cell.context.unit, field: "value") { problems.append(problem) }
         try ServiceFailure.throwIfAny(problems)
-        try await requireOpen(cell.period, of: cell.context, in: cell.territory.id)
+        let exception = try await requireOpen(cell.period, of: cell.context, in: cell.territory.id)
         let entry = NewProgressEntry(
             indicatorID: cell.context.indicator.id, territoryID: cell.territory.id, period: cell.period, value: value,
-            comment: report.comment, evidence: report.evidence)
+            comment: report.comment, evidence: report.evidence, exceptionID: exception)
         let labels = ProgressEntryLabels(
             indicatorCode: cell.context.indicator.code, territoryKato: cell.territory.kato?.value, enteredBy: caller.username,
             deadline: cell.context.programme.calendar.deadline(of: cell.period))
@@ -237,10 +237,11 @@ public struct ProgressService: Sendable {
         guard let value = correction.value, let period = Period(code: existing.period) else {
             throw ServiceFailure.notFound("no progress entry \(entryID)")
         }
-        try await requireOpen(period, of: context, in: existing.territoryId)
+        let exception = try await requireOpen(period, of: context, in: existing.territoryId)
         let entry = NewProgressEntry(
             indicatorID: context.indicator.id, territoryID: existing.territoryId, period: period, value: value,
-            comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason)
+            comment: correction.comment, evidence: correction.evidence, supersedes: entryID, correctionReason: correction.reason,
+            exceptionID: exception)
         let labels = ProgressEntryLabels(
             indicatorCode: existing.indicatorCode, territoryKato: existing.territoryKato, enteredBy: caller.username,
             deadline: context.programme.calendar.deadline(of: period))
@@ -249,12 +250,18 @@ public struct ProgressService: Sendable {
             key: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(correction, of: entryID)) }, requestID: requestID)
     }
 
-    /// Refuses a write to a period closed by the programme's calendar or by a held hearing.
+    /// Refuses a write to a period closed by the programme's calendar or by a held hearing,
+    /// unless a granted exception reopened it.
+    /// - Returns: the exception the write is made under, if any.
     /// - Throws: ``ServiceFailure`` `.conflict` (`period-closed`) saying why and since when.
-    func requireOpen(_ period: Period, of context: IndicatorContext, in territory: Territory.ID) async throws {
+    func requireOpen(_ period: Period, of context: IndicatorContext, in territory: Territory.ID) async throws -> Int64? {
         let ancestry = try await policies.policy().tree.ancestry(of: territory)
-        let locks = try await hearings.entryLocks(territories: ancestry)
-        if let closure = locks.closure(of: period, section: context.sectionID, programme: context.programme.id, ancestry: ancestry, today: today()) {
+        let today = today()
+        let locks = try await hearings.entryLocks(territories: ancestry, on: today)
+        switch locks.decision(of: period, section: context.sectionID, programme: context.programme.id, ancestry: ancestry, today: today) {
+        case .open: return nil
+        case .reopened(let exceptionID, _): return exceptionID
+        case .closed(let closure):
             let problem = closure.problem(for: period)
             throw ServiceFailure(.conflict, code: .periodClosed, detail: problem.reason, problems: [problem])
         }

@@ -16,12 +16,14 @@ public struct Services: Sendable {
     public let ownership: OwnershipService
     public let heatmaps: HeatmapService
     public let calendars: CalendarService
+    public let exceptions: ExceptionService
 
     public init(
         progress: ProgressService, imports: ProgressImportService, evaluations: EvaluationService, reports: ReportService,
         flags: FlagService, hearings: HearingService, accounts: AccountService, sessions: SessionService,
         measures: MeasureService, roadmaps: RoadmapService, revisions: RevisionService, classifier: ClassifierService,
-        ownership: OwnershipService, heatmaps: HeatmapService, calendars: CalendarService
+        ownership: OwnershipService, heatmaps: HeatmapService, calendars: CalendarService,
+        exceptions: ExceptionService
     ) {
         self.progress = progress
         self.imports = imports
@@ -38,5 +40,6 @@ public struct Services: Sendable {
         self.ownership = ownership
         self.heatmaps = heatmaps
         self.calendars = calendars
+        self.exceptions = exceptions
     }
 }

@@ -93,3 +93,51 @@ struct EntryLocksTests {
             EntryClosure.calendar(since: Day(iso: "2026-01-01")!, closesDays: 1).problem(for: period).reason.hasSuffix(": 1 day after its deadline"))
     }
 }
+
+/// A granted exception reopens closed cells of its territories (and those below them) and
+/// periods through its last day, then lapses by itself.
+@Suite("Entry exceptions")
+struct EntryExceptionTests {
+    static let q3 = Period(code: "2026-Q3")!
+
+    @Test(
+        "a closed cell is reopened by an exception in force that covers it",
+        arguments: [
+            // exception territories, periods, until, cell ancestry, today, reopened by
+            ([Territory.ID(2)], ["2026-Q3"], "2026-12-31", EntryLocksTests.district, "2026-12-01", Int64?.some(5)),
+            ([2], ["2026-Q3"], "2026-12-31", EntryLocksTests.district, "2026-12-31", 5),
+            ([2], ["2026-Q3"], "2026-12-31", EntryLocksTests.district, "2027-01-01", nil),  // lapsed
+            ([3], ["2026-Q3"], "2026-12-31", EntryLocksTests.region, "2026-12-01", nil),  // a district's does not open its region
+            ([2], ["2026-Q2"], "2026-12-31", EntryLocksTests.region, "2026-12-01", nil),  // another period
+            ([4, 2], ["2026-Q2", "2026-Q3"], "2026-12-31", EntryLocksTests.region, "2026-12-01", 5),
+        ])
+    func reopened(territories: [Territory.ID], periods: [String], until: String, ancestry: [Territory.ID], today: String, expected: Int64?) throws {
+        let exception = EntryException(
+            id: 5, territoryIDs: territories, periods: Set(periods.compactMap(Period.init(code:))), until: try #require(Day(iso: until)))
+        let locks = EntryLocks(calendars: [1: .standard], heard: [], exceptions: [exception])
+        let decision = locks.decision(of: Self.q3, section: 10, programme: 1, ancestry: ancestry, today: try #require(Day(iso: today)))
+        switch decision {
+        case .open: Issue.record("2026-Q3 is closed from 2026-11-14")
+        case .reopened(let id, let closure):
+            #expect(id == expected)
+            #expect(closure.since.iso == "2026-11-14")
+        case .closed: #expect(expected == nil)
+        }
+    }
+
+    @Test("an open cell needs no exception, and of two the one lasting longer is named")
+    func openAndLongest() throws {
+        let a = EntryException(id: 1, territoryIDs: [2], periods: [Self.q3], until: Day(iso: "2026-12-10")!)
+        let b = EntryException(id: 2, territoryIDs: [1], periods: [Self.q3], until: Day(iso: "2026-12-20")!)
+        let locks = EntryLocks(calendars: [:], heard: [], exceptions: [a, b])
+        #expect(locks.decision(of: Self.q3, section: 1, programme: 1, ancestry: EntryLocksTests.region, today: Day(iso: "2026-11-01")!) == .open)
+        guard
+            case .reopened(let id, _) = locks.decision(
+                of: Self.q3, section: 1, programme: 1, ancestry: EntryLocksTests.region, today: Day(iso: "2026-12-01")!)
+        else {
+            Issue.record("reopened")
+            return
+        }
+        #expect(id == 2)
+    }
+}

@@ -131,6 +131,15 @@ struct AuthorizationMatrixTests {
         // Timeliness: administrators everywhere, coordinators for the territories they report for.
         add(.get, "/api/v1/timeliness", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
         add(.get, "/api/v1/timeliness", "/api/v1/timeliness?territory=430000000", allowed: [.admin, .coordKyzylorda])
+        // Exceptions: asked for by coordinators for their territories (an empty body is a 422 once
+        // allowed), decided by administrators (999999 does not exist: 404 once allowed).
+        add(.get, "/api/v1/exceptions", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
+        add(.post, "/api/v1/exceptions", body: "{}", allowed: [.admin, .coordKyzylorda, .coordAkzhar])
+        add(
+            .post, "/api/v1/exceptions", body: #"{"territories":["430000000"],"periods":["2026-Q3"],"reason":"matrix"}"#,
+            allowed: [.admin, .coordKyzylorda])
+        add(.post, "/api/v1/exceptions/:id/grant", "/api/v1/exceptions/999999/grant", body: #"{"until":"2026-12-01"}"#, allowed: admin)
+        add(.post, "/api/v1/exceptions/:id/refuse", "/api/v1/exceptions/999999/refuse", body: #"{"reason":"matrix"}"#, allowed: admin)
         add(.get, "/api/v1/owned", allowed: [.admin, .bureau, .council])
         // Measures: {ownMeasure} is a housing measure of Kyzylorda Region, {foreignMeasure} one of North Kazakhstan Region.
         add(.get, "/api/v1/measures", "/api/v1/measures?territory=430000000", allowed: [.admin, .coordKyzylorda, .faction, .observer, .bureau])

@@ -8,12 +8,16 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
     case unowned
     /// The target in force was eased by a revision after its period had begun.
     case targetEased = "target_eased"
+    /// Its value was written inside an exception, after the period had closed for entry.
+    case enteredUnderException = "entered_under_exception"
 
     /// The flags one result raises: its status when it slips, its data-quality marks,
     /// "unowned" when it slips with no Political Council member to answer for it, and
     /// "target eased" when the target it was judged against was lowered (or, where lower is
     /// better, raised) after its period began — whatever the status.
-    public static func raised(by status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool, eased: Bool = false) -> [FlagKind] {
+    public static func raised(
+        by status: EvaluationStatus, reconciliation: Bool, outlier: Bool, owned: Bool, eased: Bool = false, underException: Bool = false
+    ) -> [FlagKind] {
         var kinds: [FlagKind] = []
         let slips: FlagKind? =
             switch status {
@@ -27,6 +31,7 @@ public enum FlagKind: String, Sendable, CaseIterable, Hashable {
         if outlier { kinds.append(.outlier) }
         if slips != nil && !owned { kinds.append(.unowned) }
         if eased { kinds.append(.targetEased) }
+        if underException { kinds.append(.enteredUnderException) }
         return kinds
     }
 }

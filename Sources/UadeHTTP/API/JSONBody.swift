@@ -179,6 +179,30 @@ struct JSONBody: Sendable {
         }
     }
 
+    /// An array of texts (numbers given as codes are taken as their text): `["430000000", 12]`.
+    func strings(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> [String] {
+        switch object[key] {
+        case .array(let items):
+            var texts: [String] = []
+            for item in items {
+                switch item {
+                case .string(let s): texts.append(s)
+                case .number(let n) where n == n.rounded() && n.magnitude < 1e15: texts.append(String(Int64(n)))
+                default:
+                    problems.append(FieldProblem(field: "body.\(key)", reason: "must be an array of texts"))
+                    return []
+                }
+            }
+            return texts
+        case nil, .null:
+            if required { problems.append(FieldProblem(field: "body.\(key)", reason: "is required")) }
+            return []
+        default:
+            problems.append(FieldProblem(field: "body.\(key)", reason: "must be an array of texts"))
+            return []
+        }
+    }
+
     /// A whole number (a count of days, say): `15`, not `15.5` or `"15"`.
     func integer(_ key: String, required: Bool = false, problems: inout [FieldProblem]) -> Int? {
         switch object[key] {

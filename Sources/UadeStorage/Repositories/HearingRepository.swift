@@ -336,7 +336,7 @@ public struct HearingRepository: Sendable {
 extension HearingRepository {
     /// What closes periods for entry in these territories (nil: everywhere): every programme's
     /// calendar and what the held hearings of these territories heard, in one round trip.
-    public func entryLocks(territories: [Territory.ID]?) async throws -> EntryLocks {
+    public func entryLocks(territories: [Territory.ID]?, on today: Day) async throws -> EntryLocks {
         let rows = try await client.query(
             """
             SELECT p.id, p.values_due_days, p.entry_closes_days, h.id, h.title, h.held_on, h.territory_id, h.depth, h.as_of, h.sections
@@ -363,6 +363,16 @@ extension HearingRepository {
                         sectionIDs: r.9.map(Set.init), asOf: asOf))
             }
         }
-        return EntryLocks(calendars: calendars, heard: heard)
+        // Granted exceptions in force today that touch these territories.
+        var exceptions: [EntryException] = []
+        for try await (id, ids, codes, until) in try await client.query(
+            """
+            SELECT id, territory_ids, periods, until FROM entry_exceptions
+             WHERE status = 'granted' AND until >= \(today) AND (\(territories)::bigint[] IS NULL OR territory_ids && \(territories))
+            """, logger: logger
+        ).decode((Int64, [Int64], [String], Day).self) {
+            exceptions.append(EntryException(id: id, territoryIDs: ids, periods: Set(codes.compactMap(Period.init(code:))), until: until))
+        }
+        return EntryLocks(calendars: calendars, heard: heard, exceptions: exceptions)
     }
 }

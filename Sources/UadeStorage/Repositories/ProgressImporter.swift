@@ -78,6 +78,8 @@ public struct ProgressImporter: Sendable {
         let comment: String?
         let evidence: String?
         let reason: String?
+        /// The exception that reopened its closed period.
+        let exceptionID: Int64?
     }
 
     struct IndicatorFacts {
@@ -252,12 +254,16 @@ public struct ProgressImporter: Sendable {
             {
                 rowProblems.append(ImportProblem(line: line, column: "period", problem))
             }
-            if let period, let facts, let territoryID,
-                let closure = locks.closure(
+            var exceptionID: Int64?
+            if let period, let facts, let territoryID {
+                switch locks.decision(
                     of: period, section: facts.context.sectionID, programme: facts.context.programme.id, ancestry: tree.ancestry(of: territoryID),
                     today: today)
-            {
-                rowProblems.append(ImportProblem(line: line, column: "period", closure.problem(for: period)))
+                {
+                case .open: break
+                case .reopened(let id, _): exceptionID = id
+                case .closed(let closure): rowProblems.append(ImportProblem(line: line, column: "period", closure.problem(for: period)))
+                }
             }
             let value = ProgressRules.parseNumber(valueText)
             if value == nil {
@@ -294,7 +300,7 @@ public struct ProgressImporter: Sendable {
                 rows.append(
                     Row(
                         line: line, indicatorID: facts.id, territoryID: territoryID, period: period, value: value,
-                        comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn)))
+                        comment: field(commentColumn), evidence: field(evidenceColumn), reason: field(reasonColumn), exceptionID: exceptionID))
             } else {
                 report.problems.append(contentsOf: rowProblems)
             }
@@ -497,12 +503,22 @@ public struct ProgressImporter: Sendable {
                      WHERE s.line = c.line
                     """, logger: logger)
                 try await connection.query("DELETE FROM import_rows WHERE line = ANY(\(unchangedLines)::int[])", logger: logger)
+                // Rows of closed periods reopened by an exception name it (a few, if any).
+                let reopened = rows.filter { $0.exceptionID != nil }
+                if !reopened.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE import_rows s SET exception_id = x.id
+                          FROM unnest(\(reopened.map { Int32($0.line) })::int[], \(reopened.compactMap(\.exceptionID))::bigint[]) AS x(line, id)
+                         WHERE s.line = x.line
+                        """, logger: logger)
+                }
                 try await connection.query(
                     """
                     INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
-                                                  supersedes_id, correction_reason, request_id)
+                                                  supersedes_id, correction_reason, request_id, exception_id)
                     SELECT indicator_id, territory_id, period_start, value, comment, evidence, \(accountID), now(),
-                           supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID)
+                           supersedes_id, CASE WHEN supersedes_id IS NULL THEN NULL ELSE reason END, \(requestID), exception_id
                       FROM import_rows ORDER BY line
                     """, logger: logger)
                 try await AuditEvent(
@@ -539,7 +555,7 @@ public struct ProgressImporter: Sendable {
             """
             CREATE TEMPORARY TABLE import_rows (
                 line integer PRIMARY KEY, indicator_id bigint, territory_id bigint, period_start date, value double precision,
-                comment text, evidence text, reason text, supersedes_id bigint) ON COMMIT DROP
+                comment text, evidence text, reason text, supersedes_id bigint, exception_id bigint) ON COMMIT DROP
             """, logger: logger)
         var offset = 0
         while offset < rows.count {

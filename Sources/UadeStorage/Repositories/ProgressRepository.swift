@@ -49,10 +49,12 @@ public struct NewProgressEntry: Sendable, Hashable, Codable {
     /// For a correction: the entry it replaces, which must be the current one.
     public let supersedes: Int64?
     public let correctionReason: String?
+    /// The exception that reopened its closed period.
+    public let exceptionID: Int64?
 
     public init(
         indicatorID: Indicator.ID, territoryID: Territory.ID, period: Period, value: Double, comment: String?, evidence: String?,
-        supersedes: Int64? = nil, correctionReason: String? = nil
+        supersedes: Int64? = nil, correctionReason: String? = nil, exceptionID: Int64? = nil
     ) {
         self.indicatorID = indicatorID
         self.territoryID = territoryID
@@ -62,6 +64,7 @@ public struct NewProgressEntry: Sendable, Hashable, Codable {
         self.evidence = evidence
         self.supersedes = supersedes
         self.correctionReason = correctionReason
+        self.exceptionID = exceptionID
     }
 }
 
@@ -539,8 +542,8 @@ struct RecordValue: PostgresPreparedStatement {
              ORDER BY entered_at DESC, id DESC LIMIT 1
         ), entry AS (
             INSERT INTO progress_entries (indicator_id, territory_id, period_start, value, comment, evidence, entered_by, entered_at,
-                                          supersedes_id, correction_reason, request_id)
-            SELECT $1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8, $9, $10
+                                          supersedes_id, correction_reason, request_id, exception_id)
+            SELECT $1, $2, $3, $4, $5, $6, $7, clock_timestamp(), $8, $9, $10, $13
              WHERE EXISTS (SELECT 1 FROM target WHERE retired_on IS NULL) AND (SELECT id FROM current) IS NOT DISTINCT FROM $8::bigint
             RETURNING id, entered_at
         ), audit AS (
@@ -554,7 +557,7 @@ struct RecordValue: PostgresPreparedStatement {
         """
 
     static var bindingDataTypes: [PostgresDataType] {
-        [.int8, .int8, .date, .float8, .text, .text, .int8, .int8, .text, .text, .text, .text]
+        [.int8, .int8, .date, .float8, .text, .text, .int8, .int8, .text, .text, .text, .text, .int8]
     }
 
     let entry: NewProgressEntry
@@ -564,7 +567,7 @@ struct RecordValue: PostgresPreparedStatement {
     let audited: String?
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 12)
+        var bindings = PostgresBindings(capacity: 13)
         bindings.append(entry.indicatorID)
         bindings.append(entry.territoryID)
         bindings.append(entry.period.start)
@@ -577,6 +580,7 @@ struct RecordValue: PostgresPreparedStatement {
         bindings.append(requestID)
         bindings.append(action)
         bindings.append(audited)
+        bindings.append(entry.exceptionID)
         return bindings
     }
 
