@@ -95,6 +95,11 @@ public struct EntryException: Sendable, Hashable {
     }
 }
 
+/// Where an exception stands.
+public enum ExceptionStatus: String, Sendable, CaseIterable, Codable {
+    case requested, granted, refused
+}
+
 /// Whether a cell takes a value today.
 public enum EntryDecision: Sendable, Hashable {
     case open

@@ -58,6 +58,16 @@ extension FlagKind: Worded {
     }
 }
 
+extension ExceptionStatus: Worded {
+    public var words: (kk: String, ru: String, en: String) {
+        switch self {
+        case .requested: ("сұралды", "запрошено", "requested")
+        case .granted: ("рұқсат етілді", "разрешено", "granted")
+        case .refused: ("бас тартылды", "отказано", "refused")
+        }
+    }
+}
+
 extension RevisionStatus: Worded {
     public var words: (kk: String, ru: String, en: String) {
         switch self {

@@ -471,6 +471,7 @@ PAGES = [
     ("coord-kyzylorda", "due", "/due?status=missing"),
     ("coord-kyzylorda", "upload", "/upload"),
     ("coord-kyzylorda", "flags", "/flags"),
+    ("coord-kyzylorda", "exceptions", "/exceptions"),
     ("bureau-social", "heatmap", "/heatmap"),
     ("pc-kyzylorda", "mine", "/mine"),
     ("faction-mazhilis", "hearings", "/hearings"),

@@ -89,4 +89,43 @@ import UadeTestSupport
             #expect(try await RevisionTests.get(app, "/api/v1/exceptions", as: "faction-mazhilis").0 == .forbidden)
         }
     }
+
+    @Test("the exceptions page: a coordinator asks by territory name, an administrator grants, refusals in the page's language")
+    func thePage() async throws {
+        try await withDemoApp { app in
+            let coordinator = try #require(try await login(app, "coord-kyzylorda"))
+            let (refused, _, problem) = try await postForm(
+                app, coordinator, "/exceptions?lang=ru", ["territories": "Нетакогорайона", "periods": "2026-Q3", "reason": "поздно"])
+            #expect(refused == .unprocessableContent && problem.contains("Нетакогорайона") && problem.contains("value=\"2026-Q3\""), "\(refused)")
+            let (_, _, badPeriod) = try await postForm(
+                app, coordinator, "/exceptions?lang=ru", ["territories": "Аральский район", "periods": "2026-Q9", "reason": "поздно"])
+            #expect(badPeriod.contains("нужен год (2024) или квартал (2024-Q3), а не «2026-Q9»"))
+            let (asked, location, askedPage) = try await postForm(
+                app, coordinator, "/exceptions?lang=ru",
+                ["territories": "Аральский район, Казалинский район", "periods": "2026-Q3, 2025", "reason": "поздно"])
+            #expect(
+                asked == .seeOther && location.contains("notice=saved"),
+                "\(asked) \(askedPage.components(separatedBy: "field-error").dropFirst().first?.prefix(300) ?? "")")
+            let id = try await app.count("SELECT max(id) FROM entry_exceptions")
+            #expect(try await app.count("SELECT cardinality(territory_ids) FROM entry_exceptions WHERE id = \(id)") == 2)
+
+            let admin = try #require(try await login(app, "admin"))
+            let (_, list) = try await app.client.execute(uri: "/exceptions?lang=ru", method: .get, headers: [.cookie: admin.cookie]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(list.contains("Аральский район") && list.contains("action=\"/exceptions/\(id)/decide\""), "\(list.prefix(3000))")
+            let (early, _, earlyPage) = try await postForm(
+                app, admin, "/exceptions/\(id)/decide?lang=ru", ["decision": "grant", "until": "2026-01-01"])
+            #expect(early == .unprocessableContent && earlyPage.contains("2026-11-21"))
+            let (granted, _, _) = try await postForm(app, admin, "/exceptions/\(id)/decide?lang=ru", ["decision": "grant", "until": "2026-12-15"])
+            #expect(granted == .seeOther)
+            #expect(try await app.string("SELECT status FROM entry_exceptions WHERE id = \(id)") == "granted")
+            // A coordinator sees it granted, and cannot decide.
+            let (_, mine) = try await app.client.execute(uri: "/exceptions?lang=ru", method: .get, headers: [.cookie: coordinator.cookie]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(mine.contains("разрешено — до 15.12.2026") && !mine.contains("/decide"))
+            #expect(try await postForm(app, coordinator, "/exceptions/\(id)/decide", ["decision": "refuse", "reason": "x"]).status == .forbidden)
+        }
+    }
 }

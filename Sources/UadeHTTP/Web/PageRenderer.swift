@@ -56,6 +56,7 @@ struct PageRenderer: Sendable {
                 items.append(("/due", "nav_due"))
                 items.append(("/upload", "nav_upload"))
                 items.append(("/flags", "nav_flags"))
+                items.append(("/exceptions", "nav_exceptions"))
             }
             if caller.holds(.bureauMember) || caller.isAdministrator || caller.holds(.factionStaff) || caller.holds(.observer) {
                 items.append(("/heatmap", "nav_heatmap"))

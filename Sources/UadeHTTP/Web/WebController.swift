@@ -38,6 +38,7 @@ struct WebController: Sendable {
         addHearingRoutes(to: router)
         addRoadmapRoutes(to: router)
         addRevisionRoutes(to: router)
+        addExceptionRoutes(to: router)
         addAdminRoutes(to: router)
         router.get("progress", use: publicProgress)
     }

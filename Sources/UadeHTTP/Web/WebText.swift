@@ -248,6 +248,25 @@ enum WebText {
         "calendar_closes_days": (
             "Кезең мерзімнен кейін неше күнде жабылады", "Период закрывается для ввода, дней после срока", "Period closes, days after the deadline"
         ),
+        "nav_exceptions": ("Ерекше рұқсаттар", "Исключения", "Exceptions"),
+        "exceptions_title": ("Жабық кезеңдерге ерекше рұқсаттар", "Исключения для закрытых периодов", "Exceptions for closed periods"),
+        "exceptions_intro": (
+            "Жабық кезеңге мәнді тек әкімші берген ерекше рұқсатпен енгізуге болады: ол көрсетілген күнге дейін әрекет етеді, осы рұқсатпен енгізілген мәндер келесі бағалауда белгіленеді.",
+            "Значение за закрытый период можно внести только по исключению, которое разрешает администратор: оно действует до указанного дня, а внесённые по нему значения отмечаются при следующей оценке.",
+            "A value for a closed period can be entered only under an exception an administrator grants: it lasts until the day given, and values entered under it are flagged by the next evaluation."
+        ),
+        "exceptions_ask": ("Ерекше рұқсат сұрау", "Запросить исключение", "Ask for an exception"),
+        "exceptions_territories": ("Аумақтар (үтір арқылы)", "Территории (через запятую)", "Territories (comma-separated)"),
+        "exceptions_periods": ("Кезеңдер (үтір арқылы)", "Периоды (через запятую)", "Periods (comma-separated)"),
+        "exceptions_reason": ("Себебі", "Причина", "Reason"),
+        "exceptions_submit": ("Сұрау жіберу", "Отправить запрос", "Send the request"),
+        "exceptions_decide": ("Шешім", "Решение", "Decision"),
+        "exceptions_until": ("Қай күнге дейін", "До какого дня", "Until"),
+        "exceptions_until_short": ("дейін", "до", "until"),
+        "exceptions_lapsed": ("мерзімі өтті", "истекло", "lapsed"),
+        "exceptions_grant": ("Рұқсат ету", "Разрешить", "Grant"),
+        "exceptions_refuse": ("Бас тарту", "Отказать", "Refuse"),
+        "exceptions_empty": ("Ерекше рұқсаттар жоқ.", "Исключений нет.", "No exceptions."),
         "nav_timeliness": ("Уақтылық", "Своевременность", "Timeliness"),
         "timeliness_title": ("Мәндерді уақтылы тапсыру", "Своевременность сдачи значений", "Timeliness of values"),
         "timeliness_intro": (

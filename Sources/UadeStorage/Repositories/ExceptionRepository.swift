@@ -3,11 +3,6 @@ import Logging
 import PostgresNIO
 import UadeDomain
 
-/// Where an exception stands.
-public enum ExceptionStatus: String, Sendable, CaseIterable, Codable {
-    case requested, granted, refused
-}
-
 /// An exception as asked for and decided.
 public struct ExceptionRecord: Sendable, Equatable {
     public let id: Int64
